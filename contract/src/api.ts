@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
+import { ErrorBody } from './errors';
+import { DataQuery, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './data';
+import { Health } from './discovery';
+import { SearchQuery, SearchResult } from './search';
+import { Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
+import { FacilityInfo } from './facilities';
+
+/**
+ * The HTTP API as data: the platform registers its routes from this table and validates
+ * with these schemas; the OpenAPI document is generated from it. Paths use `{param}`.
+ */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** JSON response schema for 2xx; absent when the response is not JSON. */
+  response?: z.ZodType;
+  status?: number;
+  /** Non-JSON media types the route produces. */
+  produces?: readonly string[];
+  /** Unauthenticated routes (health only). */
+  public?: boolean;
+}
+
+const RecordParams = z.object({ ns: z.string(), name: z.string() });
+const VersionParams = RecordParams.extend({ version: z.string().describe('A version, or "latest"') });
+const JobParams = z.object({ id: z.string() });
+
+export const routes = {
+  health: {
+    method: 'GET',
+    path: '/api/health',
+    summary: 'Liveness and basic counts',
+    tag: 'platform',
+    response: Health,
+    public: true
+  },
+  openapi: { method: 'GET', path: '/api/openapi.json', summary: 'This document', tag: 'platform' },
+  search: {
+    method: 'GET',
+    path: '/api/catalog/search',
+    summary: 'Full-text catalog search with facets',
+    tag: 'catalog',
+    query: SearchQuery,
+    response: SearchResult
+  },
+  record: {
+    method: 'GET',
+    path: '/api/catalog/records/{ns}/{name}',
+    summary: 'A catalog record',
+    tag: 'catalog',
+    params: RecordParams,
+    response: CatalogRecord
+  },
+  croissant: {
+    method: 'GET',
+    path: '/api/catalog/records/{ns}/{name}/croissant',
+    summary: 'The record as Croissant JSON-LD',
+    tag: 'catalog',
+    params: RecordParams,
+    produces: ['application/ld+json']
+  },
+  versions: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions',
+    summary: 'Versions of a dataset, newest first',
+    tag: 'data',
+    params: RecordParams,
+    response: VersionList
+  },
+  version: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions/{version}',
+    summary: 'One version (resolves "latest")',
+    tag: 'data',
+    params: VersionParams,
+    response: DatasetRecord.shape.versions.element
+  },
+  arrow: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions/{version}/arrow',
+    summary: 'Stream rows as Arrow IPC, with projection and CQL2 filter pushed down',
+    tag: 'data',
+    params: VersionParams,
+    query: DataQuery,
+    produces: [ARROW_STREAM_MEDIA_TYPE]
+  },
+  csv: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions/{version}/csv',
+    summary: 'Export rows as CSV',
+    tag: 'data',
+    params: VersionParams,
+    query: DataQuery,
+    produces: [CSV_MEDIA_TYPE]
+  },
+  parquet: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions/{version}/parquet',
+    summary: 'Export rows as Parquet (ZSTD)',
+    tag: 'data',
+    params: VersionParams,
+    query: DataQuery,
+    produces: [PARQUET_MEDIA_TYPE]
+  },
+  json: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions/{version}/json',
+    summary: 'Rows as a JSON array of objects (small pulls and comparison only)',
+    tag: 'data',
+    params: VersionParams,
+    query: DataQuery,
+    produces: ['application/json']
+  },
+  facilities: {
+    method: 'GET',
+    path: '/api/facilities',
+    summary: 'Facilities with health, capabilities and queue',
+    tag: 'jobs',
+    response: z.object({ facilities: z.array(FacilityInfo) })
+  },
+  submitJob: {
+    method: 'POST',
+    path: '/api/jobs',
+    summary: 'Submit a job (honours Idempotency-Key)',
+    tag: 'jobs',
+    body: JobSpec,
+    response: Job,
+    status: 201
+  },
+  listJobs: {
+    method: 'GET',
+    path: '/api/jobs',
+    summary: 'List jobs, newest first',
+    tag: 'jobs',
+    query: JobListQuery,
+    response: JobList
+  },
+  getJob: {
+    method: 'GET',
+    path: '/api/jobs/{id}',
+    summary: 'A job with its state history',
+    tag: 'jobs',
+    params: JobParams,
+    response: Job
+  },
+  jobLogs: {
+    method: 'GET',
+    path: '/api/jobs/{id}/logs',
+    summary: 'Read a job log from a byte offset',
+    tag: 'jobs',
+    params: JobParams,
+    query: LogQuery,
+    response: LogChunk
+  },
+  cancelJob: {
+    method: 'DELETE',
+    path: '/api/jobs/{id}',
+    summary: 'Cancel a job',
+    tag: 'jobs',
+    params: JobParams,
+    response: Job
+  }
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteName = keyof typeof routes;
+
+/** Build the URL path for a route from its params (segments are URI-encoded). */
+export function routePath(name: RouteName, params: Record<string, string> = {}): string {
+  return routes[name].path.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) throw new Error(`routePath(${name}): missing "${k}"`);
+    return encodeURIComponent(v);
+  });
+}
+
+function schemaOf(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  return z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** The OpenAPI 3.1 document for `routes`. */
+export function openApiDocument(info: { version: string; serverUrl?: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, r] of Object.entries(routes) as [string, RouteDef][]) {
+    const parameters: unknown[] = [];
+    const addParams = (s: z.ZodType | undefined, where: 'path' | 'query') => {
+      if (!s) return;
+      const js = schemaOf(s, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [p, schema] of Object.entries(js.properties ?? {})) {
+        parameters.push({ name: p, in: where, required: where === 'path' || (js.required ?? []).includes(p), schema });
+      }
+    };
+    addParams(r.params, 'path');
+    addParams(r.query, 'query');
+    const ok: Record<string, unknown> = { description: 'OK' };
+    if (r.response) ok.content = { 'application/json': { schema: schemaOf(r.response, 'output') } };
+    else if (r.produces) ok.content = Object.fromEntries(r.produces.map((m) => [m, {}]));
+    paths[r.path] ??= {};
+    paths[r.path]![r.method.toLowerCase()] = {
+      operationId: name,
+      summary: r.summary,
+      tags: [r.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
+        : {}),
+      ...(r.public ? { security: [] } : {}),
+      responses: {
+        [String(r.status ?? 200)]: ok,
+        default: { description: 'Error', content: { 'application/json': { schema: schemaOf(ErrorBody, 'output') } } }
+      }
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Genesis Lab platform API', version: info.version },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { Cql2Expr, parseFilter } from './cql2';
+
+/** Media types of the data path. */
+export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
+export const ARROW_FILE_MEDIA_TYPE = 'application/vnd.apache.arrow.file';
+export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet';
+export const CSV_MEDIA_TYPE = 'text/csv';
+
+/** Keys in the Arrow schema metadata of every table the platform serves. */
+export const ARROW_META = {
+  id: 'genesis:id',
+  version: 'genesis:version',
+  sha256: 'genesis:sha256',
+  ref: 'genesis:ref',
+  columns: 'genesis:columns',
+  filter: 'genesis:filter',
+  /** Per-field metadata keys. */
+  unit: 'genesis:unit',
+  description: 'genesis:description'
+} as const;
+
+export const DATA_LIMIT_MAX = 1_000_000_000;
+
+const columnsParam = z.preprocess(
+  (v) => {
+    if (v === undefined || v === '') return undefined;
+    const parts = Array.isArray(v) ? v.flatMap((s) => String(s).split(',')) : String(v).split(',');
+    return parts.map((s) => s.trim()).filter((s) => s.length > 0);
+  },
+  z.array(z.string().min(1)).max(10000).optional()
+);
+
+const filterParam = z.unknown().transform((v, ctx): Cql2Expr | undefined => {
+  if (v === undefined || v === '') return undefined;
+  try {
+    return parseFilter(v);
+  } catch (err) {
+    const e = err as { issues?: { path: string; message: string }[]; message: string };
+    for (const i of e.issues ?? [{ path: 'filter', message: e.message }])
+      ctx.addIssue({ code: 'custom', message: `${i.path}: ${i.message}` });
+    return z.NEVER;
+  }
+});
+
+/** Query of `GET .../arrow|csv|parquet|json`: projection, filter and window, pushed down. */
+export const DataQuery = z
+  .object({
+    columns: columnsParam.describe('Comma-separated column names; all when absent'),
+    filter: filterParam.describe('CQL2-JSON row filter, as JSON text'),
+    limit: z.coerce
+      .number()
+      .int('limit must be a whole number')
+      .min(0, 'limit must be at least 0')
+      .max(DATA_LIMIT_MAX, `limit must be at most ${DATA_LIMIT_MAX}`)
+      .optional(),
+    offset: z.coerce.number().int('offset must be a whole number').min(0, 'offset must be at least 0').default(0),
+    batchSize: z.coerce
+      .number()
+      .int()
+      .min(1, 'batchSize must be at least 1')
+      .max(1_048_576, 'batchSize must be at most 1048576')
+      .optional()
+      .describe('Rows per record batch in the response; default keeps stored batches')
+  })
+  .meta({ id: 'DataQuery' });
+export type DataQuery = z.infer<typeof DataQuery>;
+
+/** The same options as the kernel helpers take them (filter as an object). */
+export interface PullOptions {
+  columns?: string[];
+  filter?: Cql2Expr;
+  limit?: number;
+  offset?: number;
+  batchSize?: number;
+}
+
+/**
+ * How int64/uint64 columns reach JavaScript. Arrow JS yields `bigint`, which JSON and most
+ * plotting code reject. `number` (the default) converts when every value is a safe integer
+ * and fails with a clear error otherwise; `bigint` keeps Arrow's values; `string` gives decimal text.
+ */
+export const Int64Policy = z.enum(['number', 'bigint', 'string']);
+export type Int64Policy = z.infer<typeof Int64Policy>;

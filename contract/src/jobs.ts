@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { RefString } from './ref';
+
+/**
+ * A portable job, after PSI/J's JobSpec and the DOE IRI facility API. The same spec runs
+ * on any facility whose capabilities can honour it; connectors translate it.
+ */
+
+export const FacilityName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits or "-", starting with a letter');
+
+/** A duration in seconds, or text such as "90s", "15m", "1h30m", "01:30:00", "1-00:00:00". */
+export const Duration = z.union([z.number().int().positive(), z.string().min(1)]);
+export type Duration = z.infer<typeof Duration>;
+
+/** Memory in bytes, or text such as "512M", "4G", "1.5GiB". */
+export const Memory = z.union([z.number().int().positive(), z.string().min(1)]);
+
+export const Resources = z
+  .object({
+    nodeCount: z.number().int().positive().optional(),
+    processCount: z.number().int().positive().optional(),
+    processesPerNode: z.number().int().positive().optional(),
+    cpuCoresPerProcess: z.number().int().positive().optional(),
+    gpuCoresPerProcess: z.number().int().nonnegative().optional(),
+    exclusiveNodeUse: z.boolean().optional(),
+    memory: Memory.optional().describe('Memory per node')
+  })
+  .strict()
+  .meta({ id: 'Resources' });
+export type Resources = z.infer<typeof Resources>;
+
+export const JobAttributes = z
+  .object({
+    duration: Duration.optional().describe('Wall-time limit'),
+    queue: z.string().min(1).optional().describe('Queue or partition'),
+    account: z.string().min(1).optional(),
+    reservation: z.string().min(1).optional(),
+    /** Scheduler-specific options, e.g. {"slurm.constraint": "gpu"}; validated by the connector. */
+    custom: z.record(z.string(), z.string()).default({})
+  })
+  .strict()
+  .meta({ id: 'JobAttributes' });
+export type JobAttributes = z.infer<typeof JobAttributes>;
+
+/** A file or catalog dataset copied into the job directory before it runs (or out after). */
+export const StageItem = z.union([
+  z.object({ source: z.string().min(1).describe('Path or URL'), target: z.string().min(1) }).strict(),
+  z
+    .object({
+      dataset: RefString,
+      target: z.string().min(1),
+      format: z.enum(['arrow', 'parquet', 'csv']).default('arrow')
+    })
+    .strict()
+]);
+export type StageItem = z.infer<typeof StageItem>;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const JobSpec = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^\n\r\0]*$/, 'must be a single line'),
+    facility: FacilityName.default('local'),
+    executable: z
+      .string()
+      .min(1)
+      .regex(/^[^\0\n\r]*$/, 'must not contain NUL or line breaks'),
+    arguments: z.array(z.string().regex(/^[^\0]*$/, 'must not contain NUL')).default([]),
+    directory: z.string().min(1).optional().describe('Working directory; a fresh per-job directory when absent'),
+    environment: z
+      .record(
+        z.string().regex(ENV_NAME, 'environment names must be letters, digits and "_", not starting with a digit'),
+        z.string().regex(/^[^\0]*$/)
+      )
+      .default({}),
+    inheritEnvironment: z.boolean().default(true),
+    stdinPath: z.string().optional(),
+    resources: Resources.default({}),
+    attributes: JobAttributes.default({ custom: {} }),
+    stageIn: z.array(StageItem).default([]),
+    stageOut: z.array(z.object({ source: z.string().min(1), target: z.string().min(1) }).strict()).default([]),
+    tags: z.record(z.string(), z.string()).default({}),
+    idempotencyKey: z.string().min(1).max(200).optional()
+  })
+  .strict()
+  .meta({ id: 'JobSpec' });
+export type JobSpec = z.infer<typeof JobSpec>;
+export type JobSpecInput = z.input<typeof JobSpec>;
+
+export const JOB_STATES = ['NEW', 'QUEUED', 'HELD', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
+export const JobState = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobState>;
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
+
+/** Forward-only: QUEUED <-> HELD is the one way back. */
+const NEXT: Record<JobState, readonly JobState[]> = {
+  NEW: ['QUEUED', 'HELD', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'],
+  QUEUED: ['HELD', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'],
+  HELD: ['QUEUED', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'],
+  ACTIVE: ['COMPLETED', 'FAILED', 'CANCELED'],
+  COMPLETED: [],
+  FAILED: [],
+  CANCELED: []
+};
+export function canTransition(from: JobState, to: JobState): boolean {
+  return NEXT[from].includes(to);
+}
+export function isFinal(state: JobState): boolean {
+  return FINAL_STATES.has(state);
+}
+
+/** Why a job ended or waits, normalised; the scheduler's own words are kept beside it. */
+export const JobReason = z.enum([
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'NONZERO_EXIT',
+  'SIGNALED',
+  'CANCELED_BY_USER',
+  'PREEMPTED',
+  'LAUNCH_FAILED',
+  'SUBMIT_FAILED',
+  'LOST',
+  'OTHER'
+]);
+export type JobReason = z.infer<typeof JobReason>;
+
+export const JobStateEvent = z
+  .object({
+    jobId: z.string(),
+    seq: z.number().int().nonnegative().describe('Per-job sequence, 0 = NEW'),
+    state: JobState,
+    at: z.iso.datetime(),
+    message: z.string().optional(),
+    exitCode: z.number().int().nullable().optional(),
+    reason: JobReason.optional(),
+    nativeState: z.string().optional().describe("Scheduler's own state, verbatim"),
+    nativeReason: z.string().optional().describe("Scheduler's own reason, verbatim")
+  })
+  .meta({ id: 'JobStateEvent' });
+export type JobStateEvent = z.infer<typeof JobStateEvent>;
+
+export const Job = z
+  .object({
+    id: z.string(),
+    spec: JobSpec,
+    facility: FacilityName,
+    nativeId: z.string().nullable(),
+    state: JobState,
+    exitCode: z.number().int().nullable(),
+    reason: JobReason.nullable(),
+    message: z.string().nullable(),
+    workDir: z.string().nullable(),
+    owner: z.string(),
+    createdAt: z.iso.datetime(),
+    submittedAt: z.iso.datetime().nullable(),
+    startedAt: z.iso.datetime().nullable(),
+    endedAt: z.iso.datetime().nullable(),
+    updatedAt: z.iso.datetime(),
+    history: z.array(JobStateEvent)
+  })
+  .meta({ id: 'Job' });
+export type Job = z.infer<typeof Job>;
+
+export const JobListQuery = z
+  .object({
+    facility: FacilityName.optional(),
+    state: z.preprocess(
+      (v) => (v === undefined ? undefined : Array.isArray(v) ? v : String(v).split(',')),
+      z.array(JobState).optional()
+    ),
+    tag: z.string().optional().describe('"key=value"'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().optional()
+  })
+  .meta({ id: 'JobListQuery' });
+export type JobListQuery = z.infer<typeof JobListQuery>;
+
+export const JobList = z.object({ jobs: z.array(Job), nextCursor: z.string().optional() }).meta({ id: 'JobList' });
+export type JobList = z.infer<typeof JobList>;
+
+export const LogStream = z.enum(['stdout', 'stderr']);
+export type LogStream = z.infer<typeof LogStream>;
+
+/** A piece of a job's log. `offset` is the byte offset of `data` in the file, so readers resume exactly. */
+export const LogChunk = z
+  .object({
+    jobId: z.string(),
+    stream: LogStream,
+    offset: z.number().int().nonnegative(),
+    data: z.string(),
+    /** Byte offset just after `data`; pass it as `offset` to continue. */
+    nextOffset: z.number().int().nonnegative(),
+    eof: z.boolean().describe('True once the job is final and the file fully read')
+  })
+  .meta({ id: 'LogChunk' });
+export type LogChunk = z.infer<typeof LogChunk>;
+
+export const LogQuery = z.object({
+  stream: LogStream.default('stdout'),
+  offset: z.coerce.number().int().min(0).default(0),
+  tail: z.coerce.number().int().min(1).max(10_000_000).optional().describe('Return only the last N bytes'),
+  maxBytes: z.coerce.number().int().min(1).max(16_777_216).default(1_048_576)
+});
+export type LogQuery = z.infer<typeof LogQuery>;

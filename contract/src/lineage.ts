@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Cql2Expr } from './cql2';
+import { RecordId, Sha256, Version } from './ref';
+
+/**
+ * The small output the kernel helpers leave in a cell for every dataset version, model
+ * version and job it used. The extension renders it as a chip and records it; the
+ * provenance store turns it into PROV entities and activities.
+ */
+export const LINEAGE_MIME_TYPE = 'application/vnd.genesis.lineage+json';
+export const LINEAGE_SCHEMA_VERSION = 1;
+
+const base = {
+  schemaVersion: z.literal(LINEAGE_SCHEMA_VERSION),
+  at: z.iso.datetime().describe('When the use happened'),
+  platform: z.string().optional().describe('Platform URL the item came from')
+};
+
+export const DatasetUse = z
+  .object({
+    ...base,
+    kind: z.literal('dataset'),
+    /** The ref as the user wrote it (may omit the version). */
+    ref: z.string(),
+    id: RecordId,
+    version: Version.describe('The resolved version'),
+    sha256: Sha256,
+    columns: z.array(z.string()).optional(),
+    filter: Cql2Expr.optional(),
+    limit: z.number().int().optional(),
+    offset: z.number().int().optional(),
+    rowCount: z.number().int().nonnegative(),
+    mode: z.enum(['table', 'batches', 'export']).default('table')
+  })
+  .meta({ id: 'DatasetUse' });
+export type DatasetUse = z.infer<typeof DatasetUse>;
+
+export const JobUse = z
+  .object({
+    ...base,
+    kind: z.literal('job'),
+    jobId: z.string(),
+    facility: z.string(),
+    name: z.string(),
+    action: z.enum(['submitted', 'awaited', 'observed']),
+    state: z.string(),
+    exitCode: z.number().int().nullable().optional(),
+    nativeId: z.string().nullable().optional()
+  })
+  .meta({ id: 'JobUse' });
+export type JobUse = z.infer<typeof JobUse>;
+
+export const LineageRecord = z.discriminatedUnion('kind', [DatasetUse, JobUse]).meta({ id: 'LineageRecord' });
+export type LineageRecord = z.infer<typeof LineageRecord>;

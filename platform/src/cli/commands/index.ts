@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerServe } from './serve';
+
+/** Every CLI command, one file each. */
+export const commands: ReadonlyArray<(program: Command) => void> = [registerServe];

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** How a platform process is started (CLI flags, environment, or a test). */
+export const PlatformConfig = z
+  .object({
+    home: z.string().optional().describe('GENESIS_HOME; ~/.genesis by default'),
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(0).describe('0 picks a free port'),
+    token: z
+      .string()
+      .min(16, 'a token must be at least 16 characters')
+      .optional()
+      .describe('GENESIS_TOKEN; generated when absent'),
+    facilitiesFile: z.string().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+    /** Write the discovery file (off for throwaway test servers that pass URL+token directly). */
+    writeDiscovery: z.boolean().default(true),
+    /** Extra CORS origins allowed to call the API from a browser (the proxy path needs none). */
+    corsOrigins: z.array(z.string()).default([])
+  })
+  .strict();
+export type PlatformConfig = z.infer<typeof PlatformConfig>;
+export type PlatformConfigInput = z.input<typeof PlatformConfig>;

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { genesisHome, runtimeDir } from '@genesis-lab/contract';
+
+/**
+ * The layout of GENESIS_HOME. Everything the platform owns lives here: the SQLite
+ * database, content-addressed objects, per-job directories and the runtime dir.
+ */
+export class Home {
+  readonly root: string;
+  readonly dbPath: string;
+  readonly objectsDir: string;
+  readonly tmpDir: string;
+  readonly jobsDir: string;
+  readonly runDir: string;
+  readonly facilitiesFile: string;
+
+  constructor(root?: string, env: NodeJS.ProcessEnv = process.env) {
+    this.root = path.resolve(root ?? genesisHome(env, os.homedir()));
+    this.dbPath = path.join(this.root, 'genesis.db');
+    this.objectsDir = path.join(this.root, 'objects');
+    this.tmpDir = path.join(this.root, 'tmp');
+    this.jobsDir = path.join(this.root, 'jobs');
+    // The runtime dir follows GENESIS_RUNTIME_DIR when set, so kernels started elsewhere find us.
+    this.runDir = root ? path.join(this.root, 'run') : runtimeDir(env, os.homedir());
+    this.facilitiesFile = path.join(this.root, 'facilities.json');
+  }
+
+  /** Create the directories; tmp lives beside objects so a rename into place is atomic. */
+  ensure(): this {
+    for (const d of [this.root, this.objectsDir, this.tmpDir, this.jobsDir]) fs.mkdirSync(d, { recursive: true });
+    fs.mkdirSync(this.runDir, { recursive: true, mode: 0o700 });
+    return this;
+  }
+
+  /** Path of a content-addressed object: objects/ab/cdef…<ext>. */
+  objectPath(sha256: string, ext = '.arrow'): string {
+    return path.join(this.objectsDir, sha256.slice(0, 2), sha256.slice(2) + ext);
+  }
+
+  /** A fresh temporary path on the same filesystem as the objects. */
+  tmpPath(prefix: string): string {
+    return path.join(this.tmpDir, `${prefix}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`);
+  }
+
+  /** Remove temporary files left by a crashed writer (nothing in tmp/ was ever published). */
+  sweepTmp(maxAgeMs = 0): number {
+    let n = 0;
+    const now = Date.now();
+    for (const f of fs.readdirSync(this.tmpDir)) {
+      const p = path.join(this.tmpDir, f);
+      try {
+        if (now - fs.statSync(p).mtimeMs >= maxAgeMs) {
+          fs.rmSync(p, { recursive: true, force: true });
+          n++;
+        }
+      } catch {
+        /* raced with another sweeper */
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,26 @@
+import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { GenesisError } from '@genesis-lab/contract';
+
+export function generateToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function tokenMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The bearer token from an `Authorization` header (`Bearer x` or Jupyter's `token x`). */
+export function bearerOf(header: string | string[] | undefined): string | undefined {
+  const h = Array.isArray(header) ? header[0] : header;
+  const m = h ? /^(?:Bearer|token)\s+(.+)$/i.exec(h.trim()) : null;
+  return m?.[1];
+}
+
+export function unauthorized(): GenesisError {
+  return new GenesisError('unauthorized', 'Missing or wrong platform token', {
+    hint: 'Send "Authorization: Bearer <token>"; the token is in the discovery file the platform writes, or in GENESIS_TOKEN'
+  });
+}

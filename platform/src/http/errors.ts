@@ -1,0 +1,31 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { GenesisError } from '@genesis-lab/contract';
+
+/** Map anything thrown in a handler to the one error shape. */
+export function toGenesisError(err: unknown): GenesisError {
+  if (err instanceof GenesisError) return err;
+  const fe = err as Partial<FastifyError> & { status?: number };
+  const status = fe.statusCode ?? fe.status;
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new GenesisError('unsupported_media_type', 'Request bodies must be application/json');
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new GenesisError('payload_too_large', 'Request body is too large');
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new GenesisError('bad_request', 'The JSON body is empty');
+  if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new GenesisError('bad_request', `The request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (status && status >= 400 && status < 500)
+    return new GenesisError('bad_request', fe.message ?? 'Bad request', { status });
+  return new GenesisError('internal', 'Internal error in the platform; see its log', { status: 500 });
+}
+
+export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const ge = toGenesisError(err);
+  if (ge.status >= 500) req.log.error({ err }, 'request failed');
+  if (reply.sent || reply.raw.headersSent) {
+    // A stream already started: all we can do is cut it so the client sees a truncated body.
+    reply.raw.destroy(err instanceof Error ? err : undefined);
+    return;
+  }
+  void reply.code(ge.status).type('application/json').send(ge.toBody(req.id));
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { Server as IoServer } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@genesis-lab/contract';
+import type { Db } from './db/database';
+import type { Migration } from './db/migrations';
+import type { Home } from './home';
+import type { PlatformConfig } from './config';
+import type { FastifyBaseLogger } from 'fastify';
+
+export type Io = IoServer<ClientToServerEvents, ServerToClientEvents>;
+
+/** What every module gets: shared I/O owned by the platform process. */
+export interface PlatformContext {
+  config: PlatformConfig;
+  home: Home;
+  db: Db;
+  log: FastifyBaseLogger;
+  version: string;
+  startedAt: Date;
+  /** Modules publish services here for each other (e.g. the catalog store for the data routes). */
+  services: Map<string, unknown>;
+}
+
+/**
+ * A platform feature (catalog, data, jobs, ...): its migrations, its HTTP routes, its socket
+ * handlers, and start/stop hooks for background work (pollers, reconcilers).
+ */
+export interface PlatformModule {
+  name: string;
+  migrations?: readonly Migration[];
+  /** Create services (called before any routes are registered, in module order). */
+  init?(ctx: PlatformContext): void | Promise<void>;
+  routes?(app: FastifyInstance, ctx: PlatformContext): void;
+  socket?(io: Io, ctx: PlatformContext): void;
+  start?(ctx: PlatformContext, io: Io): void | Promise<void>;
+  stop?(ctx: PlatformContext): void | Promise<void>;
+  /** Contribution to /api/health. */
+  health?(ctx: PlatformContext): Record<string, unknown>;
+}
+
+export function getService<T>(ctx: PlatformContext, name: string): T {
+  const s = ctx.services.get(name);
+  if (s === undefined) throw new Error(`platform service "${name}" is not registered; check module order`);
+  return s as T;
+}

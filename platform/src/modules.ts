@@ -1,0 +1,4 @@
+import type { PlatformModule } from './module';
+
+/** The modules a default platform runs, in dependency order (a module may use services of those before it). */
+export const defaultModules: readonly PlatformModule[] = [];

@@ -1,0 +1,169 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import compress from '@fastify/compress';
+import { Server as IoServer } from 'socket.io';
+import { SOCKET_PATH, openApiDocument, parseOrThrow, routes, type Discovery, type Health } from '@genesis-lab/contract';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PlatformConfig, type PlatformConfigInput } from './config';
+import { openDatabase } from './db/database';
+import { platformMigrations } from './db/migrations';
+import { Home } from './home';
+import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
+import { errorHandler } from './http/errors';
+import { addRoute } from './http/route';
+import type { Io, PlatformContext, PlatformModule } from './module';
+import { defaultModules } from './modules';
+import { writeFileAtomic } from './util/atomic';
+import { PLATFORM_VERSION } from './version';
+
+export interface Platform {
+  app: FastifyInstance;
+  io: Io;
+  ctx: PlatformContext;
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Build and start one platform process: database (migrated), HTTP API, socket.io, every
+ * module's background work, then the discovery file (written last, so whoever reads it
+ * finds a platform that answers).
+ */
+export async function startPlatform(
+  input: PlatformConfigInput = {},
+  modules: readonly PlatformModule[] = defaultModules
+): Promise<Platform> {
+  const config = parseOrThrow(
+    PlatformConfig,
+    { ...input, token: input.token ?? (process.env.GENESIS_TOKEN || undefined) },
+    'platform config'
+  );
+  const token = config.token ?? generateToken();
+  const home = new Home(config.home).ensure();
+  home.sweepTmp();
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 8 * 1024 * 1024,
+    // Fastify's own timeouts would cut long Arrow streams.
+    requestTimeout: 0,
+    forceCloseConnections: true,
+    genReqId: () => Math.random().toString(36).slice(2, 12)
+  });
+
+  const db = openDatabase(home.dbPath, [...platformMigrations, ...modules.flatMap((m) => m.migrations ?? [])]);
+  const ctx: PlatformContext = {
+    config,
+    home,
+    db,
+    log: app.log,
+    version: PLATFORM_VERSION,
+    startedAt: new Date(),
+    services: new Map()
+  };
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .code(404)
+      .send({ error: { code: 'not_found', status: 404, message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+  app.addHook('onRequest', async (req) => {
+    const cfg = req.routeOptions.config as { public?: boolean } | undefined;
+    if (cfg?.public) return;
+    if (!tokenMatches(token, bearerOf(req.headers.authorization))) throw unauthorized();
+  });
+  if (config.corsOrigins.length) {
+    app.addHook('onRequest', async (req, reply) => {
+      const origin = req.headers.origin;
+      if (origin && config.corsOrigins.includes(origin)) {
+        void reply.header('access-control-allow-origin', origin).header('vary', 'origin');
+      }
+    });
+  }
+  // Compression is negotiated per request (Accept-Encoding); Arrow IPC itself stays uncompressed.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+
+  for (const m of modules) await m.init?.(ctx);
+
+  addRoute(app, routes.health, () => {
+    const extra = Object.assign({}, ...modules.map((m) => m.health?.(ctx) ?? {})) as Partial<Health>;
+    const health: Health = {
+      status: 'ok',
+      version: ctx.version,
+      startedAt: ctx.startedAt.toISOString(),
+      uptimeSeconds: (Date.now() - ctx.startedAt.getTime()) / 1000,
+      datasets: 0,
+      facilities: [],
+      ...extra
+    };
+    return health;
+  });
+  addRoute(app, routes.openapi, (input) =>
+    openApiDocument({ version: ctx.version, serverUrl: `${input.req.protocol}://${input.req.host}` })
+  );
+  for (const m of modules) m.routes?.(app, ctx);
+
+  const io: Io = new IoServer(app.server, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins } : undefined
+  });
+  io.use((socket, next) => {
+    const given =
+      (socket.handshake.auth as { token?: string } | undefined)?.token ??
+      bearerOf(socket.handshake.headers.authorization);
+    if (tokenMatches(token, given)) next();
+    else next(Object.assign(new Error(unauthorized().message), { data: unauthorized().toBody() }));
+  });
+  for (const m of modules) m.socket?.(io, ctx);
+
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  for (const m of modules) await m.start?.(ctx, io);
+
+  const discoveryFile = path.join(home.runDir, 'platform.json');
+  if (config.writeDiscovery) {
+    const discovery: Discovery = {
+      url,
+      token,
+      pid: process.pid,
+      home: home.root,
+      startedAt: ctx.startedAt.toISOString(),
+      version: ctx.version
+    };
+    writeFileAtomic(discoveryFile, JSON.stringify(discovery, null, 2) + '\n', 0o600);
+  }
+
+  let closed = false;
+  return {
+    app,
+    io,
+    ctx,
+    url,
+    token,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (config.writeDiscovery) {
+        // Only remove the file if it is still ours (another platform may have replaced it).
+        try {
+          const cur = JSON.parse(fs.readFileSync(discoveryFile, 'utf8')) as Discovery;
+          if (cur.pid === process.pid && cur.url === url) fs.rmSync(discoveryFile, { force: true });
+        } catch {
+          /* already gone */
+        }
+      }
+      for (const m of [...modules].reverse()) await m.stop?.(ctx);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close();
+      db.close();
+    }
+  };
+}

@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import { ErrorBody, Health } from '@genesis-lab/contract';
+import { authedFetch, startPlatformProcess, type PlatformProcess } from './support/process';
+
+describe('platform process', () => {
+  let p: PlatformProcess;
+  beforeAll(async () => {
+    p = await startPlatformProcess();
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('answers health without a token', async () => {
+    const r = await fetch(`${p.url}/api/health`);
+    expect(r.status).toBe(200);
+    expect(Health.parse(await r.json()).status).toBe('ok');
+  });
+
+  it('refuses API calls without the token, in the one error shape', async () => {
+    const r = await fetch(`${p.url}/api/openapi.json`);
+    expect(r.status).toBe(401);
+    const body = ErrorBody.parse(await r.json());
+    expect(body.error.code).toBe('unauthorized');
+    expect(body.error.hint).toMatch(/Bearer/);
+  });
+
+  it('writes a discovery file readable only by its owner', () => {
+    const st = fs.statSync(`${p.home}/run/platform.json`);
+    expect(st.mode & 0o777).toBe(0o600);
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the contract', async () => {
+    const r = await authedFetch(p, '/api/openapi.json');
+    const doc = (await r.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/catalog/search']));
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const r = await authedFetch(p, '/api/nope');
+    expect(r.status).toBe(404);
+    expect(ErrorBody.parse(await r.json()).error.code).toBe('not_found');
+  });
+
+  it('removes its discovery file on a clean stop', async () => {
+    const q = await startPlatformProcess();
+    await q.stop();
+    expect(fs.existsSync(`${q.home}/run/platform.json`)).toBe(false);
+  });
+});
