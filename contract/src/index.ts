@@ -11,3 +11,4 @@ export * from './facilities';
 export * from './events';
 export * from './api';
 export * from './paths';
+export * from './security';

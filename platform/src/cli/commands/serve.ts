@@ -13,35 +13,46 @@ export function registerServe(program: Command): void {
     .option('--facilities <file>', 'facilities file (default $GENESIS_HOME/facilities.json)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug', 'warn')
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API directly')
-    .action(async (opts: { host: string; port: string; home?: string; facilities?: string; logLevel: string; corsOrigin?: string[] }) => {
-      const config = parseOrThrow(
-        PlatformConfig,
-        {
-          host: opts.host,
-          port: opts.port,
-          home: opts.home ?? process.env.GENESIS_HOME,
-          facilitiesFile: opts.facilities,
-          logLevel: opts.logLevel,
-          corsOrigins: opts.corsOrigin ?? []
-        },
-        'options'
-      );
-      const platform = await startPlatform(config);
-      process.stdout.write(`Genesis platform ${platform.ctx.version} listening on ${platform.url} (home ${platform.ctx.home.root})\n`);
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        process.stdout.write(`Received ${signal}, shutting down\n`);
-        platform.close().then(
-          () => process.exit(0),
-          (err) => {
-            process.stderr.write(`shutdown failed: ${String(err)}\n`);
-            process.exit(1);
-          }
+    .action(
+      async (opts: {
+        host: string;
+        port: string;
+        home?: string;
+        facilities?: string;
+        logLevel: string;
+        corsOrigin?: string[];
+      }) => {
+        const config = parseOrThrow(
+          PlatformConfig,
+          {
+            host: opts.host,
+            port: opts.port,
+            home: opts.home ?? process.env.GENESIS_HOME,
+            facilitiesFile: opts.facilities,
+            logLevel: opts.logLevel,
+            corsOrigins: opts.corsOrigin ?? []
+          },
+          'options'
         );
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
-    });
+        const platform = await startPlatform(config);
+        process.stdout.write(
+          `Genesis platform ${platform.ctx.version} listening on ${platform.url} (home ${platform.ctx.home.root})\n`
+        );
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          process.stdout.write(`Received ${signal}, shutting down\n`);
+          platform.close().then(
+            () => process.exit(0),
+            (err) => {
+              process.stderr.write(`shutdown failed: ${String(err)}\n`);
+              process.exit(1);
+            }
+          );
+        };
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
+      }
+    );
 }

@@ -1,0 +1,66 @@
+import type {
+  DataFormat,
+  DatasetRecord,
+  DatasetVersion,
+  Principal,
+  RecordMetadataInput,
+  SearchQuery,
+  SearchResult,
+  VersionSelector
+} from '@genesis-lab/contract';
+import type { RecordBatch, Schema } from 'apache-arrow';
+
+/** Name under which the catalog registers itself in `PlatformContext.services`. */
+export const CATALOG_SERVICE = 'catalog';
+
+/** A concrete, published dataset version and where its canonical Arrow IPC file is. */
+export interface ResolvedVersion {
+  record: DatasetRecord;
+  version: DatasetVersion;
+  /** Absolute path of the immutable Arrow IPC *file* (random-access format) holding the rows. */
+  objectPath: string;
+}
+
+export interface PublishInput {
+  id: string;
+  /** Version label; when absent the platform derives one (see implementation). */
+  version?: string;
+  /** Record metadata; required the first time an id is published, merged afterwards. */
+  metadata?: RecordMetadataInput;
+  sourceFormat: DataFormat;
+  sourceSha256?: string;
+  /** Arrow schema of the rows; field metadata may carry units. */
+  schema: Schema;
+  /** The rows, in record batches. Consumed once. */
+  batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>;
+  /** Called as rows are written. */
+  onProgress?: (rowsWritten: number) => void;
+}
+
+export interface PublishResult {
+  record: DatasetRecord;
+  version: DatasetVersion;
+  /** False when the identical version was already published (idempotent re-ingest). */
+  created: boolean;
+}
+
+/**
+ * The catalog: records, immutable content-addressed versions, search. Usable inside the
+ * server and standalone (the CLI's ingest and seed open the home directly).
+ * Every read takes a principal so access filtering happens before anything is counted.
+ */
+export interface CatalogService {
+  /** The record, or `not_found` with the closest visible ids as suggestions. */
+  getRecord(id: string, principal: Principal): DatasetRecord;
+  /** Resolve `latest` or a concrete version; `not_found` (with suggestions) for unknown ids/versions. */
+  resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedVersion;
+  search(query: SearchQuery, principal: Principal): SearchResult;
+  /**
+   * Write rows as a new immutable version and publish it atomically: nothing is visible
+   * until the object file is complete and the row is committed. Same id+version with
+   * identical bytes is a no-op (`created: false`); with different bytes it is `conflict` (409).
+   */
+  publish(input: PublishInput): Promise<PublishResult>;
+  /** Count of visible records (for /api/health). */
+  count(principal: Principal): number;
+}
