@@ -3,7 +3,7 @@
 const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/../tsconfig.test.json' }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.test.json' }] },
   moduleNameMapper: {
     '^@genesis-lab/contract$': '<rootDir>/../contract/src',
     '^@genesis-lab/kernel$': '<rootDir>/../kernel-helpers/src',

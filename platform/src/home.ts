@@ -44,21 +44,27 @@ export class Home {
     return path.join(this.tmpDir, `${prefix}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`);
   }
 
-  /** Remove temporary files left by a crashed writer (nothing in tmp/ was ever published). */
-  sweepTmp(maxAgeMs = 0): number {
+  /**
+   * Remove temporary files whose writer is dead (a crash): nothing in tmp/ was ever
+   * published. Temp names carry the writer's pid, so a live CLI ingest is left alone.
+   */
+  sweepTmp(): number {
     let n = 0;
-    const now = Date.now();
     for (const f of fs.readdirSync(this.tmpDir)) {
-      const p = path.join(this.tmpDir, f);
-      try {
-        if (now - fs.statSync(p).mtimeMs >= maxAgeMs) {
-          fs.rmSync(p, { recursive: true, force: true });
-          n++;
-        }
-      } catch {
-        /* raced with another sweeper */
-      }
+      const pid = Number.parseInt(/-(\d+)-\d+-/.exec(f)?.[1] ?? '', 10);
+      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) continue;
+      fs.rmSync(path.join(this.tmpDir, f), { recursive: true, force: true });
+      n++;
     }
     return n;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

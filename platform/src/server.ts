@@ -8,6 +8,7 @@ import { PlatformConfig, type PlatformConfigInput } from './config';
 import { openDatabase } from './db/database';
 import { platformMigrations } from './db/migrations';
 import { Home } from './home';
+import { HomeLock } from './home-lock';
 import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
 import { errorHandler } from './http/errors';
 import { addRoute } from './http/route';
@@ -39,8 +40,24 @@ export async function startPlatform(
     { ...input, token: input.token ?? (process.env.GENESIS_TOKEN || undefined) },
     'platform config'
   );
-  const token = config.token ?? generateToken();
   const home = new Home(config.home).ensure();
+  const lock = HomeLock.acquire(home.runDir);
+  try {
+    return await startLocked(config, home, lock, modules);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(
+  config: PlatformConfig,
+  home: Home,
+  lock: HomeLock,
+  modules: readonly PlatformModule[]
+): Promise<Platform> {
+  const token = config.token ?? generateToken();
+  // Only the lock holder may sweep: a temp file in there may belong to a running writer otherwise.
   home.sweepTmp();
 
   const app = Fastify({
@@ -164,6 +181,7 @@ export async function startPlatform(
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close();
       db.close();
+      lock.release();
     }
   };
 }

@@ -49,3 +49,15 @@ describe('platform process', () => {
     expect(fs.existsSync(`${q.home}/run/platform.json`)).toBe(false);
   });
 });
+
+describe('one platform per home', () => {
+  it('refuses a second platform on the same home, and takes over after a crash', async () => {
+    const first = await startPlatformProcess();
+    await expect(startPlatformProcess({ home: first.home })).rejects.toThrow(/already running \(pid \d+/);
+    await first.kill();
+    const second = await startPlatformProcess({ home: first.home });
+    const r = await fetch(`${second.url}/api/health`);
+    expect(r.status).toBe(200);
+    await second.stop();
+  });
+});

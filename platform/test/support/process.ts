@@ -28,13 +28,14 @@ export function tempHome(prefix = 'genesis-test-'): string {
  * Start a real platform process (the built CLI, `genesis serve`) on a free loopback port and
  * wait until its discovery file names it. Tests talk to it over HTTP like any client.
  */
-export async function startPlatformProcess(opts: { home?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<PlatformProcess> {
+export async function startPlatformProcess(
+  opts: { home?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+): Promise<PlatformProcess> {
   if (!fs.existsSync(path.join(REPO_ROOT, 'platform/dist/cli/main.js'))) {
     throw new Error('platform is not built: run `npm run build:packages` first');
   }
   const home = opts.home ?? tempHome();
   const discoveryFile = path.join(home, 'run', 'platform.json');
-  fs.rmSync(discoveryFile, { force: true });
   const proc = spawn(process.execPath, [GENESIS_BIN, 'serve', '--port', '0', '--home', home, ...(opts.args ?? [])], {
     env: { ...process.env, GENESIS_TOKEN: '', GENESIS_URL: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -75,7 +76,11 @@ export async function startPlatformProcess(opts: { home?: string; args?: string[
 }
 
 /** fetch against a test platform with its token. */
-export function authedFetch(p: { url: string; token: string }, pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
+export function authedFetch(
+  p: { url: string; token: string },
+  pathAndQuery: string,
+  init: RequestInit = {}
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (!headers.has('authorization')) headers.set('authorization', `Bearer ${p.token}`);
   return fetch(p.url + pathAndQuery, { ...init, headers });
