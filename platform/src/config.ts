@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessLevel } from '@genesis-lab/contract';
 
 /** How a platform process is started (CLI flags, environment, or a test). */
 export const PlatformConfig = z
@@ -15,6 +16,11 @@ export const PlatformConfig = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
     /** Write the discovery file (off for throwaway test servers that pass URL+token directly). */
     writeDiscovery: z.boolean().default(true),
+    /**
+     * What the owner token is cleared for. A deployment that may only serve open data (a public
+     * Binder, a teaching hub) narrows this; the access-control work adds per-user tokens.
+     */
+    clearances: z.array(AccessLevel).min(1).default(['open', 'controlled', 'export-controlled']),
     /** Extra CORS origins allowed to call the API from a browser (the proxy path needs none). */
     corsOrigins: z.array(z.string()).default([])
   })

@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Server as IoServer } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@genesis-lab/contract';
+import type { ClientToServerEvents, Principal, ServerToClientEvents } from '@genesis-lab/contract';
 import type { Db } from './db/database';
 import type { Migration } from './db/migrations';
 import type { Home } from './home';
 import type { PlatformConfig } from './config';
 import type { FastifyBaseLogger } from 'fastify';
 
-export type Io = IoServer<ClientToServerEvents, ServerToClientEvents>;
+/** Per-socket data: who is connected (set by the auth middleware). */
+export interface SocketData {
+  principal: Principal;
+}
+export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** What every module gets: shared I/O owned by the platform process. */
 export interface PlatformContext {

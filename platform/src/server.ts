@@ -1,7 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import { Server as IoServer } from 'socket.io';
-import { SOCKET_PATH, openApiDocument, parseOrThrow, routes, type Discovery, type Health } from '@genesis-lab/contract';
+import {
+  SOCKET_PATH,
+  openApiDocument,
+  parseOrThrow,
+  type Principal,
+  routes,
+  type Discovery,
+  type Health
+} from '@genesis-lab/contract';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformConfig, type PlatformConfigInput } from './config';
@@ -86,7 +94,10 @@ async function startLocked(
       .code(404)
       .send({ error: { code: 'not_found', status: 404, message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
+  const owner: Principal = { user: 'owner', clearances: config.clearances, projects: [] };
+  app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (req) => {
+    req.principal = owner;
     const cfg = req.routeOptions.config as { public?: boolean } | undefined;
     if (cfg?.public) return;
     if (!tokenMatches(token, bearerOf(req.headers.authorization))) throw unauthorized();
@@ -131,8 +142,10 @@ async function startLocked(
     const given =
       (socket.handshake.auth as { token?: string } | undefined)?.token ??
       bearerOf(socket.handshake.headers.authorization);
-    if (tokenMatches(token, given)) next();
-    else next(Object.assign(new Error(unauthorized().message), { data: unauthorized().toBody() }));
+    if (tokenMatches(token, given)) {
+      socket.data.principal = owner;
+      next();
+    } else next(Object.assign(new Error(unauthorized().message), { data: unauthorized().toBody() }));
   });
   for (const m of modules) m.socket?.(io, ctx);
 

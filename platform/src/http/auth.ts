@@ -1,5 +1,12 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto';
-import { GenesisError } from '@genesis-lab/contract';
+import { GenesisError, type Principal } from '@genesis-lab/contract';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is asking; set by the auth hook before any handler runs. */
+    principal: Principal;
+  }
+}
 
 export function generateToken(): string {
   return randomBytes(24).toString('base64url');

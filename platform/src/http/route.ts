@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseOrThrow, type RouteDef } from '@genesis-lab/contract';
+import { parseOrThrow, type Principal, type RouteDef } from '@genesis-lab/contract';
 import type { z } from 'zod';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -8,6 +8,7 @@ export interface RouteInput<R extends RouteDef> {
   params: Out<R['params']>;
   query: Out<R['query']>;
   body: Out<R['body']>;
+  principal: Principal;
   req: FastifyRequest;
   reply: FastifyReply;
 }
@@ -30,7 +31,7 @@ export function addRoute<R extends RouteDef>(
       const params = def.params ? parseOrThrow(def.params, req.params, 'params') : undefined;
       const query = def.query ? parseOrThrow(def.query, req.query, 'query') : undefined;
       const body = def.body ? parseOrThrow(def.body, req.body ?? {}, 'body') : undefined;
-      const result = await handler({ params, query, body, req, reply } as RouteInput<R>);
+      const result = await handler({ params, query, body, principal: req.principal, req, reply } as RouteInput<R>);
       if (reply.sent) return reply;
       if (result === undefined) return reply;
       reply.code(def.status ?? 200);

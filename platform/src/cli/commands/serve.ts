@@ -13,6 +13,10 @@ export function registerServe(program: Command): void {
     .option('--facilities <file>', 'facilities file (default $GENESIS_HOME/facilities.json)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug', 'warn')
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API directly')
+    .option(
+      '--clearance <level...>',
+      'access levels the owner token is cleared for (open, controlled, export-controlled); env GENESIS_CLEARANCES'
+    )
     .action(
       async (opts: {
         host: string;
@@ -21,6 +25,7 @@ export function registerServe(program: Command): void {
         facilities?: string;
         logLevel: string;
         corsOrigin?: string[];
+        clearance?: string[];
       }) => {
         const config = parseOrThrow(
           PlatformConfig,
@@ -30,7 +35,8 @@ export function registerServe(program: Command): void {
             home: opts.home ?? process.env.GENESIS_HOME,
             facilitiesFile: opts.facilities,
             logLevel: opts.logLevel,
-            corsOrigins: opts.corsOrigin ?? []
+            corsOrigins: opts.corsOrigin ?? [],
+            clearances: opts.clearance ?? process.env.GENESIS_CLEARANCES?.split(',').map((s) => s.trim()) ?? undefined
           },
           'options'
         );
