@@ -61,7 +61,15 @@ export const DataQuery = z
       .min(1, 'batchSize must be at least 1')
       .max(1_048_576, 'batchSize must be at most 1048576')
       .optional()
-      .describe('Rows per record batch in the response; default keeps stored batches')
+      .describe(
+        'Maximum rows per record batch in the response (larger stored batches are split); default keeps stored batches'
+      ),
+    int64: z
+      .enum(['number', 'string'])
+      .default('number')
+      .describe(
+        'JSON export only: int64/uint64 values as exact decimal JSON numbers (default) or as quoted strings; Arrow, Parquet and CSV are always exact'
+      )
   })
   .meta({ id: 'DataQuery' });
 export type DataQuery = z.infer<typeof DataQuery>;
