@@ -4,7 +4,7 @@ import { ErrorBody } from './errors';
 import { DataQuery, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './data';
 import { Health } from './discovery';
 import { SearchQuery, SearchResult } from './search';
-import { Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
+import { IDEMPOTENCY_HEADER, Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
 import { FacilityInfo } from './facilities';
 
 /**
@@ -18,6 +18,8 @@ export interface RouteDef {
   tag: string;
   params?: z.ZodType;
   query?: z.ZodType;
+  /** Request headers the route reads (documented in OpenAPI; names lower-case). */
+  headers?: z.ZodType;
   body?: z.ZodType;
   /** JSON response schema for 2xx; absent when the response is not JSON. */
   response?: z.ZodType;
@@ -31,6 +33,14 @@ export interface RouteDef {
 const RecordParams = z.object({ ns: z.string(), name: z.string() });
 const VersionParams = RecordParams.extend({ version: z.string().describe('A version, or "latest"') });
 const JobParams = z.object({ id: z.string() });
+const SubmitHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('A retried submit with the same key returns the same job (200), whoever sends it')
+});
 
 export const routes = {
   health: {
@@ -128,8 +138,12 @@ export const routes = {
   submitJob: {
     method: 'POST',
     path: '/api/jobs',
-    summary: 'Submit a job (honours Idempotency-Key)',
+    summary:
+      'Submit a job: persisted (NEW) before it is sent to its facility; 201 with the job, or 200 with the ' +
+      'existing job when the Idempotency-Key header or spec.idempotencyKey was seen before. 422 when the ' +
+      'facility cannot honour the spec (too many cpus, unknown queue, duration over its limit), before any submission.',
     tag: 'jobs',
+    headers: SubmitHeaders,
     body: JobSpec,
     response: Job,
     status: 201
@@ -137,7 +151,7 @@ export const routes = {
   listJobs: {
     method: 'GET',
     path: '/api/jobs',
-    summary: 'List jobs, newest first',
+    summary: 'List jobs, newest first (filters: facility, state list, tag "k=v"; opaque cursor)',
     tag: 'jobs',
     query: JobListQuery,
     response: JobList
@@ -153,7 +167,8 @@ export const routes = {
   jobLogs: {
     method: 'GET',
     path: '/api/jobs/{id}/logs',
-    summary: 'Read a job log from a byte offset',
+    summary:
+      'Read a job log (stdout or stderr) from a byte offset, or its last `tail` bytes; `nextOffset` continues it',
     tag: 'jobs',
     params: JobParams,
     query: LogQuery,
@@ -162,7 +177,7 @@ export const routes = {
   cancelJob: {
     method: 'DELETE',
     path: '/api/jobs/{id}',
-    summary: 'Cancel a job',
+    summary: 'Cancel a job (the whole process group / scancel); answers the job, CANCELED once the facility confirms',
     tag: 'jobs',
     params: JobParams,
     response: Job
@@ -189,7 +204,7 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, r] of Object.entries(routes) as [string, RouteDef][]) {
     const parameters: unknown[] = [];
-    const addParams = (s: z.ZodType | undefined, where: 'path' | 'query') => {
+    const addParams = (s: z.ZodType | undefined, where: 'path' | 'query' | 'header') => {
       if (!s) return;
       const js = schemaOf(s, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [p, schema] of Object.entries(js.properties ?? {})) {
@@ -198,6 +213,7 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
     };
     addParams(r.params, 'path');
     addParams(r.query, 'query');
+    addParams(r.headers, 'header');
     const ok: Record<string, unknown> = { description: 'OK' };
     if (r.response) ok.content = { 'application/json': { schema: schemaOf(r.response, 'output') } };
     else if (r.produces) ok.content = Object.fromEntries(r.produces.map((m) => [m, {}]));

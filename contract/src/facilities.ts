@@ -19,7 +19,8 @@ export const LocalFacilityConfig = z
   .object({
     ...common,
     kind: z.literal('local'),
-    maxConcurrent: z.number().int().positive().default(4),
+    maxConcurrent: z.number().int().positive().default(4).describe('Jobs running at once; more wait QUEUED'),
+    pollIntervalMs: z.number().int().min(50).default(500).describe('How often adopted jobs are checked'),
     cpus: z.number().int().positive().optional().describe('Cores a job may ask for; the machine by default'),
     memory: z.string().optional(),
     workRoot: z.string().optional().describe('Where per-job directories go; under GENESIS_HOME by default')
@@ -30,19 +31,24 @@ export const SlurmFacilityConfig = z
   .object({
     ...common,
     kind: z.literal('slurm'),
-    transport: z.enum(['cli', 'rest']).default('cli'),
+    /** How the connector talks to Slurm: its command-line tools (slurmrestd is not supported yet). */
+    transport: z.literal('cli').default('cli'),
     /** Directory holding sbatch/squeue/scancel/scontrol/sacct; PATH when absent. */
     binDir: z.string().optional(),
-    restUrl: z.url().optional(),
-    restApiVersion: z.string().default('v0.0.38'),
-    user: z.string().optional(),
-    jwtEnv: z.string().default('SLURM_JWT'),
     pollIntervalMs: z.number().int().min(100).default(2000),
     partitions: z.array(z.string()).optional().describe('Allowed partitions; discovered when absent'),
     defaultPartition: z.string().optional(),
     defaultAccount: z.string().optional(),
     workRoot: z.string().optional().describe('Shared directory for job dirs; under GENESIS_HOME by default'),
-    completionLog: z.string().optional().describe('jobcomp/filetxt log, for final states without slurmdbd')
+    completionLog: z.string().optional().describe('jobcomp/filetxt log, for final states without slurmdbd'),
+    statusRetries: z.number().int().min(0).max(10).default(3).describe('Retries of a failed status query per cycle'),
+    lostAfterSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .default(120)
+      .describe('A submitted job that no Slurm source knows for this long is FAILED/LOST'),
+    commandTimeoutMs: z.number().int().min(1000).default(30000)
   })
   .strict();
 
@@ -80,7 +86,9 @@ export const FacilityCapabilities = z.object({
   queues: z.array(z.string()),
   supportsHold: z.boolean(),
   supportsCancel: z.boolean(),
-  transport: z.string()
+  transport: z.string(),
+  /** Keys of `attributes.custom` this facility understands. */
+  customAttributes: z.array(z.string()).default([])
 });
 export type FacilityCapabilities = z.infer<typeof FacilityCapabilities>;
 

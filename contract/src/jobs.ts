@@ -10,12 +10,56 @@ export const FacilityName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be lower-case letters, digits or "-", starting with a letter');
 
-/** A duration in seconds, or text such as "90s", "15m", "1h30m", "01:30:00", "1-00:00:00". */
-export const Duration = z.union([z.number().int().positive(), z.string().min(1)]);
+/**
+ * Parse a duration: seconds as a number, or text such as "90", "90s", "15m", "1h30m",
+ * "01:30:00", "30:00" or Slurm's "1-00:00:00". Returns undefined when the text is not one.
+ */
+export function parseDurationSeconds(d: number | string): number | undefined {
+  if (typeof d === 'number') return Number.isInteger(d) && d > 0 ? d : undefined;
+  const t = d.trim();
+  if (/^\d+$/.test(t)) return Number(t) > 0 ? Number(t) : undefined;
+  const units = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/i.exec(t);
+  if (units && t !== '') {
+    const [, dd, hh, mm, ss] = units.map((x) => Number(x ?? 0));
+    const total = dd! * 86400 + hh! * 3600 + mm! * 60 + ss!;
+    return total > 0 ? total : undefined;
+  }
+  const clock = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$/.exec(t);
+  if (clock) {
+    const [, dd, hh, mm, ss] = clock.map((x) => Number(x ?? 0));
+    if (mm! > 59 || ss! > 59) return undefined;
+    const total = dd! * 86400 + hh! * 3600 + mm! * 60 + ss!;
+    return total > 0 ? total : undefined;
+  }
+  return undefined;
+}
+
+/** Parse memory: bytes as a number, or text such as "512M", "4G", "1.5GiB", "800MB" (powers of 1024). */
+export function parseMemoryBytes(m: number | string): number | undefined {
+  if (typeof m === 'number') return Number.isInteger(m) && m > 0 ? m : undefined;
+  const r = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(m.trim());
+  if (!r) return undefined;
+  const pow = { '': 0, K: 1, M: 2, G: 3, T: 4 }[r[2]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  const bytes = Math.round(Number(r[1]) * 1024 ** pow);
+  return bytes > 0 ? bytes : undefined;
+}
+
+/** A wall-time: seconds, or text such as "90s", "15m", "1h30m", "01:30:00", "1-00:00:00". */
+export const Duration = z.union([
+  z.number().int().positive(),
+  z.string().refine((s) => parseDurationSeconds(s) !== undefined, {
+    message: 'must be seconds or a duration such as "90s", "15m", "1h30m", "01:30:00" or "1-00:00:00"'
+  })
+]);
 export type Duration = z.infer<typeof Duration>;
 
 /** Memory in bytes, or text such as "512M", "4G", "1.5GiB". */
-export const Memory = z.union([z.number().int().positive(), z.string().min(1)]);
+export const Memory = z.union([
+  z.number().int().positive(),
+  z.string().refine((s) => parseMemoryBytes(s) !== undefined, {
+    message: 'must be bytes or a size such as "512M", "4G" or "1.5GiB"'
+  })
+]);
 
 export const Resources = z
   .object({
@@ -37,8 +81,10 @@ export const JobAttributes = z
     queue: z.string().min(1).optional().describe('Queue or partition'),
     account: z.string().min(1).optional(),
     reservation: z.string().min(1).optional(),
-    /** Scheduler-specific options, e.g. {"slurm.constraint": "gpu"}; validated by the connector. */
-    custom: z.record(z.string(), z.string()).default({})
+    /** Scheduler-specific options, e.g. {"slurm.constraint": "gpu"}; the connector refuses keys it does not know. */
+    custom: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*$/, 'keys look like "slurm.constraint"'), z.string())
+      .default({})
   })
   .strict()
   .meta({ id: 'JobAttributes' });
@@ -131,6 +177,9 @@ export const JobReason = z.enum([
 ]);
 export type JobReason = z.infer<typeof JobReason>;
 
+/** The HTTP header that makes a submit idempotent (the spec's `idempotencyKey` does the same). */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
 export const JobStateEvent = z
   .object({
     jobId: z.string(),
@@ -157,13 +206,17 @@ export const Job = z
     reason: JobReason.nullable(),
     message: z.string().nullable(),
     workDir: z.string().nullable(),
+    nativeState: z.string().nullable().describe("The scheduler's latest state, verbatim"),
+    nativeReason: z.string().nullable().describe("The scheduler's latest reason, verbatim"),
     owner: z.string(),
     createdAt: z.iso.datetime(),
     submittedAt: z.iso.datetime().nullable(),
     startedAt: z.iso.datetime().nullable(),
     endedAt: z.iso.datetime().nullable(),
     updatedAt: z.iso.datetime(),
-    history: z.array(JobStateEvent)
+    history: z.array(JobStateEvent),
+    /** Files the job left behind: its stage-out targets, copied once it COMPLETED. */
+    outputs: z.array(z.object({ source: z.string(), target: z.string(), bytes: z.number().int().nonnegative() }))
   })
   .meta({ id: 'Job' });
 export type Job = z.infer<typeof Job>;

@@ -1,0 +1,285 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  parseMemoryBytes,
+  type ErrorIssue,
+  type FacilityCapabilities,
+  type JobSpec,
+  type LocalFacilityConfig,
+  type LogStream
+} from '@genesis-lab/contract';
+import { checkCapabilities, footprintOf } from '../capabilities';
+import type { ConnectorSink, FacilityConnector, FacilityHealth, TrackedJob } from '../connector';
+import { JOB_FILES, finalFromFiles, readExitCode } from '../job-files';
+import { jobEnvironment } from '../environment';
+import { processRunning, readPid } from './process';
+import { installWrapper } from './wrapper';
+
+/**
+ * The embedded default facility: jobs are child processes of a small sh wrapper, in per-job
+ * directories, at most `maxConcurrent` at once (the rest wait QUEUED, in order). Wrappers run
+ * detached, so jobs outlive a platform crash; the exit-code file tells how they ended.
+ */
+export class LocalConnector implements FacilityConnector {
+  readonly kind = 'local';
+  readonly name: string;
+  private sink!: ConnectorSink;
+  private wrapper!: string;
+  private readonly queue: TrackedJob[] = [];
+  /** Launched and not yet seen finished: job id -> job. */
+  private readonly running = new Map<string, TrackedJob>();
+  /** Running jobs we did not spawn ourselves (found again after a restart): polled. */
+  private readonly adopted = new Set<string>();
+  private poller: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly counters = { launched: 0, finished: 0, statusChecks: 0 };
+  private readonly caps: FacilityCapabilities;
+
+  constructor(
+    readonly config: LocalFacilityConfig,
+    private readonly binDir: string
+  ) {
+    this.name = config.name;
+    this.caps = {
+      maxNodes: 1,
+      maxCpusPerNode: config.cpus ?? os.cpus().length,
+      maxGpusPerNode: 0,
+      maxMemoryBytes: (config.memory ? parseMemoryBytes(config.memory) : undefined) ?? os.totalmem(),
+      maxDurationSeconds: null,
+      queues: [],
+      supportsHold: false,
+      supportsCancel: true,
+      transport: 'process',
+      customAttributes: []
+    };
+  }
+
+  capabilities(): FacilityCapabilities {
+    return this.caps;
+  }
+
+  validate(spec: JobSpec): ErrorIssue[] {
+    return checkCapabilities(spec, this.caps, this.name);
+  }
+
+  health(): FacilityHealth {
+    return {
+      healthy: true,
+      message: `${this.running.size} running, ${this.queue.length} waiting (limit ${this.config.maxConcurrent})`,
+      checkedAt: new Date().toISOString()
+    };
+  }
+
+  async start(sink: ConnectorSink, open: TrackedJob[]): Promise<void> {
+    this.sink = sink;
+    fs.mkdirSync(this.binDir, { recursive: true });
+    this.wrapper = installWrapper(this.binDir);
+    for (const job of open) this.reconcile(job);
+    this.poller = setInterval(() => this.pollAdopted(), this.config.pollIntervalMs);
+    this.poller.unref();
+    this.pump();
+  }
+
+  /** Find out what became of a job while we were away. */
+  private reconcile(job: TrackedJob): void {
+    const rc = readExitCode(job.workDir);
+    if (rc !== undefined) {
+      this.sink.observe(job.id, finalFromFiles(job.workDir, rc, footprintOf(job.spec).durationSeconds));
+      return;
+    }
+    const pid = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
+    if (pid !== undefined) {
+      if (processRunning(pid, job.workDir)) {
+        this.sink.nativeId(job.id, String(pid));
+        this.sink.observe(job.id, {
+          state: 'ACTIVE',
+          nativeState: 'RUNNING',
+          message: 'found running after a restart'
+        });
+        this.running.set(job.id, job);
+        this.adopted.add(job.id);
+      } else {
+        this.sink.observe(job.id, {
+          state: 'FAILED',
+          reason: 'LOST',
+          nativeState: 'GONE',
+          message: 'its wrapper process is gone and left no exit code (killed or the machine restarted)'
+        });
+      }
+      return;
+    }
+    // Never launched: it waits in our queue again, in its original order.
+    if (job.cancelRequested) {
+      this.sink.observe(job.id, {
+        state: 'CANCELED',
+        reason: 'CANCELED_BY_USER',
+        message: 'canceled before it started'
+      });
+      return;
+    }
+    this.enqueue(job);
+  }
+
+  async submit(job: TrackedJob): Promise<void> {
+    this.enqueue(job);
+    this.pump();
+  }
+
+  private enqueue(job: TrackedJob): void {
+    this.queue.push(job);
+    this.sink.observe(job.id, {
+      state: 'QUEUED',
+      nativeState: 'WAITING',
+      message: `waiting for one of ${this.config.maxConcurrent} slots`
+    });
+  }
+
+  /** Start queued jobs while there are free slots. */
+  private pump(): void {
+    while (!this.stopped && this.running.size < this.config.maxConcurrent && this.queue.length) {
+      this.launch(this.queue.shift()!);
+    }
+  }
+
+  private launch(job: TrackedJob): void {
+    const { spec } = job;
+    const limit = footprintOf(spec).durationSeconds ?? 0;
+    const cwd = spec.directory ?? job.workDir;
+    const stdin = spec.stdinPath ?? '/dev/null';
+    let child;
+    try {
+      child = spawn(
+        '/bin/sh',
+        [this.wrapper, job.workDir, String(limit), cwd, stdin, '--', spec.executable, ...spec.arguments],
+        { detached: true, stdio: 'ignore', env: jobEnvironment(spec, job) }
+      );
+    } catch (err) {
+      this.sink.observe(job.id, { state: 'FAILED', reason: 'LAUNCH_FAILED', message: String(err) });
+      return;
+    }
+    child.unref();
+    this.running.set(job.id, job);
+    this.counters.launched++;
+    const pid = child.pid;
+    if (pid !== undefined) this.sink.nativeId(job.id, String(pid));
+    this.sink.observe(job.id, { state: 'ACTIVE', nativeState: 'RUNNING', message: `started (pid ${pid})` });
+    child.once('error', (err) => {
+      this.running.delete(job.id);
+      this.sink.observe(job.id, { state: 'FAILED', reason: 'LAUNCH_FAILED', message: err.message });
+      this.pump();
+    });
+    child.once('exit', () => this.onWrapperExit(job, pid));
+  }
+
+  private onWrapperExit(job: TrackedJob, pid: number | undefined): void {
+    if (!this.running.has(job.id)) return;
+    const rc = readExitCode(job.workDir);
+    if (rc === undefined) {
+      const owner = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
+      if (owner !== undefined && owner !== pid && processRunning(owner, job.workDir)) {
+        // Another wrapper had already claimed this job (a launch raced a restart): follow that one.
+        this.adopted.add(job.id);
+        return;
+      }
+      this.running.delete(job.id);
+      this.sink.observe(job.id, {
+        state: 'FAILED',
+        reason: 'LOST',
+        nativeState: 'GONE',
+        message: 'the wrapper ended without recording an exit code'
+      });
+    } else {
+      this.finish(job, rc);
+    }
+    this.pump();
+  }
+
+  private finish(job: TrackedJob, rc: number): void {
+    this.running.delete(job.id);
+    this.adopted.delete(job.id);
+    this.counters.finished++;
+    this.sink.observe(job.id, finalFromFiles(job.workDir, rc, footprintOf(job.spec).durationSeconds));
+  }
+
+  /** Jobs found running after a restart are not our children: look at their files. */
+  private pollAdopted(): void {
+    if (!this.adopted.size) return;
+    for (const id of [...this.adopted]) {
+      const job = this.running.get(id);
+      if (!job) {
+        this.adopted.delete(id);
+        continue;
+      }
+      this.counters.statusChecks++;
+      const rc = readExitCode(job.workDir);
+      if (rc !== undefined) {
+        this.finish(job, rc);
+        continue;
+      }
+      const pid = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
+      if (pid === undefined || !processRunning(pid, job.workDir)) {
+        // The exit file is written before the wrapper exits; read once more to close the race.
+        const late = readExitCode(job.workDir);
+        if (late !== undefined) this.finish(job, late);
+        else {
+          this.running.delete(id);
+          this.adopted.delete(id);
+          this.sink.observe(id, {
+            state: 'FAILED',
+            reason: 'LOST',
+            nativeState: 'GONE',
+            message: 'its wrapper process is gone'
+          });
+        }
+      }
+    }
+    this.pump();
+  }
+
+  async cancel(job: TrackedJob): Promise<void> {
+    const i = this.queue.findIndex((q) => q.id === job.id);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      this.sink.observe(job.id, {
+        state: 'CANCELED',
+        reason: 'CANCELED_BY_USER',
+        message: 'canceled before it started'
+      });
+      return;
+    }
+    if (!this.running.has(job.id)) return;
+    fs.writeFileSync(path.join(job.workDir, JOB_FILES.cancel), new Date().toISOString() + '\n');
+    const pgid = readPid(path.join(job.workDir, JOB_FILES.pgid));
+    if (pgid === undefined) return; // the wrapper has not started the program yet; it will see nothing to kill
+    signalGroup(pgid, 'SIGTERM');
+    // Programs that ignore SIGTERM get SIGKILL after a grace period.
+    const t = setTimeout(() => {
+      if (this.running.has(job.id)) signalGroup(pgid, 'SIGKILL');
+    }, 5000);
+    t.unref();
+  }
+
+  logFile(job: TrackedJob, stream: LogStream): string {
+    return path.join(job.workDir, stream === 'stdout' ? JOB_FILES.stdout : JOB_FILES.stderr);
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.counters, running: this.running.size, waiting: this.queue.length };
+  }
+
+  async stop(): Promise<void> {
+    // Jobs keep running (detached); the next start finds them again.
+    this.stopped = true;
+    if (this.poller) clearInterval(this.poller);
+  }
+}
+
+function signalGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    /* already gone */
+  }
+}

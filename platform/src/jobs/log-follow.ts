@@ -1,0 +1,73 @@
+import { isFinal, type LogChunk, type LogStream } from '@genesis-lab/contract';
+import { fileSize, readLogChunk } from './logs';
+import type { JobService } from './service';
+
+interface Follower {
+  jobId: string;
+  stream: LogStream;
+  offset: number;
+  file: string | null;
+  send: (c: LogChunk) => void;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Live log tails for socket subscribers. One timer checks every followed file; a follower
+ * gets exactly the bytes after its offset, in order, and a last `eof` chunk once the job is
+ * final and its file fully sent. Offsets make reconnects exact.
+ */
+export class LogFollowers {
+  private readonly followers = new Set<Follower>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly jobs: JobService,
+    private readonly intervalMs = 150
+  ) {}
+
+  add(jobId: string, stream: LogStream, offset: number, file: string | null, send: (c: LogChunk) => void): () => void {
+    const f: Follower = { jobId, stream, offset, file, send };
+    this.followers.add(f);
+    this.pump(f);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.tick(), this.intervalMs);
+      this.timer.unref();
+    }
+    return () => this.remove(f);
+  }
+
+  private remove(f: Follower): void {
+    this.followers.delete(f);
+    if (!this.followers.size && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private tick(): void {
+    for (const f of [...this.followers]) this.pump(f);
+  }
+
+  /** Send what is new for one follower; finish it after the eof chunk. */
+  private pump(f: Follower): void {
+    const job = this.jobs.store.get(f.jobId);
+    if (!job) return this.remove(f);
+    const final = isFinal(job.state);
+    for (;;) {
+      const size = fileSize(f.file);
+      if (size <= f.offset && !final) return;
+      const chunk = readLogChunk(f.jobId, f.stream, f.file, f.offset, CHUNK, final);
+      if (chunk.data.length || chunk.eof) f.send(chunk);
+      f.offset = chunk.nextOffset;
+      if (chunk.eof) return this.remove(f);
+      if (chunk.nextOffset === chunk.offset) return; // only an incomplete character so far
+    }
+  }
+
+  close(): void {
+    this.followers.clear();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

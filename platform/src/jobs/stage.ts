@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  GenesisError,
+  LATEST,
+  OWNER,
+  parseRef,
+  type ErrorIssue,
+  type Job,
+  type JobSpec,
+  type Principal
+} from '@genesis-lab/contract';
+import type { CatalogService } from '../catalog/service';
+
+/** A stage target must stay inside the job directory. */
+function targetIssue(target: string, at: string): ErrorIssue | undefined {
+  const norm = path.posix.normalize(target);
+  if (path.isAbsolute(target) || norm === '..' || norm.startsWith('../') || norm === '.')
+    return { path: at, message: 'must be a relative path inside the job directory' };
+  return undefined;
+}
+
+/** What in the stage-in/out lists cannot be done, before anything is submitted. */
+export function checkStaging(spec: JobSpec, catalog: CatalogService | undefined): ErrorIssue[] {
+  const issues: ErrorIssue[] = [];
+  spec.stageIn.forEach((item, i) => {
+    const t = targetIssue(item.target, `body.stageIn[${i}].target`);
+    if (t) issues.push(t);
+    if ('source' in item) {
+      if (!fs.existsSync(item.source))
+        issues.push({ path: `body.stageIn[${i}].source`, message: `no such file: ${item.source}` });
+    } else if (!catalog) {
+      issues.push({
+        path: `body.stageIn[${i}].dataset`,
+        message: 'dataset stage-in needs the catalog module, which this platform does not run'
+      });
+    } else if (item.format !== 'arrow') {
+      issues.push({
+        path: `body.stageIn[${i}].format`,
+        message: 'datasets are staged in as Arrow IPC files; use format "arrow"'
+      });
+    }
+  });
+  spec.stageOut.forEach((item, i) => {
+    const t = targetIssue(item.source, `body.stageOut[${i}].source`);
+    if (t) issues.push(t);
+  });
+  return issues;
+}
+
+/** Copy stage-in items into the job directory (datasets as their immutable Arrow file). */
+export function stageIn(
+  spec: JobSpec,
+  workDir: string,
+  catalog: CatalogService | undefined,
+  principal: Principal = OWNER
+): void {
+  for (const item of spec.stageIn) {
+    const dest = path.join(workDir, item.target);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    if ('source' in item) {
+      fs.cpSync(item.source, dest, { recursive: true });
+    } else {
+      if (!catalog) throw new GenesisError('unprocessable', 'dataset stage-in needs the catalog module');
+      const ref = parseRef(item.dataset);
+      const resolved = catalog.resolve(ref.id, ref.version ?? LATEST, principal);
+      fs.copyFileSync(resolved.objectPath, dest);
+    }
+  }
+}
+
+/** Copy stage-out items from the job directory to their targets once the job COMPLETED. */
+export function stageOut(spec: JobSpec, workDir: string): Job['outputs'] {
+  return spec.stageOut.map((item) => {
+    const src = path.join(workDir, item.source);
+    const target = path.resolve(workDir, item.target);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.cpSync(src, target, { recursive: true });
+    return { source: item.source, target, bytes: fs.statSync(target).size };
+  });
+}

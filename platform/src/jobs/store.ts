@@ -1,0 +1,357 @@
+import {
+  GenesisError,
+  JobSpec,
+  canTransition,
+  isFinal,
+  type Job,
+  type JobList,
+  type JobListQuery,
+  type JobReason,
+  type JobState,
+  type JobStateEvent
+} from '@genesis-lab/contract';
+import type { Db } from '../db/database';
+
+/** What a connector or the service observed; becomes a persisted event when it changes the state. */
+export interface Observation {
+  state: JobState;
+  at?: string;
+  message?: string;
+  exitCode?: number | null;
+  reason?: JobReason;
+  nativeState?: string;
+  nativeReason?: string;
+}
+
+export interface NewJob {
+  id: string;
+  facility: string;
+  owner: string;
+  spec: JobSpec;
+  specHash: string;
+  idempotencyKey?: string;
+  workDir: string;
+  at: string;
+}
+
+/** Internal fields the service needs beside the public `Job`. */
+export interface StoredJob extends Job {
+  submitAttempts: number;
+  cancelRequested: boolean;
+  specHash: string;
+}
+
+interface JobRow {
+  id: string;
+  facility: string;
+  owner: string;
+  name: string;
+  spec: string;
+  spec_hash: string;
+  idempotency_key: string | null;
+  native_id: string | null;
+  state: JobState;
+  exit_code: number | null;
+  reason: JobReason | null;
+  message: string | null;
+  native_state: string | null;
+  native_reason: string | null;
+  work_dir: string | null;
+  submit_attempts: number;
+  cancel_requested: number;
+  outputs: string;
+  created_at: string;
+  submitted_at: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+interface EventRow {
+  job_id: string;
+  seq: number;
+  state: JobState;
+  at: string;
+  message: string | null;
+  exit_code: number | null;
+  reason: JobReason | null;
+  native_state: string | null;
+  native_reason: string | null;
+}
+
+function eventOf(r: EventRow): JobStateEvent {
+  return {
+    jobId: r.job_id,
+    seq: r.seq,
+    state: r.state,
+    at: r.at,
+    ...(r.message !== null ? { message: r.message } : {}),
+    ...(r.exit_code !== null ? { exitCode: r.exit_code } : {}),
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    ...(r.native_state !== null ? { nativeState: r.native_state } : {}),
+    ...(r.native_reason !== null ? { nativeReason: r.native_reason } : {})
+  };
+}
+
+/** Cursor for newest-first paging: the rowid of the last job returned. */
+function encodeCursor(rowid: number): string {
+  return Buffer.from(`r${rowid}`).toString('base64url');
+}
+function decodeCursor(c: string): number {
+  const m = /^r(\d+)$/.exec(Buffer.from(c, 'base64url').toString());
+  if (!m) throw new GenesisError('bad_request', 'Invalid cursor', { hint: 'Pass nextCursor from the previous page' });
+  return Number(m[1]);
+}
+
+/**
+ * Jobs and their state events in SQLite. Transitions are checked (forward only) and each one
+ * is an event row, written in the same transaction as the job row it changes.
+ */
+export class JobStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      byId: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+      byKey: db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE owner = ? AND idempotency_key = ?'),
+      events: db.prepare<[string], EventRow>('SELECT * FROM job_events WHERE job_id = ? ORDER BY seq'),
+      insert: db.prepare(
+        `INSERT INTO jobs (id, facility, owner, name, spec, spec_hash, idempotency_key, state, work_dir, tags, created_at, updated_at)
+         VALUES (@id, @facility, @owner, @name, @spec, @specHash, @idempotencyKey, 'NEW', @workDir, @tags, @at, @at)`
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO job_events (job_id, seq, state, at, message, exit_code, reason, native_state, native_reason)
+         VALUES (@jobId, @seq, @state, @at, @message, @exitCode, @reason, @nativeState, @nativeReason)`
+      ),
+      maxSeq: db.prepare<[string], { s: number | null }>('SELECT MAX(seq) AS s FROM job_events WHERE job_id = ?'),
+      open: db.prepare<[], JobRow>(
+        "SELECT * FROM jobs WHERE state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') ORDER BY rowid"
+      ),
+      setNative: db.prepare('UPDATE jobs SET native_id = ?, updated_at = ? WHERE id = ?'),
+      setNativeStatus: db.prepare('UPDATE jobs SET native_state = ?, native_reason = ? WHERE id = ?'),
+      attempt: db.prepare(
+        'UPDATE jobs SET submit_attempts = submit_attempts + 1, submitted_at = COALESCE(submitted_at, ?), updated_at = ? WHERE id = ?'
+      ),
+      cancel: db.prepare('UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?'),
+      outputs: db.prepare('UPDATE jobs SET outputs = ?, updated_at = ? WHERE id = ?'),
+      counts: db.prepare<[], { facility: string; state: JobState; n: number }>(
+        "SELECT facility, state, COUNT(*) AS n FROM jobs WHERE state IN ('QUEUED', 'HELD', 'ACTIVE', 'NEW') GROUP BY facility, state"
+      )
+    };
+  }
+
+  /**
+   * Insert a NEW job (and its NEW event), or return the job already stored under the same
+   * owner + idempotency key. One transaction: two clients racing with one key get one job.
+   */
+  insertOrGet(input: NewJob): { job: StoredJob; created: boolean } {
+    return this.db
+      .transaction(() => {
+        if (input.idempotencyKey) {
+          const existing = this.s.byKey.get(input.owner, input.idempotencyKey);
+          if (existing) {
+            if (existing.spec_hash !== input.specHash)
+              throw new GenesisError(
+                'conflict',
+                `Idempotency key "${input.idempotencyKey}" was already used for a different job spec (job ${existing.id})`,
+                { hint: 'Use a new key for a different job, or resend the identical spec to get the same job back' }
+              );
+            return { job: this.assemble(existing), created: false };
+          }
+        }
+        this.s.insert.run({
+          id: input.id,
+          facility: input.facility,
+          owner: input.owner,
+          name: input.spec.name,
+          spec: JSON.stringify(input.spec),
+          specHash: input.specHash,
+          idempotencyKey: input.idempotencyKey ?? null,
+          workDir: input.workDir,
+          tags: JSON.stringify(input.spec.tags),
+          at: input.at
+        });
+        this.s.insertEvent.run({
+          jobId: input.id,
+          seq: 0,
+          state: 'NEW',
+          at: input.at,
+          message: 'persisted; not yet sent to the facility',
+          exitCode: null,
+          reason: null,
+          nativeState: null,
+          nativeReason: null
+        });
+        return { job: this.assemble(this.s.byId.get(input.id)!), created: true };
+      })
+      .immediate();
+  }
+
+  get(id: string): StoredJob | undefined {
+    const row = this.s.byId.get(id);
+    return row ? this.assemble(row) : undefined;
+  }
+
+  /** Every job not yet final, oldest first (the reconcile set). */
+  openJobs(): StoredJob[] {
+    return this.s.open.all().map((r) => this.assemble(r));
+  }
+
+  list(q: JobListQuery, owner?: string): JobList {
+    const where: string[] = [];
+    const args: Record<string, unknown> = {};
+    if (owner) {
+      where.push('owner = @owner');
+      args.owner = owner;
+    }
+    if (q.facility) {
+      where.push('facility = @facility');
+      args.facility = q.facility;
+    }
+    if (q.state?.length) {
+      where.push(`state IN (${q.state.map((_, i) => `@s${i}`).join(', ')})`);
+      q.state.forEach((s, i) => (args[`s${i}`] = s));
+    }
+    if (q.tag) {
+      const eq = q.tag.indexOf('=');
+      if (eq <= 0) throw new GenesisError('validation_failed', 'Invalid query.tag: must be "key=value"');
+      where.push('json_extract(tags, @tagPath) = @tagValue');
+      args.tagPath = `$."${q.tag.slice(0, eq).replace(/"/g, '')}"`;
+      args.tagValue = q.tag.slice(eq + 1);
+    }
+    if (q.cursor) {
+      where.push('rowid < @cursor');
+      args.cursor = decodeCursor(q.cursor);
+    }
+    const sql = `SELECT rowid AS _rowid, * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY rowid DESC LIMIT @limit`;
+    const rows = this.db.prepare<Record<string, unknown>, JobRow & { _rowid: number }>(sql).all({
+      ...args,
+      limit: q.limit + 1
+    });
+    const page = rows.slice(0, q.limit);
+    return {
+      jobs: page.map((r) => this.assemble(r)),
+      ...(rows.length > q.limit ? { nextCursor: encodeCursor(page[page.length - 1]!._rowid) } : {})
+    };
+  }
+
+  /**
+   * Apply an observation. Returns the new event when the state changed, undefined when the
+   * observation says nothing new or would move the job backwards (which is refused, silently:
+   * schedulers report stale states between polls).
+   */
+  apply(id: string, o: Observation, now: string): { job: StoredJob; event: JobStateEvent } | undefined {
+    const row = this.s.byId.get(id);
+    if (!row) return undefined;
+    if (o.nativeState !== undefined && (o.nativeState !== row.native_state || o.nativeReason !== row.native_reason))
+      this.s.setNativeStatus.run(o.nativeState, o.nativeReason ?? null, id);
+    if (o.state === row.state || !canTransition(row.state, o.state)) return undefined;
+    const at = o.at ?? now;
+    const seq = (this.s.maxSeq.get(id)?.s ?? -1) + 1;
+    const event: JobStateEvent = {
+      jobId: id,
+      seq,
+      state: o.state,
+      at,
+      ...(o.message !== undefined ? { message: o.message } : {}),
+      ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
+      ...(o.reason !== undefined ? { reason: o.reason } : {}),
+      ...(o.nativeState !== undefined ? { nativeState: o.nativeState } : {}),
+      ...(o.nativeReason !== undefined ? { nativeReason: o.nativeReason } : {})
+    };
+    this.s.insertEvent.run({
+      jobId: id,
+      seq,
+      state: o.state,
+      at,
+      message: o.message ?? null,
+      exitCode: o.exitCode ?? null,
+      reason: o.reason ?? null,
+      nativeState: o.nativeState ?? null,
+      nativeReason: o.nativeReason ?? null
+    });
+    const sets = ['state = @state', 'updated_at = @now'];
+    if (o.message !== undefined) sets.push('message = @message');
+    if (o.exitCode !== undefined) sets.push('exit_code = @exitCode');
+    if (o.reason !== undefined) sets.push('reason = @reason');
+    if (o.state === 'ACTIVE') sets.push('started_at = COALESCE(started_at, @at)');
+    if (o.state === 'QUEUED' || o.state === 'HELD') sets.push('submitted_at = COALESCE(submitted_at, @at)');
+    if (isFinal(o.state)) sets.push('ended_at = @at');
+    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({
+      id,
+      state: o.state,
+      now,
+      at,
+      message: o.message ?? null,
+      exitCode: o.exitCode ?? null,
+      reason: o.reason ?? null
+    });
+    return { job: this.assemble(this.s.byId.get(id)!), event };
+  }
+
+  /** Run several writes in one transaction (one fsync for a whole poll cycle). */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  setNativeId(id: string, nativeId: string, now: string): void {
+    this.s.setNative.run(nativeId, now, id);
+  }
+
+  /** Recorded before the facility is asked, so a crash mid-submit is recognisable on restart. */
+  markSubmitAttempt(id: string, now: string): void {
+    this.s.attempt.run(now, now, id);
+  }
+
+  markCancelRequested(id: string, now: string): void {
+    this.s.cancel.run(now, id);
+  }
+
+  setOutputs(id: string, outputs: Job['outputs'], now: string): void {
+    this.s.outputs.run(JSON.stringify(outputs), now, id);
+  }
+
+  /** Jobs waiting or running per facility and state (for the facility view). */
+  queueCounts(): Map<string, Partial<Record<JobState, number>>> {
+    const m = new Map<string, Partial<Record<JobState, number>>>();
+    for (const r of this.s.counts.all()) {
+      const e = m.get(r.facility) ?? {};
+      e[r.state] = r.n;
+      m.set(r.facility, e);
+    }
+    return m;
+  }
+
+  private assemble(r: JobRow): StoredJob {
+    return {
+      id: r.id,
+      spec: JobSpec.parse(JSON.parse(r.spec)),
+      facility: r.facility,
+      nativeId: r.native_id,
+      state: r.state,
+      exitCode: r.exit_code,
+      reason: r.reason,
+      message: r.message,
+      workDir: r.work_dir,
+      nativeState: r.native_state,
+      nativeReason: r.native_reason,
+      owner: r.owner,
+      createdAt: r.created_at,
+      submittedAt: r.submitted_at,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      updatedAt: r.updated_at,
+      history: this.s.events.all(r.id).map(eventOf),
+      outputs: JSON.parse(r.outputs) as Job['outputs'],
+      submitAttempts: r.submit_attempts,
+      cancelRequested: r.cancel_requested === 1,
+      specHash: r.spec_hash
+    };
+  }
+}
+
+/** The public view of a stored job (drops the bookkeeping fields). */
+export function publicJob(j: StoredJob): Job {
+  const { submitAttempts: _a, cancelRequested: _c, specHash: _h, ...job } = j;
+  return job;
+}
