@@ -64,9 +64,10 @@ export type DataFormat = z.infer<typeof DataFormat>;
 export const Distribution = z.object({
   format: DataFormat,
   mediaType: z.string(),
-  sizeBytes: z.number().int().nonnegative(),
+  /** Known for stored objects; absent for exports produced on request (CSV, Parquet). */
+  sizeBytes: z.number().int().nonnegative().optional(),
   sha256: Sha256.optional(),
-  /** Relative API path to fetch it. */
+  /** Relative API path to fetch it (or an absolute URL for harvested records). */
   contentUrl: z.string()
 });
 export type Distribution = z.infer<typeof Distribution>;
@@ -97,6 +98,10 @@ export const RecordMetadata = z
     creators: z.array(Agent).default([]),
     publisher: Agent.optional(),
     license: License,
+    licenseUrl: z
+      .url()
+      .optional()
+      .describe('Where the licence text is; needed for "LicenseRef-..." ids, derived from SPDX otherwise'),
     accessLevel: AccessLevel.default('open'),
     domain: z.string().min(1).optional().describe('Science domain, e.g. "climate", "seismology"'),
     temporalCoverage: TemporalCoverage.optional(),
@@ -120,7 +125,10 @@ export const DatasetRecord = RecordMetadata.omit({ fieldInfo: true })
     /** Fields of the latest version, with units and descriptions merged in. */
     fields: z.array(Field),
     versions: z.array(DatasetVersion).describe('Newest first'),
-    latestVersion: Version,
+    /** Absent for a metadata-only record (harvested from another catalog, no data held here yet). */
+    latestVersion: Version.optional(),
+    /** Formats a harvested record declares; local versions list theirs in `distributions`. */
+    formats: z.array(DataFormat).default([]),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime()
   })
@@ -133,3 +141,18 @@ export type CatalogRecord = z.infer<typeof CatalogRecord>;
 
 export const VersionList = z.object({ id: RecordId, versions: z.array(DatasetVersion) }).meta({ id: 'VersionList' });
 export type VersionList = z.infer<typeof VersionList>;
+
+/**
+ * One record as a harvester (or a bulk metadata import) delivers it: the publisher's
+ * metadata plus its id, without data. Imported records are searchable at once; their data
+ * arrives later through ingest, as versions.
+ */
+export const RecordImport = RecordMetadata.extend({
+  id: RecordId,
+  kind: z.literal('dataset').default('dataset'),
+  /** Formats the source catalog offers the data in (facet `format`). */
+  formats: z.array(DataFormat).default([]),
+  updatedAt: z.iso.datetime().optional().describe('When the source last changed the record')
+}).meta({ id: 'RecordImport' });
+export type RecordImport = z.infer<typeof RecordImport>;
+export type RecordImportInput = z.input<typeof RecordImport>;

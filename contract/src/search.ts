@@ -53,7 +53,8 @@ export const SearchHit = z
     accessLevel: AccessLevel,
     domain: z.string().optional(),
     publisher: z.string().optional(),
-    latestVersion: Version,
+    /** Absent for metadata-only records (no data held here yet). */
+    latestVersion: Version.optional(),
     rowCount: z.number().int().optional(),
     sizeBytes: z.number().int().optional(),
     updatedAt: z.iso.datetime(),

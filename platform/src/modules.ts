@@ -1,4 +1,6 @@
+import { catalogModule } from './catalog/module';
+import { jobsModule } from './jobs/module';
 import type { PlatformModule } from './module';
 
 /** The modules a default platform runs, in dependency order (a module may use services of those before it). */
-export const defaultModules: readonly PlatformModule[] = [];
+export const defaultModules: readonly PlatformModule[] = [catalogModule, jobsModule];

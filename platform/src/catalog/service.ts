@@ -6,6 +6,7 @@ import type {
   RecordMetadataInput,
   SearchQuery,
   SearchResult,
+  VersionList,
   VersionSelector
 } from '@genesis-lab/contract';
 import type { RecordBatch, Schema } from 'apache-arrow';
@@ -54,6 +55,10 @@ export interface CatalogService {
   getRecord(id: string, principal: Principal): DatasetRecord;
   /** Resolve `latest` or a concrete version; `not_found` (with suggestions) for unknown ids/versions. */
   resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedVersion;
+  /** Versions of a visible record, newest first (metadata: allowed for controlled records too). */
+  versions(id: string, principal: Principal): VersionList;
+  /** One version's metadata, resolving `latest`; no data clearance needed. */
+  getVersion(id: string, selector: VersionSelector, principal: Principal): DatasetVersion;
   search(query: SearchQuery, principal: Principal): SearchResult;
   /**
    * Write rows as a new immutable version and publish it atomically: nothing is visible

@@ -9,6 +9,8 @@ export async function main(argv: string[]): Promise<void> {
     .description('Genesis Lab platform: catalog, data, jobs')
     .version(PLATFORM_VERSION)
     .showHelpAfterError()
+    // Program options only before the command: `genesis ingest --version 2` is the ingest option, not the CLI's version.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of commands) register(program);
   try {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
+import { registerIngest } from './ingest';
 import { registerServe } from './serve';
 
 /** Every CLI command, one file each. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerServe];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerServe, registerIngest];

@@ -1,0 +1,86 @@
+import type { Migration } from '../db/migrations';
+
+/**
+ * The catalog's tables. Records keep their full metadata as JSON (the contract shape) and
+ * the columns search sorts, filters and counts on. Facet values (licence, access level,
+ * domain, publisher, format, keywords) live in one table so filtering and counting are the
+ * same join for every facet; `catalog_facet_totals` keeps the browse-all counts per access
+ * level up to date so an empty query never scans the catalog.
+ */
+export const catalogMigrations: readonly Migration[] = [
+  {
+    module: 'catalog',
+    version: 1,
+    name: 'records, versions, fields, facets, full-text index',
+    sql: `
+CREATE TABLE catalog_records (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  title_key TEXT NOT NULL,
+  access_level TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  latest_version TEXT,
+  latest_rows INTEGER,
+  latest_size INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX catalog_records_title ON catalog_records (title_key, id);
+CREATE INDEX catalog_records_updated ON catalog_records (updated_at, id);
+CREATE INDEX catalog_records_rows ON catalog_records (IFNULL(latest_rows, -1), id);
+CREATE INDEX catalog_records_access ON catalog_records (access_level);
+
+CREATE TABLE catalog_versions (
+  rid INTEGER NOT NULL REFERENCES catalog_records (rid),
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  row_count INTEGER NOT NULL,
+  batch_count INTEGER NOT NULL,
+  source_format TEXT NOT NULL,
+  source_sha256 TEXT,
+  fields TEXT NOT NULL,
+  notes TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (rid, version)
+) WITHOUT ROWID;
+CREATE INDEX catalog_versions_sha ON catalog_versions (sha256);
+
+CREATE TABLE catalog_fields (
+  rid INTEGER NOT NULL REFERENCES catalog_records (rid),
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  nullable INTEGER NOT NULL,
+  unit TEXT,
+  description TEXT,
+  PRIMARY KEY (rid, position)
+) WITHOUT ROWID;
+
+CREATE TABLE catalog_facets (
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  rid INTEGER NOT NULL REFERENCES catalog_records (rid),
+  PRIMARY KEY (facet, value, rid)
+) WITHOUT ROWID;
+CREATE INDEX catalog_facets_rid ON catalog_facets (rid, facet, value);
+
+CREATE TABLE catalog_facet_totals (
+  facet TEXT NOT NULL,
+  value TEXT NOT NULL,
+  access_level TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (facet, value, access_level)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE catalog_fts USING fts5(
+  title, keywords, description, fields, agents,
+  tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3 4'
+);
+`
+  }
+];

@@ -1,0 +1,24 @@
+import type { Principal } from '@genesis-lab/contract';
+import { getService, type PlatformModule } from '../module';
+import { catalogMigrations } from './migrations';
+import { catalogRoutes } from './routes';
+import { CATALOG_SERVICE } from './service';
+import { SqliteCatalog } from './sqlite-catalog';
+
+const ANONYMOUS: Principal = { user: 'anonymous', clearances: [], projects: [] };
+
+/** The catalog as a platform module: its tables, the service other modules use, its routes. */
+export const catalogModule: PlatformModule = {
+  name: 'catalog',
+  migrations: catalogMigrations,
+  init(ctx) {
+    ctx.services.set(CATALOG_SERVICE, new SqliteCatalog(ctx.db, ctx.home));
+  },
+  routes(app, ctx) {
+    catalogRoutes(app, getService<SqliteCatalog>(ctx, CATALOG_SERVICE));
+  },
+  health(ctx) {
+    // Health is public: count what anyone may see (export-controlled records are not revealed).
+    return { datasets: getService<SqliteCatalog>(ctx, CATALOG_SERVICE).count(ANONYMOUS) };
+  }
+};
