@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { GenesisError } from '@genesis-lab/contract';
+import { SqliteCatalog } from '../../catalog/sqlite-catalog';
+import { Home } from '../../home';
+import { seedExamples } from '../../seed/examples';
+import { IngestProgressBar } from '../progress';
+
+export function registerSeed(program: Command): void {
+  program
+    .command('seed')
+    .description(
+      'Load the example catalog: real public datasets shipped in npm packages, with their licences and sources'
+    )
+    .argument('<set>', 'which set to load: "examples"')
+    .option('--home <dir>', 'GENESIS_HOME (default ~/.genesis)')
+    .action(async (set: string, opts: { home?: string }) => {
+      if (set !== 'examples')
+        throw new GenesisError('bad_request', `Unknown seed set "${set}"`, { suggestions: ['examples'] });
+      const catalog = SqliteCatalog.open(new Home(opts.home ?? process.env.GENESIS_HOME));
+      let bar: IngestProgressBar | undefined;
+      try {
+        const reports = await seedExamples(catalog, {
+          onStart: (def, i, n) => {
+            bar = new IngestProgressBar(`[${i + 1}/${n}] ${def.id}`);
+          },
+          onProgress: (_def, p) => bar?.update(p),
+          onDone: (def, r) => {
+            bar?.stop();
+            process.stdout.write(
+              `${r.created ? 'added    ' : 'unchanged'} ${def.id}@${r.version.version}  ${r.version.rowCount.toLocaleString('en-US')} rows  (${def.metadata.license})\n`
+            );
+          }
+        });
+        const added = reports.filter((r) => r.created).length;
+        process.stdout.write(
+          `Seeded ${reports.length} example datasets (${added} added, ${reports.length - added} unchanged)\n`
+        );
+      } finally {
+        bar?.stop();
+        catalog.close();
+      }
+    });
+}
