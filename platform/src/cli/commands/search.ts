@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { GenesisError, SearchQuery, SearchResult, parseOrThrow, routes, type SearchHit } from '@genesis-lab/contract';
+import { getJson, locatePlatform } from '../platform-client';
+
+/** Highlight fragments carry <mark> and HTML escapes; a terminal shows marks as bold. */
+function terminalText(html: string, tty: boolean): string {
+  const text = html
+    .replace(/<mark>/g, tty ? '\u001b[1m' : '')
+    .replace(/<\/mark>/g, tty ? '\u001b[22m' : '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+  return text;
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+export function formatTable(result: SearchResult, tty: boolean): string {
+  const lines: string[] = [];
+  if (!result.hits.length) return 'No matching datasets.\n';
+  const idW = Math.max(2, ...result.hits.map((h) => h.id.length));
+  const licW = Math.max(7, ...result.hits.map((h) => h.license.length));
+  lines.push(`${'ID'.padEnd(idW)}  ${'LICENSE'.padEnd(licW)}  ${'ACCESS'.padEnd(17)}  ${'ROWS'.padStart(11)}  TITLE`);
+  for (const h of result.hits as SearchHit[]) {
+    const rows = h.rowCount === undefined ? '-' : h.rowCount.toLocaleString('en-US');
+    const title = h.highlights.title ? terminalText(h.highlights.title, tty) : h.title;
+    lines.push(
+      `${h.id.padEnd(idW)}  ${h.license.padEnd(licW)}  ${h.accessLevel.padEnd(17)}  ${rows.padStart(11)}  ${clip(title, 200)}`
+    );
+  }
+  lines.push('');
+  lines.push(
+    `${result.hits.length} of ${result.total} matching datasets${result.nextCursor ? ' (more with --cursor, see --json)' : ''}`
+  );
+  const facets = Object.entries(result.facets)
+    .filter(([, counts]) => counts.length)
+    .map(
+      ([name, counts]) =>
+        `  ${name}: ${counts
+          .slice(0, 6)
+          .map((c) => `${c.value} (${c.count})`)
+          .join(', ')}`
+    );
+  if (facets.length) lines.push('Facets:', ...facets);
+  return lines.join('\n') + '\n';
+}
+
+export function registerSearch(program: Command): void {
+  program
+    .command('search')
+    .description('Search the catalog of the running platform (full text, facets, filters)')
+    .argument('[query...]', 'words to search for; empty lists everything')
+    .option(
+      '--filter <facet:value>',
+      'facet filter, repeatable (license, accessLevel, domain, publisher, format, keywords)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[]
+    )
+    .option('--sort <sort>', 'relevance|title|-title|updated|-updated|rows|-rows', 'relevance')
+    .option('--limit <n>', 'hits per page (1-100)', '20')
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--json', 'print the raw SearchResult JSON')
+    .option('--home <dir>', "find the platform through this home's discovery file")
+    .action(
+      async (
+        words: string[],
+        opts: { filter: string[]; sort: string; limit: string; cursor?: string; json?: boolean; home?: string }
+      ) => {
+        // Validate locally with the contract so a typo is reported before any request.
+        const query = parseOrThrow(
+          SearchQuery,
+          {
+            q: words.join(' '),
+            filter: opts.filter,
+            sort: opts.sort,
+            limit: opts.limit,
+            ...(opts.cursor ? { cursor: opts.cursor } : {})
+          },
+          'options'
+        );
+        const params = new URLSearchParams({ q: query.q, sort: query.sort, limit: String(query.limit) });
+        for (const f of query.filter) params.append('filter', f);
+        if (query.cursor) params.set('cursor', query.cursor);
+        const endpoint = locatePlatform({ ...(opts.home ? { home: opts.home } : {}) });
+        const raw = await getJson<unknown>(endpoint, `${routes.search.path}?${params.toString()}`);
+        const result = SearchResult.safeParse(raw);
+        if (!result.success)
+          throw new GenesisError('internal', 'The platform answered a search with an unexpected shape');
+        process.stdout.write(
+          opts.json
+            ? JSON.stringify(result.data, null, 2) + '\n'
+            : formatTable(result.data, process.stdout.isTTY === true)
+        );
+      }
+    );
+}
