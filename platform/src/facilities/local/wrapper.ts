@@ -35,13 +35,13 @@ c=$!
 echo $c > "$d/.pgid"
 w=
 if [ "$lim" -gt 0 ]; then
-  ${setsid} /bin/sh -c '${sleep} "$1"; : > "$2/.timeout"; kill -TERM -- "-$3" 2>/dev/null; ${sleep} 5; kill -KILL -- "-$3" 2>/dev/null' sh "$lim" "$d" "$c" &
+  ${setsid} /bin/sh -c '${sleep} "$1"; : > "$2/.timeout"; kill -TERM "-$3" 2>/dev/null; ${sleep} 5; kill -KILL "-$3" 2>/dev/null' sh "$lim" "$d" "$c" &
   w=$!
 fi
 wait $c
 rc=$?
-[ -n "$w" ] && kill -- "-$w" 2>/dev/null
-kill -KILL -- "-$c" 2>/dev/null
+[ -n "$w" ] && kill -TERM "-$w" 2>/dev/null
+kill -KILL "-$c" 2>/dev/null
 finish $rc
 `;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { JobSpec } from '@genesis-lab/contract';
 import { footprintOf } from '../capabilities';
 import { JOB_FILES } from '../job-files';
-import { shQuote } from './quote';
+import { newlineDefinition, shQuote } from './quote';
 
 /** `attributes.custom` keys the Slurm connector understands, and the sbatch option each becomes. */
 export const SLURM_CUSTOM_OPTIONS: Record<string, string> = {
@@ -89,13 +89,15 @@ export function buildBatchSubmission(
     } else options.push(`${opt}=${value}`);
   }
 
-  const q = shQuote;
+  const NL = 'genesis_nl';
+  const q = (v: string) => shQuote(v, NL);
   const exitTmp = path.join(workDir, '.exit.tmp');
   const exitFile = path.join(workDir, JOB_FILES.exit);
   const claim = path.join(workDir, '.claim');
   const lines = [
     '#!/bin/sh',
     `# Genesis Lab job ${jobId}: options are sbatch arguments, this script holds no directives.`,
+    newlineDefinition(NL),
     `if ! (set -C; printf '%s\\n' "$SLURM_JOB_ID" > ${q(claim)}) 2>/dev/null && [ "$(cat ${q(claim)})" != "$SLURM_JOB_ID" ]; then exit 0; fi`,
     `GENESIS_JOB_ID=${q(jobId)}; export GENESIS_JOB_ID`,
     `GENESIS_JOB_DIR=${q(workDir)}; export GENESIS_JOB_DIR`,
