@@ -1,0 +1,16 @@
+/** Command ids, in one place so plugins, menus and tests agree. */
+export const CommandIds = {
+  openCatalog: 'genesis:open-catalog',
+  search: 'genesis:search',
+  openDataset: 'genesis:open-dataset',
+  insertDataset: 'genesis:insert-dataset',
+  openJobs: 'genesis:open-jobs',
+  openJob: 'genesis:open-job',
+  submitJob: 'genesis:submit-job',
+  cancelJob: 'genesis:cancel-job',
+  resubmitJob: 'genesis:resubmit-job',
+  retryConnection: 'genesis:retry-connection'
+} as const;
+
+/** The palette category of every Genesis command. */
+export const PALETTE_CATEGORY = 'Genesis Lab';

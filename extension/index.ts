@@ -1,0 +1,11 @@
+import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { catalogPlugin } from './plugins/catalog';
+import { clientPlugin } from './plugins/client';
+import { jobsPlugin } from './plugins/jobs';
+import { lineagePlugin } from './plugins/lineage';
+
+export { IGenesisClient } from './tokens';
+export type { ConnectionStatus, IConnectionState, ILogTail, IPreviewTable } from './tokens';
+
+const plugins: JupyterFrontEndPlugin<unknown>[] = [clientPlugin, catalogPlugin, jobsPlugin, lineagePlugin];
+export default plugins;

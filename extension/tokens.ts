@@ -1,0 +1,104 @@
+import { Token } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
+import type { ISignal } from '@lumino/signaling';
+import type {
+  CatalogChanged,
+  CatalogRecord,
+  FacilityInfo,
+  Health,
+  Job,
+  JobList,
+  JobListQuery,
+  JobSpecInput,
+  JobUpdate,
+  LogStream,
+  SearchQueryInput,
+  SearchResult
+} from '@genesis-lab/contract';
+
+/**
+ * How the extension currently reaches the platform. `unreachable` means the network or the
+ * proxy failed (the platform is down or not installed); `error` means the platform answered
+ * but refuses us (wrong token); both carry a message a user can act on.
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'unreachable' | 'error';
+
+export interface IConnectionState {
+  readonly status: ConnectionStatus;
+  /** What went wrong, in one sentence; absent when connected. */
+  readonly message?: string;
+  /** Where the extension looks for the platform (for messages). */
+  readonly url: string;
+  /** The platform version once connected. */
+  readonly version?: string;
+}
+
+/** The first rows of one dataset version, decoded from the Arrow stream. */
+export interface IPreviewTable {
+  readonly columns: ReadonlyArray<{ name: string; type: string; unit?: string }>;
+  /** Row-major cell values, already turned into display text or numbers. */
+  readonly rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
+  /** True when the stream had more rows than asked for (reading stopped early). */
+  readonly truncated: boolean;
+}
+
+/** A live view of one job log stream: resumes by byte offset, never shows a byte twice. */
+export interface ILogTail extends IDisposable {
+  readonly jobId: string;
+  readonly stream: LogStream;
+  /** The text received so far (from `startOffset`). */
+  readonly text: string;
+  /** Byte offset of the first byte of `text` in the log file (> 0 when only the tail was fetched). */
+  readonly startOffset: number;
+  /** Byte offset just after `text`. */
+  readonly nextOffset: number;
+  /** True once the job is final and the whole file has been read. */
+  readonly eof: boolean;
+  readonly error: string | null;
+  readonly changed: ISignal<ILogTail, void>;
+}
+
+export interface IPreviewOptions {
+  limit: number;
+  columns?: string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * The one place the extension does I/O with the platform: HTTP (through the Jupyter server's
+ * `/genesis/` proxy, or a configured platform URL) and socket.io. Every response is validated
+ * with the contract's schemas; every failure is a `GenesisError` carrying the platform's own
+ * message, or code `unavailable` when the platform cannot be reached.
+ */
+export interface IGenesisClient extends IDisposable {
+  readonly connection: IConnectionState;
+  readonly connectionChanged: ISignal<IGenesisClient, IConnectionState>;
+  /** Re-check the platform now (the Retry button) and reconnect the socket. */
+  retry(): Promise<void>;
+  /** Whether live events (socket.io) flow now; consumers catch up over HTTP when it turns true. */
+  readonly live: boolean;
+  readonly liveChanged: ISignal<IGenesisClient, boolean>;
+
+  health(signal?: AbortSignal): Promise<Health>;
+  search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult>;
+  record(id: string, signal?: AbortSignal): Promise<CatalogRecord>;
+  croissant(id: string, signal?: AbortSignal): Promise<unknown>;
+  preview(id: string, version: string, options: IPreviewOptions): Promise<IPreviewTable>;
+  readonly catalogChanged: ISignal<IGenesisClient, CatalogChanged>;
+
+  facilities(signal?: AbortSignal): Promise<FacilityInfo[]>;
+  listJobs(query?: Partial<JobListQuery>, signal?: AbortSignal): Promise<JobList>;
+  getJob(id: string, signal?: AbortSignal): Promise<Job>;
+  submitJob(spec: JobSpecInput): Promise<Job>;
+  cancelJob(id: string): Promise<Job>;
+  /** Push updates of every job while at least one watcher is alive (ref-counted socket subscription). */
+  watchJobs(): IDisposable;
+  readonly jobUpdated: ISignal<IGenesisClient, JobUpdate>;
+  /** Follow a job log live: the last `tailBytes` first, then every new byte, across reconnects. */
+  tailLog(jobId: string, stream: LogStream, tailBytes: number): ILogTail;
+}
+
+export const IGenesisClient = new Token<IGenesisClient>(
+  'genesis-lab:IGenesisClient',
+  'The Genesis platform client: catalog, data preview, jobs and live events.'
+);
