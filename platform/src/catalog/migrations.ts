@@ -77,7 +77,7 @@ CREATE TABLE catalog_facet_totals (
 ) WITHOUT ROWID;
 
 CREATE VIRTUAL TABLE catalog_fts USING fts5(
-  title, keywords, description, fields, agents,
+  title, name, keywords, description, fields, agents,
   tokenize = 'unicode61 remove_diacritics 2',
   prefix = '2 3 4'
 );

@@ -164,7 +164,7 @@ export class IndexWriter {
     );
     this.delFts = db.prepare('DELETE FROM catalog_fts WHERE rowid = ?');
     this.insFts = db.prepare(
-      'INSERT INTO catalog_fts (rowid, title, keywords, description, fields, agents) VALUES (?, ?, ?, ?, ?, ?)'
+      'INSERT INTO catalog_fts (rowid, title, name, keywords, description, fields, agents) VALUES (?, ?, ?, ?, ?, ?, ?)'
     );
     this.delFields = db.prepare('DELETE FROM catalog_fields WHERE rid = ?');
     this.insField = db.prepare(
@@ -201,6 +201,8 @@ export class IndexWriter {
     this.insFts.run(
       x.rid,
       indexText(m.title),
+      // The id's name ("seattle-weather") is a curated summary of what the record is.
+      x.id.slice(x.id.indexOf('/') + 1),
       indexText(m.keywords.join(' ; ')),
       indexText(m.description),
       indexText(fieldText),

@@ -26,7 +26,8 @@ export function joinTypes(a: ColumnType, b: ColumnType): ColumnType {
 export const NULL_TOKENS = new Set(['', 'NA', 'N/A', 'NULL', 'null']);
 
 const INT = /^[+-]?(0|[1-9]\d*)$/;
-const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(NaN|Infinity)$/;
+// Like INT, a leading zero ("02134") is not a number: codes keep their digits as text.
+const FLOAT = /^[+-]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(NaN|Infinity)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const INT64_MAX = 9223372036854775807n;

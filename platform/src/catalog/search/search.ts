@@ -15,8 +15,20 @@ import { decodeCursor, encodeCursor, type SortKey } from './cursor';
 import { ELLIPSIS, MARK_CLOSE, MARK_OPEN, markedHtml } from './highlight';
 import { matchExpression } from './match-expression';
 
-/** bm25 column weights: title > keywords > description > fields/units > creators/publisher/domain/id. */
-const BM25 = 'bm25(catalog_fts, 10.0, 6.0, 3.0, 2.0, 1.0)';
+/**
+ * Relevance: a sum of bm25 scores over column groups, title (with the id's name) > keywords >
+ * description > fields/units > creators/publisher/domain. Each group saturates on its own
+ * (bm25's term-frequency saturation would otherwise let a long description drown a title
+ * match), so a record matching in its title and elsewhere beats one matching only elsewhere.
+ * Columns: title, name, keywords, description, fields, agents.
+ */
+const BM25 = [
+  '4.0 * bm25(catalog_fts, 1.0, 0.8, 0, 0, 0, 0)',
+  '2.0 * bm25(catalog_fts, 0, 0, 1.0, 0, 0, 0)',
+  '1.5 * bm25(catalog_fts, 0, 0, 0, 1.0, 0, 0)',
+  '1.0 * bm25(catalog_fts, 0, 0, 0, 0, 1.0, 0)',
+  '0.5 * bm25(catalog_fts, 0, 0, 0, 0, 0, 1.0)'
+].join(' + ');
 const FACET_VALUES_MAX = 50;
 
 interface Order {
@@ -165,7 +177,7 @@ export class CatalogSearch {
       .prepare<unknown[], { rid: number; title: string; description: string }>(
         `SELECT rowid AS rid,
                 highlight(catalog_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title,
-                snippet(catalog_fts, 2, '${MARK_OPEN}', '${MARK_CLOSE}', '${ELLIPSIS}', 32) AS description
+                snippet(catalog_fts, 3, '${MARK_OPEN}', '${MARK_CLOSE}', '${ELLIPSIS}', 32) AS description
          FROM catalog_fts WHERE catalog_fts MATCH ? AND rowid IN (${rids.map(() => '?').join(', ')})`
       )
       .all(match, ...rids);
