@@ -151,6 +151,7 @@ class PlatformSupervisor:
         self._state = "stopped"
         self._restarts = 0
         self._starts = 0
+        self._running_since = 0.0
         self._watcher: asyncio.Task[None] | None = None
         self._closing = False
 
@@ -210,13 +211,14 @@ class PlatformSupervisor:
         if self._target == target:
             self.log.warning("Genesis platform at %s does not answer", target.url)
             self._target = None
+            self._state = "unavailable"
 
     def status(self) -> dict[str, object]:
         target = self._target if self._target is not None and self._valid(self._target) else None
         problem = self._problem if target is None else None
         return {
             "mode": self.mode,
-            "state": "running" if target else self._state,
+            "state": "running" if target else ("starting" if self._state == "running" else self._state),
             "home": str(self.home),
             "url": target.url if target else None,
             "pid": target.pid if target else None,
@@ -238,9 +240,14 @@ class PlatformSupervisor:
             if self._held:
                 assert self._problem is not None
                 raise self._problem
-            # After a failure, wait out the back-off instead of hammering a broken command.
+            # After a failure, wait out the back-off instead of hammering a broken command; a
+            # platform someone else started meanwhile is still picked up (reading a file is cheap).
             if not force and self._problem is not None and time.monotonic() < self._retry_at:
-                raise self._problem
+                adopted = await self._adopt() if self._remote is None else None
+                if adopted is None:
+                    raise self._problem
+                self._succeed(adopted)
+                return adopted
             try:
                 target = await self._connect()
             except PlatformUnavailable as problem:
@@ -433,22 +440,26 @@ class PlatformSupervisor:
         return _mtime(discovery_path(self.home)) == target.discovery_mtime
 
     def _succeed(self, target: Target) -> None:
+        if self._target != target:
+            self._running_since = time.monotonic()
         self._target = target
         self._problem = None
-        self._backoff = 1.0
         self._state = "running"
 
     def _fail(self, problem: PlatformUnavailable) -> None:
+        repeated = self._problem is not None and self._problem.message == problem.message
         self._problem = problem
         self._state = "unavailable"
         self._retry_at = time.monotonic() + self._backoff
-        self.log.error(
+        (self.log.debug if repeated else self.log.error)(
             "Genesis: the platform is unavailable: %s%s (next try in %.0f s)",
             problem.message,
             f"\n{problem.hint}" if problem.hint else "",
             self._backoff,
         )
-        self._backoff = min(self._backoff * 2, 30.0)
+        # Starting a process is worth spacing out; looking for one (external, remote) is cheap.
+        limit = {MANAGED: 30.0, EXTERNAL: 1.0, REMOTE: 5.0}[self.mode]
+        self._backoff = min(self._backoff * 2, limit)
 
     async def _watch(self) -> None:
         """Notice a platform that died (or a new one for ``external``) and reconnect."""
@@ -458,9 +469,12 @@ class PlatformSupervisor:
                 continue
             target = self._target
             if target is not None and self._valid(target):
+                if time.monotonic() - self._running_since >= 10.0:
+                    self._backoff = 1.0  # healthy for a while: forget earlier failures
                 continue
             if target is not None:
                 self._target = None
+                self._state = "starting" if self.mode == MANAGED else "unavailable"
                 code = self._proc.returncode if self._proc is not None else None
                 self.log.warning(
                     "Genesis: the platform (pid %s) is gone%s; %s",
@@ -470,7 +484,12 @@ class PlatformSupervisor:
                 )
                 if self.mode == MANAGED:
                     self._restarts += 1
-                    self._retry_at = 0.0
+                    # One that dies right after starting is crash-looping: space the restarts out.
+                    if time.monotonic() - self._running_since < 10.0:
+                        self._retry_at = time.monotonic() + self._backoff
+                        self._backoff = min(self._backoff * 2, 30.0)
+                    else:
+                        self._retry_at, self._backoff = 0.0, 1.0
             if time.monotonic() < self._retry_at:
                 continue
             await self._ensure_quietly()
