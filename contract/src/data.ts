@@ -31,23 +31,22 @@ const columnsParam = z.preprocess(
   z.array(z.string().min(1)).max(10000).optional()
 );
 
-const filterParam = z.unknown().transform((v, ctx): Cql2Expr | undefined => {
+/**
+ * The filter parameter: CQL2-JSON text (or an object). An invalid filter throws the
+ * `invalid_filter` GenesisError of `parseFilter` from inside the parse on purpose (zod does not
+ * catch exceptions in transforms), so the client gets the same code and JSON path (`filter.args[1]`)
+ * whether it validated locally or the platform did.
+ */
+const filterParam = z.unknown().transform((v): Cql2Expr | undefined => {
   if (v === undefined || v === '') return undefined;
-  try {
-    return parseFilter(v);
-  } catch (err) {
-    const e = err as { issues?: { path: string; message: string }[]; message: string };
-    for (const i of e.issues ?? [{ path: 'filter', message: e.message }])
-      ctx.addIssue({ code: 'custom', message: `${i.path}: ${i.message}` });
-    return z.NEVER;
-  }
+  return parseFilter(v);
 });
 
 /** Query of `GET .../arrow|csv|parquet|json`: projection, filter and window, pushed down. */
 export const DataQuery = z
   .object({
     columns: columnsParam.describe('Comma-separated column names; all when absent'),
-    filter: filterParam.describe('CQL2-JSON row filter, as JSON text'),
+    filter: filterParam.optional().describe('CQL2-JSON row filter, as JSON text'),
     limit: z.coerce
       .number()
       .int('limit must be a whole number')

@@ -59,36 +59,6 @@ export function columnKind(type: DataType): ColumnKind {
   }
 }
 
-/** A readable name for a type in error messages ("float64", "utf8", "timestamp[ms, UTC]", ...). */
-export function typeName(type: DataType): string {
-  if (DataType.isDictionary(type)) return `dictionary<${typeName(type.dictionary)}>`;
-  switch (type.typeId) {
-    case Type.Int: {
-      const t = type as unknown as { isSigned: boolean; bitWidth: number };
-      return `${t.isSigned ? 'int' : 'uint'}${t.bitWidth}`;
-    }
-    case Type.Float: {
-      const p = (type as unknown as { precision: Precision }).precision;
-      return p === Precision.HALF ? 'float16' : p === Precision.SINGLE ? 'float32' : 'float64';
-    }
-    case Type.Utf8:
-      return 'utf8';
-    case Type.LargeUtf8:
-      return 'large_utf8';
-    case Type.Bool:
-      return 'bool';
-    case Type.Date:
-      return (type as unknown as { unit: DateUnit }).unit === DateUnit.DAY ? 'date32[day]' : 'date64[ms]';
-    case Type.Timestamp: {
-      const t = type as unknown as { unit: TimeUnit; timezone?: string | null };
-      const unit = ['s', 'ms', 'us', 'ns'][t.unit];
-      return t.timezone ? `timestamp[${unit}, ${t.timezone}]` : `timestamp[${unit}]`;
-    }
-    default:
-      return String(type).toLowerCase();
-  }
-}
-
 /** Numeric values of a number column as something indexable (decoding float16 once). */
 export function numberValues(data: Data): ArrayLike<number> {
   const t = data.type as unknown as { typeId: Type; precision?: Precision };

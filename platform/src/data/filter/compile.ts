@@ -8,7 +8,8 @@ import {
   type Cql2Scalar
 } from '@genesis-lab/contract';
 import { unknownColumn } from '../columns';
-import { columnKind, compareBytes, typeName, type ColumnKind } from './column-kind';
+import { typeName } from '../../catalog/arrow-types';
+import { columnKind, compareBytes, type ColumnKind } from './column-kind';
 import {
   compareColumnLiteral,
   compareColumns,

@@ -3,6 +3,7 @@ import { DataType, Message, RecordBatch, Schema, Struct, Vector, makeData, type 
 import { Footer, type FileBlock } from 'apache-arrow/ipc/metadata/file';
 import {
   BufferRegion,
+  type FieldNode,
   type DictionaryBatch as DictionaryBatchHeader,
   type RecordBatch as RecordBatchHeader
 } from 'apache-arrow/ipc/metadata/message';
@@ -15,7 +16,27 @@ const TRAILER = 4 + MAGIC.length;
 
 /** Counters a reader reports to, so the platform can show (and tests can prove) what was read. */
 export interface ReadObserver {
+  onOpen?(): void;
   onBatchRead?(rows: number, bytes: number): void;
+  onClose?(): void;
+}
+
+/** An encoded record batch body and the layout that describes it (IPC RecordBatch message fields). */
+export interface RawBatch {
+  length: number;
+  nodes: FieldNode[];
+  buffers: BufferRegion[];
+  variadicBufferCounts: number[];
+  body: Uint8Array;
+}
+
+export interface LoadedColumns {
+  data: Data[];
+  raw: RawBatch;
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
 }
 
 /** The record batch message of one block: row count and where each buffer sits in its body. */
@@ -62,6 +83,7 @@ export class ArrowFileReader {
         throw new Error(`${path} is not an Arrow IPC file (no trailing magic)`);
       const footerLength = new DataView(tail.buffer, tail.byteOffset, 4).getInt32(0, true);
       const footer = Footer.decode(await readAt(fh, size - TRAILER - footerLength, footerLength));
+      observer.onOpen?.();
       return new ArrowFileReader(fh, footer, observer);
     } catch (err) {
       await fh.close();
@@ -83,9 +105,11 @@ export class ArrowFileReader {
 
   /**
    * Load the given top-level columns (schema indices, any order) of one batch. Only those
-   * columns' buffers are read from disk; the result's schema holds exactly those fields.
+   * columns' buffers are read from disk, into one compact body (columns adjacent in the file
+   * come in one read). The body and its layout are returned too, so an unmodified batch can be
+   * sent on without re-encoding.
    */
-  async columns(batch: BatchHeader, indices: readonly number[]): Promise<Data[]> {
+  async columns(batch: BatchHeader, indices: readonly number[]): Promise<LoadedColumns> {
     this.assertOpen();
     await this.loadDictionaries(indices);
     const { header } = batch;
@@ -101,42 +125,48 @@ export class ArrowFileReader {
         end = Math.max(end, r.offset + r.length);
       }
       if (start === Infinity) start = end = 0;
-      return { layout: l, regions, start, end };
+      return { layout: l, regions, start, end, at: 0 };
     });
     let total = 0;
-    const placed = spans.map((s) => {
-      const at = total;
-      total += (s.end - s.start + 7) & ~7;
-      return at;
-    });
+    for (const s of spans) {
+      s.at = total;
+      total += align8(s.end - s.start);
+    }
     // allocUnsafeSlow: an unpooled buffer starting at offset 0, so typed views stay aligned.
     const body = Buffer.allocUnsafeSlow(total);
-    await Promise.all(
-      spans.map((s, k) =>
-        s.end > s.start ? readInto(this.fh, body, placed[k]!, s.end - s.start, batch.bodyOffset + s.start) : null
-      )
-    );
+    const reads: { at: number; from: number; length: number }[] = [];
+    for (const s of spans) {
+      if (s.end === s.start) continue;
+      const last = reads[reads.length - 1];
+      // The next column follows in the file exactly as in the body: extend the same read.
+      if (last && last.from + align8(last.length) === s.start && last.at + align8(last.length) === s.at)
+        last.length = s.end - last.from;
+      else reads.push({ at: s.at, from: s.start, length: s.end - s.start });
+    }
+    await Promise.all(reads.map((r) => readInto(this.fh, body, r.at, r.length, batch.bodyOffset + r.from)));
     this.observer.onBatchRead?.(batch.length, total);
 
-    const nodes = [];
+    const nodes: FieldNode[] = [];
     const buffers: BufferRegion[] = [];
     const variadic: number[] = [];
-    for (const [k, s] of spans.entries()) {
+    for (const s of spans) {
       const l = s.layout;
       nodes.push(...header.nodes.slice(l.nodeStart, l.nodeStart + l.nodeCount));
       for (const r of s.regions)
-        buffers.push(new BufferRegion(r.length === 0 ? 0 : r.offset - s.start + placed[k]!, r.length));
+        buffers.push(new BufferRegion(r.length === 0 ? 0 : r.offset - s.start + s.at, r.length));
       variadic.push(...header.variadicBufferCounts.slice(l.variadicStart, l.variadicStart + l.variadicCount));
     }
+    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     const fields = indices.map((i) => this.schema.fields[i]!);
-    return new VectorLoader(
-      new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+    const data = new VectorLoader(
+      bytes,
       nodes,
       buffers,
       this.dictionaries as Map<number, Vector>,
       this.schema.metadataVersion,
       variadic
     ).visitMany(fields);
+    return { data, raw: { length: batch.length, nodes, buffers, variadicBufferCounts: variadic, body: bytes } };
   }
 
   /** A record batch of the given columns under `schema` (whose fields must match them). */
@@ -148,6 +178,7 @@ export class ArrowFileReader {
     if (this.closed) return;
     this.closed = true;
     this.dictionaries.clear();
+    this.observer.onClose?.();
     await this.fh.close();
   }
 

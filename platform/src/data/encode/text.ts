@@ -1,0 +1,65 @@
+import { Readable } from 'node:stream';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { cellFormatter, csvQuote, type CellFormatter, type TextStyle } from './cells';
+
+/** Rows per text chunk: large enough to amortise, small enough to keep memory flat. */
+const ROWS_PER_CHUNK = 4096;
+
+function formatters(batch: RecordBatch, style: TextStyle, cache: WeakMap<object, string[]>): CellFormatter[] {
+  return batch.data.children.map((d) => cellFormatter(d, style, cache));
+}
+
+/** CSV (RFC 4180 quoting, `\n` line ends): a header line, then one line per row. */
+export async function* csvChunks(schema: Schema, batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
+  yield schema.fields.map((f) => csvQuote(f.name)).join(',') + '\n';
+  const cache = new WeakMap<object, string[]>();
+  for await (const batch of batches) {
+    const cells = formatters(batch, { format: 'csv' }, cache);
+    for (let s = 0; s < batch.numRows; s += ROWS_PER_CHUNK) {
+      const e = Math.min(s + ROWS_PER_CHUNK, batch.numRows);
+      const lines: string[] = new Array(e - s);
+      for (let i = s; i < e; i++) {
+        let line = '';
+        for (let c = 0; c < cells.length; c++) line += (c ? ',' : '') + cells[c]!(i);
+        lines[i - s] = line;
+      }
+      yield lines.join('\n') + '\n';
+    }
+  }
+}
+
+/** A JSON array of row objects, one row per line (so a client may also split it by lines). */
+export async function* jsonChunks(
+  schema: Schema,
+  batches: AsyncIterable<RecordBatch>,
+  int64: 'number' | 'string'
+): AsyncGenerator<string> {
+  const keys = schema.fields.map((f) => JSON.stringify(f.name) + ':');
+  const cache = new WeakMap<object, string[]>();
+  let first = true;
+  yield '[';
+  for await (const batch of batches) {
+    const cells = formatters(batch, { format: 'json', int64 }, cache);
+    for (let s = 0; s < batch.numRows; s += ROWS_PER_CHUNK) {
+      const e = Math.min(s + ROWS_PER_CHUNK, batch.numRows);
+      const rows: string[] = new Array(e - s);
+      for (let i = s; i < e; i++) {
+        let row = '{';
+        for (let c = 0; c < cells.length; c++) row += (c ? ',' : '') + keys[c] + cells[c]!(i);
+        rows[i - s] = row + '}';
+      }
+      yield (first ? '\n' : ',\n') + rows.join(',\n');
+      first = false;
+    }
+  }
+  yield first ? ']\n' : '\n]\n';
+}
+
+export function textStream(chunks: AsyncIterable<string>): Readable {
+  return Readable.from(
+    (async function* () {
+      for await (const c of chunks) yield Buffer.from(c, 'utf8');
+    })(),
+    { objectMode: false, highWaterMark: 1 << 20 }
+  );
+}

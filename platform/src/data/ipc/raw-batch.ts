@@ -1,0 +1,17 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { RawBatch } from './file-reader';
+
+/**
+ * Batches that are exactly a stored batch's bytes (all requested columns, every row) remember
+ * those bytes, so the stream encoder can send them as they are instead of re-assembling them.
+ */
+const raw = new WeakMap<RecordBatch, RawBatch>();
+
+export function attachRaw(batch: RecordBatch, bytes: RawBatch): RecordBatch {
+  raw.set(batch, bytes);
+  return batch;
+}
+
+export function rawOf(batch: RecordBatch): RawBatch | undefined {
+  return raw.get(batch);
+}

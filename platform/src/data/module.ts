@@ -1,0 +1,20 @@
+import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
+import { getService, type PlatformModule } from '../module';
+import { dataRoutes } from './routes';
+import { DataStats } from './stats';
+
+/** The data path as a platform module: Arrow/CSV/JSON/Parquet pulls over the catalog's versions. */
+export function createDataModule(): PlatformModule {
+  const stats = new DataStats();
+  return {
+    name: 'data',
+    routes(app, ctx) {
+      dataRoutes(app, getService<CatalogService>(ctx, CATALOG_SERVICE), stats);
+    },
+    health() {
+      return { data: stats.snapshot() };
+    }
+  };
+}
+
+export const dataModule: PlatformModule = createDataModule();
