@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
+import { registerFacilities } from './facilities';
 import { registerIngest } from './ingest';
+import { registerJobs } from './jobs';
 import { registerSearch } from './search';
 import { registerSeed } from './seed';
 import { registerServe } from './serve';
 
 /** Every CLI command, one file each. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerServe, registerIngest, registerSeed, registerSearch];
+export const commands: ReadonlyArray<(program: Command) => void> = [
+  registerServe,
+  registerIngest,
+  registerSeed,
+  registerSearch,
+  registerJobs,
+  registerFacilities
+];

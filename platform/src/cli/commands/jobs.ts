@@ -1,0 +1,285 @@
+import type { Command } from 'commander';
+import {
+  GenesisError,
+  JobSpec,
+  JobState,
+  isFinal,
+  parseOrThrow,
+  type Job,
+  type JobSpecInput,
+  type LogStream
+} from '@genesis-lab/contract';
+import * as fs from 'node:fs';
+import { JobsClient } from '../../jobs/client';
+import { locatePlatform } from '../platform-client';
+
+function client(opts: { home?: string }): JobsClient {
+  return new JobsClient(locatePlatform({ home: opts.home }));
+}
+
+function pairs(list: string[] | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new GenesisError('bad_request', `${what} must look like KEY=VALUE, got "${item}"`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+const int = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+export function elapsed(job: Job, now = Date.now()): string {
+  const from = job.startedAt ?? job.createdAt;
+  const to = job.endedAt ? Date.parse(job.endedAt) : now;
+  const s = Math.max(0, Math.round((to - Date.parse(from)) / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** One line that says where a job is: the live view redraws it in place. */
+export function statusLine(job: Job): string {
+  const native = job.nativeState ? ` [${job.nativeState}${job.nativeReason ? `: ${job.nativeReason}` : ''}]` : '';
+  const exit = job.exitCode !== null ? ` exit ${job.exitCode}` : '';
+  const reason = job.reason ? ` ${job.reason}` : '';
+  return `${job.id}  ${job.spec.name}  ${job.facility}${job.nativeId ? `#${job.nativeId}` : ''}  ${job.state}${reason}${exit}  ${elapsed(job)}${native}`;
+}
+
+/**
+ * Wait for a job with a live view: on a terminal one state line redrawn in place (and the
+ * elapsed time ticking); otherwise a line per change. With `follow`, the log streams to stdout.
+ */
+async function watchJob(c: JobsClient, id: string, follow: LogStream | undefined): Promise<Job> {
+  const tty = process.stderr.isTTY === true;
+  let last: Job | undefined;
+  let lastState = '';
+  const draw = (j: Job) => {
+    if (tty) process.stderr.write(`\r\u001b[2K${statusLine(j)}`);
+    else if (j.state !== lastState) process.stderr.write(statusLine(j) + '\n');
+    lastState = j.state;
+  };
+  const ticker = tty ? setInterval(() => last && !isFinal(last.state) && draw(last), 1000) : undefined;
+  const logs = follow
+    ? c.followLogs(id, follow, 0, (chunk) => {
+        if (tty) process.stderr.write('\r\u001b[2K');
+        process.stdout.write(chunk.data);
+        if (tty && last) draw(last);
+      })
+    : Promise.resolve(0);
+  try {
+    const job = await c.wait(id, (j) => {
+      last = j;
+      draw(j);
+    });
+    await logs;
+    draw(job);
+    if (tty) process.stderr.write('\n');
+    return job;
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+}
+
+function finalMessage(job: Job): string | undefined {
+  if (job.state === 'COMPLETED') return undefined;
+  return `job ${job.id} ${job.state}${job.reason ? ` (${job.reason})` : ''}${job.exitCode !== null ? `, exit code ${job.exitCode}` : ''}${job.message ? `: ${job.message}` : ''}`;
+}
+
+export function registerJobs(program: Command): void {
+  const jobs = program.command('jobs').description('Submit, watch and cancel jobs on facilities (local, Slurm, ...)');
+
+  jobs
+    .command('submit')
+    .description('Submit a job: genesis jobs submit [options] -- EXECUTABLE [ARGS...]')
+    .argument('[command...]', 'executable and its arguments (after --)')
+    .option('--spec <file>', 'a JSON job spec; the options below override its fields')
+    .option('-n, --name <name>', 'job name (default: the executable)')
+    .option('-f, --facility <name>', 'facility (default: local)')
+    .option('-t, --duration <time>', 'wall-time limit, e.g. 90s, 15m, 01:30:00')
+    .option('-q, --queue <queue>', 'queue / partition')
+    .option('--account <account>', 'account to charge')
+    .option('--nodes <n>', 'node count')
+    .option('--processes <n>', 'process count')
+    .option('--cpus <n>', 'CPU cores per process')
+    .option('--gpus <n>', 'GPUs per process')
+    .option('--memory <size>', 'memory per node, e.g. 4G')
+    .option('-d, --directory <dir>', 'working directory (default: a fresh job directory)')
+    .option('-e, --env <KEY=VALUE...>', 'environment variables')
+    .option('--tag <KEY=VALUE...>', 'tags')
+    .option('--attr <KEY=VALUE...>', 'scheduler attributes, e.g. slurm.qos=low')
+    .option('-k, --idempotency-key <key>', 'a retried submit with the same key returns the same job')
+    .option('-w, --wait', 'wait for the job with a live status line; exit 1 unless it COMPLETED')
+    .option('--follow', 'with --wait: stream its stdout')
+    .option('--json', 'print the job as JSON')
+    .option('--home <dir>', 'GENESIS_HOME of the platform to use')
+    .action(async (command: string[], o: Record<string, string | string[] | boolean | undefined>) => {
+      const base = o.spec ? (JSON.parse(fs.readFileSync(String(o.spec), 'utf8')) as JobSpecInput) : undefined;
+      const [executable, ...args] = command;
+      if (!executable && !base)
+        throw new GenesisError('bad_request', 'Nothing to run: give an executable after --, or --spec FILE', {
+          hint: 'For example: genesis jobs submit --wait -- /bin/echo hello'
+        });
+      const resources = {
+        ...(base?.resources ?? {}),
+        ...(o.nodes ? { nodeCount: int(String(o.nodes)) } : {}),
+        ...(o.processes ? { processCount: int(String(o.processes)) } : {}),
+        ...(o.cpus ? { cpuCoresPerProcess: int(String(o.cpus)) } : {}),
+        ...(o.gpus ? { gpuCoresPerProcess: int(String(o.gpus)) } : {}),
+        ...(o.memory ? { memory: String(o.memory) } : {})
+      };
+      const attributes = {
+        ...(base?.attributes ?? {}),
+        ...(o.duration ? { duration: String(o.duration) } : {}),
+        ...(o.queue ? { queue: String(o.queue) } : {}),
+        ...(o.account ? { account: String(o.account) } : {}),
+        custom: { ...(base?.attributes?.custom ?? {}), ...pairs(o.attr as string[] | undefined, '--attr') }
+      };
+      const input = {
+        ...(base ?? {}),
+        ...(executable ? { executable, arguments: args } : {}),
+        name: (o.name as string | undefined) ?? base?.name ?? (executable ?? '').split('/').pop() ?? 'job',
+        ...(o.facility ? { facility: String(o.facility) } : {}),
+        ...(o.directory ? { directory: String(o.directory) } : {}),
+        environment: { ...(base?.environment ?? {}), ...pairs(o.env as string[] | undefined, '--env') },
+        tags: { ...(base?.tags ?? {}), ...pairs(o.tag as string[] | undefined, '--tag') },
+        resources,
+        attributes
+      };
+      // Validate here too, so a typo is named before anything is sent.
+      const spec = parseOrThrow(JobSpec, input, 'spec');
+      const c = client(o as { home?: string });
+      try {
+        const { job, created } = await c.submit(spec, { idempotencyKey: o.idempotencyKey as string | undefined });
+        if (!o.wait) {
+          if (o.json) process.stdout.write(JSON.stringify(job, null, 2) + '\n');
+          else
+            process.stdout.write(
+              `${created ? 'submitted' : 'already submitted (same idempotency key)'}: ${statusLine(job)}\n`
+            );
+          return;
+        }
+        const final = await watchJob(c, job.id, o.follow ? 'stdout' : undefined);
+        if (o.json) process.stdout.write(JSON.stringify(final, null, 2) + '\n');
+        const msg = finalMessage(final);
+        if (msg) {
+          process.stderr.write(`genesis: ${msg}\n`);
+          process.exitCode = 1;
+        }
+      } finally {
+        c.close();
+      }
+    });
+
+  jobs
+    .command('list')
+    .description('List jobs, newest first')
+    .option('-f, --facility <name>', 'only this facility')
+    .option('-s, --state <states>', `only these states (comma-separated: ${JobState.options.join(',')})`)
+    .option('--tag <KEY=VALUE>', 'only jobs with this tag')
+    .option('-l, --limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .option('--home <dir>', 'GENESIS_HOME of the platform to use')
+    .action(
+      async (o: { facility?: string; state?: string; tag?: string; limit: string; json?: boolean; home?: string }) => {
+        const c = client(o);
+        const list = await c.list({
+          facility: o.facility,
+          state: o.state?.split(','),
+          tag: o.tag,
+          limit: Number(o.limit)
+        });
+        if (o.json) {
+          process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+          return;
+        }
+        if (!list.jobs.length) {
+          process.stdout.write('No jobs.\n');
+          return;
+        }
+        const rows = list.jobs.map((j) => [
+          j.id,
+          j.spec.name.slice(0, 24),
+          j.facility,
+          j.state,
+          j.exitCode === null ? '-' : String(j.exitCode),
+          elapsed(j),
+          j.reason ?? ''
+        ]);
+        const head = ['ID', 'NAME', 'FACILITY', 'STATE', 'EXIT', 'ELAPSED', 'REASON'];
+        const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+        for (const r of [head, ...rows])
+          process.stdout.write(
+            r
+              .map((v, i) => v.padEnd(w[i]!))
+              .join('  ')
+              .trimEnd() + '\n'
+          );
+        if (list.nextCursor) process.stdout.write(`(more: --limit or --json for the cursor)\n`);
+      }
+    );
+
+  jobs
+    .command('show')
+    .description('A job: spec, state history with the scheduler’s own words, outputs')
+    .argument('<id>')
+    .option('--json', 'print JSON')
+    .option('--home <dir>', 'GENESIS_HOME of the platform to use')
+    .action(async (id: string, o: { json?: boolean; home?: string }) => {
+      const j = await client(o).get(id);
+      if (o.json) {
+        process.stdout.write(JSON.stringify(j, null, 2) + '\n');
+        return;
+      }
+      const out = [
+        statusLine(j),
+        `  command:   ${[j.spec.executable, ...j.spec.arguments].map((a) => JSON.stringify(a)).join(' ')}`,
+        `  directory: ${j.spec.directory ?? j.workDir ?? '-'}   logs: ${j.workDir ?? '-'}`,
+        `  created ${j.createdAt}${j.startedAt ? `, started ${j.startedAt}` : ''}${j.endedAt ? `, ended ${j.endedAt}` : ''}`,
+        '  history:'
+      ];
+      for (const e of j.history)
+        out.push(
+          `    ${e.seq}  ${e.at}  ${e.state.padEnd(9)}${e.reason ? ` ${e.reason}` : ''}${e.exitCode !== undefined && e.exitCode !== null ? ` exit ${e.exitCode}` : ''}${e.message ? `  ${e.message}` : ''}${e.nativeState ? `  [${e.nativeState}${e.nativeReason ? `: ${e.nativeReason}` : ''}]` : ''}`
+        );
+      for (const f of j.outputs) out.push(`  output: ${f.source} -> ${f.target} (${f.bytes} bytes)`);
+      process.stdout.write(out.join('\n') + '\n');
+    });
+
+  jobs
+    .command('logs')
+    .description('Print a job’s log; --follow streams it live until the job ends')
+    .argument('<id>')
+    .option('--stderr', 'the error stream instead of stdout')
+    .option('-F, --follow', 'keep streaming until the job is final')
+    .option('--tail <bytes>', 'only the last N bytes')
+    .option('--home <dir>', 'GENESIS_HOME of the platform to use')
+    .action(async (id: string, o: { stderr?: boolean; follow?: boolean; tail?: string; home?: string }) => {
+      const c = client(o);
+      const stream: LogStream = o.stderr ? 'stderr' : 'stdout';
+      try {
+        let chunk = await c.logs(id, { stream, ...(o.tail ? { tail: Number(o.tail) } : {}) });
+        process.stdout.write(chunk.data);
+        while (!o.follow && chunk.data.length && !chunk.eof) {
+          const next = await c.logs(id, { stream, offset: chunk.nextOffset });
+          if (next.nextOffset === chunk.nextOffset) break;
+          chunk = next;
+          process.stdout.write(chunk.data);
+        }
+        if (o.follow && !chunk.eof)
+          await c.followLogs(id, stream, chunk.nextOffset, (x) => process.stdout.write(x.data));
+      } finally {
+        c.close();
+      }
+    });
+
+  jobs
+    .command('cancel')
+    .description('Cancel a job (its whole process group locally, scancel on Slurm)')
+    .argument('<id>')
+    .option('--home <dir>', 'GENESIS_HOME of the platform to use')
+    .action(async (id: string, o: { home?: string }) => {
+      const j = await client(o).cancel(id);
+      process.stdout.write(`${isFinal(j.state) ? '' : 'cancel requested: '}${statusLine(j)}\n`);
+    });
+}
