@@ -103,7 +103,9 @@ export const FacilityInfo = z
     message: z.string().optional(),
     checkedAt: z.iso.datetime().nullable(),
     capabilities: FacilityCapabilities,
-    queue: z.object({ queued: z.number().int(), held: z.number().int(), active: z.number().int() })
+    queue: z.object({ queued: z.number().int(), held: z.number().int(), active: z.number().int() }),
+    /** Connector counters since start (e.g. status calls per poll cycle), for operators and benchmarks. */
+    stats: z.record(z.string(), z.number()).default({})
   })
   .meta({ id: 'FacilityInfo' });
 export type FacilityInfo = z.infer<typeof FacilityInfo>;

@@ -20,7 +20,6 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogService } from '../catalog/service';
 import { SubmitRefused, type ConnectorSink, type FacilityConnector, type TrackedJob } from '../facilities/connector';
-import { writeFileAtomic } from '../util/atomic';
 import { newJobId } from './ids';
 import { readLogChunk } from './logs';
 import { checkStaging, stageIn, stageOut } from './stage';
@@ -61,7 +60,8 @@ function closest(name: string, names: string[]): string[] {
 export class JobService extends EventEmitter<JobServiceEvents> {
   readonly store: JobStore;
   readonly connectors = new Map<string, FacilityConnector>();
-  private pending: Array<{ jobId: string; o: Observation; at: string }> = [];
+  /** Observations and native ids not yet written: one transaction per tick writes them all. */
+  private pending: Array<{ jobId: string; o?: Observation; nativeId?: string; at: string }> = [];
   private flushScheduled = false;
   /** Jobs whose submission failed transiently: retried by a timer. */
   private readonly retry = new Set<string>();
@@ -87,17 +87,19 @@ export class JobService extends EventEmitter<JobServiceEvents> {
   // ---- the sink connectors report through -------------------------------------------------
 
   private sinkFor(facility: string): ConnectorSink {
+    void facility;
     return {
-      nativeId: (jobId, nativeId) => this.store.setNativeId(jobId, nativeId, new Date().toISOString()),
-      observe: (jobId, o) => {
-        this.pending.push({ jobId, o, at: new Date().toISOString() });
-        if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flush());
-        }
-        void facility;
-      }
+      nativeId: (jobId, nativeId) => this.enqueue({ jobId, nativeId, at: new Date().toISOString() }),
+      observe: (jobId, o) => this.enqueue({ jobId, o, at: new Date().toISOString() })
     };
+  }
+
+  private enqueue(item: { jobId: string; o?: Observation; nativeId?: string; at: string }): void {
+    this.pending.push(item);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   /** Persist every pending observation in one transaction, then publish the transitions. */
@@ -108,7 +110,9 @@ export class JobService extends EventEmitter<JobServiceEvents> {
     this.pending = [];
     const updates: JobUpdate[] = [];
     this.store.batch(() => {
-      for (const { jobId, o, at } of batch) {
+      for (const { jobId, o, nativeId, at } of batch) {
+        if (nativeId !== undefined) this.store.setNativeId(jobId, nativeId, at);
+        if (!o) continue;
         let obs = o;
         if (o.state === 'COMPLETED') obs = this.withStageOut(jobId, o, at);
         const r = this.store.apply(jobId, { ...obs, at: obs.at ?? at }, at);
@@ -219,7 +223,8 @@ export class JobService extends EventEmitter<JobServiceEvents> {
     const sink = this.sinkFor(job.facility);
     try {
       fs.mkdirSync(job.workDir!, { recursive: true });
-      writeFileAtomic(path.join(job.workDir!, 'spec.json'), JSON.stringify(job.spec, null, 2) + '\n');
+      // A copy for people reading the directory; the database holds the spec, so no fsync.
+      fs.writeFileSync(path.join(job.workDir!, 'spec.json'), JSON.stringify(job.spec, null, 2) + '\n');
       stageIn(job.spec, job.workDir!, this.catalog(), principal);
     } catch (err) {
       sink.observe(job.id, {
@@ -359,7 +364,8 @@ export class JobService extends EventEmitter<JobServiceEvents> {
         ...(h.message ? { message: h.message } : {}),
         checkedAt: h.checkedAt,
         capabilities: c.capabilities(),
-        queue: { queued: (q.QUEUED ?? 0) + (q.NEW ?? 0), held: q.HELD ?? 0, active: q.ACTIVE ?? 0 }
+        queue: { queued: (q.QUEUED ?? 0) + (q.NEW ?? 0), held: q.HELD ?? 0, active: q.ACTIVE ?? 0 },
+        stats: c.stats()
       };
     });
   }

@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench:jobs — jobs across facilities, against a real platform process (`genesis serve`)
+ * and the real one-node Slurm of scripts/slurm-up.
+ *
+ *  1. Event latency: local no-op jobs; for every `job:update` a socket.io client receives, the
+ *     time from the connector observing the change (the event's `at`) to its arrival. p50/p95.
+ *  2. Throughput: 10,000 local no-op jobs (/bin/true) submitted over HTTP through the
+ *     facility's queue (concurrency limit = 2 x cores) while a socket.io client counts every
+ *     update: lost (a transition in the job's persisted history never pushed) and duplicated
+ *     events. Baseline in the same run: the same no-op program spawned bare by Node with the
+ *     same concurrency and no bookkeeping at all.
+ *  3. Slurm: 1,000 jobs submitted held (`--hold`, so one node is not flooded and they stay
+ *     tracked), then N poll cycles: Slurm commands per cycle (target 1) and the platform's CPU
+ *     per cycle (from /proc). Baseline in the same run: polling each job on its own (one squeue
+ *     per job), timed on a sample and scaled to all jobs.
+ *
+ * Ends with ONE JSON line: slurm_calls_per_cycle, slurm_cpu_ms_per_cycle, event_latency_p95_ms,
+ * local_jobs_per_s, lost_events, duplicate_events (+ baselines and ratios).
+ * GENESIS_BENCH_SMOKE=1: 20 Slurm jobs, 150 local jobs, 40 latency samples (seconds).
+ * Without Slurm the Slurm figures are null (an error when GENESIS_REQUIRE_SERVICES=1).
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
+const REQUIRE = process.env.GENESIS_REQUIRE_SERVICES === '1';
+const N_SLURM = Number(process.env.GENESIS_BENCH_SLURM_JOBS || (SMOKE ? 20 : 1000));
+const N_LOCAL = Number(process.env.GENESIS_BENCH_LOCAL_JOBS || (SMOKE ? 150 : 10000));
+const N_LATENCY = SMOKE ? 40 : 300;
+const CYCLES = SMOKE ? 3 : 10;
+const CONCURRENCY = os.cpus().length * 2;
+const CLIENT = path.join(ROOT, 'platform/dist/jobs/client.js');
+if (!fs.existsSync(CLIENT)) {
+  console.error('bench/jobs.js: build first (npm run build:packages)');
+  process.exit(2);
+}
+const { JobsClient } = require(CLIENT);
+const { Discovery, isFinal } = require(path.join(ROOT, 'contract/dist/index.js'));
+
+const T0 = Date.now();
+const log = (m) => process.stderr.write(`[bench:jobs +${((Date.now() - T0) / 1000).toFixed(1)}s] ${m}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs, p) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
+
+function slurmUp() {
+  try {
+    return /UP/.test(
+      execFileSync('scontrol', ['ping'], { encoding: 'utf8', timeout: 10000, stdio: ['ignore', 'pipe', 'ignore'] })
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** CPU time (ms) a process used so far, from /proc. */
+function cpuMs(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[11]) + Number(f[12]); // utime + stime
+  return (ticks * 1000) / 100;
+}
+
+async function startPlatform(home) {
+  const proc = spawn(
+    process.execPath,
+    [path.join(ROOT, 'platform/bin/genesis.js'), 'serve', '--port', '0', '--home', home],
+    {
+      env: { ...process.env, GENESIS_TOKEN: '', GENESIS_URL: '' },
+      stdio: ['ignore', 'ignore', 'pipe']
+    }
+  );
+  let err = '';
+  proc.stderr.on('data', (d) => (err += d));
+  const file = path.join(home, 'run', 'platform.json');
+  for (let i = 0; i < 400; i++) {
+    if (proc.exitCode !== null) throw new Error(`platform exited: ${err}`);
+    try {
+      const d = Discovery.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      if (d.pid === proc.pid) return { proc, url: d.url, token: d.token };
+    } catch {
+      /* not yet */
+    }
+    await sleep(50);
+  }
+  throw new Error('platform did not start');
+}
+
+/** Run `fn` over `items` with at most `n` at once. */
+async function pool(items, n, fn) {
+  let i = 0;
+  const workers = Array.from({ length: n }, async () => {
+    while (i < items.length) {
+      const k = i++;
+      await fn(items[k], k);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Baseline: spawn the no-op program bare, same concurrency, no queue, no state, no events. */
+async function bareSpawnRate(n) {
+  const t0 = performance.now();
+  await pool(
+    Array.from({ length: n }),
+    CONCURRENCY,
+    () => new Promise((resolve) => spawn('/bin/true', [], { stdio: 'ignore' }).once('exit', resolve))
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function main() {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-bench-jobs-'));
+  const haveSlurm = slurmUp();
+  if (!haveSlurm && REQUIRE)
+    throw new Error('Slurm is required (GENESIS_REQUIRE_SERVICES=1) but scontrol ping fails; run scripts/slurm-up');
+  if (!haveSlurm) log('Slurm is not running: Slurm figures will be null (run scripts/slurm-up)');
+  const facilities = [{ name: 'local', kind: 'local', maxConcurrent: CONCURRENCY }];
+  if (haveSlurm) facilities.push({ name: 'slurm', kind: 'slurm', pollIntervalMs: 1000 });
+  fs.writeFileSync(path.join(home, 'facilities.json'), JSON.stringify({ facilities }));
+  const platform = await startPlatform(home);
+  const client = new JobsClient(platform);
+  const result = {};
+  try {
+    // ---- 1. event latency ---------------------------------------------------------------
+    const latencies = [];
+    let stop = await client.watch({}, (u) => latencies.push(Date.now() - Date.parse(u.event.at)));
+    await pool(Array.from({ length: N_LATENCY }), 2, async () => {
+      const { job } = await client.submit({ name: 'lat', executable: '/bin/true' });
+      await client.wait(job.id);
+    });
+    stop();
+    result.event_latency_p50_ms = pct(latencies, 50);
+    result.event_latency_p95_ms = pct(latencies, 95);
+    result.event_latency_samples = latencies.length;
+    log(
+      `event latency over ${latencies.length} updates: p50 ${result.event_latency_p50_ms} ms, p95 ${result.event_latency_p95_ms} ms`
+    );
+
+    // ---- 2. local throughput, lost and duplicated events ----------------------------------
+    const seen = new Map(); // jobId -> Set of seq
+    let duplicates = 0;
+    let finals = 0;
+    let lastFinalAt = 0;
+    let allFinal;
+    const allDone = new Promise((r) => (allFinal = r));
+    const mine = new Set();
+    stop = await client.watch({ facility: 'local' }, (u) => {
+      const s = seen.get(u.job.id) ?? new Set();
+      if (s.has(u.event.seq)) duplicates++;
+      s.add(u.event.seq);
+      seen.set(u.job.id, s);
+      if (isFinal(u.event.state) && mine.has(u.job.id)) {
+        finals++;
+        lastFinalAt = performance.now();
+        if (finals === N_LOCAL) allFinal();
+      }
+    });
+    const t0 = performance.now();
+    let submitted = 0;
+    await pool(Array.from({ length: N_LOCAL }), 32, async (_, i) => {
+      const { job } = await client.submit({
+        name: `noop-${i}`,
+        executable: '/bin/true',
+        tags: { bench: 'throughput' }
+      });
+      mine.add(job.id);
+      if (isFinal(job.state)) {
+        // Finished before its id came back: count it from the events already seen.
+        const s = seen.get(job.id);
+        if (s && [...s].length >= 3) {
+          finals++;
+          lastFinalAt = performance.now();
+        }
+      }
+      if (++submitted % 1000 === 0) log(`submitted ${submitted}/${N_LOCAL}`);
+    });
+    if (finals >= N_LOCAL) allFinal();
+    await Promise.race([allDone, sleep(SMOKE ? 30000 : 600000)]);
+    await sleep(500); // late duplicates would arrive now
+    stop();
+    const secs = ((lastFinalAt || performance.now()) - t0) / 1000;
+    // Compare with the persisted histories: every transition after NEW must have been pushed.
+    let lost = 0;
+    let listed = 0;
+    let cursor;
+    do {
+      const page = await client.list({ facility: 'local', tag: 'bench=throughput', limit: 1000, cursor });
+      for (const j of page.jobs) {
+        listed++;
+        const s = seen.get(j.id) ?? new Set();
+        for (const e of j.history) if (e.seq > 0 && !s.has(e.seq)) lost++;
+        if (!isFinal(j.state)) lost++; // a job that never finished counts as lost too
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    result.local_jobs = N_LOCAL;
+    result.local_jobs_listed = listed;
+    result.local_jobs_per_s = round(N_LOCAL / secs, 1);
+    result.lost_events = lost + Math.max(0, N_LOCAL - listed);
+    result.duplicate_events = duplicates;
+    const baseline = await bareSpawnRate(Math.min(N_LOCAL, 2000));
+    result.baseline_bare_spawn_per_s = round(baseline, 1);
+    result.local_vs_bare_spawn_ratio = round(N_LOCAL / secs / baseline, 3);
+    log(
+      `${N_LOCAL} local no-op jobs in ${secs.toFixed(1)} s: ${result.local_jobs_per_s}/s (bare spawn ${result.baseline_bare_spawn_per_s}/s, ratio ${result.local_vs_bare_spawn_ratio}); lost ${result.lost_events}, duplicated ${duplicates}`
+    );
+
+    // ---- 3. Slurm: status calls and CPU per poll cycle with many tracked jobs -----------------
+    if (haveSlurm) {
+      const slurmLat = [];
+      stop = await client.watch({ facility: 'slurm' }, (u) => slurmLat.push(Date.now() - Date.parse(u.event.at)));
+      const ids = [];
+      const ts = performance.now();
+      await pool(Array.from({ length: N_SLURM }), 8, async (_, i) => {
+        const { job } = await client.submit({
+          name: `held-${i}`,
+          facility: 'slurm',
+          executable: '/bin/true',
+          attributes: { custom: { 'slurm.hold': 'true' } },
+          tags: { bench: 'slurm' }
+        });
+        ids.push(job.nativeId);
+      });
+      log(`submitted ${N_SLURM} held Slurm jobs in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+      const stats = async () => (await client.facilities()).find((f) => f.name === 'slurm').stats;
+      for (let i = 0; i < 120; i++) {
+        const f = (await client.facilities()).find((x) => x.name === 'slurm');
+        if (f.queue.held >= N_SLURM) break;
+        await sleep(500);
+      }
+      const s0 = await stats();
+      const c0 = cpuMs(platform.proc.pid);
+      let s1 = s0;
+      while (s1.cycles < s0.cycles + CYCLES) {
+        await sleep(200);
+        s1 = await stats();
+      }
+      const c1 = cpuMs(platform.proc.pid);
+      const cycles = s1.cycles - s0.cycles;
+      result.slurm_tracked_jobs = s1.tracked;
+      result.slurm_calls_per_cycle = round((s1.cycleCalls - s0.cycleCalls) / cycles, 2);
+      result.slurm_cpu_ms_per_cycle = round((c1 - c0) / cycles, 1);
+      result.slurm_connector_cpu_ms_last_cycle = round(s1.lastCycleCpuMs, 1);
+      result.slurm_cycle_wall_ms = s1.lastCycleMs;
+      // Baseline: one squeue per job, timed on a sample.
+      const sample = ids.slice(0, Math.min(20, ids.length));
+      const tb = performance.now();
+      for (const id of sample)
+        execFileSync('squeue', ['--json', `--jobs=${id}`], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+      const perCall = (performance.now() - tb) / sample.length;
+      result.baseline_per_job_calls_per_cycle = N_SLURM;
+      result.baseline_per_job_cycle_wall_ms = round(perCall * N_SLURM, 0);
+      result.slurm_cycle_wall_ratio_vs_per_job = round(s1.lastCycleMs / (perCall * N_SLURM), 4);
+      log(
+        `${s1.tracked} tracked Slurm jobs: ${result.slurm_calls_per_cycle} Slurm call(s) per cycle over ${cycles} cycles, platform CPU ${result.slurm_cpu_ms_per_cycle} ms/cycle, cycle ${s1.lastCycleMs} ms; per-job polling would need ${N_SLURM} calls, ~${result.baseline_per_job_cycle_wall_ms} ms`
+      );
+      // Clean up: cancel them all in a few scancel calls, and let the platform see it.
+      for (let i = 0; i < ids.length; i += 500) execFileSync('scancel', ids.slice(i, i + 500), { stdio: 'ignore' });
+      for (let i = 0; i < 120; i++) {
+        const f = (await client.facilities()).find((x) => x.name === 'slurm');
+        if (f.queue.held + f.queue.queued + f.queue.active === 0) break;
+        await sleep(500);
+      }
+      stop();
+      result.slurm_event_latency_p95_ms = pct(slurmLat, 95);
+      log(
+        `Slurm updates: ${slurmLat.length}, latency p95 ${result.slurm_event_latency_p95_ms} ms (includes batches of ${N_SLURM} in one poll)`
+      );
+    } else {
+      result.slurm_calls_per_cycle = null;
+      result.slurm_cpu_ms_per_cycle = null;
+      result.slurm_skipped = 'Slurm not running';
+    }
+  } finally {
+    client.close();
+    platform.proc.kill('SIGTERM');
+    await new Promise((r) => platform.proc.once('exit', r));
+    log('platform stopped');
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  const line = {
+    bench: 'jobs',
+    smoke: SMOKE,
+    slurm_calls_per_cycle: result.slurm_calls_per_cycle,
+    slurm_cpu_ms_per_cycle: result.slurm_cpu_ms_per_cycle,
+    event_latency_p95_ms: result.event_latency_p95_ms,
+    local_jobs_per_s: result.local_jobs_per_s,
+    lost_events: result.lost_events,
+    duplicate_events: result.duplicate_events,
+    ...result
+  };
+  process.stdout.write(JSON.stringify(line) + '\n');
+  log('done');
+}
+
+main().then(
+  // Keep-alive HTTP sockets would hold the loop open for a while; the bench is done.
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  }
+);
