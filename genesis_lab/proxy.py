@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server_proxy.handlers import ProxyHandler
@@ -20,6 +21,7 @@ from .supervisor import PlatformSupervisor, PlatformUnavailable, Target
 
 # Headers of the Jupyter session that the platform must not receive (a remote platform even less).
 _DROPPED_HEADERS = ("Cookie", "X-XSRFToken", "X-CSRFToken", "Host")
+_DROPPED_QUERY = ("token", "_xsrf")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -131,6 +133,11 @@ class PlatformProxyHandler(ProxyHandler):
         target = self.target
         assert target is not None
         uri: str = super().get_client_uri(protocol, host, port, target.base_path + proxied_path)
+        # The Jupyter token may come as a query parameter (socket.io handshakes): not for the platform.
+        base, sep, query = uri.partition("?")
+        if sep:
+            kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in _DROPPED_QUERY]
+            uri = base + ("?" + urlencode(kept) if kept else "")
         if target.secure:
             uri = ("https" if protocol == "http" else "wss") + uri[len(protocol) :]
         return uri

@@ -40,13 +40,19 @@ async function expectUnavailable(s: JupyterServer, pattern: RegExp): Promise<voi
   expect(`${body.error.message}\n${body.error.hint ?? ''}`).toMatch(pattern);
 }
 
-function connectSocket(s: JupyterServer, transport: 'websocket' | 'polling', jupyterToken?: string): Promise<Socket> {
+function connectSocket(
+  s: JupyterServer,
+  transport: 'websocket' | 'polling',
+  jupyterToken?: string,
+  tokenIn: 'header' | 'query' = 'header'
+): Promise<Socket> {
   const socket = io(s.url, {
     path: '/genesis/socket.io',
     transports: [transport],
     reconnection: false,
     timeout: 10000,
-    extraHeaders: jupyterToken ? { authorization: `token ${jupyterToken}` } : {}
+    extraHeaders: jupyterToken && tokenIn === 'header' ? { authorization: `token ${jupyterToken}` } : {},
+    query: jupyterToken && tokenIn === 'query' ? { token: jupyterToken } : {}
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -106,6 +112,10 @@ describe('managed platform (the default)', () => {
       expect(socket.connected).toBe(true);
       socket.close();
     }
+    // As JupyterLab's extension connects: the Jupyter token in the handshake's query.
+    const socket = await connectSocket(s, 'websocket', s.token, 'query');
+    expect(socket.connected).toBe(true);
+    socket.close();
   });
 
   it('stops the platform it started when the server stops', async () => {

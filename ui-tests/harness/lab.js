@@ -1,0 +1,233 @@
+// @ts-check
+'use strict';
+/**
+ * Start and stop a real JupyterLab for the UI tests (global setup) and for bench/ (plain Node):
+ * the project's Python environment, Galata's server configuration, a temporary GENESIS_HOME seeded
+ * with the example catalog, a temporary copy of examples/ as the notebook root (kernels there
+ * resolve @genesis-lab/kernel), and the tslab kernel. Nothing of the user's ~/.jupyter is used.
+ *
+ * Options that matter to tests and benchmarks:
+ * - `extension: false`: the same lab WITHOUT Genesis Lab (the labextension and the server
+ *   extension are disabled in this run's own Jupyter config dir), for with/without comparisons.
+ * - `platform: 'stopped'`: the Jupyter server keeps the platform down until a user (or a test)
+ *   starts it: the "platform unreachable" scenario.
+ */
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const UI_TESTS = path.resolve(__dirname, '..');
+const VENV = process.env.GENESIS_VENV || path.join(REPO_ROOT, '.venv');
+const GENESIS_BIN = path.join(REPO_ROOT, 'platform/bin/genesis.js');
+const CHROMIUM = process.env.GENESIS_CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * Flags for Debian's Chromium on a closed network, as root, in a container.
+ * @type {string[]}
+ */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage'
+];
+
+/**
+ * A free TCP port on loopback, found synchronously (Playwright's config file cannot await).
+ * @returns {number}
+ */
+function freePortSync() {
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script]).toString());
+}
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ */
+function runOrThrow(cmd, args, env) {
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`${[cmd, ...args].join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The platform the discovery file of `home` names, if any.
+ * @param {string} home
+ * @returns {{ url: string, token: string, pid: number } | undefined}
+ */
+function readDiscovery(home) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(home, 'run', 'platform.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * @typedef {object} LabOptions
+ * @property {boolean} [extension]  Genesis Lab enabled (default true)
+ * @property {'managed' | 'stopped'} [platform]  'stopped': the platform stays down until started
+ * @property {boolean} [seed]  seed the example catalog (default true)
+ * @property {number} [port]  default: a free port
+ * @property {string} [runDir]  default: a new temporary directory
+ * @property {number} [timeoutMs]  for the lab (and the platform) to answer, default 120000
+ * @property {NodeJS.ProcessEnv} [env]  extra environment for the Jupyter server
+ */
+
+/**
+ * @typedef {object} Lab
+ * @property {string} url  e.g. http://127.0.0.1:PORT (no token: Galata's test configuration)
+ * @property {number} port
+ * @property {string} runDir  everything of this run: home, notebooks, Jupyter dirs, jupyter.log
+ * @property {string} home  GENESIS_HOME of the platform
+ * @property {string} notebooks  the notebook root (a copy of examples/)
+ * @property {string} logFile  the Jupyter server's output
+ * @property {number} pid  the Jupyter server's pid
+ * @property {boolean} extension
+ * @property {() => Promise<void>} stop  stop the server (and its platform); kills leftovers
+ */
+
+/**
+ * @param {LabOptions} [opts]
+ * @returns {Promise<Lab>}
+ */
+async function startLab(opts = {}) {
+  const extension = opts.extension ?? true;
+  const jupyter = path.join(VENV, 'bin', 'jupyter');
+  if (!fs.existsSync(jupyter)) throw new Error(`No Jupyter in ${VENV}: run \`bash scripts/setup\` first`);
+  const runDir = opts.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-ui-'));
+  const home = path.join(runDir, 'genesis-home');
+  const notebooks = path.join(runDir, 'notebooks');
+  const logFile = path.join(runDir, 'jupyter.log');
+  const port = opts.port ?? (await freePort());
+
+  // The notebooks: a copy (tests may write), with node_modules one level up so kernels started
+  // in there resolve @genesis-lab/kernel and its types, without it showing in the file browser.
+  fs.cpSync(path.join(REPO_ROOT, 'examples'), notebooks, { recursive: true });
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(runDir, 'node_modules'), 'dir');
+
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {
+    ...process.env,
+    PATH: `${path.join(VENV, 'bin')}:${process.env.PATH}`,
+    JUPYTER_CONFIG_DIR: path.join(runDir, 'jupyter', 'config'),
+    JUPYTER_DATA_DIR: path.join(runDir, 'jupyter', 'data'),
+    JUPYTER_RUNTIME_DIR: path.join(runDir, 'jupyter', 'runtime'),
+    JUPYTERLAB_GALATA_ROOT_DIR: notebooks,
+    GENESIS_UI_PORT: String(port),
+    GENESIS_HOME: home,
+    GENESIS_URL: '',
+    GENESIS_TOKEN: '',
+    GENESIS_LAB_AUTOSTART: opts.platform === 'stopped' ? '0' : '1',
+    ...opts.env
+  };
+
+  if (opts.seed ?? true) runOrThrow(process.execPath, [GENESIS_BIN, 'seed', 'examples', '--home', home], env);
+  const args = ['lab', `--config=${path.join(UI_TESTS, 'jupyter_server_test_config.py')}`];
+  if (!extension) {
+    // Only for this run: the labextension at user level (= this run's JUPYTER_CONFIG_DIR), the
+    // server extension on the command line (in a virtualenv the environment's config outranks
+    // the user's). The installed package stays untouched.
+    runOrThrow(jupyter, ['labextension', 'disable', '--level=user', 'genesis-lab'], env);
+    args.push(`--ServerApp.jpserver_extensions={'genesis_lab': False}`);
+  }
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  const log = fs.openSync(logFile, 'a');
+  const proc = spawn(jupyter, args, { cwd: notebooks, env, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n');
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 120000);
+  /** @param {string} what @param {() => Promise<boolean>} ready */
+  const waitFor = async (what, ready) => {
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`JupyterLab exited (${proc.exitCode}) before ${what}:\n${tail()}`);
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`timed out waiting until ${what}:\n${tail()}`);
+      }
+      try {
+        if (await ready()) return;
+      } catch {
+        /* not up yet */
+      }
+      await sleep(200);
+    }
+  };
+  await waitFor('JupyterLab answers', async () => (await fetch(`${url}/lab`)).ok);
+  if (extension && opts.platform !== 'stopped') {
+    await waitFor('the platform runs', async () => {
+      const r = await fetch(`${url}/genesis-lab/platform`);
+      return r.ok && (await r.json()).state === 'running';
+    });
+  }
+
+  return {
+    url,
+    port,
+    runDir,
+    home,
+    notebooks,
+    logFile,
+    pid: /** @type {number} */ (proc.pid),
+    extension,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM'); // Jupyter's clean shutdown stops the platform it started
+        const killed = await Promise.race([exited.then(() => false), sleep(20000).then(() => true)]);
+        if (killed) {
+          proc.kill('SIGKILL');
+          await exited;
+        }
+      }
+      // A platform that outlived its server (this home is ours alone): stop it too.
+      const leftover = readDiscovery(home);
+      if (leftover && alive(leftover.pid)) {
+        process.kill(leftover.pid, 'SIGTERM');
+        for (let i = 0; i < 50 && alive(leftover.pid); i++) await sleep(100);
+        if (alive(leftover.pid)) process.kill(leftover.pid, 'SIGKILL');
+      }
+    }
+  };
+}
+
+module.exports = { startLab, freePortSync, readDiscovery, REPO_ROOT, VENV, CHROMIUM, CHROMIUM_ARGS };
