@@ -17,7 +17,9 @@ export const ARROW_META = {
   filter: 'genesis:filter',
   /** Per-field metadata keys. */
   unit: 'genesis:unit',
-  description: 'genesis:description'
+  description: 'genesis:description',
+  /** Set by the kernel helpers on a column converted from int64/uint64 under an Int64Policy (`number` or `string`). */
+  int64: 'genesis:int64'
 } as const;
 
 export const DATA_LIMIT_MAX = 1_000_000_000;

@@ -1,5 +1,32 @@
-import { parseRef, type DatasetRecord, type Ref } from '@genesis-lab/contract';
-export function probe(s: string): Ref {
-  return parseRef(s);
-}
-export type Rec = DatasetRecord;
+/**
+ * @genesis-lab/kernel: Genesis Lab from tslab notebooks and Node scripts.
+ *
+ *     import { genesis } from "@genesis-lab/kernel";
+ *     const hits = await genesis.search("mauna loa co2");
+ *     const co2 = await genesis.dataset("noaa/mauna-loa-co2").table({ columns: ["date", "co2"] });
+ */
+export { genesis, Genesis, type ConfigureOptions } from './genesis';
+export type { GenesisContext, GenesisSettings } from './context';
+export { GenesisClient, type QueryValue, type StreamOptions } from './client/client';
+export { resolveConnection, type Connection, type ConnectOptions } from './client/connection';
+export { presentable } from './client/errors';
+export { Dataset } from './data/dataset';
+export type { BatchOptions, TableOptions } from './data/pull';
+export { CatalogApi, type SearchOptions } from './catalog';
+export { LineageRecorder, lineageText } from './lineage';
+export { JobsApi, JobHandle, JobFailedError, type JobResult, type WaitOptions } from './jobs';
+export { jobStatusHtml, jobStatusText } from './jobs-view';
+export { tableBundle, tableText } from './notebook/table-html';
+export type { NotebookOutput, LiveOutput, MimeBundle } from './notebook/tslab';
+export {
+  GenesisError,
+  LINEAGE_MIME_TYPE,
+  type Cql2Expr,
+  type DatasetRecord,
+  type DatasetUse,
+  type DatasetVersion,
+  type Int64Policy,
+  type LineageRecord,
+  type PullOptions,
+  type SearchResult
+} from '@genesis-lab/contract';

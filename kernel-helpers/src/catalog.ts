@@ -1,0 +1,66 @@
+import {
+  CatalogRecord,
+  GenesisError,
+  SearchQuery,
+  SearchResult,
+  parseOrThrow,
+  parseRef,
+  type DatasetRecord
+} from '@genesis-lab/contract';
+import { presentable } from './client/errors';
+import type { GenesisContext } from './context';
+import { searchBundle } from './notebook/search-html';
+
+export type SearchOptions = Partial<Pick<SearchQuery, 'kind' | 'sort' | 'limit' | 'cursor'>> & {
+  /** Facet filters, "facet:value" (e.g. "license:CC-BY-4.0"); several values of a facet OR together. */
+  filter?: string | string[];
+  /** Set false to skip the rich display of the hits in a notebook. */
+  display?: boolean;
+};
+
+function rethrow(err: unknown): never {
+  throw err instanceof GenesisError ? presentable(err) : err;
+}
+
+/** Catalog search and records. */
+export class CatalogApi {
+  constructor(private readonly ctx: GenesisContext) {}
+
+  /** Full-text search with facets; filters are "facet:value" strings (e.g. "license:CC-BY-4.0"). */
+  async search(q: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const { display, ...rest } = options;
+    let query: SearchQuery;
+    try {
+      query = parseOrThrow(SearchQuery, { ...rest, q }, 'options');
+    } catch (err) {
+      rethrow(err);
+    }
+    const result = await this.ctx.client.json(
+      'search',
+      {},
+      {
+        q: query.q,
+        kind: query.kind,
+        filter: query.filter,
+        sort: query.sort,
+        limit: query.limit,
+        cursor: query.cursor
+      },
+      SearchResult
+    );
+    if (display ?? this.ctx.settings.display) this.ctx.notebook()?.show(searchBundle(q, result));
+    return result;
+  }
+
+  /** The catalog record of `namespace/name` (a version in the ref is ignored: records span versions). */
+  async record(id: string): Promise<DatasetRecord> {
+    let ns: string;
+    let name: string;
+    try {
+      ({ namespace: ns, name } = parseRef(id));
+    } catch (err) {
+      rethrow(err);
+    }
+    return this.ctx.client.json('record', { ns, name }, {}, CatalogRecord);
+  }
+}

@@ -1,0 +1,89 @@
+import { Table, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  CatalogRecord,
+  GenesisError,
+  VersionList,
+  parseRef,
+  type DatasetRecord,
+  type DatasetVersion,
+  type Ref
+} from '@genesis-lab/contract';
+import { presentable } from '../client/errors';
+import type { GenesisContext } from '../context';
+import { tableBundle } from '../notebook/table-html';
+import { Pull, resolveVersion, type BatchOptions, type TableOptions } from './pull';
+
+/**
+ * A dataset by ref (`namespace/name` = latest, or `namespace/name@version`). Nothing is fetched
+ * until asked; every pull resolves "latest" once and reads exactly that version.
+ */
+export class Dataset {
+  /** The ref as written. */
+  readonly ref: string;
+  readonly id: string;
+  /** The pinned version, or undefined for latest. */
+  readonly version: string | undefined;
+  private readonly parsed: Ref;
+
+  constructor(
+    private readonly ctx: GenesisContext,
+    ref: string
+  ) {
+    try {
+      this.parsed = parseRef(ref);
+    } catch (err) {
+      throw err instanceof GenesisError ? presentable(err) : err;
+    }
+    this.ref = ref;
+    this.id = this.parsed.id;
+    this.version = this.parsed.version;
+  }
+
+  /** The rows as an Arrow Table (projection, filter, offset/limit pushed down to the platform). */
+  async table(options: TableOptions = {}): Promise<Table> {
+    const pull = await Pull.open(this.ctx, this.ref, this.parsed, options, 'table');
+    const batches: RecordBatch[] = [];
+    for await (const b of pull.batches()) batches.push(b);
+    const table = batches.length ? new Table(batches) : new Table(pull.schema);
+    const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
+    notebook?.show(tableBundle(table));
+    return table;
+  }
+
+  /**
+   * The rows as they arrive, one record batch at a time: memory stays at about one batch
+   * whatever the dataset's size. Stopping early (break) closes the stream.
+   */
+  async *batches(options: BatchOptions = {}): AsyncGenerator<RecordBatch, void, undefined> {
+    const pull = await Pull.open(this.ctx, this.ref, this.parsed, options, 'batches');
+    yield* pull.batches();
+  }
+
+  /** The Arrow schema (fields, types, units; metadata naming the resolved version), without rows. */
+  async schema(options: Pick<BatchOptions, 'columns' | 'int64'> = {}): Promise<Schema> {
+    const pull = await Pull.open(this.ctx, this.ref, this.parsed, { ...options, limit: 0, progress: false }, 'table');
+    pull.close();
+    return pull.schema;
+  }
+
+  /** The version a pull would read now ("latest" resolved), with size, rows, sha256 and fields. */
+  resolve(): Promise<DatasetVersion> {
+    return resolveVersion(this.ctx, this.parsed);
+  }
+
+  /** Every published version, newest first. */
+  async versions(): Promise<DatasetVersion[]> {
+    const list = await this.ctx.client.json(
+      'versions',
+      { ns: this.parsed.namespace, name: this.parsed.name },
+      {},
+      VersionList
+    );
+    return list.versions;
+  }
+
+  /** The catalog record (title, licence, creators, fields with units, versions...). */
+  async record(): Promise<DatasetRecord> {
+    return this.ctx.client.json('record', { ns: this.parsed.namespace, name: this.parsed.name }, {}, CatalogRecord);
+  }
+}

@@ -1,0 +1,209 @@
+import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  ARROW_META,
+  DataQuery,
+  DatasetVersion,
+  GenesisError,
+  formatRef,
+  parseOrThrow,
+  type Int64Policy,
+  type PullOptions,
+  type Ref
+} from '@genesis-lab/contract';
+import type { HttpResponse } from '../client/http';
+import { contractMismatch, presentable } from '../client/errors';
+import type { GenesisContext } from '../context';
+import { PullProgress } from '../notebook/progress';
+import { Int64Converter } from './int64';
+
+/** Options of `.table()` and `.batches()`: the pushed-down query plus how the rows arrive. */
+export interface BatchOptions extends PullOptions {
+  /** Overrides the int64 policy for this pull. */
+  int64?: Int64Policy;
+  /** Set false to hide the progress indicator for this pull. */
+  progress?: boolean;
+}
+
+export interface TableOptions extends BatchOptions {
+  /** Set false to skip the rich display of this table in a notebook. */
+  display?: boolean;
+}
+
+/** Validate pull options with the contract's query schema (same checks, same messages as the platform). */
+export function validateOptions(opts: PullOptions): DataQuery {
+  try {
+    return parseOrThrow(
+      DataQuery,
+      { columns: opts.columns, filter: opts.filter, limit: opts.limit, offset: opts.offset, batchSize: opts.batchSize },
+      'options'
+    );
+  } catch (err) {
+    throw err instanceof GenesisError ? presentable(err) : err;
+  }
+}
+
+/** Resolve a selector (a version or "latest") to the concrete version, once per pull. */
+export function resolveVersion(ctx: GenesisContext, ref: Ref): Promise<DatasetVersion> {
+  return ctx.client.json(
+    'version',
+    { ns: ref.namespace, name: ref.name, version: ref.version ?? 'latest' },
+    {},
+    DatasetVersion
+  );
+}
+
+async function* counted(body: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+/**
+ * One pull: `latest` resolved to a concrete version first and the request pinned to it, the
+ * Arrow stream read batch by batch as it arrives (memory bounded by a batch or two), int64
+ * policy applied, progress shown, and exactly one lineage record left behind naming what was
+ * read (also when the consumer stops early; not when the pull fails).
+ */
+export class Pull {
+  private bytes = 0;
+  private constructor(
+    private readonly ctx: GenesisContext,
+    private readonly refText: string,
+    private readonly ref: Ref,
+    readonly version: DatasetVersion,
+    private readonly query: DataQuery,
+    private readonly res: HttpResponse,
+    private readonly reader: AsyncIterable<RecordBatch>,
+    private readonly converter: Int64Converter,
+    private readonly mode: 'table' | 'batches',
+    private readonly showProgress: boolean
+  ) {}
+
+  static async open(
+    ctx: GenesisContext,
+    refText: string,
+    ref: Ref,
+    options: BatchOptions,
+    mode: 'table' | 'batches'
+  ): Promise<Pull> {
+    const query = validateOptions(options);
+    const version = await resolveVersion(ctx, ref);
+    const res = await ctx.client.stream(
+      'arrow',
+      { ns: ref.namespace, name: ref.name, version: version.version },
+      {
+        columns: query.columns,
+        filter: query.filter,
+        limit: query.limit,
+        offset: query.offset || undefined,
+        batchSize: query.batchSize
+      },
+      { compression: ctx.settings.compression }
+    );
+    let pull: Pull | undefined;
+    try {
+      const reader = await RecordBatchReader.from(
+        counted(res.body as AsyncIterable<Buffer>, (n) => {
+          if (pull) pull.bytes += n;
+        })
+      );
+      const schema = (await reader.open()).schema;
+      const meta = schema.metadata;
+      if (meta.get(ARROW_META.sha256) !== version.sha256 || meta.get(ARROW_META.version) !== version.version)
+        throw contractMismatch(
+          'stream',
+          `asked for ${ref.id}@${version.version} (sha256 ${version.sha256.slice(0, 12)}…), got ${meta.get(ARROW_META.ref)} (sha256 ${meta.get(ARROW_META.sha256)?.slice(0, 12)}…)`
+        );
+      const converter = new Int64Converter(schema, options.int64 ?? ctx.settings.int64);
+      pull = new Pull(
+        ctx,
+        refText,
+        ref,
+        version,
+        query,
+        res,
+        reader as AsyncIterable<RecordBatch>,
+        converter,
+        mode,
+        options.progress ?? ctx.settings.progress
+      );
+      return pull;
+    } catch (err) {
+      res.destroy();
+      throw err;
+    }
+  }
+
+  /** The schema of the rows (after the int64 policy), with the platform's metadata. */
+  get schema(): Schema {
+    return this.converter.schema;
+  }
+
+  /** Give up the stream without reading rows (and without a lineage record). */
+  close(): void {
+    this.res.destroy();
+  }
+
+  private expectedRows(): number | undefined {
+    if (this.query.filter) return undefined;
+    const left = Math.max(0, this.version.rowCount - this.query.offset);
+    return this.query.limit === undefined ? left : Math.min(left, this.query.limit);
+  }
+
+  async *batches(): AsyncGenerator<RecordBatch, void, undefined> {
+    const label = formatRef({ id: this.ref.id, version: this.version.version });
+    const notebook = this.showProgress ? this.ctx.notebook() : undefined;
+    const progress = notebook ? new PullProgress(notebook, label, this.expectedRows()) : undefined;
+    let rows = 0;
+    let failed: Error | undefined;
+    let finished = false;
+    try {
+      for await (const batch of this.reader) {
+        const b = this.converter.batch(batch);
+        rows += b.numRows;
+        progress?.update(rows, this.bytes);
+        yield b;
+      }
+      finished = true;
+    } catch (err) {
+      failed =
+        err instanceof GenesisError
+          ? err
+          : presentable(
+              new GenesisError(
+                'unavailable',
+                `The stream of ${label} broke off after ${rows} rows: ${(err as Error).message}`,
+                {
+                  hint: 'Pull again; if it keeps failing, the platform log says why'
+                }
+              )
+            );
+      throw failed;
+    } finally {
+      progress?.update(rows, this.bytes);
+      progress?.finish(failed);
+      // Stopped early: close the connection so the platform stops reading.
+      if (!finished) this.res.destroy();
+      if (!failed) this.recordUse(rows);
+    }
+  }
+
+  private recordUse(rows: number): void {
+    const q = this.query;
+    this.ctx.lineage.emit({
+      kind: 'dataset',
+      platform: this.ctx.client.url,
+      ref: this.refText,
+      id: this.ref.id,
+      version: this.version.version,
+      sha256: this.version.sha256,
+      ...(q.columns ? { columns: q.columns } : {}),
+      ...(q.filter ? { filter: q.filter } : {}),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+      ...(q.offset ? { offset: q.offset } : {}),
+      rowCount: rows,
+      mode: this.mode
+    });
+  }
+}

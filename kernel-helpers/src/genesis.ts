@@ -1,0 +1,94 @@
+import type { Table } from 'apache-arrow';
+import { Int64Policy, parseOrThrow, type DatasetRecord, type SearchResult } from '@genesis-lab/contract';
+import { z } from 'zod';
+import { CatalogApi, type SearchOptions } from './catalog';
+import { GenesisClient } from './client/client';
+import type { ConnectOptions } from './client/connection';
+import type { GenesisContext, GenesisSettings } from './context';
+import { Dataset } from './data/dataset';
+import { JobsApi } from './jobs';
+import { LineageRecorder } from './lineage';
+import { tableBundle } from './notebook/table-html';
+import { tslabOutput, type NotebookOutput } from './notebook/tslab';
+
+const Settings = z
+  .object({
+    display: z.boolean(),
+    progress: z.boolean(),
+    int64: Int64Policy,
+    compression: z.enum(['auto', 'identity', 'gzip', 'br'])
+  })
+  .partial()
+  .strict();
+
+export interface ConfigureOptions extends Partial<GenesisSettings> {
+  /** Also show outputs when not in tslab? No: outputs need a kernel. Set false to never touch the notebook. */
+  notebook?: boolean;
+}
+
+/**
+ * `genesis`: the entry point cells and scripts use. It connects lazily (on first use) from the
+ * discovery file or GENESIS_URL/GENESIS_TOKEN. Namespaces share one GenesisContext; a new
+ * namespace (jobs, models, ...) is one more property built from `this.context`.
+ */
+export class Genesis {
+  readonly context: GenesisContext;
+  private readonly catalog: CatalogApi;
+  /** Jobs on facilities: `await genesis.jobs.submit({...})`, then `await job.wait()`. */
+  readonly jobs: JobsApi;
+  private useNotebook = true;
+
+  constructor(connect: ConnectOptions = {}) {
+    const settings: GenesisSettings = { display: true, progress: true, int64: 'number', compression: 'auto' };
+    const client = new GenesisClient(connect);
+    const notebook = (): NotebookOutput | undefined => (this.useNotebook ? tslabOutput() : undefined);
+    this.context = { client, settings, notebook, lineage: new LineageRecorder(notebook) };
+    this.catalog = new CatalogApi(this.context);
+    this.jobs = new JobsApi(this.context);
+  }
+
+  /** Point at a platform explicitly (url + token); with no argument, look again (environment, discovery file). */
+  connect(options: ConnectOptions = {}): this {
+    this.context.client.connect(options);
+    return this;
+  }
+
+  /** Change defaults: display, progress, int64 policy, compression; `notebook: false` never writes outputs. */
+  configure(options: ConfigureOptions): this {
+    const { notebook, ...rest } = options;
+    const valid = parseOrThrow(Settings, rest, 'options');
+    Object.assign(this.context.settings, valid);
+    if (notebook !== undefined) this.useNotebook = notebook;
+    return this;
+  }
+
+  /** The platform in use. */
+  get url(): string {
+    return this.context.client.url;
+  }
+
+  /** Lineage left by this process (every pull); in a notebook each is also an output of its cell. */
+  get lineage(): LineageRecorder {
+    return this.context.lineage;
+  }
+
+  search(q: string, options?: SearchOptions): Promise<SearchResult> {
+    return this.catalog.search(q, options);
+  }
+
+  record(id: string): Promise<DatasetRecord> {
+    return this.catalog.record(id);
+  }
+
+  dataset(ref: string): Dataset {
+    return new Dataset(this.context, ref);
+  }
+
+  /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). */
+  show(table: Table): void {
+    this.context.notebook()?.show(tableBundle(table));
+  }
+}
+
+/** The shared instance cells import: `import { genesis } from "@genesis-lab/kernel"`. */
+export const genesis = new Genesis();
