@@ -9,7 +9,10 @@ export const CommandIds = {
   submitJob: 'genesis:submit-job',
   cancelJob: 'genesis:cancel-job',
   resubmitJob: 'genesis:resubmit-job',
-  retryConnection: 'genesis:retry-connection'
+  retryConnection: 'genesis:retry-connection',
+  startPlatform: 'genesis:start-platform',
+  stopPlatform: 'genesis:stop-platform',
+  restartPlatform: 'genesis:restart-platform'
 } as const;
 
 /** The palette category of every Genesis command. */

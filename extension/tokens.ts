@@ -12,6 +12,7 @@ import type {
   JobSpecInput,
   JobUpdate,
   LogStream,
+  ManagedPlatformStatus,
   SearchQueryInput,
   SearchResult
 } from '@genesis-lab/contract';
@@ -27,10 +28,14 @@ export interface IConnectionState {
   readonly status: ConnectionStatus;
   /** What went wrong, in one sentence; absent when connected. */
   readonly message?: string;
+  /** How to fix it, or the details behind the message (may be long: a command's output). */
+  readonly hint?: string;
   /** Where the extension looks for the platform (for messages). */
   readonly url: string;
   /** The platform version once connected. */
   readonly version?: string;
+  /** The Jupyter server keeps its platform stopped: a user can start it (`startPlatform`). */
+  readonly startable?: boolean;
 }
 
 /** The first rows of one dataset version, decoded from the Arrow stream. */
@@ -75,6 +80,12 @@ export interface IGenesisClient extends IDisposable {
   readonly connectionChanged: ISignal<IGenesisClient, IConnectionState>;
   /** Re-check the platform now (the Retry button) and reconnect the socket. */
   retry(): Promise<void>;
+  /**
+   * The platform the Jupyter server runs for this lab (proxy mode), or null for a platform
+   * configured by URL. `controlPlatform` starts, stops or restarts it.
+   */
+  managedPlatform(): Promise<ManagedPlatformStatus | null>;
+  controlPlatform(action: 'start' | 'stop' | 'restart'): Promise<ManagedPlatformStatus>;
   /** Whether live events (socket.io) flow now; consumers catch up over HTTP when it turns true. */
   readonly live: boolean;
   readonly liveChanged: ISignal<IGenesisClient, boolean>;

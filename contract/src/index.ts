@@ -12,3 +12,4 @@ export * from './events';
 export * from './api';
 export * from './paths';
 export * from './security';
+export * from './lab';

@@ -1,7 +1,7 @@
 import { GenesisError, parseRef, type CatalogRecord, type DatasetVersion } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { describeError, isAbort } from '../client/errors';
+import { describeError, isAbort, isUnreachable, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, IPreviewTable } from '../tokens';
 
 export type PreviewState =
@@ -82,10 +82,9 @@ export class DatasetDetailModel implements IDisposable {
       if (this._selected === undefined) this._selected = this._requestedVersion ?? this._record.latestVersion;
     } catch (err) {
       if (isAbort(err) || controller.signal.aborted) return;
-      this._recordError = {
-        code: err instanceof GenesisError ? err.code : 'internal',
-        message: describeError(err)
-      };
+      this._recordError = isUnreachable(err)
+        ? null
+        : { code: err instanceof GenesisError ? err.code : 'internal', message: describeError(err) };
     } finally {
       if (this._controller === controller) {
         this._loading = false;
@@ -133,6 +132,8 @@ export class DatasetDetailModel implements IDisposable {
       if (isAbort(err) || signal.aborted || this.version !== version) return;
       if (err instanceof GenesisError && (err.code === 'forbidden' || err.code === 'unauthorized')) {
         this._setPreview({ kind: 'denied', message: describeError(err) });
+      } else if (isUnreachable(err)) {
+        this._setPreview({ kind: 'idle' });
       } else {
         this._setPreview({ kind: 'error', message: describeError(err) });
       }
@@ -146,7 +147,7 @@ export class DatasetDetailModel implements IDisposable {
     } catch (err) {
       if (isAbort(err) || signal.aborted) return;
       this._croissant = null;
-      this._croissantError = describeError(err);
+      this._croissantError = panelError(err);
     }
     this._changed.emit();
   }
@@ -158,7 +159,10 @@ export class DatasetDetailModel implements IDisposable {
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
     // Recover after an outage: reload what failed.
-    if (state.status === 'connected' && (this._recordError || this._preview.kind === 'error')) void this.load();
+    if (state.status !== 'connected') return;
+    if (!this._record || this._recordError || this._preview.kind === 'error' || this._preview.kind === 'idle') {
+      void this.load();
+    }
   }
 
   private _onCatalogChanged(_: IGenesisClient, change: { id: string }): void {

@@ -1,7 +1,7 @@
 import { SearchQuery, validationError, type FacetCount, type FacetName, type SearchHit } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { describeError, isAbort } from '../client/errors';
+import { isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
 
 /** The facets the panel offers, in display order. */
@@ -53,6 +53,10 @@ export class CatalogSearchModel implements IDisposable {
   }
   get error(): string | null {
     return this._error;
+  }
+  /** The query (trimmed) whose results are shown. */
+  get resultQuery(): string {
+    return this._resultQuery;
   }
   /** Increases every time results are replaced (tests and benchmarks wait on it). */
   get generation(): number {
@@ -121,10 +125,11 @@ export class CatalogSearchModel implements IDisposable {
       this._facets = result.facets;
       this._nextCursor = result.nextCursor;
       this._error = null;
+      this._resultQuery = parsed.data.q;
       this._generation++;
     } catch (err) {
       if (isAbort(err) || controller.signal.aborted) return;
-      this._error = describeError(err);
+      this._error = panelError(err);
     } finally {
       if (this._controller === controller) {
         this._loading = false;
@@ -151,7 +156,7 @@ export class CatalogSearchModel implements IDisposable {
       this._hits = [...this._hits, ...result.hits.filter((h) => !seen.has(h.id))];
       this._nextCursor = result.nextCursor;
     } catch (err) {
-      if (!isAbort(err)) this._error = describeError(err);
+      if (!isAbort(err)) this._error = panelError(err);
     } finally {
       this._loadingMore = false;
       this._changed.emit();
@@ -183,6 +188,7 @@ export class CatalogSearchModel implements IDisposable {
   }
 
   private _query = '';
+  private _resultQuery = '';
   private _filters = new Set<string>();
   private _hits: SearchHit[] = [];
   private _total = 0;

@@ -3,7 +3,6 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
 import { formatBytes, formatCount } from '../common/format';
-import { genesisIcon } from '../common/icons';
 import { useSignal } from '../common/useSignal';
 import type { IGenesisClient } from '../tokens';
 import { AccessBadge, LicenseBadge } from './badges';
@@ -34,10 +33,7 @@ export class CatalogSearchPanel extends ReactWidget {
     private _actions: ISearchActions
   ) {
     super();
-    this.id = 'genesis-catalog';
     this.addClass('jp-Genesis-catalog');
-    this.title.icon = genesisIcon;
-    this.title.caption = 'Genesis catalog';
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', 'Genesis catalog');
   }
@@ -112,7 +108,13 @@ function ResultSummary(props: { model: CatalogSearchModel }) {
     );
   }
   return (
-    <div className="jp-Genesis-resultSummary" aria-live="polite" data-generation={model.generation}>
+    <div
+      className="jp-Genesis-resultSummary"
+      aria-live="polite"
+      data-generation={model.generation}
+      data-query={model.resultQuery}
+      data-loading={model.loading}
+    >
       {model.loading ? 'Searching…' : `${formatCount(model.total)} ${model.total === 1 ? 'record' : 'records'}`}
       {model.filters.size > 0 && (
         <button className="jp-Genesis-linkButton" onClick={() => void model.clearFilters()}>

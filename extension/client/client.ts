@@ -1,36 +1,36 @@
-import {
+import type {
+  CatalogChanged,
   CatalogRecord,
-  GenesisError,
+  FacilityInfo,
   Health,
   Job,
   JobList,
-  LogChunk,
-  SearchResult,
-  parseRef,
-  routes,
-  type CatalogChanged,
-  type FacilityInfo,
-  type JobListQuery,
-  type JobSpecInput,
-  type JobUpdate,
-  type LogStream,
-  type SearchQueryInput
+  JobListQuery,
+  JobSpecInput,
+  JobUpdate,
+  LogStream,
+  ManagedPlatformStatus,
+  SearchQueryInput,
+  SearchResult
 } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
+import type { z } from 'zod';
 import type { IConnectionState, IGenesisClient, ILogTail, IPreviewOptions, IPreviewTable } from '../tokens';
-import { decodePreview } from './arrow';
 import type { IEndpoint } from './endpoint';
-import { abortError, describeError, isAbort, isUnreachable } from './errors';
-import { requestJson, send, type IRequest } from './http';
+import { abortError, errorCode, isAbort, isUnreachable, splitError } from './errors';
+import type { IRequest } from './http';
 import { LiveChannel, type LiveStatus } from './live';
 import { LogTail } from './logtail';
 
-export interface IClientOptions {
-  endpoint: IEndpoint;
-  /** Timeout for JSON requests, in ms. */
-  requestTimeoutMs: number;
+type Io = typeof import('./io');
+
+/** The I/O module (contract schemas, zod, HTTP helpers): one chunk, loaded on first use. */
+let ioModule: Promise<Io> | null = null;
+function loadIo(): Promise<Io> {
+  ioModule ??= import('./io');
+  return ioModule;
 }
 
 /**
@@ -38,13 +38,15 @@ export interface IClientOptions {
  * from the socket: a failure to reach the platform flips it to `unreachable` and starts a
  * health probe with backoff (only while unreachable, paused when the tab is hidden); the
  * first success flips it back and consumers refresh on `connectionChanged`.
+ *
+ * It is created at startup but costs nothing there: it waits for the settings (`configure`),
+ * and the contract's schemas and socket.io are loaded with the first request.
  */
 export class GenesisClient implements IGenesisClient {
-  constructor(options: IClientOptions) {
-    this._endpoint = options.endpoint;
+  constructor(options: { requestTimeoutMs: number }) {
     this._timeoutMs = options.requestTimeoutMs;
-    this._connection = { status: 'connecting', url: this._endpoint.baseUrl };
-    this._live = this._openLive();
+    this._endpointReady = new Promise((resolve) => (this._resolveEndpoint = resolve));
+    this._liveReady = new Promise((resolve) => (this._resolveLive = resolve));
     this._probe = new Poll({
       auto: false,
       factory: () => this.health(),
@@ -52,30 +54,8 @@ export class GenesisClient implements IGenesisClient {
       standby: 'when-hidden',
       name: 'genesis-lab:health-probe'
     });
-    void this.retry();
   }
 
-  get endpoint(): IEndpoint {
-    return this._endpoint;
-  }
-
-  /**
-   * Point the client at another platform (the settings changed). Open tails and watchers
-   * of the old platform end; consumers refresh when `connectionChanged` reports the new URL.
-   */
-  setEndpoint(endpoint: IEndpoint, requestTimeoutMs: number): void {
-    this._timeoutMs = requestTimeoutMs;
-    if (sameEndpoint(endpoint, this._endpoint)) return;
-    this._endpoint = endpoint;
-    this._live.dispose();
-    this._live = this._openLive();
-    if (this._wasLive) {
-      this._wasLive = false;
-      this._liveChanged.emit(false);
-    }
-    this._setConnection({ status: 'connecting' });
-    void this.retry();
-  }
   get connection(): IConnectionState {
     return this._connection;
   }
@@ -83,7 +63,7 @@ export class GenesisClient implements IGenesisClient {
     return this._connectionChanged;
   }
   get live(): boolean {
-    return this._live.connected;
+    return this._live?.connected ?? false;
   }
   get liveChanged(): ISignal<this, boolean> {
     return this._liveChanged;
@@ -98,9 +78,37 @@ export class GenesisClient implements IGenesisClient {
     return this._disposed;
   }
 
+  /**
+   * Point the client at a platform: first when the settings are read, again when they change.
+   * Open tails and watchers of an old platform end; consumers refresh on `connectionChanged`.
+   */
+  configure(endpoint: IEndpoint, requestTimeoutMs: number): void {
+    this._timeoutMs = requestTimeoutMs;
+    if (this._endpoint && sameEndpoint(endpoint, this._endpoint)) return;
+    this._endpoint = endpoint;
+    this._resolveEndpoint?.(endpoint);
+    this._resolveEndpoint = null;
+    this._endpointReady = Promise.resolve(endpoint);
+    this._live?.dispose();
+    this._live = new LiveChannel(endpoint);
+    this._live.statusChanged.connect(this._onLiveStatus, this);
+    this._live.jobUpdated.connect((_, u) => this._jobUpdated.emit(u));
+    this._live.catalogChanged.connect((_, c) => this._catalogChanged.emit(c));
+    this._resolveLive?.(this._live);
+    this._resolveLive = null;
+    this._liveReady = Promise.resolve(this._live);
+    for (let i = 0; i < this._jobWatchers; i++) this._live.watchJobs();
+    if (this._wasLive) {
+      this._wasLive = false;
+      this._liveChanged.emit(false);
+    }
+    this._setConnection({ status: 'connecting' });
+    void this.retry();
+  }
+
   async retry(): Promise<void> {
     if (this._connection.status !== 'connected') this._setConnection({ status: 'connecting' });
-    this._live.reconnect();
+    await this._endpointReady;
     try {
       await this.health();
     } catch {
@@ -109,30 +117,34 @@ export class GenesisClient implements IGenesisClient {
   }
 
   async health(signal?: AbortSignal): Promise<Health> {
-    const h = await this._json({ route: 'health', signal }, Health);
+    const io = await loadIo();
+    const h = await this._json({ route: 'health', signal }, io.Health);
     if (this._connection.status !== 'connected' || this._connection.version !== h.version) {
       this._setConnection({ status: 'connected', version: h.version });
     }
     return h;
   }
 
-  search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult> {
+  async search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult> {
+    const io = await loadIo();
     const qs = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined || value === '') continue;
       for (const v of Array.isArray(value) ? value : [value]) qs.append(key, String(v));
     }
-    return this._json({ route: 'search', query: qs, signal }, SearchResult);
+    return this._json({ route: 'search', query: qs, signal }, io.SearchResult);
   }
 
-  record(id: string, signal?: AbortSignal): Promise<CatalogRecord> {
-    return this._json({ route: 'record', params: recordParams(id), signal }, CatalogRecord);
+  async record(id: string, signal?: AbortSignal): Promise<CatalogRecord> {
+    const io = await loadIo();
+    return this._json({ route: 'record', params: recordParams(io, id), signal }, io.CatalogRecord);
   }
 
   async croissant(id: string, signal?: AbortSignal): Promise<unknown> {
+    const io = await loadIo();
     const response = await this._send({
       route: 'croissant',
-      params: recordParams(id),
+      params: recordParams(io, id),
       signal,
       headers: { Accept: 'application/ld+json' }
     });
@@ -140,6 +152,7 @@ export class GenesisClient implements IGenesisClient {
   }
 
   async preview(id: string, version: string, options: IPreviewOptions): Promise<IPreviewTable> {
+    const io = await loadIo();
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -148,12 +161,12 @@ export class GenesisClient implements IGenesisClient {
     try {
       const response = await this._send({
         route: 'arrow',
-        params: { ...recordParams(id), version },
+        params: { ...recordParams(io, id), version },
         query,
         signal: controller.signal,
-        headers: { Accept: routes.arrow.produces[0] }
+        headers: { Accept: io.routes.arrow.produces[0] }
       });
-      return await decodePreview(response, options.limit, () => controller.abort());
+      return await io.decodePreview(response, options.limit, () => controller.abort());
     } catch (err) {
       if (options.signal?.aborted) throw abortError();
       throw err;
@@ -163,36 +176,63 @@ export class GenesisClient implements IGenesisClient {
   }
 
   async facilities(signal?: AbortSignal): Promise<FacilityInfo[]> {
-    const r = await this._json({ route: 'facilities', signal }, routes.facilities.response);
+    const io = await loadIo();
+    const r = await this._json({ route: 'facilities', signal }, io.routes.facilities.response);
     return r.facilities;
   }
 
-  listJobs(query: Partial<JobListQuery> = {}, signal?: AbortSignal): Promise<JobList> {
+  async listJobs(query: Partial<JobListQuery> = {}, signal?: AbortSignal): Promise<JobList> {
+    const io = await loadIo();
     const qs = new URLSearchParams();
     if (query.facility) qs.set('facility', query.facility);
     if (query.state?.length) qs.set('state', query.state.join(','));
     if (query.tag) qs.set('tag', query.tag);
     if (query.limit) qs.set('limit', String(query.limit));
     if (query.cursor) qs.set('cursor', query.cursor);
-    return this._json({ route: 'listJobs', query: qs, signal }, JobList);
+    return this._json({ route: 'listJobs', query: qs, signal }, io.JobList);
   }
 
-  getJob(id: string, signal?: AbortSignal): Promise<Job> {
-    return this._json({ route: 'getJob', params: { id }, signal }, Job);
+  async getJob(id: string, signal?: AbortSignal): Promise<Job> {
+    const io = await loadIo();
+    return this._json({ route: 'getJob', params: { id }, signal }, io.Job);
   }
 
-  submitJob(spec: JobSpecInput): Promise<Job> {
-    // The header and the body carry the same key: retries of this submission return the same job.
+  async submitJob(spec: JobSpecInput): Promise<Job> {
+    const io = await loadIo();
+    // Header and body carry the same key: a retry of this submission returns the same job.
     const headers: Record<string, string> = spec.idempotencyKey ? { 'Idempotency-Key': spec.idempotencyKey } : {};
-    return this._json({ route: 'submitJob', body: spec, headers }, Job);
+    return this._json({ route: 'submitJob', body: spec, headers }, io.Job);
   }
 
-  cancelJob(id: string): Promise<Job> {
-    return this._json({ route: 'cancelJob', params: { id } }, Job);
+  async cancelJob(id: string): Promise<Job> {
+    const io = await loadIo();
+    return this._json({ route: 'cancelJob', params: { id } }, io.Job);
+  }
+
+  async managedPlatform(): Promise<ManagedPlatformStatus | null> {
+    const endpoint = await this._endpointReady;
+    if (endpoint.mode !== 'proxy') return null;
+    const io = await loadIo();
+    return io.labPlatform(endpoint);
+  }
+
+  async controlPlatform(action: 'start' | 'stop' | 'restart'): Promise<ManagedPlatformStatus> {
+    const endpoint = await this._endpointReady;
+    if (endpoint.mode !== 'proxy') {
+      throw new Error('This lab uses a platform configured by URL; Jupyter does not run it.');
+    }
+    const io = await loadIo();
+    try {
+      return await io.labPlatform(endpoint, { action });
+    } finally {
+      // Whatever happened, find out where we stand now.
+      void this.retry();
+    }
   }
 
   watchJobs(): IDisposable {
-    this._live.watchJobs();
+    this._jobWatchers++;
+    this._live?.watchJobs();
     let disposed = false;
     return {
       get isDisposed() {
@@ -201,64 +241,67 @@ export class GenesisClient implements IGenesisClient {
       dispose: () => {
         if (disposed) return;
         disposed = true;
-        this._live.unwatchJobs();
+        this._jobWatchers--;
+        this._live?.unwatchJobs();
       }
     };
   }
 
   tailLog(jobId: string, stream: LogStream, tailBytes: number): ILogTail {
     const source = {
-      read: (id: string, s: LogStream, q: { offset?: number; tail?: number }) => {
+      read: async (id: string, s: LogStream, q: { offset?: number; tail?: number }) => {
+        const io = await loadIo();
         const qs = new URLSearchParams({ stream: s });
         if (q.offset !== undefined) qs.set('offset', String(q.offset));
         if (q.tail !== undefined) qs.set('tail', String(q.tail));
-        return this._json({ route: 'jobLogs', params: { id }, query: qs }, LogChunk);
+        return this._json({ route: 'jobLogs', params: { id }, query: qs }, io.LogChunk);
       }
     };
-    return new LogTail(jobId, stream, tailBytes, source, this._live);
+    return new LogTail(jobId, stream, tailBytes, source, this._liveReady);
   }
 
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
     this._probe.dispose();
-    this._live.dispose();
+    this._live?.dispose();
     Signal.clearData(this);
   }
 
-  private async _json<S extends import('zod').ZodType>(req: IRequest, schema: S) {
-    return this._track(() => requestJson(this._endpoint, { timeoutMs: this._timeoutMs, ...req }, schema));
+  private async _json<S extends z.ZodType>(req: IRequest, schema: S): Promise<z.output<S>> {
+    return this._track(async (endpoint) => {
+      const io = await loadIo();
+      return io.requestJson(endpoint, { timeoutMs: this._timeoutMs, ...req }, schema);
+    });
   }
 
   private _send(req: IRequest): Promise<Response> {
-    return this._track(() => send(this._endpoint, { timeoutMs: this._timeoutMs, ...req }));
+    return this._track(async (endpoint) => {
+      const io = await loadIo();
+      return io.send(endpoint, { timeoutMs: this._timeoutMs, ...req });
+    });
   }
 
   /** Every request teaches us whether the platform is reachable. */
-  private async _track<T>(work: () => Promise<T>): Promise<T> {
+  private async _track<T>(work: (endpoint: IEndpoint) => Promise<T>): Promise<T> {
     if (this._disposed) throw abortError();
+    const endpoint = await this._endpointReady;
     try {
-      const result = await work();
-      if (this._connection.status !== 'connected') void this.health().catch(() => undefined);
+      const result = await work(endpoint);
+      if (this._connection.status !== 'connected' && endpoint === this._endpoint) {
+        void this.health().catch(() => undefined);
+      }
       return result;
     } catch (err) {
-      if (isUnreachable(err)) this._setConnection({ status: 'unreachable', message: describeError(err) });
-      else if (err instanceof GenesisError && err.code === 'unauthorized') {
-        this._setConnection({ status: 'error', message: describeError(err) });
-      } else if (!isAbort(err) && !(err instanceof GenesisError)) {
+      if (endpoint !== this._endpoint) throw err;
+      if (isUnreachable(err)) this._setConnection({ status: 'unreachable', ...splitError(err) });
+      else if (errorCode(err) === 'unauthorized') this._setConnection({ status: 'error', ...splitError(err) });
+      else if (!isAbort(err) && errorCode(err) === undefined) {
         // Programming errors still surface, with context, instead of an unexplained stack.
         console.error('Genesis: unexpected client error', err);
       }
       throw err;
     }
-  }
-
-  private _openLive(): LiveChannel {
-    const live = new LiveChannel(this._endpoint);
-    live.statusChanged.connect(this._onLiveStatus, this);
-    live.jobUpdated.connect((_, u) => this._jobUpdated.emit(u));
-    live.catalogChanged.connect((_, c) => this._catalogChanged.emit(c));
-    return live;
   }
 
   private _onLiveStatus(_: LiveChannel, status: LiveStatus): void {
@@ -278,18 +321,33 @@ export class GenesisClient implements IGenesisClient {
     if (this._connection.status === 'connected') void this.health().catch(() => undefined);
   }
 
+  /** Behind the Jupyter proxy, a stopped platform can be started from the lab: say so. */
+  private async _checkStartable(): Promise<void> {
+    try {
+      const status = await this.managedPlatform();
+      if (status?.state === 'stopped' && this._connection.status === 'unreachable' && !this._connection.startable) {
+        this._setConnection({ ...this._connection, startable: true });
+      }
+    } catch {
+      // The banner still offers Retry.
+    }
+  }
+
   private _setConnection(next: Omit<IConnectionState, 'url'>): void {
-    const state: IConnectionState = { url: this._endpoint.baseUrl, ...next };
+    const state: IConnectionState = { url: this._endpoint?.baseUrl ?? '', ...next };
     const prev = this._connection;
     this._connection = state;
-    if (state.status === 'unreachable' || state.status === 'error') {
-      if (!this._probe.isDisposed && state.status === 'unreachable') void this._probe.start();
-    } else if (state.status === 'connected') {
-      void this._probe.stop();
-    }
+    if (state.status === 'unreachable') {
+      void this._probe.start();
+      if (prev.status !== 'unreachable') void this._checkStartable();
+    } else if (state.status === 'connected') void this._probe.stop();
+    // Live updates (re)connect whenever the platform answers, and wait while it does not.
+    this._live?.setReachable(state.status === 'connected');
     if (
       prev.status !== state.status ||
       prev.message !== state.message ||
+      prev.hint !== state.hint ||
+      prev.startable !== state.startable ||
       prev.version !== state.version ||
       prev.url !== state.url
     ) {
@@ -297,10 +355,15 @@ export class GenesisClient implements IGenesisClient {
     }
   }
 
-  private _endpoint: IEndpoint;
+  private _endpoint: IEndpoint | null = null;
+  private _endpointReady: Promise<IEndpoint>;
+  private _resolveEndpoint: ((e: IEndpoint) => void) | null = null;
   private _timeoutMs: number;
-  private _connection: IConnectionState;
-  private _live: LiveChannel;
+  private _connection: IConnectionState = { status: 'connecting', url: '' };
+  private _live: LiveChannel | null = null;
+  private _liveReady: Promise<LiveChannel>;
+  private _resolveLive: ((l: LiveChannel) => void) | null = null;
+  private _jobWatchers = 0;
   private _probe: Poll;
   private _disposed = false;
   private _wasLive = false;
@@ -310,8 +373,8 @@ export class GenesisClient implements IGenesisClient {
   private _jobUpdated = new Signal<this, JobUpdate>(this);
 }
 
-function recordParams(ref: string): { ns: string; name: string } {
-  const r = parseRef(ref);
+function recordParams(io: Io, ref: string): { ns: string; name: string } {
+  const r = io.parseRef(ref);
   return { ns: r.namespace, name: r.name };
 }
 

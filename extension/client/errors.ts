@@ -1,19 +1,24 @@
-import { GenesisError } from '@genesis-lab/contract';
-
 /**
- * The platform could not be reached at all (network failure, proxy without a platform behind
- * it). Distinct from a platform that answers `503 unavailable` itself: only this one means
- * "show the unreachable banner and keep trying".
+ * Error helpers that need no contract code at startup. Errors thrown by the client are the
+ * contract's `GenesisError`s (created in the lazily loaded I/O module); "unreachable" ones are
+ * marked here, because only they mean "show the unreachable banner and keep trying", unlike a
+ * platform that answers `503 unavailable` itself.
  */
-export class PlatformUnreachableError extends GenesisError {
-  constructor(message: string, hint?: string) {
-    super('unavailable', message, { hint });
-    this.name = 'PlatformUnreachableError';
-  }
+const unreachable = new WeakSet<object>();
+
+export function markUnreachable<E extends Error>(err: E): E {
+  unreachable.add(err);
+  return err;
 }
 
-export function isUnreachable(err: unknown): err is PlatformUnreachableError {
-  return err instanceof PlatformUnreachableError;
+export function isUnreachable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && unreachable.has(err);
+}
+
+/** The contract error code of a thrown `GenesisError` (`forbidden`, `not_found`, ...). */
+export function errorCode(err: unknown): string | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** True for a request the caller cancelled (a stale search, a closed panel). */
@@ -27,7 +32,26 @@ export function abortError(): DOMException {
 
 /** One sentence for the UI: the platform's message plus its hint, whatever was thrown. */
 export function describeError(err: unknown): string {
-  if (err instanceof GenesisError) return err.hint ? `${err.message} ${err.hint}` : err.message;
-  if (err instanceof Error) return err.message;
+  if (err instanceof Error) {
+    const hint = (err as { hint?: unknown }).hint;
+    return typeof hint === 'string' && hint ? `${err.message} ${hint}` : err.message;
+  }
   return String(err);
+}
+
+/** The message and the hint of a thrown error, separately (the banner shows the hint folded). */
+export function splitError(err: unknown): { message: string; hint?: string } {
+  if (err instanceof Error) {
+    const hint = (err as { hint?: unknown }).hint;
+    return typeof hint === 'string' && hint ? { message: err.message, hint } : { message: err.message };
+  }
+  return { message: String(err) };
+}
+
+/**
+ * What a panel shows for a failed background load: nothing when the platform is unreachable
+ * (the connection banner says so once, and the panel reloads when it is back), else the error.
+ */
+export function panelError(err: unknown): string | null {
+  return isUnreachable(err) ? null : describeError(err);
 }

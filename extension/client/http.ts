@@ -1,8 +1,22 @@
-import { ErrorBody, GenesisError, routePath, routes, validationError, type RouteName } from '@genesis-lab/contract';
+import {
+  ErrorBody,
+  GenesisError,
+  LAB_PLATFORM_PATH,
+  ManagedPlatformStatus,
+  routePath,
+  routes,
+  validationError,
+  type ManagedPlatformAction,
+  type RouteName
+} from '@genesis-lab/contract';
+import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { z } from 'zod';
 import type { IEndpoint } from './endpoint';
-import { PlatformUnreachableError, abortError } from './errors';
+import { abortError, markUnreachable } from './errors';
+
+/** Set by the genesis-lab server extension's proxy on its own 503 answers. */
+const PROXY_UNAVAILABLE_HEADER = 'X-Genesis-Proxy';
 
 export interface IRequest {
   route: RouteName;
@@ -29,7 +43,7 @@ export function routeUrl(
 
 /**
  * Send one request and return the 2xx response. Anything else becomes a `GenesisError`: the
- * platform's own error body when it sent one, `PlatformUnreachableError` when nothing (or
+ * platform's own error body when it sent one, one marked unreachable when nothing (or
  * only the Jupyter server / proxy) answered.
  */
 export async function send(endpoint: IEndpoint, req: IRequest): Promise<Response> {
@@ -56,7 +70,7 @@ export async function send(endpoint: IEndpoint, req: IRequest): Promise<Response
     cleanup();
     if (req.signal?.aborted) throw abortError();
     if (signal.aborted) {
-      throw new PlatformUnreachableError(
+      throw unreachableError(
         `The Genesis platform at ${endpoint.baseUrl} did not answer within ${Math.round((req.timeoutMs ?? 0) / 1000)} s.`
       );
     }
@@ -95,9 +109,14 @@ export async function requestJson<S extends z.ZodType>(
   return parsed.data;
 }
 
-function unreachable(endpoint: IEndpoint, err: unknown): PlatformUnreachableError {
+/** A `GenesisError` (code `unavailable`) marked as "the platform could not be reached". */
+function unreachableError(message: string, hint?: string): GenesisError {
+  return markUnreachable(new GenesisError('unavailable', message, { hint }));
+}
+
+function unreachable(endpoint: IEndpoint, err: unknown): GenesisError {
   const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
-  return new PlatformUnreachableError(
+  return unreachableError(
     `Cannot reach the Genesis platform at ${endpoint.baseUrl}${detail}.`,
     endpoint.mode === 'direct'
       ? 'Check that it runs and that the platform URL in Settings > Genesis Lab is right.'
@@ -114,16 +133,21 @@ async function errorOf(endpoint: IEndpoint, method: string, url: string, respons
     json = undefined;
   }
   const body = ErrorBody.safeParse(json);
+  // The Jupyter proxy answers in the platform's error shape when it has no platform to forward
+  // to (stopped, crashed, starting); that is "unreachable", not an error of the platform.
+  if (body.success && response.headers.get(PROXY_UNAVAILABLE_HEADER) === 'platform-unavailable') {
+    return unreachableError(body.data.error.message, body.data.error.hint);
+  }
   if (body.success) return GenesisError.fromBody(body.data);
   // Not the platform's error shape: the Jupyter server or the proxy answered in its place.
   if (endpoint.mode === 'proxy' && response.status === 404) {
-    return new PlatformUnreachableError(
+    return unreachableError(
       `The Jupyter server has no Genesis proxy at ${endpoint.baseUrl} (HTTP 404).`,
       'Install the genesis-lab Python package in the environment that runs JupyterLab, or set a platform URL in Settings > Genesis Lab.'
     );
   }
   if (response.status >= 500) {
-    return new PlatformUnreachableError(
+    return unreachableError(
       `The Genesis platform behind ${endpoint.baseUrl} is not answering (HTTP ${response.status}${
         response.statusText ? ' ' + response.statusText : ''
       } from ${endpoint.mode === 'proxy' ? 'the Jupyter proxy' : 'the server'}).`,
@@ -158,4 +182,46 @@ function withTimeout(outer: AbortSignal | undefined, ms: number): { signal: Abor
   outer?.addEventListener('abort', () => controller.abort(), { once: true });
   const timer = ms > 0 ? setTimeout(() => controller.abort(), ms) : undefined;
   return { signal: controller.signal, cleanup: () => timer !== undefined && clearTimeout(timer) };
+}
+
+/**
+ * The Jupyter server extension's view of its platform (`GET <base_url>genesis-lab/platform`),
+ * or an action on it (`POST` with `{"action": ...}`). Refusals come back as a status carrying
+ * `message` and `hint`, which become the thrown error.
+ */
+export async function labPlatform(endpoint: IEndpoint, action?: ManagedPlatformAction): Promise<ManagedPlatformStatus> {
+  const url = URLExt.join(endpoint.serverSettings.baseUrl, LAB_PLATFORM_PATH);
+  const init: RequestInit = action
+    ? { method: 'POST', body: JSON.stringify(action), headers: { 'Content-Type': 'application/json' } }
+    : { method: 'GET' };
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, endpoint.serverSettings);
+  } catch (err) {
+    throw unreachable(endpoint, err);
+  }
+  const json: unknown = await response.json().catch(() => undefined);
+  const status = ManagedPlatformStatus.safeParse(json);
+  if (!response.ok) {
+    if (status.success && status.data.message) {
+      throw new GenesisError('unavailable', status.data.message, { hint: status.data.hint ?? undefined });
+    }
+    if (response.status === 404) {
+      throw new GenesisError('not_found', 'This Jupyter server does not run the genesis-lab server extension.', {
+        hint: 'Install the genesis-lab Python package in the environment that runs JupyterLab.'
+      });
+    }
+    const message = (json as { message?: unknown } | undefined)?.message;
+    throw new GenesisError(
+      'internal',
+      `${init.method} ${url} failed (HTTP ${response.status})${typeof message === 'string' ? `: ${message}` : ''}`
+    );
+  }
+  if (!status.success) {
+    throw new GenesisError(
+      'internal',
+      `The Jupyter server answered ${url} with an unexpected shape: ${validationError('status', status.error).message}`
+    );
+  }
+  return status.data;
 }

@@ -24,11 +24,15 @@ export class LogTail implements ILogTail {
     readonly stream: LogStream,
     private _tailBytes: number,
     private _source: ILogSource,
-    private _live: LiveChannel
+    live: Promise<LiveChannel>
   ) {
-    this._live.logChunk.connect(this._onChunk, this);
-    this._live.statusChanged.connect(this._onLiveStatus, this);
-    this._start();
+    void live.then((channel) => {
+      if (this._disposed) return;
+      this._live = channel;
+      channel.logChunk.connect(this._onChunk, this);
+      channel.statusChanged.connect(this._onLiveStatus, this);
+      this._start();
+    });
   }
 
   get text(): string {
@@ -57,8 +61,8 @@ export class LogTail implements ILogTail {
     if (this._disposed) return;
     this._disposed = true;
     this._follow?.dispose();
-    this._live.logChunk.disconnect(this._onChunk, this);
-    this._live.statusChanged.disconnect(this._onLiveStatus, this);
+    this._live?.logChunk.disconnect(this._onChunk, this);
+    this._live?.statusChanged.disconnect(this._onLiveStatus, this);
     Signal.clearData(this);
   }
 
@@ -71,7 +75,7 @@ export class LogTail implements ILogTail {
       this._startOffset = first.offset;
       this._nextOffset = first.offset;
       this._append(first);
-      if (!this._eof) {
+      if (!this._eof && this._live) {
         this._follow = this._live.followLog(
           this.jobId,
           this.stream,
@@ -138,6 +142,7 @@ export class LogTail implements ILogTail {
       });
   }
 
+  private _live: LiveChannel | null = null;
   private _started = false;
   private _text = '';
   private _startOffset = 0;

@@ -1,7 +1,7 @@
 import type { Job, JobUpdate, LogStream } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { describeError, isAbort } from '../client/errors';
+import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, ILogTail } from '../tokens';
 import { lastSeq } from './jobsModel';
 
@@ -55,7 +55,7 @@ export class JobDetailModel implements IDisposable {
       this._error = null;
     } catch (err) {
       if (isAbort(err)) return;
-      this._error = describeError(err);
+      this._error = panelError(err);
     }
     this._changed.emit();
   }

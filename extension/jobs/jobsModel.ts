@@ -1,13 +1,13 @@
-import { type FacilityInfo, type Job, type JobUpdate } from '@genesis-lab/contract';
+import type { FacilityInfo, Job, JobUpdate } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { describeError, isAbort } from '../client/errors';
+import { isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
 
 /** How many recent jobs the panel lists. */
 const LIST_LIMIT = 200;
 /** Facility queues are re-read at most this often, and only when a job changed (never on a timer). */
-const FACILITY_REFRESH_MS = 1000;
+const FACILITY_REFRESH_MS = 300;
 
 /** The last event sequence number a job has seen (its history is in seq order). */
 export function lastSeq(job: Job): number {
@@ -76,7 +76,7 @@ export class JobsModel implements IDisposable {
       this._loaded = true;
     } catch (err) {
       if (isAbort(err) || controller.signal.aborted) return;
-      this._error = describeError(err);
+      this._error = panelError(err);
     } finally {
       if (this._controller === controller) {
         this._loading = false;
@@ -93,7 +93,7 @@ export class JobsModel implements IDisposable {
       this._facilitiesError = null;
     } catch (err) {
       if (isAbort(err)) return;
-      this._facilitiesError = describeError(err);
+      this._facilitiesError = panelError(err);
     }
     this._changed.emit();
   }

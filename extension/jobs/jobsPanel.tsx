@@ -5,7 +5,6 @@ import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
 import { formatDuration } from '../common/format';
-import { jobIcon } from '../common/icons';
 import { useSignal } from '../common/useSignal';
 import type { IGenesisClient } from '../tokens';
 import type { JobsModel } from './jobsModel';
@@ -35,10 +34,7 @@ export class JobsPanel extends ReactWidget {
     private _defaultFacility: () => string
   ) {
     super();
-    this.id = 'genesis-jobs';
     this.addClass('jp-Genesis-jobs');
-    this.title.icon = jobIcon;
-    this.title.caption = 'Genesis jobs';
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', 'Genesis jobs');
   }

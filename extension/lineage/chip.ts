@@ -1,67 +1,56 @@
 import { LINEAGE_MIME_TYPE, LineageRecord, validationError, type DatasetUse, type JobUse } from '@genesis-lab/contract';
-import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
 import { shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
+import { LINEAGE_MIME } from './mime';
+import type { IChipActions } from './renderer';
 
-export interface IChipActions {
-  openDataset(ref: string): void;
-  openJob(id: string): void;
+if (LINEAGE_MIME_TYPE !== LINEAGE_MIME) {
+  console.error(
+    `Genesis: the lineage renderer is registered for ${LINEAGE_MIME} but the contract says ${LINEAGE_MIME_TYPE}`
+  );
 }
 
 /**
- * Renders one `application/vnd.genesis.lineage+json` output as a compact chip: kind icon,
- * ref, version, short digest. The chip is a button: click (or Enter) opens the dataset in
- * the catalog, or the job in the Jobs panel. Built with DOM text nodes only: the output
+ * Render one `application/vnd.genesis.lineage+json` output into `node` as a compact chip: kind
+ * icon, ref, version, short digest. The chip is a button: click (or Enter) opens the dataset
+ * in the catalog, or the job in the Jobs panel. Built from DOM text nodes only: the output
  * comes from a kernel and is never interpreted as HTML.
  */
-export class LineageChipRenderer extends Widget implements IRenderMime.IRenderer {
-  constructor(private _actions: IChipActions) {
-    super();
-    this.addClass('jp-Genesis-lineageOutput');
+export function renderLineage(node: HTMLElement, data: unknown, actions: IChipActions): void {
+  node.textContent = '';
+  const parsed = LineageRecord.safeParse(data);
+  if (!parsed.success) {
+    const error = document.createElement('div');
+    error.className = 'jp-Genesis-lineageInvalid';
+    error.textContent = `Unreadable Genesis lineage output: ${validationError('lineage', parsed.error).message}`;
+    node.appendChild(error);
+    return;
   }
+  node.appendChild(parsed.data.kind === 'dataset' ? datasetChip(parsed.data, actions) : jobChip(parsed.data, actions));
+}
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[LINEAGE_MIME_TYPE];
-    this.node.textContent = '';
-    const parsed = LineageRecord.safeParse(data);
-    if (!parsed.success) {
-      const error = document.createElement('div');
-      error.className = 'jp-Genesis-lineageInvalid';
-      error.textContent = `Unreadable Genesis lineage output: ${validationError('lineage', parsed.error).message}`;
-      this.node.appendChild(error);
-      return Promise.resolve();
-    }
-    this.node.appendChild(parsed.data.kind === 'dataset' ? this._datasetChip(parsed.data) : this._jobChip(parsed.data));
-    return Promise.resolve();
-  }
+function datasetChip(use: DatasetUse, actions: IChipActions): HTMLElement {
+  const ref = `${use.id}@${use.version}`;
+  const chip = makeChip('dataset', `Open ${ref} in the Genesis catalog`, () => actions.openDataset(ref));
+  chip.appendChild(datasetIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
+  append(chip, 'jp-Genesis-chipRef', use.id);
+  append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
+  append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
+  append(chip, 'jp-Genesis-chipMeta', `${use.rowCount.toLocaleString('en-US')} rows`);
+  chip.dataset.ref = ref;
+  chip.dataset.sha256 = use.sha256;
+  return chip;
+}
 
-  private _datasetChip(use: DatasetUse): HTMLElement {
-    const ref = `${use.id}@${use.version}`;
-    const chip = makeChip('dataset', `Open ${ref} in the Genesis catalog`, () => this._actions.openDataset(ref));
-    chip.appendChild(datasetIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
-    append(chip, 'jp-Genesis-chipRef', use.id);
-    append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
-    append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
-    append(chip, 'jp-Genesis-chipMeta', `${use.rowCount.toLocaleString('en-US')} rows`);
-    chip.dataset.ref = ref;
-    chip.dataset.sha256 = use.sha256;
-    return chip;
-  }
-
-  private _jobChip(use: JobUse): HTMLElement {
-    const chip = makeChip('job', `Open job ${use.jobId} in the Genesis jobs panel`, () =>
-      this._actions.openJob(use.jobId)
-    );
-    chip.appendChild(jobIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
-    append(chip, 'jp-Genesis-chipRef', use.name);
-    append(chip, 'jp-Genesis-chipVersion', `${use.facility}${use.nativeId ? ` #${use.nativeId}` : ''}`);
-    append(chip, `jp-Genesis-chipState jp-Genesis-state-${use.state}`, use.state);
-    if (use.exitCode !== undefined && use.exitCode !== null)
-      append(chip, 'jp-Genesis-chipMeta', `exit ${use.exitCode}`);
-    chip.dataset.jobId = use.jobId;
-    return chip;
-  }
+function jobChip(use: JobUse, actions: IChipActions): HTMLElement {
+  const chip = makeChip('job', `Open job ${use.jobId} in the Genesis jobs panel`, () => actions.openJob(use.jobId));
+  chip.appendChild(jobIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
+  append(chip, 'jp-Genesis-chipRef', use.name);
+  append(chip, 'jp-Genesis-chipVersion', `${use.facility}${use.nativeId ? ` #${use.nativeId}` : ''}`);
+  append(chip, `jp-Genesis-chipState jp-Genesis-state-${use.state}`, use.state);
+  if (use.exitCode !== undefined && use.exitCode !== null) append(chip, 'jp-Genesis-chipMeta', `exit ${use.exitCode}`);
+  chip.dataset.jobId = use.jobId;
+  return chip;
 }
 
 function makeChip(kind: 'dataset' | 'job', label: string, open: () => void): HTMLButtonElement {

@@ -1,38 +1,32 @@
-import { formatRef, parseRef, type SearchHit } from '@genesis-lab/contract';
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, IThemeManager, InputDialog, WidgetTracker, showErrorMessage } from '@jupyterlab/apputils';
+import { ICommandPalette, IThemeManager, InputDialog, WidgetTracker } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { MimeData } from '@lumino/coreutils';
-import { Drag } from '@lumino/dragdrop';
-import type * as React from 'react';
-import { describeError } from '../client/errors';
-import { DatasetDetailModel } from '../catalog/detailModel';
-import { DatasetDetailView } from '../catalog/detailView';
-import { JUPYTER_CELLS_MIME, insertCodeCell } from '../catalog/insert';
-import { CatalogSearchModel } from '../catalog/searchModel';
-import { CatalogSearchPanel } from '../catalog/searchPanel';
-import { datasetSnippet, type ISnippetSource } from '../catalog/snippet';
+import type { ICatalogContext, ICatalogSettings } from '../catalog/context';
+import type { DatasetDetailView } from '../catalog/detailView';
+import type { CatalogSearchPanel } from '../catalog/searchPanel';
 import { CommandIds, PALETTE_CATEGORY } from '../commands';
 import { datasetIcon, genesisIcon } from '../common/icons';
+import { LazyPanel } from '../common/lazy';
 import { IGenesisClient } from '../tokens';
 
 export const CATALOG_PLUGIN_ID = 'genesis-lab:catalog';
 
-interface ICatalogSettings {
-  searchDebounceMs: number;
-  pageSize: number;
-  previewRows: number;
-}
-
 const DEFAULTS: ICatalogSettings = { searchDebounceMs: 60, pageSize: 25, previewRows: 100 };
 
-/** Pixels the mouse must move with the button down before a result becomes a drag. */
-const DRAG_THRESHOLD = 5;
+type CatalogModule = typeof import('../catalog/index');
+let catalogModule: Promise<CatalogModule> | null = null;
+/** The catalog implementation is its own chunk, loaded on first use. */
+function loadCatalog(): Promise<CatalogModule> {
+  catalogModule ??= import('../catalog/index');
+  return catalogModule;
+}
 
 /**
  * The catalog: a left-sidebar search panel and dataset detail views in the main area, with
  * the commands that drive them (palette: open catalog, search, open dataset, insert dataset).
+ * Activation only registers a placeholder panel and commands; the implementation loads when
+ * the panel is shown or a command runs, so JupyterLab's startup does not pay for it.
  */
 export const catalogPlugin: JupyterFrontEndPlugin<void> = {
   id: CATALOG_PLUGIN_ID,
@@ -40,7 +34,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IGenesisClient],
   optional: [ILayoutRestorer, ICommandPalette, INotebookTracker, ISettingRegistry, IThemeManager],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     client: IGenesisClient,
     restorer: ILayoutRestorer | null,
@@ -48,46 +42,16 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     notebooks: INotebookTracker | null,
     registry: ISettingRegistry | null,
     themes: IThemeManager | null
-  ): Promise<void> => {
+  ): void => {
     const { commands, shell } = app;
     let config = { ...DEFAULTS };
-    const settings = registry ? await registry.load(CATALOG_PLUGIN_ID).catch(() => null) : null;
-    const readSettings = () => {
-      config = { ...DEFAULTS, ...(settings?.composite as Partial<ICatalogSettings> | undefined) };
-    };
-    readSettings();
-
-    const search = new CatalogSearchModel(client, { debounceMs: config.searchDebounceMs, pageSize: config.pageSize });
     const details = new WidgetTracker<DatasetDetailView>({ namespace: 'genesis-dataset' });
+    const ctx: ICatalogContext = { app, client, notebooks, details, settings: () => config };
 
-    const insert = async (source: ISnippetSource) => {
-      if (!notebooks) {
-        await showErrorMessage(
-          'Cannot insert the dataset',
-          'The notebook extension is not available in this JupyterLab.'
-        );
-        return;
-      }
-      try {
-        const panel = await insertCodeCell(datasetSnippet(source), notebooks, commands);
-        shell.activateById(panel.id);
-      } catch (err) {
-        await showErrorMessage('Cannot insert the dataset', describeError(err));
-      }
-    };
-
-    const snippetOfHit = (hit: SearchHit): ISnippetSource => ({
-      id: hit.id,
-      version: hit.latestVersion!,
-      title: hit.title,
-      rowCount: hit.rowCount
-    });
-
-    const panel: CatalogSearchPanel = new CatalogSearchPanel(search, client, {
-      open: (hit) => void commands.execute(CommandIds.openDataset, { ref: hit.id }),
-      insert: (hit) => void insert(snippetOfHit(hit)),
-      startDrag: (hit, event) => startDrag(panel, snippetOfHit(hit), event)
-    });
+    const panel = new LazyPanel<CatalogSearchPanel>(() => loadCatalog().then((m) => m.createSearchPanel(ctx)));
+    panel.id = 'genesis-catalog';
+    panel.title.icon = genesisIcon;
+    panel.title.caption = 'Genesis catalog';
     shell.add(panel, 'left', { rank: 350 });
     restorer?.add(panel, 'genesis-catalog');
     if (restorer) {
@@ -98,16 +62,28 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       });
     }
 
-    settings?.changed.connect(() => {
-      readSettings();
-      search.configure({ debounceMs: config.searchDebounceMs, pageSize: config.pageSize });
-      details.forEach((w) => w.model.setPreviewRows(config.previewRows));
-    });
+    registry?.load(CATALOG_PLUGIN_ID).then(
+      (settings) => {
+        const read = () => {
+          config = { ...DEFAULTS, ...(settings.composite as Partial<ICatalogSettings>) };
+        };
+        read();
+        settings.changed.connect(() => {
+          read();
+          void panel.content.then((p) =>
+            p.model.configure({ debounceMs: config.searchDebounceMs, pageSize: config.pageSize })
+          );
+          details.forEach((w) => w.model.setPreviewRows(config.previewRows));
+        });
+      },
+      (err: unknown) => console.warn('Genesis: could not load the catalog settings; using defaults', err)
+    );
     themes?.themeChanged.connect(() => {
       // The new theme's CSS variables are in place on the next frame.
       requestAnimationFrame(() => details.forEach((w) => w.applyTheme()));
     });
 
+    const refArg = (args: Record<string, unknown>) => (typeof args.ref === 'string' && args.ref ? args.ref : null);
     const askRef = async (title: string): Promise<string | null> => {
       const r = await InputDialog.getText({ title, placeholder: 'namespace/name or namespace/name@version' });
       return r.button.accept && r.value ? r.value.trim() : null;
@@ -121,75 +97,35 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     });
     commands.addCommand(CommandIds.search, {
       label: (args) =>
-        args.query ? `Search the Genesis Catalog for “${String(args.query)}”` : 'Search the Genesis Catalog',
+        typeof args.query === 'string' && args.query
+          ? `Search the Genesis Catalog for “${args.query}”`
+          : 'Search the Genesis Catalog',
       caption: 'Focus the catalog search box',
       describedBy: { args: { type: 'object', properties: { query: { type: 'string' } } } },
-      execute: (args) => {
+      execute: async (args) => {
         shell.activateById(panel.id);
-        panel.focusSearch(typeof args.query === 'string' ? args.query : undefined);
+        const content = await panel.content;
+        content.focusSearch(typeof args.query === 'string' ? args.query : undefined);
       }
     });
     commands.addCommand(CommandIds.openDataset, {
-      label: (args) => (args.ref ? `Open ${String(args.ref)}` : 'Open a Genesis Dataset…'),
+      label: (args) => (refArg(args) ? `Open ${refArg(args)}` : 'Open a Genesis Dataset…'),
       caption: 'Show a catalog record: metadata, versions, fields, preview, Croissant',
       icon: datasetIcon,
       describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
       execute: async (args) => {
-        const ref = typeof args.ref === 'string' ? args.ref : await askRef('Open a Genesis dataset');
-        if (!ref) return;
-        let parsed: ReturnType<typeof parseRef>;
-        try {
-          parsed = parseRef(ref);
-        } catch (err) {
-          await showErrorMessage('Not a dataset ref', describeError(err));
-          return;
-        }
-        const existing = details.find((w) => w.model.id === parsed.id);
-        if (existing) {
-          if (parsed.version) existing.model.selectVersion(parsed.version);
-          shell.activateById(existing.id);
-          return;
-        }
-        const model = new DatasetDetailModel(formatRef(parsed), client, config.previewRows);
-        const view = new DatasetDetailView(model, client, {
-          insert: (r) => void commands.execute(CommandIds.insertDataset, { ref: r })
-        });
-        await details.add(view);
-        shell.add(view, 'main');
-        shell.activateById(view.id);
-        model.changed.connect(() => void details.save(view));
+        const ref = refArg(args) ?? (await askRef('Open a Genesis dataset'));
+        if (ref) await (await loadCatalog()).openDataset(ctx, ref);
       }
     });
     commands.addCommand(CommandIds.insertDataset, {
       label: (args) =>
-        args.ref ? `Insert ${String(args.ref)} into the Notebook` : 'Insert a Genesis Dataset into the Notebook…',
+        refArg(args) ? `Insert ${refArg(args)} into the Notebook` : 'Insert a Genesis Dataset into the Notebook…',
       caption: 'Insert a code cell that loads the dataset with the kernel helpers',
       describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
       execute: async (args) => {
-        const ref = typeof args.ref === 'string' ? args.ref : await askRef('Insert a Genesis dataset');
-        if (!ref) return;
-        try {
-          const parsed = parseRef(ref);
-          // Pin the version and list the columns from the record; the cell then names exactly what it loads.
-          const record = await client.record(parsed.id);
-          const version = record.versions.find((v) => v.version === (parsed.version ?? record.latestVersion));
-          if (!version) {
-            await showErrorMessage(
-              'Cannot insert the dataset',
-              parsed.version ? `${parsed.id} has no version "${parsed.version}".` : `${parsed.id} holds no data yet.`
-            );
-            return;
-          }
-          await insert({
-            id: record.id,
-            version: version.version,
-            title: record.title,
-            columns: version.fields.map((f) => f.name),
-            rowCount: version.rowCount
-          });
-        } catch (err) {
-          await showErrorMessage('Cannot insert the dataset', describeError(err));
-        }
+        const ref = refArg(args) ?? (await askRef('Insert a Genesis dataset'));
+        if (ref) await (await loadCatalog()).insertDataset(ctx, ref);
       }
     });
     for (const command of [
@@ -202,34 +138,3 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
-
-/**
- * Begin dragging a result once the mouse moved a few pixels: the drag carries a notebook
- * cell (JupyterLab's cell MIME type, which notebooks accept as a drop) and the code as text.
- */
-function startDrag(source: CatalogSearchPanel, snippet: ISnippetSource, event: React.MouseEvent): void {
-  if (event.button !== 0) return;
-  const startX = event.clientX;
-  const startY = event.clientY;
-  const move = (e: MouseEvent) => {
-    if (Math.abs(e.clientX - startX) < DRAG_THRESHOLD && Math.abs(e.clientY - startY) < DRAG_THRESHOLD) return;
-    cleanup();
-    const code = datasetSnippet(snippet);
-    const mimeData = new MimeData();
-    mimeData.setData(JUPYTER_CELLS_MIME, [
-      { cell_type: 'code', source: code, metadata: {}, outputs: [], execution_count: null }
-    ]);
-    mimeData.setData('text/plain', code);
-    const image = document.createElement('div');
-    image.className = 'jp-Genesis-dragImage';
-    image.textContent = `${snippet.id}@${snippet.version}`;
-    const drag = new Drag({ mimeData, dragImage: image, proposedAction: 'copy', supportedActions: 'copy', source });
-    void drag.start(e.clientX, e.clientY);
-  };
-  const cleanup = () => {
-    document.removeEventListener('mousemove', move, true);
-    document.removeEventListener('mouseup', cleanup, true);
-  };
-  document.addEventListener('mousemove', move, true);
-  document.addEventListener('mouseup', cleanup, true);
-}

@@ -1,8 +1,9 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { GenesisClient } from '../client/client';
 import { resolveEndpoint, type IEndpoint } from '../client/endpoint';
+import { describeError } from '../client/errors';
 import { CommandIds, PALETTE_CATEGORY } from '../commands';
 import { IGenesisClient } from '../tokens';
 
@@ -26,34 +27,74 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
   autoStart: true,
   provides: IGenesisClient,
   optional: [ISettingRegistry, ICommandPalette],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     registry: ISettingRegistry | null,
     palette: ICommandPalette | null
-  ): Promise<IGenesisClient> => {
-    let settings: ISettingRegistry.ISettings | null = null;
-    try {
-      settings = registry ? await registry.load(CLIENT_PLUGIN_ID) : null;
-    } catch (err) {
-      console.warn('Genesis: could not load the connection settings; using the Jupyter proxy', err);
+  ): IGenesisClient => {
+    const client = new GenesisClient({ requestTimeoutMs: DEFAULTS.requestTimeoutMs });
+    let mode: IEndpoint['mode'] = 'proxy';
+    const apply = (s: IClientSettings) => {
+      const { endpoint, problem } = endpointOf(s);
+      mode = endpoint.mode;
+      if (problem) console.warn(`Genesis: ${problem}`);
+      client.configure(endpoint, s.requestTimeoutMs);
+    };
+    // Not awaited: JupyterLab starts without waiting for us; the client waits for its settings.
+    if (registry) {
+      registry.load(CLIENT_PLUGIN_ID).then(
+        (settings) => {
+          const read = () => ({ ...DEFAULTS, ...(settings.composite as Partial<IClientSettings>) });
+          apply(read());
+          settings.changed.connect(() => apply(read()));
+        },
+        (err: unknown) => {
+          console.warn('Genesis: could not load the connection settings; using the Jupyter proxy', err);
+          apply(DEFAULTS);
+        }
+      );
+    } else {
+      apply(DEFAULTS);
     }
-    const read = (): IClientSettings =>
-      (settings ? { ...DEFAULTS, ...settings.composite } : DEFAULTS) as IClientSettings;
-    const { endpoint, problem } = endpointOf(read());
-    const client = new GenesisClient({ endpoint, requestTimeoutMs: read().requestTimeoutMs });
-    if (problem) console.warn(`Genesis: ${problem}`);
-    settings?.changed.connect(() => {
-      const next = endpointOf(read());
-      if (next.problem) console.warn(`Genesis: ${next.problem}`);
-      client.setEndpoint(next.endpoint, read().requestTimeoutMs);
-    });
 
     app.commands.addCommand(CommandIds.retryConnection, {
       label: 'Reconnect to the Genesis Platform',
       caption: 'Check the platform again now and reconnect live updates',
       execute: () => client.retry()
     });
-    palette?.addItem({ command: CommandIds.retryConnection, category: PALETTE_CATEGORY });
+    const control = (action: 'start' | 'stop' | 'restart', label: string, caption: string) => ({
+      label,
+      caption,
+      // Only a platform behind this Jupyter server's proxy is Jupyter's to start and stop.
+      isEnabled: () => mode === 'proxy',
+      execute: async () => {
+        try {
+          await client.controlPlatform(action);
+        } catch (err) {
+          await showErrorMessage(`Could not ${action} the Genesis platform`, describeError(err));
+        }
+      }
+    });
+    app.commands.addCommand(
+      CommandIds.startPlatform,
+      control('start', 'Start the Genesis Platform', 'Start the platform this Jupyter server runs')
+    );
+    app.commands.addCommand(
+      CommandIds.stopPlatform,
+      control('stop', 'Stop the Genesis Platform', 'Stop the platform this Jupyter server runs (until started again)')
+    );
+    app.commands.addCommand(
+      CommandIds.restartPlatform,
+      control('restart', 'Restart the Genesis Platform', 'Restart the platform this Jupyter server runs')
+    );
+    for (const command of [
+      CommandIds.retryConnection,
+      CommandIds.startPlatform,
+      CommandIds.stopPlatform,
+      CommandIds.restartPlatform
+    ]) {
+      palette?.addItem({ command, category: PALETTE_CATEGORY });
+    }
     return client;
   }
 };

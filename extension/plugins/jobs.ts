@@ -1,29 +1,24 @@
-import type { Job, JobSpecInput } from '@genesis-lab/contract';
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, WidgetTracker, showErrorMessage } from '@jupyterlab/apputils';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { describeError } from '../client/errors';
 import { CommandIds, PALETTE_CATEGORY } from '../commands';
 import { jobIcon } from '../common/icons';
-import { JobDetailModel } from '../jobs/jobDetailModel';
-import { JobDetailView } from '../jobs/jobDetailView';
-import { JobsModel } from '../jobs/jobsModel';
-import { JobsPanel } from '../jobs/jobsPanel';
+import { LazyPanel } from '../common/lazy';
+import type { IJobsContext, IJobsSettings } from '../jobs/context';
+import type { JobDetailView } from '../jobs/jobDetailView';
+import type { JobsPanel } from '../jobs/jobsPanel';
 import { IGenesisClient } from '../tokens';
 
 export const JOBS_PLUGIN_ID = 'genesis-lab:jobs';
 
-interface IJobsSettings {
-  defaultFacility: string;
-  logTailBytes: number;
-}
-
 const DEFAULTS: IJobsSettings = { defaultFacility: '', logTailBytes: 65536 };
 
-/** What a resubmission keeps of a job's spec: everything but its idempotency key. */
-function resubmittable(job: Job): JobSpecInput {
-  const { idempotencyKey: _drop, ...spec } = job.spec;
-  return spec;
+type JobsModule = typeof import('../jobs/index');
+let jobsModule: Promise<JobsModule> | null = null;
+/** The jobs implementation is its own chunk, loaded on first use. */
+function loadJobs(): Promise<JobsModule> {
+  jobsModule ??= import('../jobs/index');
+  return jobsModule;
 }
 
 /**
@@ -36,28 +31,30 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IGenesisClient],
   optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     client: IGenesisClient,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     registry: ISettingRegistry | null
-  ): Promise<void> => {
+  ): void => {
     const { commands, shell } = app;
-    const settings = registry ? await registry.load(JOBS_PLUGIN_ID).catch(() => null) : null;
-    const config = (): IJobsSettings => ({
-      ...DEFAULTS,
-      ...(settings?.composite as Partial<IJobsSettings> | undefined)
-    });
-
-    const model = new JobsModel(client);
-    const views = new WidgetTracker<JobDetailView>({ namespace: 'genesis-job' });
-    const panel = new JobsPanel(
-      model,
-      client,
-      { open: (job) => void commands.execute(CommandIds.openJob, { id: job.id }) },
-      () => config().defaultFacility
+    let config = { ...DEFAULTS };
+    registry?.load(JOBS_PLUGIN_ID).then(
+      (settings) => {
+        const read = () => (config = { ...DEFAULTS, ...(settings.composite as Partial<IJobsSettings>) });
+        read();
+        settings.changed.connect(read);
+      },
+      (err: unknown) => console.warn('Genesis: could not load the jobs settings; using defaults', err)
     );
+    const views = new WidgetTracker<JobDetailView>({ namespace: 'genesis-job' });
+    const ctx: IJobsContext = { app, client, views, settings: () => config };
+
+    const panel = new LazyPanel<JobsPanel>(() => loadJobs().then((m) => m.createJobsPanel(ctx)));
+    panel.id = 'genesis-jobs';
+    panel.title.icon = jobIcon;
+    panel.title.caption = 'Genesis jobs';
     shell.add(panel, 'left', { rank: 360 });
     restorer?.add(panel, 'genesis-jobs');
     if (restorer) {
@@ -68,8 +65,8 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       });
     }
 
-    const jobArg = (args: Record<string, unknown>): string | null =>
-      typeof args.id === 'string' && args.id ? args.id : null;
+    const jobArg = (args: Record<string, unknown>) => (typeof args.id === 'string' && args.id ? args.id : null);
+    const targetJob = (args: Record<string, unknown>) => jobArg(args) ?? views.currentWidget?.model.id ?? null;
 
     commands.addCommand(CommandIds.openJobs, {
       label: 'Open Genesis Jobs',
@@ -80,9 +77,9 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(CommandIds.submitJob, {
       label: 'Submit a Genesis Job…',
       caption: 'Open the job submission form',
-      execute: () => {
+      execute: async () => {
         shell.activateById(panel.id);
-        panel.showSubmitForm();
+        (await panel.content).showSubmitForm();
       }
     });
     commands.addCommand(CommandIds.openJob, {
@@ -93,48 +90,29 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       isVisible: (args) => jobArg(args) !== null,
       execute: async (args) => {
         const id = jobArg(args);
-        if (!id) return;
-        const existing = views.find((w) => w.model.id === id);
-        if (existing) {
-          shell.activateById(existing.id);
-          return;
-        }
-        const view = new JobDetailView(new JobDetailModel(id, client, config().logTailBytes), client, {
-          resubmit: (job) => void commands.execute(CommandIds.resubmitJob, { id: job.id })
-        });
-        await views.add(view);
-        shell.add(view, 'main');
-        shell.activateById(view.id);
+        if (id) await (await loadJobs()).openJob(ctx, id);
       }
     });
     commands.addCommand(CommandIds.cancelJob, {
       label: (args) => (jobArg(args) ? `Cancel Job ${jobArg(args)}` : 'Cancel the Current Genesis Job'),
       caption: 'Cancel a queued or running job',
-      isEnabled: (args) => jobArg(args) !== null || views.currentWidget !== null,
+      isEnabled: (args) => targetJob(args) !== null,
       execute: async (args) => {
-        const id = jobArg(args) ?? views.currentWidget?.model.id;
-        if (!id) return;
-        try {
-          model.upsert(await client.cancelJob(id));
-        } catch (err) {
-          await showErrorMessage('Cancel failed', describeError(err));
-        }
+        const id = targetJob(args);
+        if (id) await (await loadJobs()).cancelJob(ctx, id);
       }
     });
     commands.addCommand(CommandIds.resubmitJob, {
       label: (args) => (jobArg(args) ? `Resubmit Job ${jobArg(args)}…` : 'Resubmit the Current Genesis Job…'),
       caption: 'Open the submit form filled with this job’s spec',
-      isEnabled: (args) => jobArg(args) !== null || views.currentWidget !== null,
+      isEnabled: (args) => targetJob(args) !== null,
       execute: async (args) => {
-        const id = jobArg(args) ?? views.currentWidget?.model.id;
+        const id = targetJob(args);
         if (!id) return;
-        try {
-          const job = model.job(id) ?? (await client.getJob(id));
-          shell.activateById(panel.id);
-          panel.showSubmitForm(resubmittable(job));
-        } catch (err) {
-          await showErrorMessage('Resubmit failed', describeError(err));
-        }
+        const spec = await (await loadJobs()).resubmittableSpec(ctx, id);
+        if (!spec) return;
+        shell.activateById(panel.id);
+        (await panel.content).showSubmitForm(spec);
       }
     });
     for (const command of [CommandIds.openJobs, CommandIds.submitJob, CommandIds.cancelJob, CommandIds.resubmitJob]) {

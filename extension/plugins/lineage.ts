@@ -1,8 +1,8 @@
-import { LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { CommandIds } from '../commands';
-import { LineageChipRenderer } from '../lineage/chip';
+import { LINEAGE_MIME } from '../lineage/mime';
+import { LineageRenderer } from '../lineage/renderer';
 
 export const LINEAGE_PLUGIN_ID = 'genesis-lab:lineage';
 
@@ -16,7 +16,7 @@ const RANK = 40;
  */
 export const lineagePlugin: JupyterFrontEndPlugin<void> = {
   id: LINEAGE_PLUGIN_ID,
-  description: `Renders ${LINEAGE_MIME_TYPE} outputs as lineage chips.`,
+  description: `Renders ${LINEAGE_MIME} outputs as lineage chips.`,
   autoStart: true,
   requires: [IRenderMimeRegistry],
   activate: (app: JupyterFrontEnd, rendermime: IRenderMimeRegistry): void => {
@@ -27,9 +27,9 @@ export const lineagePlugin: JupyterFrontEndPlugin<void> = {
     rendermime.addFactory(
       {
         safe: true,
-        mimeTypes: [LINEAGE_MIME_TYPE],
+        mimeTypes: [LINEAGE_MIME],
         defaultRank: RANK,
-        createRenderer: () => new LineageChipRenderer(actions)
+        createRenderer: () => new LineageRenderer(actions)
       },
       RANK
     );
