@@ -96,20 +96,29 @@ async function startLocked(
   });
   const owner: Principal = { user: 'owner', clearances: config.clearances, projects: [] };
   app.decorateRequest('principal', null as unknown as Principal);
+  if (config.corsOrigins.length) {
+    // Before authentication: a browser's CORS preflight (OPTIONS) carries no token and must be
+    // answered for an allowed origin, or the real request (with its Authorization header) never comes.
+    app.addHook('onRequest', async (req, reply) => {
+      const origin = req.headers.origin;
+      if (!origin || !config.corsOrigins.includes(origin)) return;
+      void reply.header('access-control-allow-origin', origin).header('vary', 'origin');
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        return reply
+          .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
+          .header('access-control-allow-headers', 'authorization, content-type, accept, idempotency-key')
+          .header('access-control-max-age', '600')
+          .code(204)
+          .send();
+      }
+    });
+  }
   app.addHook('onRequest', async (req) => {
     req.principal = owner;
     const cfg = req.routeOptions.config as { public?: boolean } | undefined;
     if (cfg?.public) return;
     if (!tokenMatches(token, bearerOf(req.headers.authorization))) throw unauthorized();
   });
-  if (config.corsOrigins.length) {
-    app.addHook('onRequest', async (req, reply) => {
-      const origin = req.headers.origin;
-      if (origin && config.corsOrigins.includes(origin)) {
-        void reply.header('access-control-allow-origin', origin).header('vary', 'origin');
-      }
-    });
-  }
   // Compression is negotiated per request (Accept-Encoding); Arrow IPC itself stays uncompressed.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 
