@@ -40,7 +40,7 @@ export function loadFacilities(
     parseOrThrow(FacilitiesFile, { facilities: [{ name: 'local', kind: 'local', title: 'This machine' }] }, 'defaults')
       .facilities[0]!
   ];
-  const withSlurm = env.GENESIS_SLURM !== '0' && slurmInstalled();
+  const withSlurm = env.GENESIS_SLURM !== '0' && slurmInstalled(undefined, env);
   if (withSlurm)
     facilities.push(
       parseOrThrow(

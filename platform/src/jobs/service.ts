@@ -202,32 +202,49 @@ export class JobService extends EventEmitter<JobServiceEvents> {
       );
     const id = newJobId();
     const workRoot = (connector.config as { workRoot?: string }).workRoot ?? this.jobsDir;
+    const workDir = path.join(workRoot, id);
+    const stored = key ? { ...spec, idempotencyKey: key } : spec;
+    // The directory (and staged inputs) exist before the row: a job in the database is ready to send.
+    try {
+      this.prepare(stored, workDir, principal);
+    } catch (err) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      throw new GenesisError('unprocessable', `Preparing the job directory failed: ${(err as Error).message}`);
+    }
+    // Persisted with its submission already marked as attempted, in the one transaction that
+    // creates it: one fsync per submit; on restart such a job is looked up before any resend.
     const { job, created } = this.store.insertOrGet({
       id,
       facility: spec.facility,
       owner: principal.user,
-      spec: key ? { ...spec, idempotencyKey: key } : spec,
+      spec: stored,
       specHash: specHash(spec),
       idempotencyKey: key,
-      workDir: path.join(workRoot, id),
-      at: new Date().toISOString()
+      workDir,
+      at: new Date().toISOString(),
+      attempted: true
     });
-    if (!created) return { job: publicJob(job), created: false };
-    await this.send(job, principal);
+    if (!created) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      return { job: publicJob(job), created: false };
+    }
+    await this.deliver(job);
     return { job: publicJob(this.store.get(id)!), created: true };
   }
 
-  /** Prepare the job directory and hand the job to its connector. */
+  private prepare(spec: JobSpec, workDir: string, principal?: Principal): void {
+    fs.mkdirSync(workDir, { recursive: true });
+    // A copy for people reading the directory; the database holds the spec, so no fsync.
+    fs.writeFileSync(path.join(workDir, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
+    stageIn(spec, workDir, this.catalog(), principal);
+  }
+
+  /** Prepare the job directory, record the attempt, and hand the job to its connector. */
   private async send(job: StoredJob, principal?: Principal): Promise<void> {
-    const connector = this.connectors.get(job.facility)!;
-    const sink = this.sinkFor(job.facility);
     try {
-      fs.mkdirSync(job.workDir!, { recursive: true });
-      // A copy for people reading the directory; the database holds the spec, so no fsync.
-      fs.writeFileSync(path.join(job.workDir!, 'spec.json'), JSON.stringify(job.spec, null, 2) + '\n');
-      stageIn(job.spec, job.workDir!, this.catalog(), principal);
+      this.prepare(job.spec, job.workDir!, principal);
     } catch (err) {
-      sink.observe(job.id, {
+      this.sinkFor(job.facility).observe(job.id, {
         state: 'FAILED',
         reason: 'SUBMIT_FAILED',
         message: `preparing the job directory failed: ${(err as Error).message}`
@@ -236,9 +253,16 @@ export class JobService extends EventEmitter<JobServiceEvents> {
       return;
     }
     this.store.markSubmitAttempt(job.id, new Date().toISOString());
+    await this.deliver({ ...job, submitAttempts: job.submitAttempts + 1 });
+  }
+
+  /** Call the connector for a job whose attempt is recorded. */
+  private async deliver(job: StoredJob): Promise<void> {
+    const connector = this.connectors.get(job.facility)!;
+    const sink = this.sinkFor(job.facility);
     this.submitting.add(job.id);
     try {
-      await connector.submit(tracked({ ...job, submitAttempts: job.submitAttempts + 1 }));
+      await connector.submit(tracked(job));
       this.retry.delete(job.id);
     } catch (err) {
       if (err instanceof SubmitRefused) {

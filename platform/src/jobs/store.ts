@@ -32,6 +32,8 @@ export interface NewJob {
   idempotencyKey?: string;
   workDir: string;
   at: string;
+  /** Record the submission as attempted in the same transaction (it is sent right after). */
+  attempted?: boolean;
 }
 
 /** Internal fields the service needs beside the public `Job`. */
@@ -116,8 +118,8 @@ export class JobStore {
       byKey: db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE owner = ? AND idempotency_key = ?'),
       events: db.prepare<[string], EventRow>('SELECT * FROM job_events WHERE job_id = ? ORDER BY seq'),
       insert: db.prepare(
-        `INSERT INTO jobs (id, facility, owner, name, spec, spec_hash, idempotency_key, state, work_dir, tags, created_at, updated_at)
-         VALUES (@id, @facility, @owner, @name, @spec, @specHash, @idempotencyKey, 'NEW', @workDir, @tags, @at, @at)`
+        `INSERT INTO jobs (id, facility, owner, name, spec, spec_hash, idempotency_key, state, work_dir, tags, submit_attempts, created_at, updated_at)
+         VALUES (@id, @facility, @owner, @name, @spec, @specHash, @idempotencyKey, 'NEW', @workDir, @tags, @attempts, @at, @at)`
       ),
       insertEvent: db.prepare(
         `INSERT INTO job_events (job_id, seq, state, at, message, exit_code, reason, native_state, native_reason)
@@ -169,6 +171,7 @@ export class JobStore {
           idempotencyKey: input.idempotencyKey ?? null,
           workDir: input.workDir,
           tags: JSON.stringify(input.spec.tags),
+          attempts: input.attempted ? 1 : 0,
           at: input.at
         });
         this.s.insertEvent.run({

@@ -45,6 +45,8 @@ export class SlurmConnector implements FacilityConnector {
   readonly commands: SlurmCommands;
   private sink!: ConnectorSink;
   private readonly tracked = new Map<string, Tracked>();
+  /** Jobs maybe sent but without a known Slurm id, while Slurm cannot be asked: retried each cycle. */
+  private orphans: TrackedJob[] = [];
   private partitions: PartitionInfo[] = [];
   private nodes: NodeInfo[] = [];
   private discovered = false;
@@ -194,7 +196,8 @@ export class SlurmConnector implements FacilityConnector {
         continue;
       }
       if (!known) {
-        // Cannot tell whether Slurm has it: leave it NEW and unsent rather than risk a second copy.
+        // Cannot tell whether Slurm has it: ask again next cycle rather than risk a second copy.
+        this.orphans.push(job);
         continue;
       }
       const found = known.find((s) => s.workDir === job.workDir);
@@ -245,6 +248,11 @@ export class SlurmConnector implements FacilityConnector {
   }
 
   private async runCycle(): Promise<void> {
+    if (this.orphans.length) {
+      const again = this.orphans;
+      this.orphans = [];
+      await this.adoptOrphans(again);
+    }
     const jobs = [...this.tracked.values()];
     if (!jobs.length) return;
     const t0 = Date.now();
@@ -451,8 +459,8 @@ export class SlurmConnector implements FacilityConnector {
 }
 
 /** Is a Slurm client on PATH (or in `binDir`)? Used to decide the default facilities. */
-export function slurmInstalled(binDir?: string): boolean {
-  const dirs = binDir ? [binDir] : (process.env.PATH ?? '').split(':').filter(Boolean);
+export function slurmInstalled(binDir?: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const dirs = binDir ? [binDir] : (env.PATH ?? '').split(':').filter(Boolean);
   return ['sbatch', 'squeue'].every((b) =>
     dirs.some((d) => {
       try {
