@@ -2,10 +2,9 @@ import type { Migration } from '../db/migrations';
 
 /**
  * The catalog's tables. Records keep their full metadata as JSON (the contract shape) and
- * the columns search sorts, filters and counts on. Facet values (licence, access level,
- * domain, publisher, format, keywords) live in one table so filtering and counting are the
- * same join for every facet; `catalog_facet_totals` keeps the browse-all counts per access
- * level up to date so an empty query never scans the catalog.
+ * the columns search sorts on; `change_seq` increases with every write so a reader can pick
+ * up exactly what changed (the search index of another process, see RecordIndex). Facet
+ * values (licence, access level, domain, publisher, format, keywords) live in one table.
  */
 export const catalogMigrations: readonly Migration[] = [
   {
@@ -24,13 +23,14 @@ CREATE TABLE catalog_records (
   latest_version TEXT,
   latest_rows INTEGER,
   latest_size INTEGER,
+  change_seq INTEGER NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
 CREATE INDEX catalog_records_title ON catalog_records (title_key, id);
 CREATE INDEX catalog_records_updated ON catalog_records (updated_at, id);
 CREATE INDEX catalog_records_rows ON catalog_records (IFNULL(latest_rows, -1), id);
-CREATE INDEX catalog_records_access ON catalog_records (access_level);
+CREATE INDEX catalog_records_change ON catalog_records (change_seq);
 
 CREATE TABLE catalog_versions (
   rid INTEGER NOT NULL REFERENCES catalog_records (rid),
@@ -67,14 +67,6 @@ CREATE TABLE catalog_facets (
   PRIMARY KEY (facet, value, rid)
 ) WITHOUT ROWID;
 CREATE INDEX catalog_facets_rid ON catalog_facets (rid, facet, value);
-
-CREATE TABLE catalog_facet_totals (
-  facet TEXT NOT NULL,
-  value TEXT NOT NULL,
-  access_level TEXT NOT NULL,
-  count INTEGER NOT NULL,
-  PRIMARY KEY (facet, value, access_level)
-) WITHOUT ROWID;
 
 CREATE VIRTUAL TABLE catalog_fts USING fts5(
   title, name, keywords, description, fields, agents,

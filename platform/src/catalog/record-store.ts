@@ -12,7 +12,6 @@ import {
   type RecordMetadata
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
-import { indexText } from './search/highlight';
 
 /**
  * How records, versions, fields and facet values sit in SQLite, and the one function that
@@ -137,30 +136,25 @@ export interface IndexInput {
   meta: StoredMetadata;
   fields: Field[];
   formats: DataFormat[];
-  /** The access level the record had before this write (undefined for a new record). */
-  previousAccess?: AccessLevel;
+  /** False for a record inserted in this transaction (nothing derived to delete yet). */
+  existed: boolean;
 }
 
 /** Statements for `writeIndexes`, prepared once per database. */
 export class IndexWriter {
-  private readonly oldFacets;
   private readonly delFacets;
   private readonly insFacet;
-  private readonly bumpTotal;
+  private readonly bumpSeq;
   private readonly delFts;
   private readonly insFts;
   private readonly delFields;
   private readonly insField;
 
   constructor(db: Db) {
-    this.oldFacets = db.prepare<[number], { facet: string; value: string }>(
-      'SELECT facet, value FROM catalog_facets WHERE rid = ?'
-    );
     this.delFacets = db.prepare('DELETE FROM catalog_facets WHERE rid = ?');
     this.insFacet = db.prepare('INSERT OR IGNORE INTO catalog_facets (facet, value, rid) VALUES (?, ?, ?)');
-    this.bumpTotal = db.prepare(
-      `INSERT INTO catalog_facet_totals (facet, value, access_level, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (facet, value, access_level) DO UPDATE SET count = count + excluded.count`
+    this.bumpSeq = db.prepare(
+      'UPDATE catalog_records SET change_seq = (SELECT MAX(change_seq) FROM catalog_records) + 1 WHERE rid = ?'
     );
     this.delFts = db.prepare('DELETE FROM catalog_fts WHERE rowid = ?');
     this.insFts = db.prepare(
@@ -172,10 +166,10 @@ export class IndexWriter {
     );
   }
 
-  /** Rewrite facets (and their browse totals), the full-text row and the fields of one record. Call inside a transaction. */
+  /** Rewrite facets, the full-text row and the fields of one record, and mark it changed. Call inside a transaction. */
   write(x: IndexInput): void {
-    if (x.previousAccess !== undefined) {
-      for (const f of this.oldFacets.all(x.rid)) this.bumpTotal.run(f.facet, f.value, x.previousAccess, -1);
+    this.bumpSeq.run(x.rid);
+    if (x.existed) {
       this.delFacets.run(x.rid);
       this.delFts.run(x.rid);
       this.delFields.run(x.rid);
@@ -186,7 +180,6 @@ export class IndexWriter {
       if (seen.has(key)) continue;
       seen.add(key);
       this.insFacet.run(facet, value, x.rid);
-      this.bumpTotal.run(facet, value, x.meta.accessLevel, 1);
     }
     const m = x.meta;
     const fieldText = x.fields.map((f) => [f.name, f.unit, f.description].filter(Boolean).join(' ')).join(' ; ');
@@ -200,13 +193,13 @@ export class IndexWriter {
       .join(' ; ');
     this.insFts.run(
       x.rid,
-      indexText(m.title),
+      m.title,
       // The id's name ("seattle-weather") is a curated summary of what the record is.
       x.id.slice(x.id.indexOf('/') + 1),
-      indexText(m.keywords.join(' ; ')),
-      indexText(m.description),
-      indexText(fieldText),
-      indexText(agents)
+      m.keywords.join(' ; '),
+      m.description,
+      fieldText,
+      agents
     );
     x.fields.forEach((f, i) =>
       this.insField.run(x.rid, i, f.name, f.type, f.nullable ? 1 : 0, f.unit ?? null, f.description ?? null)

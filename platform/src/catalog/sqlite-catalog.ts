@@ -183,6 +183,7 @@ export class SqliteCatalog implements CatalogService {
     try {
       return this.db.transaction(() => this.commitVersion(id, version, metadata, input, written)).immediate();
     } finally {
+      this.searcher.index.markDirty();
       fs.rmSync(tmp, { force: true });
     }
   }
@@ -221,11 +222,12 @@ export class SqliteCatalog implements CatalogService {
     const previous = row ? (JSON.parse(row.metadata) as StoredMetadata) : undefined;
     const meta: StoredMetadata = metadata ? { ...metadata, formats: previous?.formats ?? [] } : previous!;
     const fields = fieldsOf(input.schema);
+    const existed = row !== undefined;
     if (!row) {
       const info = this.db
         .prepare(
-          `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, created_at, updated_at)
-           VALUES (?, 'dataset', ?, ?, ?, ?, ?, ?)`
+          `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, created_at, updated_at, change_seq)
+           VALUES (?, 'dataset', ?, ?, ?, ?, ?, ?, 0)`
         )
         .run(id, meta.title, titleKey(meta.title), meta.accessLevel, JSON.stringify(meta), now, now);
       row = this.db
@@ -274,8 +276,7 @@ export class SqliteCatalog implements CatalogService {
       meta,
       fields: mergeFieldInfo(fields, meta.fieldInfo),
       formats: formatsOf(meta.formats ?? [], versions),
-      // Facet rows of a brand-new record do not exist yet, so passing its level is harmless.
-      previousAccess: row.access_level
+      existed
     });
     const fresh = this.byId.get(id)!;
     const v = versions.find((x) => x.version === label)!;
@@ -291,8 +292,8 @@ export class SqliteCatalog implements CatalogService {
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0 };
     const batchSize = opts.batchSize ?? 5000;
     const insert = this.db.prepare(
-      `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, created_at, updated_at)
-       VALUES (?, 'dataset', ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, created_at, updated_at, change_seq)
+       VALUES (?, 'dataset', ?, ?, ?, ?, ?, ?, 0)`
     );
     const update = this.db.prepare(
       'UPDATE catalog_records SET title = ?, title_key = ?, access_level = ?, metadata = ?, updated_at = ? WHERE rid = ?'
@@ -330,21 +331,25 @@ export class SqliteCatalog implements CatalogService {
           meta,
           fields: mergeFieldInfo(latestFields ? JSON.parse(latestFields.fields) : [], meta.fieldInfo),
           formats: formatsOf(formats, versions),
-          previousAccess: row?.access_level
+          existed: row !== undefined
         });
       }
     });
     let batch: RecordImport[] = [];
     let n = 0;
-    for (const raw of records) {
-      batch.push(parseOrThrow(RecordImport, raw, `records[${n}]`));
-      n++;
-      if (batch.length >= batchSize) {
-        writeBatch.immediate(batch);
-        batch = [];
+    try {
+      for (const raw of records) {
+        batch.push(parseOrThrow(RecordImport, raw, `records[${n}]`));
+        n++;
+        if (batch.length >= batchSize) {
+          writeBatch.immediate(batch);
+          batch = [];
+        }
       }
+      if (batch.length) writeBatch.immediate(batch);
+    } finally {
+      this.searcher.index.markDirty();
     }
-    if (batch.length) writeBatch.immediate(batch);
     return result;
   }
 }

@@ -1,18 +1,15 @@
+import { queryTokens, singularForms } from './match-expression';
+
 /**
- * FTS5 wraps matches in marker characters we choose; the indexed text never contains them
- * (`indexText` strips them), so after HTML-escaping everything the markers become <mark> tags
- * unambiguously. The result is safe to put into innerHTML.
+ * Highlights are computed here rather than with FTS5's highlight()/snippet(): those re-run
+ * the full-text query per returned row. Words are split and folded exactly as the index does
+ * (letters and digits; lower case; diacritics removed), and a word is marked when it starts
+ * with a query token (or its singular), which is what the MATCH expression matched.
+ * Everything that is not a mark is HTML-escaped, so the result is safe for innerHTML.
  */
-export const MARK_OPEN = '\uE000';
-export const MARK_CLOSE = '\uE001';
 export const ELLIPSIS = '…';
 
-const MARKERS = /[\uE000\uE001]/g;
-
-/** Text as stored in the full-text index: marker characters replaced by spaces. */
-export function indexText(s: string): string {
-  return s.replace(MARKERS, ' ');
-}
+const WORD = /[\p{L}\p{N}]+/gu;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) =>
@@ -20,7 +17,72 @@ export function escapeHtml(s: string): string {
   );
 }
 
-/** Escape, then turn FTS5 markers into <mark>…</mark>. */
-export function markedHtml(fragment: string): string {
-  return escapeHtml(fragment).replaceAll(MARK_OPEN, '<mark>').replaceAll(MARK_CLOSE, '</mark>');
+export function fold(word: string): string {
+  return word
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+}
+
+/** The prefixes a word must start with to count as a match for this query. */
+export function highlightTerms(query: string): string[] {
+  return queryTokens(query).flatMap((t) => [t, ...singularForms(t)]);
+}
+
+interface Word {
+  start: number;
+  end: number;
+  hit: boolean;
+}
+
+function words(text: string, terms: string[]): Word[] {
+  const out: Word[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const w = fold(m[0]);
+    const hit = terms.some((t) => (t.length > 1 ? w.startsWith(t) : w === t));
+    const start = m.index ?? 0;
+    out.push({ start, end: start + m[0].length, hit });
+  }
+  return out;
+}
+
+function render(text: string, ws: Word[], from: number, to: number): string {
+  let out = '';
+  let pos = from;
+  for (const w of ws) {
+    if (w.start < from || w.end > to || !w.hit) continue;
+    out += escapeHtml(text.slice(pos, w.start)) + '<mark>' + escapeHtml(text.slice(w.start, w.end)) + '</mark>';
+    pos = w.end;
+  }
+  return out + escapeHtml(text.slice(pos, to));
+}
+
+/** The whole text, escaped, with every matching word marked. */
+export function highlightAll(text: string, terms: string[]): string {
+  return render(text, words(text, terms), 0, text.length);
+}
+
+/**
+ * A fragment of about `size` words around the densest cluster of matches (the start of the
+ * text when nothing matches), with ellipses where it was cut.
+ */
+export function snippet(text: string, terms: string[], size = 32): string {
+  const ws = words(text, terms);
+  if (ws.length <= size) return render(text, ws, 0, text.length);
+  let best = 0;
+  let bestHits = -1;
+  let hits = 0;
+  for (let i = 0; i < ws.length; i++) {
+    if (ws[i]!.hit) hits++;
+    if (i >= size && ws[i - size]!.hit) hits--;
+    const start = Math.max(0, i - size + 1);
+    if (i >= size - 1 && hits > bestHits) {
+      bestHits = hits;
+      best = start;
+    }
+  }
+  const from = best === 0 ? 0 : ws[best]!.start;
+  const last = Math.min(ws.length - 1, best + size - 1);
+  const to = last === ws.length - 1 ? text.length : ws[last]!.end;
+  return (from > 0 ? ELLIPSIS : '') + render(text, ws, from, to) + (to < text.length ? ELLIPSIS : '');
 }

@@ -1,6 +1,5 @@
 import {
   FACETS,
-  type AccessLevel,
   type FacetCount,
   type FacetName,
   type Principal,
@@ -12,211 +11,271 @@ import type { Db } from '../../db/database';
 import { visibleLevels } from '../access';
 import type { RecordRow, StoredMetadata } from '../record-store';
 import { decodeCursor, encodeCursor, type SortKey } from './cursor';
-import { ELLIPSIS, MARK_CLOSE, MARK_OPEN, markedHtml } from './highlight';
+import { highlightAll, highlightTerms, snippet } from './highlight';
 import { matchExpression } from './match-expression';
+import { ACCESS_CODES, RecordIndex, type SortName } from './record-index';
 
 /**
- * Relevance: a sum of bm25 scores over column groups, title (with the id's name) > keywords >
- * description > fields/units > creators/publisher/domain. Each group saturates on its own
- * (bm25's term-frequency saturation would otherwise let a long description drown a title
- * match), so a record matching in its title and elsewhere beats one matching only elsewhere.
- * Columns: title, name, keywords, description, fields, agents.
+ * Relevance is FTS5's bm25 with column weights: title > id name > keywords > description >
+ * fields/units > creators/publisher/domain/id. Columns: title, name, keywords, description,
+ * fields, agents. bm25() is negative: more negative is more relevant.
  */
-const BM25 = [
-  '4.0 * bm25(catalog_fts, 1.0, 0.8, 0, 0, 0, 0)',
-  '2.0 * bm25(catalog_fts, 0, 0, 1.0, 0, 0, 0)',
-  '1.5 * bm25(catalog_fts, 0, 0, 0, 1.0, 0, 0)',
-  '1.0 * bm25(catalog_fts, 0, 0, 0, 0, 1.0, 0)',
-  '0.5 * bm25(catalog_fts, 0, 0, 0, 0, 0, 1.0)'
-].join(' + ');
+const BM25 = 'bm25(catalog_fts, 10.0, 8.0, 6.0, 3.0, 2.0, 1.0)';
 const FACET_VALUES_MAX = 50;
 
-interface Order {
-  /** SQL for the sort key. */
-  key: string;
-  desc: boolean;
+/** The matching records: `n` slots (and their bm25 scores when the query has text). */
+interface MatchSet {
+  n: number;
+  slots: Int32Array;
+  scores?: Float64Array;
 }
 
-/** Sort keys; ties are broken by id in the same direction, so (key, id) is a total order for keyset paging. */
-function orderOf(sort: SearchQuery['sort'], hasMatch: boolean): Order {
-  switch (sort) {
-    case 'relevance':
-      // bm25() is negative, more negative = more relevant; without query text, browse by title.
-      return hasMatch ? { key: 's.score', desc: false } : { key: 'r.title_key', desc: false };
-    case 'title':
-      return { key: 'r.title_key', desc: false };
-    case '-title':
-      return { key: 'r.title_key', desc: true };
-    case 'updated':
-      return { key: 'r.updated_at', desc: false };
-    case '-updated':
-      return { key: 'r.updated_at', desc: true };
-    case 'rows':
-      return { key: 'IFNULL(r.latest_rows, -1)', desc: false };
-    case '-rows':
-      return { key: 'IFNULL(r.latest_rows, -1)', desc: true };
-  }
-}
-
-interface PageRow extends RecordRow {
+interface PageEntry {
+  slot: number;
   score: number;
-  sort_key: SortKey;
+  key: SortKey;
 }
+
+const NONE: Set<number>[] = [new Set()];
 
 /**
- * Full-text search over the catalog with access filtering applied first, so totals and
- * facet counts only ever count what the principal may see.
+ * Full-text search over the catalog. FTS5 finds and scores the matching records; access
+ * filtering, facet filters, facet counts and ordering then run over the in-memory RecordIndex,
+ * access first, so totals and facet counts only ever count what the principal may see.
  */
 export class CatalogSearch {
-  constructor(private readonly db: Db) {}
+  readonly index: RecordIndex;
+  private readonly matchStmt;
+  private readonly browseFacets = new Map<string, Record<FacetName, FacetCount[]>>();
+
+  constructor(private readonly db: Db) {
+    this.index = new RecordIndex(db);
+    this.matchStmt = db
+      .prepare<[string], [number, number]>(`SELECT rowid, ${BM25} FROM catalog_fts WHERE catalog_fts MATCH ?`)
+      .raw(true);
+  }
 
   search(query: SearchQuery, principal: Principal): SearchResult {
-    const levels = visibleLevels(principal);
+    const idx = this.index;
+    idx.refresh();
+    const visible = visibleLevels(principal);
+    const allowed = Uint8Array.from(ACCESS_CODES, (l) => (visible.includes(l) ? 1 : 0));
+    const groups = this.filterGroups(query.filter);
     const match = matchExpression(query.q);
-    const filters = groupFilters(query.filter);
-    const order = orderOf(query.sort, match !== undefined);
 
-    // The matching set, as SQL over `s` (full-text scores) and `r` (records); parameters in order.
-    const where: string[] = [`r.access_level IN (${levels.map(() => '?').join(', ')})`];
-    const params: unknown[] = [...levels];
-    if (query.kind) {
-      where.push('r.kind = ?');
-      params.push(query.kind);
+    // The matching set, access-filtered first: slots (and bm25 scores when there is a query).
+    let n = 0;
+    let slots: Int32Array;
+    let scores: Float64Array | undefined;
+    const kind = query.kind;
+    const access = idx.access;
+    const keep = (slot: number): boolean =>
+      allowed[access[slot]!] === 1 &&
+      (kind === undefined || idx.kinds[slot] === kind) &&
+      (groups.length === 0 || this.inGroups(slot, groups));
+    if (groups === NONE) {
+      slots = new Int32Array(0);
+    } else if (match) {
+      const rows = this.matchStmt.all(match);
+      slots = new Int32Array(rows.length);
+      scores = new Float64Array(rows.length);
+      for (const [rid, score] of rows) {
+        const slot = idx.slotOfRid(rid);
+        if (slot === undefined || !keep(slot)) continue;
+        slots[n] = slot;
+        scores[n++] = score;
+      }
+    } else {
+      slots = new Int32Array(idx.size);
+      for (let slot = 0; slot < idx.size; slot++) if (keep(slot)) slots[n++] = slot;
     }
-    for (const [facet, values] of filters) {
-      where.push(
-        `r.rid IN (SELECT rid FROM catalog_facets WHERE facet = ? AND value IN (${values.map(() => '?').join(', ')}))`
-      );
-      params.push(facet, ...values);
-    }
-    const from = match
-      ? `(SELECT rowid AS rid, ${BM25} AS score FROM catalog_fts WHERE catalog_fts MATCH ?) s JOIN catalog_records r ON r.rid = s.rid`
-      : `catalog_records r`;
-    const fromParams = match ? [match] : [];
-    const scoreSql = match ? 's.score' : '0';
+    const set: MatchSet = { n, slots, ...(scores ? { scores } : {}) };
 
-    // Keyset: strictly after the cursor's (key, id) in the sort direction.
-    const pageWhere = [...where];
-    const pageParams = [...params];
-    if (query.cursor) {
-      const c = decodeCursor(query, query.cursor);
-      const cmp = order.desc ? '<' : '>';
-      pageWhere.push(`(${order.key}, r.id) ${cmp} (?, ?)`);
-      pageParams.push(c.key, c.id);
-    }
-    const dir = order.desc ? 'DESC' : 'ASC';
-    const rows = this.db
-      .prepare<unknown[], PageRow>(
-        `SELECT r.*, ${scoreSql} AS score, ${order.key} AS sort_key FROM ${from}
-         WHERE ${pageWhere.join(' AND ')} ORDER BY ${order.key} ${dir}, r.id ${dir} LIMIT ?`
-      )
-      .all(...fromParams, ...pageParams, query.limit + 1);
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-
-    const browseAll = !match && filters.size === 0 && (query.kind === undefined || query.kind === 'dataset');
-    const { total, facets } = browseAll
-      ? this.browseTotals(levels)
-      : this.countMatching(from, fromParams, where, params);
-
-    const highlights = match
-      ? this.highlights(
-          match,
-          page.map((r) => r.rid)
-        )
-      : new Map<number, SearchHit['highlights']>();
-    const last = page[page.length - 1];
+    const page = this.page(query, set);
+    const more = page.length > query.limit;
+    const shown = more ? page.slice(0, query.limit) : page;
+    const last = shown[shown.length - 1];
+    const browseAll = !match && groups.length === 0 && kind === undefined;
     return {
-      total,
-      hits: page.map((r) => hitOf(r, highlights.get(r.rid) ?? {})),
-      facets,
-      ...(more && last ? { nextCursor: encodeCursor(query, last.sort_key, last.id) } : {})
+      total: n,
+      hits: this.hits(shown, match, query.q),
+      facets: browseAll ? this.cachedFacets(allowed, set) : this.facetCounts(set),
+      ...(more && last ? { nextCursor: encodeCursor(query, last.key, idx.ids[last.slot]!) } : {})
     };
   }
 
-  /** Totals and facet counts kept up to date on every write, summed over the visible access levels. */
-  private browseTotals(levels: AccessLevel[]): Pick<SearchResult, 'total' | 'facets'> {
-    const marks = levels.map(() => '?').join(', ');
-    const rows = this.db
-      .prepare<unknown[], { facet: FacetName; value: string; n: number }>(
-        `SELECT facet, value, SUM(count) AS n FROM catalog_facet_totals WHERE access_level IN (${marks})
-         GROUP BY facet, value HAVING n > 0`
-      )
-      .all(...levels);
-    const total = rows.filter((r) => r.facet === 'accessLevel').reduce((a, r) => a + r.n, 0);
-    return { total, facets: facetMap(rows) };
+  private inGroups(slot: number, groups: Set<number>[]): boolean {
+    const f = this.index.facets[slot]!;
+    for (const g of groups) {
+      let hit = false;
+      for (let i = 0; i < f.length && !hit; i++) hit = g.has(f[i]!);
+      if (!hit) return false;
+    }
+    return true;
   }
 
-  private countMatching(
-    from: string,
-    fromParams: unknown[],
-    where: string[],
-    params: unknown[]
-  ): Pick<SearchResult, 'total' | 'facets'> {
-    const set = `SELECT r.rid FROM ${from} WHERE ${where.join(' AND ')}`;
-    const total = (
-      this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM (${set})`).get(...fromParams, ...params) ?? {
-        n: 0
+  /** `facet:value` filters as sets of facet value ids: OR within a facet, AND across facets. */
+  private filterGroups(filters: string[]): Set<number>[] {
+    const byFacet = new Map<FacetName, Set<number>>();
+    for (const f of filters) {
+      const i = f.indexOf(':');
+      const facet = f.slice(0, i) as FacetName;
+      const set = byFacet.get(facet) ?? new Set<number>();
+      const id = this.index.idOfFacet(facet, f.slice(i + 1));
+      if (id !== undefined) set.add(id);
+      byFacet.set(facet, set);
+    }
+    const groups = [...byFacet.values()];
+    // A facet whose values all are unknown matches nothing.
+    return groups.some((g) => g.size === 0) ? NONE : groups;
+  }
+
+  /** The sorted page (limit + 1 entries, to know whether there is more) after the cursor. */
+  private page(query: SearchQuery, set: MatchSet): PageEntry[] {
+    const idx = this.index;
+    const relevance = query.sort === 'relevance' && set.scores !== undefined;
+    const sortName: SortName = query.sort === 'relevance' ? 'title' : (query.sort.replace('-', '') as SortName);
+    const desc = query.sort.startsWith('-');
+    const cursor = query.cursor ? decodeCursor(query, query.cursor) : undefined;
+    const keyOf = (i: number, slot: number): SortKey => (relevance ? set.scores![i]! : idx.sortKey(sortName, slot));
+    // Strictly after the cursor's (key, id) in the sort direction.
+    const after = (key: SortKey, slot: number): boolean => {
+      if (!cursor) return true;
+      const ck = cursor.key;
+      let d = key === ck ? 0 : (key as number | string) < (ck as number | string) ? -1 : 1;
+      if (d === 0) {
+        const id = idx.ids[slot]!;
+        d = id === cursor.id ? 0 : id < cursor.id ? -1 : 1;
       }
-    ).n;
-    if (total === 0) return { total, facets: facetMap([]) };
-    const rows = this.db
-      .prepare<unknown[], { facet: FacetName; value: string; n: number }>(
-        `SELECT f.facet, f.value, COUNT(*) AS n FROM (${set}) m JOIN catalog_facets f ON f.rid = m.rid
-         GROUP BY f.facet, f.value`
-      )
-      .all(...fromParams, ...params);
-    return { total, facets: facetMap(rows) };
-  }
+      return desc ? d < 0 : d > 0;
+    };
+    const want = query.limit + 1;
 
-  /** Title with every match marked, and the best description fragment. */
-  private highlights(match: string, rids: number[]): Map<number, SearchHit['highlights']> {
-    const out = new Map<number, SearchHit['highlights']>();
-    if (!rids.length) return out;
-    const rows = this.db
-      .prepare<unknown[], { rid: number; title: string; description: string }>(
-        `SELECT rowid AS rid,
-                highlight(catalog_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title,
-                snippet(catalog_fts, 3, '${MARK_OPEN}', '${MARK_CLOSE}', '${ELLIPSIS}', 32) AS description
-         FROM catalog_fts WHERE catalog_fts MATCH ? AND rowid IN (${rids.map(() => '?').join(', ')})`
-      )
-      .all(match, ...rids);
-    for (const r of rows) {
-      out.set(r.rid, {
-        title: markedHtml(r.title),
-        ...(r.description ? { description: markedHtml(r.description) } : {})
-      });
+    if (set.scores) {
+      const sc = set.scores;
+      const sl = set.slots;
+      const before = relevance
+        ? (a: number, b: number) => sc[a]! - sc[b]! || cmpId(idx.ids[sl[a]!]!, idx.ids[sl[b]!]!)
+        : (a: number, b: number) => idx.compare(sortName, sl[a]!, sl[b]!) * (desc ? -1 : 1);
+      // Only the first `want` after the cursor are needed: a bounded selection, not a full sort.
+      const top = new TopK(want, before);
+      for (let i = 0; i < set.n; i++) if (after(keyOf(i, sl[i]!), sl[i]!)) top.offer(i);
+      return top.sorted().map((i) => ({ slot: sl[i]!, score: sc[i]!, key: keyOf(i, sl[i]!) }));
+    }
+    // Browsing: walk the presorted order; the set only says which slots qualify.
+    const ok = new Uint8Array(idx.size);
+    for (let i = 0; i < set.n; i++) ok[set.slots[i]!] = 1;
+    const order = idx.order(sortName);
+    const out: PageEntry[] = [];
+    for (let i = 0; i < order.length && out.length < want; i++) {
+      const slot = order[desc ? order.length - 1 - i : i]!;
+      if (!ok[slot]) continue;
+      const key = idx.sortKey(sortName, slot);
+      if (after(key, slot)) out.push({ slot, score: 0, key });
     }
     return out;
   }
-}
 
-/** `facet:value` strings grouped by facet: values of one facet OR together, facets AND together. */
-function groupFilters(filters: string[]): Map<FacetName, string[]> {
-  const out = new Map<FacetName, string[]>();
-  for (const f of filters) {
-    const i = f.indexOf(':');
-    const facet = f.slice(0, i) as FacetName;
-    const value = f.slice(i + 1);
-    const list = out.get(facet) ?? [];
-    if (!list.includes(value)) list.push(value);
-    out.set(facet, list);
+  /** Browse-all counts depend only on which access levels are visible: computed once per catalog change. */
+  private cachedFacets(allowed: Uint8Array, set: MatchSet): Record<FacetName, FacetCount[]> {
+    const key = `${this.index.generation}:${allowed.join('')}`;
+    let f = this.browseFacets.get(key);
+    if (!f) {
+      if (this.browseFacets.size > 16) this.browseFacets.clear();
+      f = this.facetCounts(set);
+      this.browseFacets.set(key, f);
+    }
+    return f;
   }
-  return out;
-}
 
-function facetMap(rows: { facet: FacetName; value: string; n: number }[]): Record<FacetName, FacetCount[]> {
-  const out = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
-  for (const r of rows) if (r.n > 0) out[r.facet]?.push({ value: r.value, count: r.n });
-  for (const f of FACETS) {
-    out[f].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    out[f] = out[f].slice(0, FACET_VALUES_MAX);
+  private facetCounts(set: MatchSet): Record<FacetName, FacetCount[]> {
+    const idx = this.index;
+    const counts = new Int32Array(idx.facetName.length);
+    for (let i = 0; i < set.n; i++) {
+      const f = idx.facets[set.slots[i]!]!;
+      for (let j = 0; j < f.length; j++) counts[f[j]!]!++;
+    }
+    const out = Object.fromEntries(FACETS.map((f) => [f, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
+    for (let id = 0; id < counts.length; id++)
+      if (counts[id]) out[idx.facetName[id]!].push({ value: idx.facetValue[id]!, count: counts[id]! });
+    for (const f of FACETS) {
+      out[f].sort((a, b) => b.count - a.count || cmpId(a.value, b.value));
+      out[f] = out[f].slice(0, FACET_VALUES_MAX);
+    }
+    return out;
   }
-  return out;
+
+  private hits(page: { slot: number; score: number }[], match: string | undefined, query: string): SearchHit[] {
+    if (!page.length) return [];
+    const rids = page.map((p) => this.index.rids[p.slot]!);
+    const marks = rids.map(() => '?').join(', ');
+    const rows = new Map(
+      this.db
+        .prepare<number[], RecordRow>(`SELECT * FROM catalog_records WHERE rid IN (${marks})`)
+        .all(...rids)
+        .map((r) => [r.rid, r])
+    );
+    const terms = match ? highlightTerms(query) : [];
+    return page.flatMap((p) => {
+      const row = rows.get(this.index.rids[p.slot]!);
+      if (!row) return [];
+      const m = JSON.parse(row.metadata) as StoredMetadata;
+      const highlights: SearchHit['highlights'] = terms.length
+        ? {
+            title: highlightAll(m.title, terms),
+            ...(m.description ? { description: snippet(m.description, terms) } : {})
+          }
+        : {};
+      return [hitOf(row, m, p.score, highlights)];
+    });
+  }
 }
 
-function hitOf(r: PageRow, highlights: SearchHit['highlights']): SearchHit {
-  const m = JSON.parse(r.metadata) as StoredMetadata;
+/** The k smallest items under `cmp`, kept in a max-heap: O(n log k) instead of sorting all n. */
+class TopK {
+  private readonly heap: number[] = [];
+  constructor(
+    private readonly k: number,
+    private readonly cmp: (a: number, b: number) => number
+  ) {}
+
+  offer(x: number): void {
+    const h = this.heap;
+    if (h.length < this.k) {
+      h.push(x);
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (this.cmp(h[i]!, h[p]!) <= 0) break;
+        [h[i], h[p]] = [h[p]!, h[i]!];
+        i = p;
+      }
+    } else if (this.k > 0 && this.cmp(x, h[0]!) < 0) {
+      h[0] = x;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.cmp(h[l]!, h[m]!) > 0) m = l;
+        if (r < h.length && this.cmp(h[r]!, h[m]!) > 0) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+  }
+
+  sorted(): number[] {
+    return [...this.heap].sort(this.cmp);
+  }
+}
+
+function cmpId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function hitOf(r: RecordRow, m: StoredMetadata, score: number, highlights: SearchHit['highlights']): SearchHit {
   return {
     id: r.id,
     kind: r.kind,
@@ -231,7 +290,7 @@ function hitOf(r: PageRow, highlights: SearchHit['highlights']): SearchHit {
     ...(r.latest_rows !== null ? { rowCount: r.latest_rows } : {}),
     ...(r.latest_size !== null ? { sizeBytes: r.latest_size } : {}),
     updatedAt: r.updated_at,
-    score: r.score === 0 ? 0 : -r.score,
+    score: score === 0 ? 0 : -score,
     highlights
   };
 }
