@@ -398,11 +398,11 @@ const QUALIFIERS = [
 const SENTENCES = [
   (c) => `Quality-controlled ${c.domain} observations published by ${c.publisher}.`,
   (c) => `Data were collected during the ${c.project} campaign and calibrated against reference standards.`,
-  (c) => `Values are provided with uncertainty estimates and flags for suspect measurements.`,
+  () => `Values are provided with uncertainty estimates and flags for suspect measurements.`,
   (c) => `Station ${c.station} contributes ${c.cadence} records; gaps are left empty rather than interpolated.`,
   (c) => `This release supersedes version ${c.minor} and corrects a timing offset.`,
   (c) => `Derived from ${c.instrument} retrievals, regridded to a common resolution.`,
-  (c) => `Used in studies of ${pick(Object.values(DOMAINS).flat())} variability.`,
+  () => `Used in studies of ${pick(Object.values(DOMAINS).flat())} variability.`,
   (c) => `Contact the ${c.publisher} data center for the raw instrument files.`
 ];
 const UNITS = {
