@@ -36,7 +36,7 @@ fingerprint() {
   local p
   for p in "$@"; do
     if [ -e "$p" ]; then
-      find "$p" -type f -not -path '*/node_modules/*' -not -name '*.tsbuildinfo' -not -name '*.pyc' \
+      find "$p" -type f -not -path '*/node_modules/*' -not -name '*.tsbuildinfo' -not -name '*.pyc' -not -name _version.py \
         -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
     else
       echo "missing $p"

@@ -9,6 +9,7 @@ import {
   isAlive,
   readDiscovery,
   startJupyter,
+  removeTempDirs,
   tempDir,
   waitUntil,
   type JupyterServer
@@ -26,6 +27,7 @@ async function jupyter(...args: Parameters<typeof startJupyter>): Promise<Jupyte
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.stop()));
 });
+afterAll(removeTempDirs);
 
 async function health(s: JupyterServer): Promise<Response> {
   return s.fetch('/genesis/api/health');

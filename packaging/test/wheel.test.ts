@@ -8,12 +8,14 @@ import {
   requireVenv,
   run,
   startJupyter,
+  removeTempDirs,
   tempDir,
   type JupyterServer
 } from './support/jupyter';
 import { freshEnvironment, jupyterCli, pip, systemPath } from './support/python';
 
 // Builds the wheel and installs it into a fresh environment (pip downloads: minutes, not seconds).
+afterAll(removeTempDirs);
 jest.setTimeout(600000);
 
 const version = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })

@@ -20,8 +20,17 @@ export function requireVenv(venv = VENV): void {
   }
 }
 
+const tempDirs: string[] = [];
+
+/** A temporary directory, removed by `removeTempDirs()` (each test file's afterAll). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export async function freePort(): Promise<number> {
