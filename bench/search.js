@@ -7,7 +7,10 @@
  * prefixes while typing, facet filters, sorts, second pages, a restricted principal) runs
  * against the FTS5 search and, in the same run, against a naive full scan in JS (records
  * loaded and parsed once up front, then every query filters, ranks, counts facets and
- * pages over all of them). Prints a summary, then ONE final JSON line.
+ * pages over all of them). The search runs twice: cold (match cache emptied before every
+ * query) and in normal operation (the platform's match cache on, as in the server).
+ * `search_p95_ms` is normal operation; `search_p95_cold_ms` and `search_vs_scan_cold` are
+ * the cold figures. Prints a summary, then ONE final JSON line.
  *
  * Runs against the built platform (npm run build:packages). GENESIS_BENCH_SMOKE=1: 2,000
  * records and fewer queries (seconds). GENESIS_BENCH_RECORDS overrides the count.
@@ -647,6 +650,19 @@ function main() {
     // Warm up both paths (page cache, statement cache, JIT).
     for (const { query, principal } of queries.slice(0, 20)) catalog.search(SearchQuery.parse(query), principal);
 
+    // Cold: the match cache is emptied before every query, so each one runs FTS5 from scratch.
+    const coldTimes = [];
+    for (const { query, principal, second } of queries) {
+      const parsed = SearchQuery.parse(query);
+      catalog.clearSearchCache();
+      t0 = process.hrtime.bigint();
+      const r = catalog.search(parsed, principal);
+      if (second && r.nextCursor) catalog.search(SearchQuery.parse({ ...query, cursor: r.nextCursor }), principal);
+      coldTimes.push(ms(t0));
+    }
+    // Normal operation: the same mix with the platform's match cache as it runs in the server.
+    catalog.clearSearchCache();
+    const before = catalog.searchCacheStats;
     const searchTimes = [];
     let totalHits = 0;
     for (const { query, principal, second } of queries) {
@@ -657,6 +673,8 @@ function main() {
       searchTimes.push(ms(t0));
       totalHits += r.total;
     }
+    const after = catalog.searchCacheStats;
+    const hitRate = (after.hits - before.hits) / Math.max(1, after.hits - before.hits + after.misses - before.misses);
 
     t0 = process.hrtime.bigint();
     const rows = catalog.db.prepare('SELECT id, access_level, updated_at, metadata FROM catalog_records').all();
@@ -681,19 +699,25 @@ function main() {
       mean: xs.reduce((a, b) => a + b, 0) / xs.length
     });
     const s = p(searchTimes);
+    const c = p(coldTimes);
     const b = p(scanTimes);
     console.log(
       `  query mix: ${queries.length} queries (words, places, prefixes, facet filters, sorts, 2nd pages, 30% restricted principal); mean total ${Math.round(totalHits / queries.length)} hits`
     );
     console.log(
-      `  FTS5 search    p50 ${fmt(s.p50)} ms  p95 ${fmt(s.p95)} ms  p99 ${fmt(s.p99)} ms  mean ${fmt(s.mean)} ms`
+      `  FTS5 search    p50 ${fmt(s.p50)} ms  p95 ${fmt(s.p95)} ms  p99 ${fmt(s.p99)} ms  mean ${fmt(s.mean)} ms  (match cache hit rate ${Math.round(hitRate * 100)}%)`
+    );
+    console.log(
+      `  ... cold cache p50 ${fmt(c.p50)} ms  p95 ${fmt(c.p95)} ms  p99 ${fmt(c.p99)} ms  mean ${fmt(c.mean)} ms  (cache emptied before every query)`
     );
     console.log(
       `  naive JS scan  p50 ${fmt(b.p50)} ms  p95 ${fmt(b.p95)} ms  p99 ${fmt(b.p99)} ms  mean ${fmt(b.mean)} ms  (+ ${fmt(loadMs)} ms to load and parse all records once)`
     );
     console.log(`  result totals agree within 5% for ${agree}/${queries.length} queries`);
     const ratio = b.p95 / s.p95;
-    console.log(`  search is ${fmt(ratio)}x faster than the scan at p95 (targets: p95 <= 20 ms, >= 20x)`);
+    console.log(
+      `  search is ${fmt(ratio)}x faster than the scan at p95 (${fmt(b.p95 / c.p95)}x with a cold cache); targets: p95 <= 20 ms, >= 20x`
+    );
     console.log(
       JSON.stringify({
         bench: 'search',
@@ -704,9 +728,12 @@ function main() {
         search_p50_ms: +fmt(s.p50),
         search_p95_ms: +fmt(s.p95),
         search_p99_ms: +fmt(s.p99),
+        search_p95_cold_ms: +fmt(c.p95),
+        match_cache_hit_rate: +hitRate.toFixed(3),
         scan_p95_ms: +fmt(b.p95),
         scan_load_ms: Math.round(loadMs),
         search_vs_scan: +fmt(ratio),
+        search_vs_scan_cold: +fmt(b.p95 / c.p95),
         totals_agree: agree / queries.length
       })
     );

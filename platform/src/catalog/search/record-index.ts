@@ -37,6 +37,8 @@ export class RecordIndex {
   private dataVersion = -1;
   private dirty = true;
   private orders = new Map<SortName, Int32Array>();
+  private postingsCache: Int32Array[] | undefined;
+  private postingsGeneration = -1;
 
   private readonly changed;
   private readonly facetsOf;
@@ -156,6 +158,22 @@ export class RecordIndex {
       this.orders.set(sort, o);
     }
     return o;
+  }
+
+  /** Slots carrying each facet value id (postings lists), built once per catalog change. */
+  postings(): Int32Array[] {
+    if (this.postingsCache && this.postingsGeneration === this.generation) return this.postingsCache;
+    const counts = new Int32Array(this.facetName.length);
+    for (const f of this.facets) for (let i = 0; i < f.length; i++) counts[f[i]!]!++;
+    const lists = Array.from(counts, (n) => new Int32Array(n));
+    const fill = new Int32Array(this.facetName.length);
+    for (let slot = 0; slot < this.facets.length; slot++) {
+      const f = this.facets[slot]!;
+      for (let i = 0; i < f.length; i++) lists[f[i]!]![fill[f[i]!]!++] = slot;
+    }
+    this.postingsCache = lists;
+    this.postingsGeneration = this.generation;
+    return lists;
   }
 
   sortKey(sort: SortName, slot: number): string | number {

@@ -22,6 +22,8 @@ import { ACCESS_CODES, RecordIndex, type SortName } from './record-index';
  */
 const BM25 = 'bm25(catalog_fts, 10.0, 8.0, 6.0, 3.0, 2.0, 1.0)';
 const FACET_VALUES_MAX = 50;
+/** Match cache budget in records (12 bytes each): about 24 MB. */
+const MATCH_CACHE_SLOTS = 2_000_000;
 
 /** The matching records: `n` slots (and their bm25 scores when the query has text). */
 interface MatchSet {
@@ -47,6 +49,9 @@ export class CatalogSearch {
   readonly index: RecordIndex;
   private readonly matchStmt;
   private readonly browseFacets = new Map<string, Record<FacetName, FacetCount[]>>();
+  private readonly matchCache = new Map<string, { generation: number; slots: Int32Array; scores: Float64Array }>();
+  private matchCacheSlots = 0;
+  readonly cacheStats = { hits: 0, misses: 0 };
 
   constructor(private readonly db: Db) {
     this.index = new RecordIndex(db);
@@ -61,6 +66,8 @@ export class CatalogSearch {
     const visible = visibleLevels(principal);
     const allowed = Uint8Array.from(ACCESS_CODES, (l) => (visible.includes(l) ? 1 : 0));
     const groups = this.filterGroups(query.filter);
+    const filtered = groups.length && groups !== NONE ? this.filterSet(groups) : undefined;
+    const passes = filtered?.mask;
     const match = matchExpression(query.q);
 
     // The matching set, access-filtered first: slots (and bm25 scores when there is a query).
@@ -72,19 +79,23 @@ export class CatalogSearch {
     const keep = (slot: number): boolean =>
       allowed[access[slot]!] === 1 &&
       (kind === undefined || idx.kinds[slot] === kind) &&
-      (groups.length === 0 || this.inGroups(slot, groups));
+      (passes === undefined || passes[slot] === 1);
     if (groups === NONE) {
       slots = new Int32Array(0);
     } else if (match) {
-      const rows = this.matchStmt.all(match);
-      slots = new Int32Array(rows.length);
-      scores = new Float64Array(rows.length);
-      for (const [rid, score] of rows) {
-        const slot = idx.slotOfRid(rid);
-        if (slot === undefined || !keep(slot)) continue;
+      const all = this.matched(match);
+      slots = new Int32Array(all.slots.length);
+      scores = new Float64Array(all.slots.length);
+      for (let i = 0; i < all.slots.length; i++) {
+        const slot = all.slots[i]!;
+        if (!keep(slot)) continue;
         slots[n] = slot;
-        scores[n++] = score;
+        scores[n++] = all.scores[i]!;
       }
+    } else if (filtered) {
+      // Filters only: the postings already list the qualifying slots.
+      slots = new Int32Array(filtered.slots.length);
+      for (const slot of filtered.slots) if (keep(slot)) slots[n++] = slot;
     } else {
       slots = new Int32Array(idx.size);
       for (let slot = 0; slot < idx.size; slot++) if (keep(slot)) slots[n++] = slot;
@@ -104,14 +115,87 @@ export class CatalogSearch {
     };
   }
 
-  private inGroups(slot: number, groups: Set<number>[]): boolean {
-    const f = this.index.facets[slot]!;
-    for (const g of groups) {
-      let hit = false;
-      for (let i = 0; i < f.length && !hit; i++) hit = g.has(f[i]!);
-      if (!hit) return false;
+  /**
+   * Slots passing every facet filter, from postings lists: each facet's values are OR-ed
+   * (a slot counts once per facet), and a slot passes when all facets counted it.
+   */
+  /**
+   * Every record matching a full-text expression, with its bm25 score, before any access or
+   * facet filtering. Cached per expression until the catalog changes: the next page, a facet
+   * click or another principal's identical query reuse the match instead of re-running FTS5.
+   */
+  private matched(match: string): { slots: Int32Array; scores: Float64Array } {
+    const generation = this.index.generation;
+    const hit = this.matchCache.get(match);
+    if (hit && hit.generation === generation) {
+      this.matchCache.delete(match);
+      this.matchCache.set(match, hit); // most recently used last
+      this.cacheStats.hits++;
+      return hit;
     }
-    return true;
+    this.cacheStats.misses++;
+    const rows = this.matchStmt.all(match);
+    const slots = new Int32Array(rows.length);
+    const scores = new Float64Array(rows.length);
+    let n = 0;
+    for (const [rid, score] of rows) {
+      const slot = this.index.slotOfRid(rid);
+      if (slot === undefined) continue; // written after the last refresh; the next search sees it
+      slots[n] = slot;
+      scores[n++] = score;
+    }
+    const entry = { generation, slots: slots.subarray(0, n), scores: scores.subarray(0, n) };
+    if (hit) this.matchCacheSlots -= hit.slots.length;
+    this.matchCache.delete(match);
+    if (n <= MATCH_CACHE_SLOTS / 4) {
+      this.matchCache.set(match, entry);
+      this.matchCacheSlots += n;
+      for (const [key, e] of this.matchCache) {
+        if (this.matchCacheSlots <= MATCH_CACHE_SLOTS && e.generation === generation) break;
+        this.matchCache.delete(key);
+        this.matchCacheSlots -= e.slots.length;
+      }
+    }
+    return entry;
+  }
+
+  /** Forget cached matches (benchmarks measure cold searches with it). */
+  clearCache(): void {
+    this.matchCache.clear();
+    this.matchCacheSlots = 0;
+  }
+
+  private filterSet(groups: Set<number>[]): { mask: Uint8Array; slots: Int32Array } {
+    const idx = this.index;
+    const postings = idx.postings();
+    const hits = new Uint8Array(idx.size);
+    const seen = new Uint8Array(idx.size);
+    for (const g of groups) {
+      seen.fill(0);
+      for (const id of g)
+        for (const slot of postings[id]!)
+          if (!seen[slot]) {
+            seen[slot] = 1;
+            hits[slot]!++;
+          }
+    }
+    const need = groups.length;
+    const mask = new Uint8Array(idx.size);
+    const list: number[] = [];
+    // Walk the smallest facet's postings to collect the passing slots cheaply.
+    const smallest = groups.reduce((a, b) => (size(a) <= size(b) ? a : b));
+    function size(g: Set<number>): number {
+      let s = 0;
+      for (const id of g) s += postings[id]!.length;
+      return s;
+    }
+    for (const id of smallest)
+      for (const slot of postings[id]!)
+        if (hits[slot] === need && !mask[slot]) {
+          mask[slot] = 1;
+          list.push(slot);
+        }
+    return { mask, slots: Int32Array.from(list).sort() };
   }
 
   /** `facet:value` filters as sets of facet value ids: OR within a facet, AND across facets. */
