@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
 import { ErrorBody } from './errors';
-import { DataQuery, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './data';
+import { DataQuery, ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './data';
 import { Health } from './discovery';
 import { SearchQuery, SearchResult } from './search';
 import { IDEMPOTENCY_HEADER, Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
@@ -91,6 +91,14 @@ export const routes = {
     tag: 'data',
     params: VersionParams,
     response: DatasetRecord.shape.versions.element
+  },
+  object: {
+    method: 'GET',
+    path: '/api/datasets/{ns}/{name}/versions/{version}/file',
+    summary: 'The stored Arrow IPC file of a version, byte for byte (its sha256 is the version sha256)',
+    tag: 'data',
+    params: VersionParams,
+    produces: [ARROW_FILE_MEDIA_TYPE]
   },
   arrow: {
     method: 'GET',

@@ -137,7 +137,7 @@ export function toCroissant(r: DatasetRecord, baseUrl: string): Record<string, u
       '@type': 'cr:FileObject',
       '@id': fileId(v.version),
       name: `${r.id}@${v.version}.arrow`,
-      description: `Version ${v.version}: ${v.rowCount} rows as an Arrow IPC stream`,
+      description: `Version ${v.version}: ${v.rowCount} rows, the stored Arrow IPC file`,
       contentUrl: baseUrl + v.distributions[0]!.contentUrl,
       encodingFormat: v.distributions[0]!.mediaType,
       contentSize: `${v.sizeBytes} B`,

@@ -1,4 +1,5 @@
 import {
+  ARROW_FILE_MEDIA_TYPE,
   ARROW_STREAM_MEDIA_TYPE,
   CSV_MEDIA_TYPE,
   PARQUET_MEDIA_TYPE,
@@ -54,7 +55,7 @@ export interface StoredMetadata extends RecordMetadata {
 
 export function versionFromRow(id: string, v: VersionRow): DatasetVersion {
   const [ns, name] = id.split('/') as [string, string];
-  const url = (route: 'arrow' | 'csv' | 'parquet') => routePath(route, { ns, name, version: v.version });
+  const url = (route: 'object' | 'arrow' | 'csv' | 'parquet') => routePath(route, { ns, name, version: v.version });
   return {
     version: v.version,
     sha256: v.sha256,
@@ -66,14 +67,16 @@ export function versionFromRow(id: string, v: VersionRow): DatasetVersion {
     ...(v.source_sha256 ? { sourceSha256: v.source_sha256 } : {}),
     fields: JSON.parse(v.fields) as Field[],
     distributions: [
-      // The canonical object: its bytes hash to `sha256`; the route streams the same rows.
+      // The canonical object, byte for byte: its bytes hash to `sha256`.
       {
         format: 'arrow',
-        mediaType: ARROW_STREAM_MEDIA_TYPE,
+        mediaType: ARROW_FILE_MEDIA_TYPE,
         sizeBytes: v.size_bytes,
         sha256: v.sha256,
-        contentUrl: url('arrow')
+        contentUrl: url('object')
       },
+      // The same rows streamed, with projection and filters.
+      { format: 'arrow', mediaType: ARROW_STREAM_MEDIA_TYPE, contentUrl: url('arrow') },
       { format: 'parquet', mediaType: PARQUET_MEDIA_TYPE, contentUrl: url('parquet') },
       { format: 'csv', mediaType: CSV_MEDIA_TYPE, contentUrl: url('csv') }
     ],

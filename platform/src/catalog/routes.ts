@@ -1,5 +1,6 @@
+import * as fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { parseRef, routes } from '@genesis-lab/contract';
+import { ARROW_FILE_MEDIA_TYPE, parseRef, routes } from '@genesis-lab/contract';
 import { addRoute } from '../http/route';
 import { toCroissant } from './croissant';
 import type { SqliteCatalog } from './sqlite-catalog';
@@ -18,6 +19,18 @@ export function catalogRoutes(app: FastifyInstance, catalog: SqliteCatalog): voi
     void reply.type('application/ld+json; charset=utf-8').send(toCroissant(record, base));
   });
   addRoute(app, routes.versions, ({ params, principal }) => catalog.versions(idOf(params), principal));
+  // The content-addressed object itself: what Croissant's FileObject sha256 describes. Data, so
+  // it needs data clearance (resolve() answers 403 for controlled records otherwise).
+  addRoute(app, routes.object, ({ params, principal, reply }) => {
+    const ref = parseRef(`${params.ns}/${params.name}@${params.version}`);
+    const r = catalog.resolve(ref.id, ref.version ?? 'latest', principal);
+    void reply
+      .type(ARROW_FILE_MEDIA_TYPE)
+      .header('content-length', r.version.sizeBytes)
+      .header('etag', `"${r.version.sha256}"`)
+      .header('content-disposition', `attachment; filename="${params.name}-${r.version.version}.arrow"`)
+      .send(fs.createReadStream(r.objectPath));
+  });
   addRoute(app, routes.version, ({ params, principal }) => {
     const ref = parseRef(`${params.ns}/${params.name}@${params.version}`);
     return catalog.getVersion(ref.id, ref.version ?? 'latest', principal);

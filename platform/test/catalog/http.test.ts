@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CatalogRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
@@ -152,9 +153,12 @@ describe('catalog routes', () => {
       sha256: latest.sha256,
       contentSize: `${latest.sizeBytes} B`
     });
-    expect(String(doc.distribution[0]!.contentUrl)).toBe(
-      `${p.url}/api/datasets/noaa/mauna-loa-co2/versions/3.2.1/arrow`
-    );
+    const contentUrl = String(doc.distribution[0]!.contentUrl);
+    expect(contentUrl).toBe(`${p.url}/api/datasets/noaa/mauna-loa-co2/versions/3.2.1/file`);
+    // The FileObject's sha256 is the sha256 of what its contentUrl serves.
+    const bytes = Buffer.from(await (await authedFetch(p, contentUrl.slice(p.url.length))).arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(latest.sha256);
+    expect(bytes.subarray(0, 6).toString()).toBe('ARROW1');
     const rs = doc.recordSet[0]!;
     expect(rs['@type']).toBe('cr:RecordSet');
     expect(rs.field.map((f) => [f['@type'], f.name, f.dataType])).toEqual([
@@ -301,5 +305,13 @@ describe('access over HTTP (platform started with --clearance open)', () => {
     expect((await json(restricted, '/api/datasets/lab/controlled-data/versions/latest')).status).toBe(200);
     const h = Health.parse(await (await fetch(`${restricted.url}/api/health`)).json());
     expect(h.datasets).toBe(2);
+  });
+
+  it('serves stored files only with data clearance (403 for controlled, 404 for export-controlled)', async () => {
+    expect((await authedFetch(restricted, '/api/datasets/lab/open-data/versions/latest/file')).status).toBe(200);
+    const forbidden = await json<ErrorBody>(restricted, '/api/datasets/lab/controlled-data/versions/latest/file');
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe('forbidden');
+    expect((await authedFetch(restricted, '/api/datasets/lab/export-data/versions/latest/file')).status).toBe(404);
   });
 });
