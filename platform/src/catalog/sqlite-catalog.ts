@@ -297,7 +297,10 @@ export class SqliteCatalog implements CatalogService {
    * written in transactions of `batchSize`, searchable at once. A record that exists gets its
    * metadata replaced (its versions stay); an identical one is left alone.
    */
-  importRecords(records: Iterable<RecordImportInput>, opts: { batchSize?: number } = {}): ImportResult {
+  importRecords(
+    records: Iterable<RecordImportInput>,
+    opts: { batchSize?: number; offset?: number } = {}
+  ): ImportResult {
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0 };
     const batchSize = opts.batchSize ?? 5000;
     const insert = this.db.prepare(
@@ -345,7 +348,8 @@ export class SqliteCatalog implements CatalogService {
       }
     });
     let batch: RecordImport[] = [];
-    let n = 0;
+    // `offset` numbers records across calls, so an error names the record's place in the whole input.
+    let n = opts.offset ?? 0;
     try {
       for (const raw of records) {
         batch.push(parseOrThrow(RecordImport, raw, `records[${n}]`));

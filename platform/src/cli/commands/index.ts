@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerFacilities } from './facilities';
+import { registerImportRecords } from './import-records';
 import { registerIngest } from './ingest';
 import { registerJobs } from './jobs';
 import { registerSearch } from './search';
@@ -12,6 +13,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerIngest,
   registerSeed,
   registerSearch,
+  registerImportRecords,
   registerJobs,
   registerFacilities
 ];
