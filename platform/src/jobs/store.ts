@@ -1,6 +1,6 @@
 import {
   GenesisError,
-  JobSpec,
+  type JobSpec,
   canTransition,
   isFinal,
   type Job,
@@ -111,6 +111,8 @@ function decodeCursor(c: string): number {
  */
 export class JobStore {
   private readonly s;
+  /** Prepared UPDATEs by the columns they set (a handful of shapes). */
+  private readonly updates = new Map<string, import('better-sqlite3').Statement>();
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -280,7 +282,10 @@ export class JobStore {
     if (o.state === 'ACTIVE') sets.push('started_at = COALESCE(started_at, @at)');
     if (o.state === 'QUEUED' || o.state === 'HELD') sets.push('submitted_at = COALESCE(submitted_at, @at)');
     if (isFinal(o.state)) sets.push('ended_at = @at');
-    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({
+    const sql = `UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`;
+    let update = this.updates.get(sql);
+    if (!update) this.updates.set(sql, (update = this.db.prepare(sql)));
+    update.run({
       id,
       state: o.state,
       now,
@@ -328,7 +333,8 @@ export class JobStore {
   private assemble(r: JobRow): StoredJob {
     return {
       id: r.id,
-      spec: JobSpec.parse(JSON.parse(r.spec)),
+      // Validated when it was submitted and written only by us: parsed, not re-validated.
+      spec: JSON.parse(r.spec) as JobSpec,
       facility: r.facility,
       nativeId: r.native_id,
       state: r.state,

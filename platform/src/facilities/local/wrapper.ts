@@ -27,7 +27,9 @@ function wrapperText(): string {
   return `#!/bin/sh
 # Genesis Lab local job wrapper (generated; see platform/src/facilities/local/wrapper.ts)
 d=$1; lim=$2; cwd=$3; in=$4; shift 5
-if ! (set -C; echo $$ > "$d/.wrapper.pid") 2>/dev/null; then exit 0; fi
+set -C
+if ! { echo $$ > "$d/.wrapper.pid"; } 2>/dev/null; then exit 0; fi
+set +C
 finish() { printf '%s\\n' "$1" > "$d/.exit.tmp" && ${mv} -f "$d/.exit.tmp" "$d/exit"; exit "$1"; }
 if ! cd "$cwd" 2>/dev/null; then echo "genesis: cannot enter directory $cwd" >> "$d/stderr"; finish 126; fi
 ${setsid} "$@" < "$in" > "$d/stdout" 2> "$d/stderr" &
