@@ -121,7 +121,8 @@ function readDiscovery(home) {
  * @property {string} logFile  the Jupyter server's output
  * @property {number} pid  the Jupyter server's pid
  * @property {boolean} extension
- * @property {() => Promise<void>} stop  stop the server (and its platform); kills leftovers
+ * @property {(opts?: { keepFiles?: boolean }) => Promise<void>} stop  stop the server (and its
+ *   platform), kill leftovers, and remove the run directory unless `keepFiles`
  */
 
 /**
@@ -210,7 +211,7 @@ async function startLab(opts = {}) {
     logFile,
     pid: /** @type {number} */ (proc.pid),
     extension,
-    async stop() {
+    async stop({ keepFiles = false } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM'); // Jupyter's clean shutdown stops the platform it started
         const killed = await Promise.race([exited.then(() => false), sleep(20000).then(() => true)]);
@@ -226,6 +227,7 @@ async function startLab(opts = {}) {
         for (let i = 0; i < 50 && alive(leftover.pid); i++) await sleep(100);
         if (alive(leftover.pid)) process.kill(leftover.pid, 'SIGKILL');
       }
+      if (!keepFiles) fs.rmSync(runDir, { recursive: true, force: true });
     }
   };
 }

@@ -32,7 +32,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   process.stdout.write(`JupyterLab for the UI tests: ${lab.url} (run dir ${lab.runDir}, platform ${platform})\n`);
 
   return async () => {
-    await lab.stop();
+    await lab.stop({ keepFiles: true });
     // The server's log is an artifact next to the screenshots and traces.
     const out = config.projects[0]?.outputDir ?? path.join(__dirname, '..', 'test-results');
     fs.mkdirSync(out, { recursive: true });
