@@ -1,4 +1,4 @@
-import { RecordBatchReader, type RecordBatch, type Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import {
   ARROW_META,
   DataQuery,
@@ -14,6 +14,7 @@ import type { HttpResponse } from '../client/http';
 import { contractMismatch, presentable } from '../client/errors';
 import type { GenesisContext } from '../context';
 import { PullProgress } from '../notebook/progress';
+import { BatchStream } from './batch-stream';
 import { Int64Converter } from './int64';
 
 /** Options of `.table()` and `.batches()`: the pushed-down query plus how the rows arrive. */
@@ -52,13 +53,6 @@ export function resolveVersion(ctx: GenesisContext, ref: Ref): Promise<DatasetVe
   );
 }
 
-async function* counted(body: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of body) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
-}
-
 /**
  * One pull: `latest` resolved to a concrete version first and the request pinned to it, the
  * Arrow stream read batch by batch as it arrives (memory bounded by a batch or two), int64
@@ -74,7 +68,7 @@ export class Pull {
     readonly version: DatasetVersion,
     private readonly query: DataQuery,
     private readonly res: HttpResponse,
-    private readonly reader: AsyncIterable<RecordBatch>,
+    private readonly stream: BatchStream,
     private readonly converter: Int64Converter,
     private readonly mode: 'table' | 'batches',
     private readonly showProgress: boolean
@@ -102,13 +96,13 @@ export class Pull {
       { compression: ctx.settings.compression }
     );
     let pull: Pull | undefined;
+    let early = 0;
     try {
-      const reader = await RecordBatchReader.from(
-        counted(res.body as AsyncIterable<Buffer>, (n) => {
-          if (pull) pull.bytes += n;
-        })
-      );
-      const schema = (await reader.open()).schema;
+      const stream = new BatchStream(res.body, (n) => {
+        if (pull) pull.bytes += n;
+        else early += n;
+      });
+      const schema = await stream.schema();
       const meta = schema.metadata;
       if (meta.get(ARROW_META.sha256) !== version.sha256 || meta.get(ARROW_META.version) !== version.version)
         throw contractMismatch(
@@ -123,11 +117,12 @@ export class Pull {
         version,
         query,
         res,
-        reader as AsyncIterable<RecordBatch>,
+        stream,
         converter,
         mode,
         options.progress ?? ctx.settings.progress
       );
+      pull.bytes = early;
       return pull;
     } catch (err) {
       res.destroy();
@@ -159,7 +154,7 @@ export class Pull {
     let failed: Error | undefined;
     let finished = false;
     try {
-      for await (const batch of this.reader) {
+      for (let batch = await this.stream.next(); batch; batch = await this.stream.next()) {
         const b = this.converter.batch(batch);
         rows += b.numRows;
         progress?.update(rows, this.bytes);

@@ -3,6 +3,7 @@ import { parseRef, type DataQuery, type Principal } from '@genesis-lab/contract'
 import type { CatalogService, ResolvedVersion } from '../catalog/service';
 import { projectColumns } from './columns';
 import { compileFilter } from './filter/compile';
+import { bodyPool } from './ipc/body-pool';
 import { ArrowFileReader, type ReadObserver } from './ipc/file-reader';
 import { outputSchema } from './output-schema';
 import type { ScanPlan } from './scan';
@@ -27,7 +28,7 @@ export async function prepareQuery(
 ): Promise<PreparedQuery> {
   const ref = parseRef(`${params.ns}/${params.name}@${params.version}`);
   const resolved = catalog.resolve(ref.id, ref.version ?? 'latest', principal);
-  const reader = await ArrowFileReader.open(resolved.objectPath, observer);
+  const reader = await ArrowFileReader.open(resolved.objectPath, observer, bodyPool);
   try {
     const names = reader.schema.fields.map((f) => f.name);
     const output = projectColumns(query.columns, names);

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ARROW_STREAM_MEDIA_TYPE,
@@ -11,10 +10,12 @@ import {
 } from '@genesis-lab/contract';
 import type { CatalogService } from '../catalog/service';
 import { addRoute } from '../http/route';
-import { arrowStream } from './encode/arrow-stream';
-import { encode, negotiateEncoding } from './encode/compression';
-import { parquetStream } from './encode/parquet';
-import { csvChunks, jsonChunks, textStream } from './encode/text';
+import { arrowStreamPieces } from './encode/arrow-stream';
+import { negotiateEncoding } from './encode/compression';
+import { parquetPieces } from './encode/parquet';
+import type { Piece } from './encode/piece';
+import { pump } from './encode/pump';
+import { csvPieces, jsonPieces } from './encode/text';
 import { prepareQuery, type PreparedQuery } from './query';
 import { scan } from './scan';
 import type { DataStats } from './stats';
@@ -32,17 +33,17 @@ const MEDIA: Record<Format, string> = {
   parquet: PARQUET_MEDIA_TYPE
 };
 
-function body(format: Format, prepared: PreparedQuery, query: DataQuery): Readable {
+function pieces(format: Format, prepared: PreparedQuery, query: DataQuery): AsyncIterable<Piece> {
   const rows = scan(prepared.plan);
   switch (format) {
     case 'arrow':
-      return arrowStream(prepared.schema, rows);
+      return arrowStreamPieces(prepared.schema, rows);
     case 'csv':
-      return textStream(csvChunks(prepared.schema, rows));
+      return csvPieces(prepared.schema, rows);
     case 'json':
-      return textStream(jsonChunks(prepared.schema, rows, query.int64));
+      return jsonPieces(prepared.schema, rows, query.int64);
     case 'parquet':
-      return parquetStream(prepared.schema, rows);
+      return parquetPieces(prepared.schema, rows);
   }
 }
 
@@ -59,28 +60,28 @@ async function serve(
   }
 ): Promise<undefined> {
   const { req, reply } = input;
+  // Every 4xx (access, ref, columns, filter types) is decided here, before anything is sent.
   const prepared = await prepareQuery(catalog, input.params, input.query, input.principal, stats);
   const { record, version } = prepared.resolved;
-  const ref = formatRef({ id: record.id, version: version.version });
-  let stream = body(format, prepared, input.query);
-  void reply
-    .code(200)
-    .type(MEDIA[format])
-    .header(REF_HEADER, ref)
-    .header(SHA256_HEADER, version.sha256)
-    .header('vary', 'accept-encoding')
-    .header('cache-control', 'private, no-transform');
-  if (format === 'csv' || format === 'parquet') {
-    const file = `${record.id.replace('/', '_')}-${version.version}.${format}`;
-    void reply.header('content-disposition', `attachment; filename="${file}"`);
-  }
+  const headers: Record<string, string | number | string[]> = {
+    ...(reply.getHeaders() as Record<string, string | number | string[]>),
+    'content-type': MEDIA[format],
+    [REF_HEADER]: formatRef({ id: record.id, version: version.version }),
+    [SHA256_HEADER]: version.sha256,
+    vary: 'accept-encoding',
+    'cache-control': 'private, no-transform'
+  };
+  if (format === 'csv' || format === 'parquet')
+    headers['content-disposition'] =
+      `attachment; filename="${record.id.replace('/', '_')}-${version.version}.${format}"`;
   const encoding = negotiateEncoding(req.headers['accept-encoding']);
-  if (encoding) {
-    // Set here so the global compression hook (which skips Arrow and Parquet media types) leaves it alone.
-    void reply.header('content-encoding', encoding);
-    stream = encode(stream, encoding);
-  }
-  void reply.send(stream);
+  if (encoding) headers['content-encoding'] = encoding;
+  // The stream is written by hand (not reply.send) to know when each batch's bytes are out:
+  // that returns its memory to the pool and keeps reading in step with the client.
+  reply.hijack();
+  await pump(reply.raw, headers, pieces(format, prepared, input.query), encoding, (err) =>
+    req.log.error({ err }, 'data stream failed after the response started')
+  );
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { CompiledFilter } from './filter/compile';
 import { ArrowFileReader, type RawBatch } from './ipc/file-reader';
-import { attachRaw } from './ipc/raw-batch';
+import { attachRaw, attachRelease } from './ipc/raw-batch';
 import { isContiguous, selectedRows, takeData } from './take';
 
 /** A query planned against one file: which columns to read and return, the filter, the window. */
@@ -38,10 +38,13 @@ export async function* scan(plan: ScanPlan): AsyncGenerator<RecordBatch, void, u
       }
       const loaded = new Map<number, Data>();
       let raw: RawBatch | undefined; // the body, when it holds exactly the output columns, in order
+      const releases: (() => void)[] = [];
+      const release = () => releases.forEach((r) => r());
       const load = async (indices: readonly number[]) => {
         const missing = indices.filter((i) => !loaded.has(i));
         if (missing.length === 0) return;
         const got = await reader.columns(header, missing);
+        releases.push(got.release);
         missing.forEach((i, k) => loaded.set(i, got.data[k]!));
         raw = !filter && loaded.size === indices.length ? got.raw : undefined;
       };
@@ -55,11 +58,15 @@ export async function* scan(plan: ScanPlan): AsyncGenerator<RecordBatch, void, u
           column: (name) => loaded.get(names.get(name)!)!
         });
         rows = selectedRows(tri);
-        if (rows.length === 0) continue;
+        if (rows.length === 0) {
+          release();
+          continue;
+        }
       }
       const matched = rows ? rows.length : header.length;
       if (skip >= matched) {
         skip -= matched;
+        release();
         continue;
       }
       const take = Math.min(matched - skip, remaining);
@@ -82,7 +89,10 @@ export async function* scan(plan: ScanPlan): AsyncGenerator<RecordBatch, void, u
       } else if (raw && !(plan.batchSize && take > plan.batchSize)) {
         attachRaw(batch, raw);
       }
-      yield* split(batch, plan.batchSize);
+      const parts = [...split(batch, plan.batchSize)];
+      // The body goes back to the pool after the last part using it has been written.
+      attachRelease(parts[parts.length - 1]!, release);
+      yield* parts;
     }
   } finally {
     await reader.close();

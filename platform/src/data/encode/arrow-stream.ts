@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Message, Vector, type Data, type RecordBatch, type Schema } from 'apache-arrow';
 import {
   DictionaryBatch as DictionaryBatchHeader,
@@ -6,7 +5,8 @@ import {
 } from 'apache-arrow/ipc/metadata/message';
 import { VectorAssembler } from 'apache-arrow/visitor/vectorassembler';
 import type { RawBatch } from '../ipc/file-reader';
-import { rawOf } from '../ipc/raw-batch';
+import { rawOf, releaseOf } from '../ipc/raw-batch';
+import type { Piece } from './piece';
 
 /**
  * An Arrow IPC *stream* encoder built from Arrow's own message codec and vector assembler.
@@ -118,19 +118,16 @@ function coalesce(chunks: Uint8Array[]): Uint8Array[] {
   return out;
 }
 
-/** IPC stream bytes of `batches` under `schema`: schema first (also when there are no rows), end-of-stream last. */
-export async function* arrowStreamChunks(
+/**
+ * IPC stream output for `batches` under `schema`: the schema at once (also when there are no
+ * rows), then per batch its messages (with the batch's release), then end-of-stream.
+ */
+export async function* arrowStreamPieces(
   schema: Schema,
   batches: AsyncIterable<RecordBatch>
-): AsyncGenerator<Uint8Array, void, undefined> {
+): AsyncGenerator<Piece, void, undefined> {
   const encoder = new IpcStreamEncoder(schema);
-  // The schema goes out at once: headers and schema reach the client before the first match is found.
-  yield* encoder.start();
-  for await (const batch of batches) yield* coalesce(encoder.batch(batch));
-  yield* encoder.end();
-}
-
-/** A byte stream that pulls one batch at a time, as fast as the client reads (backpressure). */
-export function arrowStream(schema: Schema, batches: AsyncIterable<RecordBatch>): Readable {
-  return Readable.from(arrowStreamChunks(schema, batches), { objectMode: false, highWaterMark: 1 << 20 });
+  yield { chunks: encoder.start() };
+  for await (const batch of batches) yield { chunks: coalesce(encoder.batch(batch)), release: releaseOf(batch) };
+  yield { chunks: encoder.end() };
 }

@@ -1,4 +1,4 @@
-import { pipeline, type Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { negotiate } from '@fastify/accept-negotiator';
 
@@ -16,21 +16,16 @@ export function negotiateEncoding(acceptEncoding: string | string[] | undefined)
   return chosen === 'gzip' || chosen === 'br' || chosen === 'deflate' ? chosen : undefined;
 }
 
-/** Pipe `body` through the encoder; destroying the result (a client gone) destroys `body` too. */
-export function encode(body: Readable, encoding: ContentEncoding): Readable {
-  // Fast settings: data responses are large and streamed, and numeric data compresses little more at higher levels.
-  const encoder =
-    encoding === 'gzip'
-      ? zlib.createGzip({ level: 4 })
-      : encoding === 'deflate'
-        ? zlib.createDeflate({ level: 4 })
-        : zlib.createBrotliCompress({
-            params: {
-              [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
-              [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_GENERIC
-            }
-          });
-  return pipeline(body, encoder, () => {
-    /* errors and early closes are handled by whoever consumes the encoder */
-  });
+/** A streaming encoder. Fast settings: data responses are large, and numeric data compresses little more at higher levels. */
+export function createEncoder(encoding: ContentEncoding): Transform {
+  return encoding === 'gzip'
+    ? zlib.createGzip({ level: 4 })
+    : encoding === 'deflate'
+      ? zlib.createDeflate({ level: 4 })
+      : zlib.createBrotliCompress({
+          params: {
+            [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
+            [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_GENERIC
+          }
+        });
 }

@@ -1,7 +1,8 @@
-import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { RecordBatch, Table, tableToIPC, type Schema } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
+import { releaseOf } from '../ipc/raw-batch';
+import type { Piece } from './piece';
 
 /**
  * Parquet (ZSTD) written as rows arrive: each Arrow batch crosses into parquet-wasm through
@@ -9,7 +10,7 @@ import * as parquet from 'parquet-wasm';
  * stays bounded. The Arrow schema metadata (id, version, sha256, ...) travels in the file's
  * key-value metadata. With no rows, one empty batch still fixes the schema.
  */
-export function parquetStream(schema: Schema, batches: AsyncIterable<RecordBatch>): Readable {
+export async function* parquetPieces(schema: Schema, batches: AsyncIterable<RecordBatch>): AsyncGenerator<Piece> {
   const source = batches[Symbol.asyncIterator]();
   let sent = 0;
   const input = new ReadableStream<parquet.RecordBatch>({
@@ -22,19 +23,15 @@ export function parquetStream(schema: Schema, batches: AsyncIterable<RecordBatch
       }
       sent++;
       controller.enqueue(toWasm(next.value));
+      releaseOf(next.value)?.(); // copied into wasm memory
     },
     async cancel() {
       await source.return?.();
     }
   });
   const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.ZSTD).build();
-  return Readable.from(
-    (async function* () {
-      const out = (await parquet.transformParquetStream(input as never, props)) as WebReadableStream<Uint8Array>;
-      yield* out;
-    })(),
-    { objectMode: false }
-  );
+  const out = (await parquet.transformParquetStream(input as never, props)) as WebReadableStream<Uint8Array>;
+  for await (const chunk of out) yield { chunks: [chunk] };
 }
 
 function toWasm(batch: RecordBatch): parquet.RecordBatch {

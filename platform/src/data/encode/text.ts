@@ -1,6 +1,7 @@
-import { Readable } from 'node:stream';
 import type { RecordBatch, Schema } from 'apache-arrow';
+import { releaseOf } from '../ipc/raw-batch';
 import { cellFormatter, csvQuote, type CellFormatter, type TextStyle } from './cells';
+import type { Piece } from './piece';
 
 /** Rows per text chunk: large enough to amortise, small enough to keep memory flat. */
 const ROWS_PER_CHUNK = 4096;
@@ -10,8 +11,8 @@ function formatters(batch: RecordBatch, style: TextStyle, cache: WeakMap<object,
 }
 
 /** CSV (RFC 4180 quoting, `\n` line ends): a header line, then one line per row. */
-export async function* csvChunks(schema: Schema, batches: AsyncIterable<RecordBatch>): AsyncGenerator<string> {
-  yield schema.fields.map((f) => csvQuote(f.name)).join(',') + '\n';
+export async function* csvPieces(schema: Schema, batches: AsyncIterable<RecordBatch>): AsyncGenerator<Piece> {
+  yield { chunks: [schema.fields.map((f) => csvQuote(f.name)).join(',') + '\n'] };
   const cache = new WeakMap<object, string[]>();
   for await (const batch of batches) {
     const cells = formatters(batch, { format: 'csv' }, cache);
@@ -23,21 +24,22 @@ export async function* csvChunks(schema: Schema, batches: AsyncIterable<RecordBa
         for (let c = 0; c < cells.length; c++) line += (c ? ',' : '') + cells[c]!(i);
         lines[i - s] = line;
       }
-      yield lines.join('\n') + '\n';
+      yield { chunks: [lines.join('\n') + '\n'] };
     }
+    releaseOf(batch)?.(); // strings hold copies: the body is free
   }
 }
 
 /** A JSON array of row objects, one row per line (so a client may also split it by lines). */
-export async function* jsonChunks(
+export async function* jsonPieces(
   schema: Schema,
   batches: AsyncIterable<RecordBatch>,
   int64: 'number' | 'string'
-): AsyncGenerator<string> {
+): AsyncGenerator<Piece> {
   const keys = schema.fields.map((f) => JSON.stringify(f.name) + ':');
   const cache = new WeakMap<object, string[]>();
   let first = true;
-  yield '[';
+  yield { chunks: ['['] };
   for await (const batch of batches) {
     const cells = formatters(batch, { format: 'json', int64 }, cache);
     for (let s = 0; s < batch.numRows; s += ROWS_PER_CHUNK) {
@@ -48,18 +50,10 @@ export async function* jsonChunks(
         for (let c = 0; c < cells.length; c++) row += (c ? ',' : '') + keys[c] + cells[c]!(i);
         rows[i - s] = row + '}';
       }
-      yield (first ? '\n' : ',\n') + rows.join(',\n');
+      yield { chunks: [(first ? '\n' : ',\n') + rows.join(',\n')] };
       first = false;
     }
+    releaseOf(batch)?.();
   }
-  yield first ? ']\n' : '\n]\n';
-}
-
-export function textStream(chunks: AsyncIterable<string>): Readable {
-  return Readable.from(
-    (async function* () {
-      for await (const c of chunks) yield Buffer.from(c, 'utf8');
-    })(),
-    { objectMode: false, highWaterMark: 1 << 20 }
-  );
+  yield { chunks: [first ? ']\n' : '\n]\n'] };
 }

@@ -8,6 +8,7 @@ import {
   type RecordBatch as RecordBatchHeader
 } from 'apache-arrow/ipc/metadata/message';
 import { VectorLoader } from 'apache-arrow/visitor/vectorloader';
+import { BodyPool } from './body-pool';
 import { columnLayouts, type ColumnLayout } from './layout';
 
 const MAGIC = 'ARROW1';
@@ -33,6 +34,8 @@ export interface RawBatch {
 export interface LoadedColumns {
   data: Data[];
   raw: RawBatch;
+  /** Give the body's memory back to the pool once nothing reads these columns any more. */
+  release(): void;
 }
 
 function align8(n: number): number {
@@ -64,7 +67,8 @@ export class ArrowFileReader {
   private constructor(
     private readonly fh: fsp.FileHandle,
     footer: InstanceType<typeof Footer>,
-    private readonly observer: ReadObserver
+    private readonly observer: ReadObserver,
+    private readonly pool: BodyPool
   ) {
     this.schema = footer.schema;
     this.blocks = [...footer.recordBatches()];
@@ -73,7 +77,11 @@ export class ArrowFileReader {
     this.layouts = columnLayouts(this.schema.fields, this.schema.metadataVersion);
   }
 
-  static async open(path: string, observer: ReadObserver = {}): Promise<ArrowFileReader> {
+  static async open(
+    path: string,
+    observer: ReadObserver = {},
+    pool: BodyPool = new BodyPool(0)
+  ): Promise<ArrowFileReader> {
     const fh = await fsp.open(path, 'r');
     try {
       const { size } = await fh.stat();
@@ -84,7 +92,7 @@ export class ArrowFileReader {
       const footerLength = new DataView(tail.buffer, tail.byteOffset, 4).getInt32(0, true);
       const footer = Footer.decode(await readAt(fh, size - TRAILER - footerLength, footerLength));
       observer.onOpen?.();
-      return new ArrowFileReader(fh, footer, observer);
+      return new ArrowFileReader(fh, footer, observer, pool);
     } catch (err) {
       await fh.close();
       throw err;
@@ -132,8 +140,9 @@ export class ArrowFileReader {
       s.at = total;
       total += align8(s.end - s.start);
     }
-    // allocUnsafeSlow: an unpooled buffer starting at offset 0, so typed views stay aligned.
-    const body = Buffer.allocUnsafeSlow(total);
+    // A pooled buffer starting at offset 0, so typed views stay aligned.
+    const pooled = this.pool.acquire(total);
+    const body = pooled.subarray(0, total);
     const reads: { at: number; from: number; length: number }[] = [];
     for (const s of spans) {
       if (s.end === s.start) continue;
@@ -166,7 +175,16 @@ export class ArrowFileReader {
       this.schema.metadataVersion,
       variadic
     ).visitMany(fields);
-    return { data, raw: { length: batch.length, nodes, buffers, variadicBufferCounts: variadic, body: bytes } };
+    let released = false;
+    return {
+      data,
+      raw: { length: batch.length, nodes, buffers, variadicBufferCounts: variadic, body: bytes },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.pool.release(pooled);
+      }
+    };
   }
 
   /** A record batch of the given columns under `schema` (whose fields must match them). */

@@ -15,3 +15,18 @@ export function attachRaw(batch: RecordBatch, bytes: RawBatch): RecordBatch {
 export function rawOf(batch: RecordBatch): RawBatch | undefined {
   return raw.get(batch);
 }
+
+/**
+ * The function that returns a batch's pooled body once the batch has been written out; set on
+ * the last batch (or slice) that uses the body.
+ */
+const releases = new WeakMap<RecordBatch, () => void>();
+
+export function attachRelease(batch: RecordBatch, release: () => void): RecordBatch {
+  releases.set(batch, release);
+  return batch;
+}
+
+export function releaseOf(batch: RecordBatch): (() => void) | undefined {
+  return releases.get(batch);
+}
