@@ -194,7 +194,7 @@ export class JobService extends EventEmitter<JobServiceEvents> {
       });
     const key = headerKey ?? spec.idempotencyKey;
     const connector = this.connector(spec.facility);
-    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog())];
+    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal)];
     if (issues.length)
       throw new GenesisError(
         'unprocessable',

@@ -21,7 +21,11 @@ function targetIssue(target: string, at: string): ErrorIssue | undefined {
 }
 
 /** What in the stage-in/out lists cannot be done, before anything is submitted. */
-export function checkStaging(spec: JobSpec, catalog: CatalogService | undefined): ErrorIssue[] {
+export function checkStaging(
+  spec: JobSpec,
+  catalog: CatalogService | undefined,
+  principal: Principal = OWNER
+): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   spec.stageIn.forEach((item, i) => {
     const t = targetIssue(item.target, `body.stageIn[${i}].target`);
@@ -39,6 +43,13 @@ export function checkStaging(spec: JobSpec, catalog: CatalogService | undefined)
         path: `body.stageIn[${i}].format`,
         message: 'datasets are staged in as Arrow IPC files; use format "arrow"'
       });
+    } else {
+      try {
+        const ref = parseRef(item.dataset);
+        catalog.resolve(ref.id, ref.version ?? LATEST, principal);
+      } catch (err) {
+        issues.push({ path: `body.stageIn[${i}].dataset`, message: (err as Error).message });
+      }
     }
   });
   spec.stageOut.forEach((item, i) => {
