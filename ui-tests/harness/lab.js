@@ -115,9 +115,9 @@ function readDiscovery(home) {
  * @typedef {object} Lab
  * @property {string} url  e.g. http://127.0.0.1:PORT (no token: Galata's test configuration)
  * @property {number} port
- * @property {string} runDir  everything of this run: home, notebooks, Jupyter dirs, jupyter.log
+ * @property {string} runDir  this run's home, Jupyter dirs and jupyter.log
+ * @property {string} notebooks  the notebook root: a copy of examples/ under ui-tests/.jupyter-test/
  * @property {string} home  GENESIS_HOME of the platform
- * @property {string} notebooks  the notebook root (a copy of examples/)
  * @property {string} logFile  the Jupyter server's output
  * @property {number} pid  the Jupyter server's pid
  * @property {boolean} extension
@@ -135,14 +135,17 @@ async function startLab(opts = {}) {
   if (!fs.existsSync(jupyter)) throw new Error(`No Jupyter in ${VENV}: run \`bash scripts/setup\` first`);
   const runDir = opts.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-ui-'));
   const home = path.join(runDir, 'genesis-home');
-  const notebooks = path.join(runDir, 'notebooks');
+  // Inside the checkout (git-ignored), so kernels started there resolve @genesis-lab/kernel and
+  // its dependencies through the real node_modules: through a symlink TypeScript sees their real
+  // paths outside the notebook's tree and tslab rejects inferred types as "not portable" (TS2742).
+  const jupyterTest = path.join(UI_TESTS, '.jupyter-test');
+  fs.mkdirSync(jupyterTest, { recursive: true });
+  const notebooks = path.join(fs.mkdtempSync(path.join(jupyterTest, 'run-')), 'notebooks');
   const logFile = path.join(runDir, 'jupyter.log');
   const port = opts.port ?? (await freePort());
 
-  // The notebooks: a copy (tests may write), with node_modules one level up so kernels started
-  // in there resolve @genesis-lab/kernel and its types, without it showing in the file browser.
+  // The notebooks: a copy of examples/ (tests may write).
   fs.cpSync(path.join(REPO_ROOT, 'examples'), notebooks, { recursive: true });
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(runDir, 'node_modules'), 'dir');
 
   /** @type {NodeJS.ProcessEnv} */
   const env = {
@@ -227,7 +230,10 @@ async function startLab(opts = {}) {
         for (let i = 0; i < 50 && alive(leftover.pid); i++) await sleep(100);
         if (alive(leftover.pid)) process.kill(leftover.pid, 'SIGKILL');
       }
-      if (!keepFiles) fs.rmSync(runDir, { recursive: true, force: true });
+      if (!keepFiles) {
+        fs.rmSync(runDir, { recursive: true, force: true });
+        fs.rmSync(path.dirname(notebooks), { recursive: true, force: true });
+      }
     }
   };
 }

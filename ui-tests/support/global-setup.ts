@@ -37,6 +37,9 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const out = config.projects[0]?.outputDir ?? path.join(__dirname, '..', 'test-results');
     fs.mkdirSync(out, { recursive: true });
     fs.copyFileSync(lab.logFile, path.join(out, 'jupyter-server.log'));
-    if (process.env.GENESIS_UI_KEEP !== '1') fs.rmSync(lab.runDir, { recursive: true, force: true });
+    if (process.env.GENESIS_UI_KEEP !== '1') {
+      fs.rmSync(lab.runDir, { recursive: true, force: true });
+      fs.rmSync(path.dirname(lab.notebooks), { recursive: true, force: true });
+    }
   };
 }

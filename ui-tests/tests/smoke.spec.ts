@@ -37,15 +37,19 @@ test.describe('UI-test harness', () => {
     expect(answers.ids).toContain('noaa/mauna-loa-co2');
   });
 
-  test('the TypeScript kernel runs a cell that imports the kernel helpers', async ({ page }) => {
+  test('a TypeScript kernel started by the lab finds the platform through the discovery file', async ({ page }) => {
     expect(await page.notebook.createNew('kernel.ipynb', { kernel: 'tslab' })).toBe('kernel.ipynb');
     await page.notebook.setCell(
       0,
       'code',
-      'import * as helpers from "@genesis-lab/kernel";\nconsole.log("helpers loaded:", Object.keys(helpers).length > 0);'
+      [
+        'import { genesis } from "@genesis-lab/kernel";',
+        'const result = await genesis.search("mauna loa co2");',
+        'console.log("found:", result.hits.map((h) => h.id).join(","));'
+      ].join('\n')
     );
     await page.notebook.runCell(0);
-    expect((await page.notebook.getCellTextOutput(0))?.join('')).toContain('helpers loaded: true');
+    expect((await page.notebook.getCellTextOutput(0))?.join('')).toContain('found: noaa/mauna-loa-co2');
   });
 
   test('a spec can stop, start and crash the platform; it comes back at the same address', async ({
