@@ -15,8 +15,8 @@ export interface ISnippetSource {
 
 /**
  * The code of the cell that "Insert" puts into a notebook: it pulls the exact version shown
- * in the catalog with the kernel helpers (so the cell's lineage names that version) and
- * displays the table.
+ * in the catalog with the kernel helpers, which display the table and leave the lineage
+ * output naming that version.
  */
 export function datasetSnippet(source: ISnippetSource): string {
   const ref = formatRef({ id: source.id, version: source.version });
@@ -27,13 +27,15 @@ export function datasetSnippet(source: ISnippetSource): string {
   }
   if ((source.rowCount ?? 0) > LARGE_DATASET_ROWS) options.push('limit: 100_000');
   const title = source.title ? `// ${source.title.replace(/[\r\n]+/g, ' ')}\n` : '';
+  // The explicit `Table` type keeps tslab's declaration emit happy when node_modules is reached
+  // through a symlink (it cannot name an inferred type from another path then).
   return [
     `import { genesis } from "@genesis-lab/kernel";`,
+    `import type { Table } from "apache-arrow";`,
     ``,
-    `${title}const ${variable} = await genesis.dataset(${JSON.stringify(ref)}).table({${
+    `${title}const ${variable}: Table = await genesis.dataset(${JSON.stringify(ref)}).table({${
       options.length ? ` ${options.join(', ')} ` : ''
-    }});`,
-    `genesis.display(${variable});`
+    }});`
   ].join('\n');
 }
 

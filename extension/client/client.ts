@@ -294,8 +294,13 @@ export class GenesisClient implements IGenesisClient {
       return result;
     } catch (err) {
       if (endpoint !== this._endpoint) throw err;
-      if (isUnreachable(err)) this._setConnection({ status: 'unreachable', ...splitError(err) });
-      else if (errorCode(err) === 'unauthorized') this._setConnection({ status: 'error', ...splitError(err) });
+      if (isUnreachable(err)) {
+        const prev = this._connection;
+        const { message, hint } = splitError(err);
+        // Same outage, same words: keep what we learnt about it (whether the user may start it).
+        const same = prev.status === 'unreachable' && prev.message === message;
+        this._setConnection({ status: 'unreachable', message, hint, ...(same ? { startable: prev.startable } : {}) });
+      } else if (errorCode(err) === 'unauthorized') this._setConnection({ status: 'error', ...splitError(err) });
       else if (!isAbort(err) && errorCode(err) === undefined) {
         // Programming errors still surface, with context, instead of an unexplained stack.
         console.error('Genesis: unexpected client error', err);
@@ -323,6 +328,8 @@ export class GenesisClient implements IGenesisClient {
 
   /** Behind the Jupyter proxy, a stopped platform can be started from the lab: say so. */
   private async _checkStartable(): Promise<void> {
+    if (this._checkingStartable) return;
+    this._checkingStartable = true;
     try {
       const status = await this.managedPlatform();
       if (status?.state === 'stopped' && this._connection.status === 'unreachable' && !this._connection.startable) {
@@ -330,6 +337,8 @@ export class GenesisClient implements IGenesisClient {
       }
     } catch {
       // The banner still offers Retry.
+    } finally {
+      this._checkingStartable = false;
     }
   }
 
@@ -339,7 +348,8 @@ export class GenesisClient implements IGenesisClient {
     this._connection = state;
     if (state.status === 'unreachable') {
       void this._probe.start();
-      if (prev.status !== 'unreachable') void this._checkStartable();
+      // Asked again at every failed probe until known: the server may still be stopping it.
+      if (!state.startable) void this._checkStartable();
     } else if (state.status === 'connected') void this._probe.stop();
     // Live updates (re)connect whenever the platform answers, and wait while it does not.
     this._live?.setReachable(state.status === 'connected');
@@ -367,6 +377,7 @@ export class GenesisClient implements IGenesisClient {
   private _probe: Poll;
   private _disposed = false;
   private _wasLive = false;
+  private _checkingStartable = false;
   private _liveChanged = new Signal<this, boolean>(this);
   private _connectionChanged = new Signal<this, IConnectionState>(this);
   private _catalogChanged = new Signal<this, CatalogChanged>(this);

@@ -33,8 +33,11 @@ export function abortError(): DOMException {
 /** One sentence for the UI: the platform's message plus its hint, whatever was thrown. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
-    const hint = (err as { hint?: unknown }).hint;
-    return typeof hint === 'string' && hint ? `${err.message} ${hint}` : err.message;
+    const { hint, suggestions } = err as { hint?: unknown; suggestions?: unknown };
+    let text = err.message;
+    if (Array.isArray(suggestions) && suggestions.length) text += ` Did you mean ${suggestions.join(', ')}?`;
+    if (typeof hint === 'string' && hint) text += ` ${hint}`;
+    return text;
   }
   return String(err);
 }

@@ -7,6 +7,7 @@ import {
   routes,
   validationError,
   type ManagedPlatformAction,
+  type RouteDef,
   type RouteName
 } from '@genesis-lab/contract';
 import { URLExt } from '@jupyterlab/coreutils';
@@ -47,14 +48,17 @@ export function routeUrl(
  * only the Jupyter server / proxy) answered.
  */
 export async function send(endpoint: IEndpoint, req: IRequest): Promise<Response> {
-  const def = routes[req.route];
+  const def: RouteDef = routes[req.route];
   const url = routeUrl(endpoint, req.route, req.params, req.query);
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
   const init: RequestInit = { method: def.method, headers };
-  if (def.method !== 'GET') {
-    // Fastify rejects an empty JSON body, and DELETE/POST without one still carry the JSON type.
+  if (def.body) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(req.body ?? {});
+  } else if (def.method !== 'GET') {
+    // No body: the Jupyter proxy (tornado) refuses a DELETE that has one, and the platform
+    // refuses an empty body declared as JSON (which ServerConnection would otherwise declare).
+    headers['Content-Type'] = 'text/plain';
   }
   const { signal, cleanup } = withTimeout(req.signal, req.timeoutMs ?? 0);
   init.signal = signal;
@@ -146,7 +150,7 @@ async function errorOf(endpoint: IEndpoint, method: string, url: string, respons
       'Install the genesis-lab Python package in the environment that runs JupyterLab, or set a platform URL in Settings > Genesis Lab.'
     );
   }
-  if (response.status >= 500) {
+  if ([502, 503, 504, 599].includes(response.status)) {
     return unreachableError(
       `The Genesis platform behind ${endpoint.baseUrl} is not answering (HTTP ${response.status}${
         response.statusText ? ' ' + response.statusText : ''
