@@ -15,7 +15,7 @@ describe('local jobs across a platform crash', () => {
     const first = await startPlatformProcess({ home });
     const c1 = new JobsClient(first);
     const long = (
-      await c1.submit({ name: 'long', executable: '/bin/sh', arguments: ['-c', 'sleep 3; echo survived; exit 4'] })
+      await c1.submit({ name: 'long', executable: '/bin/sh', arguments: ['-c', 'sleep 6; echo survived; exit 4'] })
     ).job;
     const short = (await c1.submit({ name: 'short', executable: '/bin/sh', arguments: ['-c', 'sleep 0.5; exit 0'] }))
       .job;
