@@ -72,6 +72,9 @@ export class JobService extends EventEmitter<JobServiceEvents> {
   /** Jobs whose `connector.submit` is running now (a cancel waits for its native id). */
   private readonly submitting = new Set<string>();
   private started = false;
+  /** Resolves once every facility has been reconciled: requests that change jobs wait for it. */
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   constructor(
     db: import('../db/database').Db,
@@ -83,6 +86,7 @@ export class JobService extends EventEmitter<JobServiceEvents> {
   ) {
     super();
     this.setMaxListeners(0);
+    this.ready = new Promise((r) => (this.markReady = r));
     this.store = new JobStore(db);
     for (const c of connectors) this.connectors.set(c.name, c);
   }
@@ -163,6 +167,7 @@ export class JobService extends EventEmitter<JobServiceEvents> {
     this.retryTimer = setInterval(() => void this.retrySubmits(), 5000);
     this.retryTimer.unref();
     this.started = true;
+    this.markReady();
   }
 
   async stop(): Promise<void> {
@@ -193,6 +198,8 @@ export class JobService extends EventEmitter<JobServiceEvents> {
         hint: 'Send one of them, or the same key in both'
       });
     const key = headerKey ?? spec.idempotencyKey;
+    // The HTTP server answers before reconciliation ends; a submit waits for it.
+    await this.ready;
     const connector = this.connector(spec.facility);
     const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal)];
     if (issues.length)
@@ -302,6 +309,7 @@ export class JobService extends EventEmitter<JobServiceEvents> {
 
   /** Cancel: answers once the facility confirmed (CANCELED) or after `waitMs`, with the job as it is then. */
   async cancel(id: string, principal: Principal, waitMs = 3000): Promise<Job> {
+    await this.ready;
     const job = this.get(id, principal);
     if (isFinal(job.state)) return job;
     const now = new Date().toISOString();
