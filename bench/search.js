@@ -718,6 +718,9 @@ function main() {
     console.log(
       `  search is ${fmt(ratio)}x faster than the scan at p95 (${fmt(b.p95 / c.p95)}x with a cold cache); targets: p95 <= 20 ms, >= 20x`
     );
+    // The machine may be shared: say how busy it was, since latencies depend on it.
+    const load = os.loadavg()[0];
+    console.log(`  machine: ${os.cpus().length} cores, load average ${load.toFixed(2)} during the run`);
     console.log(
       JSON.stringify({
         bench: 'search',
@@ -734,7 +737,8 @@ function main() {
         scan_load_ms: Math.round(loadMs),
         search_vs_scan: +fmt(ratio),
         search_vs_scan_cold: +fmt(b.p95 / c.p95),
-        totals_agree: agree / queries.length
+        totals_agree: agree / queries.length,
+        load_average: +load.toFixed(2)
       })
     );
   } finally {

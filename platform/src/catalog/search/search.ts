@@ -32,6 +32,12 @@ interface MatchSet {
   scores?: Float64Array;
 }
 
+interface BrowseSet {
+  set: MatchSet;
+  mask: Uint8Array;
+  facets: Record<FacetName, FacetCount[]>;
+}
+
 interface PageEntry {
   slot: number;
   score: number;
@@ -48,7 +54,7 @@ const NONE: Set<number>[] = [new Set()];
 export class CatalogSearch {
   readonly index: RecordIndex;
   private readonly matchStmt;
-  private readonly browseFacets = new Map<string, Record<FacetName, FacetCount[]>>();
+  private readonly browseSets = new Map<string, BrowseSet>();
   private readonly matchCache = new Map<string, { generation: number; slots: Int32Array; scores: Float64Array }>();
   private matchCacheSlots = 0;
   readonly cacheStats = { hits: 0, misses: 0 };
@@ -80,8 +86,16 @@ export class CatalogSearch {
       allowed[access[slot]!] === 1 &&
       (kind === undefined || idx.kinds[slot] === kind) &&
       (passes === undefined || passes[slot] === 1);
+    const unrestricted = allowed.every((a) => a === 1) && kind === undefined && passes === undefined;
+    let browse: BrowseSet | undefined;
     if (groups === NONE) {
       slots = new Int32Array(0);
+    } else if (match && unrestricted) {
+      // Nothing to filter (a fully cleared principal, no facet filter): the match set as is.
+      const all = this.matched(match);
+      slots = all.slots;
+      scores = all.scores;
+      n = slots.length;
     } else if (match) {
       const all = this.matched(match);
       slots = new Int32Array(all.slots.length);
@@ -96,21 +110,25 @@ export class CatalogSearch {
       // Filters only: the postings already list the qualifying slots.
       slots = new Int32Array(filtered.slots.length);
       for (const slot of filtered.slots) if (keep(slot)) slots[n++] = slot;
+    } else if (kind === undefined) {
+      // Browsing everything visible: depends only on the visible access levels, cached per catalog change.
+      browse = this.browseSet(allowed);
+      slots = browse.set.slots;
+      n = browse.set.n;
     } else {
       slots = new Int32Array(idx.size);
       for (let slot = 0; slot < idx.size; slot++) if (keep(slot)) slots[n++] = slot;
     }
     const set: MatchSet = { n, slots, ...(scores ? { scores } : {}) };
 
-    const page = this.page(query, set);
+    const page = this.page(query, set, browse?.mask);
     const more = page.length > query.limit;
     const shown = more ? page.slice(0, query.limit) : page;
     const last = shown[shown.length - 1];
-    const browseAll = !match && groups.length === 0 && kind === undefined;
     return {
       total: n,
       hits: this.hits(shown, match, query.q),
-      facets: browseAll ? this.cachedFacets(allowed, set) : this.facetCounts(set),
+      facets: browse ? browse.facets : this.facetCounts(set),
       ...(more && last ? { nextCursor: encodeCursor(query, last.key, idx.ids[last.slot]!) } : {})
     };
   }
@@ -215,7 +233,7 @@ export class CatalogSearch {
   }
 
   /** The sorted page (limit + 1 entries, to know whether there is more) after the cursor. */
-  private page(query: SearchQuery, set: MatchSet): PageEntry[] {
+  private page(query: SearchQuery, set: MatchSet, mask?: Uint8Array): PageEntry[] {
     const idx = this.index;
     const relevance = query.sort === 'relevance' && set.scores !== undefined;
     const sortName: SortName = query.sort === 'relevance' ? 'title' : (query.sort.replace('-', '') as SortName);
@@ -247,8 +265,11 @@ export class CatalogSearch {
       return top.sorted().map((i) => ({ slot: sl[i]!, score: sc[i]!, key: keyOf(i, sl[i]!) }));
     }
     // Browsing: walk the presorted order; the set only says which slots qualify.
-    const ok = new Uint8Array(idx.size);
-    for (let i = 0; i < set.n; i++) ok[set.slots[i]!] = 1;
+    let ok = mask;
+    if (!ok) {
+      ok = new Uint8Array(idx.size);
+      for (let i = 0; i < set.n; i++) ok[set.slots[i]!] = 1;
+    }
     const order = idx.order(sortName);
     const out: PageEntry[] = [];
     for (let i = 0; i < order.length && out.length < want; i++) {
@@ -260,16 +281,26 @@ export class CatalogSearch {
     return out;
   }
 
-  /** Browse-all counts depend only on which access levels are visible: computed once per catalog change. */
-  private cachedFacets(allowed: Uint8Array, set: MatchSet): Record<FacetName, FacetCount[]> {
-    const key = `${this.index.generation}:${allowed.join('')}`;
-    let f = this.browseFacets.get(key);
-    if (!f) {
-      if (this.browseFacets.size > 16) this.browseFacets.clear();
-      f = this.facetCounts(set);
-      this.browseFacets.set(key, f);
+  /** Everything visible at these access levels, its facet counts and membership mask; computed once per catalog change. */
+  private browseSet(allowed: Uint8Array): BrowseSet {
+    const idx = this.index;
+    const key = `${idx.generation}:${allowed.join('')}`;
+    let b = this.browseSets.get(key);
+    if (!b) {
+      if (this.browseSets.size >= 8) this.browseSets.clear();
+      const slots = new Int32Array(idx.size);
+      const mask = new Uint8Array(idx.size);
+      let n = 0;
+      for (let slot = 0; slot < idx.size; slot++)
+        if (allowed[idx.access[slot]!] === 1) {
+          slots[n++] = slot;
+          mask[slot] = 1;
+        }
+      const set = { n, slots: slots.subarray(0, n) };
+      b = { set, mask, facets: this.facetCounts(set) };
+      this.browseSets.set(key, b);
     }
-    return f;
+    return b;
   }
 
   private facetCounts(set: MatchSet): Record<FacetName, FacetCount[]> {
