@@ -44,7 +44,9 @@ class GenesisLab(ExtensionApp):
     home = Unicode(help="GENESIS_HOME of the platform to use (default $GENESIS_HOME or ~/.genesis)").tag(
         config=True
     )
-    platform_url = Unicode(help="URL of a remote platform (default $GENESIS_URL); empty: local").tag(config=True)
+    platform_url = Unicode(help="URL of a remote platform (default $GENESIS_URL); empty: local").tag(
+        config=True
+    )
     platform_token = Unicode(help="Token of the remote platform (default $GENESIS_TOKEN)").tag(config=True)
     manage_platform = Bool(help="Start, adopt and restart the local platform").tag(config=True)
     autostart = Bool(help="Start the managed platform with the server").tag(config=True)

@@ -25,7 +25,7 @@ _DROPPED_QUERY = ("token", "_xsrf")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def _allow_current_target(handler: "PlatformProxyHandler", host: str) -> bool:
+def _allow_current_target(handler: PlatformProxyHandler, host: str) -> bool:
     return handler.target is not None and host == handler.target.host
 
 

@@ -135,7 +135,6 @@ class PlatformSupervisor:
         self._port = 0
         self._target: Target | None = None
         self._proc: asyncio.subprocess.Process | None = None
-        self._output: deque[str] = deque(maxlen=60)
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._held = mode == MANAGED and not autostart
@@ -150,7 +149,6 @@ class PlatformSupervisor:
         self._backoff = 1.0
         self._state = "stopped"
         self._restarts = 0
-        self._starts = 0
         self._running_since = 0.0
         self._watcher: asyncio.Task[None] | None = None
         self._closing = False
@@ -370,9 +368,8 @@ class PlatformSupervisor:
                     discovery_mtime=_mtime(path),
                 )
                 if await self._answers(target):
-                    self._proc, self._output, self._reader = proc, output, reader
+                    self._proc, self._reader = proc, reader
                     self._port = target.port
-                    self._starts += 1
                     self.log.info(
                         "Genesis: platform %s running at %s (pid %s, home %s)",
                         found.version,
