@@ -293,7 +293,24 @@ describe('rich display', () => {
   });
 });
 
-describe('a platform that restarts elsewhere', () => {
+describe('a platform that dies or restarts elsewhere', () => {
+  it('a stream cut mid-way fails loudly, never a short table', async () => {
+    g.lineage.clear();
+    const it = g.dataset('test/big').batches({ batchSize: 1000 })[Symbol.asyncIterator]();
+    expect((await it.next()).value?.numRows).toBe(1000);
+    await p.kill(); // SIGKILL: the connection drops with batches still to come
+    let err: unknown;
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next());
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GenesisError);
+    expect((err as GenesisError).code).toBe('unavailable');
+    expect((err as GenesisError).message).toMatch(/The stream of test\/big@1 broke off after \d+ rows/);
+    expect(g.lineage.records()).toHaveLength(0);
+  });
+
   it('is found again through its rewritten discovery file', async () => {
     await p.stop();
     p = await startPlatformProcess({ home });

@@ -2,7 +2,18 @@ import { GenesisError, routePath, type RouteName } from '@genesis-lab/contract';
 import type { z } from 'zod';
 import { resolveConnection, unreachableHint, type ConnectOptions, type Connection } from './connection';
 import { contractMismatch, errorFromResponse, presentable } from './errors';
+import { readableSource, sourceText, type ByteSource } from './byte-source';
 import { get, isLoopback, readText, type HttpResponse } from './http';
+import { rawGet } from './raw-http';
+
+/** A streamed response: its body as a flow-controlled byte source. */
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  source: ByteSource;
+  /** Abort the transfer (the platform then stops reading). */
+  destroy(): void;
+}
 
 /** Query values: arrays go out as repeated keys, except the keys listed in `joined` (comma-separated). */
 export type QueryValue = string | number | boolean | object | string[] | undefined;
@@ -74,47 +85,82 @@ export class GenesisClient {
     return parsed.data;
   }
 
-  /** GET a route whose body is streamed (Arrow); errors (4xx/5xx) are raised before any body is read. */
+  /**
+   * GET a route whose body is streamed (Arrow); errors (4xx/5xx) are raised before any body is
+   * read. Uncompressed plain-HTTP streams (the loopback default) take the lean raw-socket reader.
+   */
   async stream(
     route: RouteName,
     params: Record<string, string>,
     query: Record<string, QueryValue>,
     options: StreamOptions = {}
-  ): Promise<HttpResponse> {
-    return this.get(route, params, query, { accept: '*/*', compression: options.compression ?? 'auto' });
+  ): Promise<StreamResponse> {
+    return this.withConnection(async (conn) => {
+      const url = new URL(conn.url + routePath(route, params) + encodeQuery(query));
+      const compression = options.compression ?? 'auto';
+      const acceptEncoding = compression === 'auto' ? (isLoopback(url) ? 'identity' : 'gzip, br') : compression;
+      const headers = {
+        authorization: `Bearer ${conn.token}`,
+        accept: '*/*',
+        'accept-encoding': acceptEncoding,
+        'user-agent': 'genesis-lab-kernel'
+      };
+      if (url.protocol === 'http:' && acceptEncoding === 'identity') {
+        const res = await rawGet(url, headers);
+        if (res.status >= 400) throw errorFromResponse(res.status, await sourceText(res.source), conn.url);
+        if ((res.headers['content-encoding'] ?? 'identity') !== 'identity')
+          throw contractMismatch(
+            'stream',
+            `it is ${res.headers['content-encoding']}-encoded though identity was asked`
+          );
+        return { status: res.status, headers: res.headers, source: res.source, destroy: () => res.source.destroy() };
+      }
+      const res = await get(url, headers);
+      if (res.status >= 400) throw errorFromResponse(res.status, await readText(res.body, 1 << 20), conn.url);
+      return {
+        status: res.status,
+        headers: res.headers as Record<string, string>,
+        source: readableSource(res.body),
+        destroy: res.destroy
+      };
+    });
   }
 
-  private async get(
+  private get(
     route: RouteName,
     params: Record<string, string>,
     query: Record<string, QueryValue>,
-    opts: { accept: string; compression?: StreamOptions['compression'] }
+    opts: { accept: string }
   ): Promise<HttpResponse> {
-    const attempt = async (conn: Connection): Promise<HttpResponse> => {
+    return this.withConnection(async (conn) => {
       const url = new URL(conn.url + routePath(route, params) + encodeQuery(query));
-      const compression = opts.compression ?? 'auto';
-      const acceptEncoding = compression === 'auto' ? (isLoopback(url) ? 'identity' : 'gzip, br') : compression;
       const res = await get(url, {
         authorization: `Bearer ${conn.token}`,
         accept: opts.accept,
-        'accept-encoding': acceptEncoding,
+        'accept-encoding': isLoopback(url) ? 'identity' : 'gzip, br',
         'user-agent': 'genesis-lab-kernel'
       });
       if (res.status >= 400) throw errorFromResponse(res.status, await readText(res.body, 1 << 20), conn.url);
       return res;
-    };
+    });
+  }
+
+  /**
+   * Run a request against the platform in use, with the recoveries a local platform needs: one
+   * retry for a kept-alive socket the server just closed, and one look at a rewritten discovery
+   * file when the platform restarted on another port. Otherwise `unavailable`, saying what to check.
+   */
+  private async withConnection<T>(attempt: (conn: Connection) => Promise<T>): Promise<T> {
     const conn = this.connection();
     try {
       try {
         return await attempt(conn);
       } catch (err) {
-        // A kept-alive socket the server had just closed: one fresh try.
         if ((err as NodeJS.ErrnoException)?.code !== 'ECONNRESET') throw err;
         return await attempt(conn);
       }
     } catch (err) {
       if (!isConnectionError(err)) throw err;
-      // A local platform restarted on another port rewrites its discovery file: look again once.
       if (conn.source === 'discovery file') {
         this.conn = undefined;
         const again = this.connection();
@@ -130,9 +176,7 @@ export class GenesisClient {
         new GenesisError(
           'unavailable',
           `Cannot reach the Genesis platform at ${conn.url} (${(err as NodeJS.ErrnoException).code})`,
-          {
-            hint: unreachableHint(conn)
-          }
+          { hint: unreachableHint(conn) }
         )
       );
     }

@@ -1,14 +1,14 @@
-import type { Readable } from 'node:stream';
 import type { RecordBatch, Schema } from 'apache-arrow';
+import type { ByteSource } from '../client/byte-source';
 import { IpcStreamDecoder } from './ipc-decoder';
 
 /** Decoded batches held ahead of the consumer before the socket is paused (TCP then slows the platform). */
 const AHEAD = 2;
 
 /**
- * Record batches from an HTTP body carrying an Arrow IPC stream, decoded as bytes arrive and
- * handed out one at a time. Memory is bounded: when the consumer falls behind, the socket is
- * paused, so the platform's writes block and it stops reading. A body that ends before the
+ * Record batches from a response body carrying an Arrow IPC stream, decoded as bytes arrive
+ * and handed out one at a time. Memory is bounded: when the consumer falls behind, the source
+ * is paused, so the platform's writes block and it stops reading. A body that ends before the
  * stream's end-of-stream marker is an error, never a silently short table.
  */
 export class BatchStream {
@@ -20,34 +20,33 @@ export class BatchStream {
   private wake: (() => void) | undefined;
 
   constructor(
-    private readonly body: Readable,
+    private readonly source: ByteSource,
     onBytes: (n: number) => void
   ) {
-    body.on('data', (chunk: Buffer) => {
-      onBytes(chunk.byteLength);
-      try {
-        for (const b of this.decoder.push(chunk)) this.queue.push(b);
-      } catch (err) {
-        this.fail(err as Error);
-        return;
-      }
-      if (this.queue.length >= AHEAD && !this.paused) {
-        this.paused = true;
-        body.pause();
-      }
-      this.notify();
-    });
-    body.on('end', () => {
-      if (!this.decoder.done)
-        this.fail(new Error(`the stream ended early (${this.decoder.pending} bytes of an incomplete message)`));
-      this.ended = true;
-      this.notify();
-    });
-    body.on('error', (err) => this.fail(err));
-    body.on('close', () => {
-      if (!this.ended && !this.decoder.done) this.fail(new Error('the connection closed before the end of the stream'));
-      this.ended = true;
-      this.notify();
+    source.start({
+      data: (bytes) => {
+        if (this.failure) return;
+        onBytes(bytes.byteLength);
+        try {
+          for (const b of this.decoder.push(bytes)) this.queue.push(b);
+        } catch (err) {
+          this.fail(err as Error);
+          source.destroy();
+          return;
+        }
+        if (this.queue.length >= AHEAD && !this.paused) {
+          this.paused = true;
+          source.pause();
+        }
+        this.notify();
+      },
+      end: () => {
+        if (!this.decoder.done)
+          this.fail(new Error(`the stream ended early (${this.decoder.pending} bytes of an incomplete message)`));
+        this.ended = true;
+        this.notify();
+      },
+      error: (err) => this.fail(err)
     });
   }
 
@@ -68,7 +67,7 @@ export class BatchStream {
       if (b) {
         if (this.paused && this.queue.length < AHEAD) {
           this.paused = false;
-          this.body.resume();
+          this.source.resume();
         }
         return b;
       }

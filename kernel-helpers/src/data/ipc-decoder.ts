@@ -6,71 +6,83 @@ import type {
 import { VectorLoader } from 'apache-arrow/visitor/vectorloader';
 
 /**
- * An Arrow IPC *stream* decoder fed with network chunks as they arrive, built from Arrow's own
- * message codec and vector loader. Compared with `RecordBatchReader.from(body)` it does the
- * same decoding with no promise per chunk and at most one copy of each message body (none when
- * a body arrives in one chunk); at a gigabyte per second that is most of the client's time.
+ * An Arrow IPC *stream* decoder fed with network bytes as they arrive, built from Arrow's own
+ * message codec and vector loader. Each message body is copied once, straight from the bytes
+ * handed in into a buffer of exactly its size, so the caller may reuse its read buffer as soon
+ * as `push` returns; there is no promise per chunk. Compared with `RecordBatchReader.from(body)`
+ * this roughly halves the client's work at a gigabyte per second.
  */
 export class IpcStreamDecoder {
-  private chunks: Uint8Array[] = [];
-  private buffered = 0;
-  private need: { kind: 'prefix' } | { kind: 'meta'; length: number } | { kind: 'body'; message: Message } = {
-    kind: 'prefix'
-  };
+  private small = new Uint8Array(1024);
+  private smallFill = 0;
+  private step:
+    | { kind: 'continuation' | 'length' | 'meta'; size: number }
+    | { kind: 'body'; message: Message; body: Uint8Array; fill: number } = { kind: 'continuation', size: 4 };
   private readonly dictionaries = new Map<number, Vector>();
   schema: Schema | undefined;
   /** True once the end-of-stream marker was read. */
   done = false;
 
-  /** Feed bytes; returns the record batches completed by them (in order). */
-  push(chunk: Uint8Array): RecordBatch[] {
-    if (this.done || chunk.byteLength === 0) return [];
-    this.chunks.push(chunk);
-    this.buffered += chunk.byteLength;
+  /** Bytes of an incomplete message held so far. */
+  get pending(): number {
+    return this.step.kind === 'body' ? this.step.fill : this.smallFill;
+  }
+
+  /** Feed bytes (copied as needed; the caller keeps ownership); returns the record batches they completed. */
+  push(bytes: Uint8Array): RecordBatch[] {
     const out: RecordBatch[] = [];
-    for (;;) {
-      const step = this.need;
-      if (step.kind === 'prefix') {
-        if (this.buffered < 4) break;
-        const first = this.peekInt32(0);
-        if (first === -1) {
-          if (this.buffered < 8) break;
-          const length = this.peekInt32(4);
-          this.take(8);
-          if (length === 0) return this.finish(out);
-          this.need = { kind: 'meta', length };
-        } else {
-          // Pre-0.15 streams: no continuation marker.
-          this.take(4);
-          if (first === 0) return this.finish(out);
-          this.need = { kind: 'meta', length: first };
-        }
-      } else if (step.kind === 'meta') {
-        if (this.buffered < step.length) break;
-        const message = Message.decode(this.take(step.length));
-        this.need = { kind: 'body', message };
-      } else {
-        const bodyLength = step.message.bodyLength;
-        if (this.buffered < bodyLength) break;
-        const body = this.take(bodyLength, true);
-        this.need = { kind: 'prefix' };
-        const batch = this.decode(step.message, body);
-        if (batch) out.push(batch);
+    let at = 0;
+    while (at < bytes.byteLength && !this.done) {
+      const step = this.step;
+      if (step.kind === 'body') {
+        const n = Math.min(step.body.byteLength - step.fill, bytes.byteLength - at);
+        step.body.set(bytes.subarray(at, at + n), step.fill);
+        step.fill += n;
+        at += n;
+        if (step.fill === step.body.byteLength) this.completeBody(step.message, step.body, out);
+        continue;
+      }
+      const n = Math.min(step.size - this.smallFill, bytes.byteLength - at);
+      this.small.set(bytes.subarray(at, at + n), this.smallFill);
+      this.smallFill += n;
+      at += n;
+      if (this.smallFill < step.size) break;
+      this.smallFill = 0;
+      if (step.kind === 'continuation' || step.kind === 'length') this.completePrefix(step.kind);
+      else {
+        const message = Message.decode(this.small.subarray(0, step.size));
+        const length = message.bodyLength;
+        if (length === 0) this.completeBody(message, new Uint8Array(0), out);
+        // A fresh buffer per body: it is 8-byte aligned and owned by the batch from now on.
+        else this.step = { kind: 'body', message, body: new Uint8Array(length), fill: 0 };
       }
     }
     return out;
   }
 
-  /** Bytes received but not yet part of a complete message. */
-  get pending(): number {
-    return this.buffered;
+  /**
+   * A message starts with 0xFFFFFFFF and an int32 metadata length (pre-0.15 streams: the length
+   * alone); a length of 0 is the end-of-stream marker.
+   */
+  private completePrefix(kind: 'continuation' | 'length'): void {
+    const value = new DataView(this.small.buffer, 0, 4).getInt32(0, true);
+    if (kind === 'continuation' && value === -1) {
+      this.step = { kind: 'length', size: 4 };
+      return;
+    }
+    if (value === 0) {
+      this.done = true;
+      return;
+    }
+    if (value < 0) throw new Error(`Arrow stream: invalid message length ${value}`);
+    if (value > this.small.byteLength) this.small = new Uint8Array(value);
+    this.step = { kind: 'meta', size: value };
   }
 
-  private finish(out: RecordBatch[]): RecordBatch[] {
-    this.done = true;
-    this.chunks = [];
-    this.buffered = 0;
-    return out;
+  private completeBody(message: Message, body: Uint8Array, out: RecordBatch[]): void {
+    this.step = { kind: 'continuation', size: 4 };
+    const batch = this.decode(message, body);
+    if (batch) out.push(batch);
   }
 
   private decode(message: Message, body: Uint8Array): RecordBatch | undefined {
@@ -84,8 +96,7 @@ export class IpcStreamDecoder {
       const header: DictionaryBatchHeader = message.header();
       const type = schema.dictionaries.get(header.id);
       if (!type) throw new Error(`Arrow stream: dictionary ${header.id} is not in the schema`);
-      const data = this.load(header.data, body, [type]);
-      const vector = new Vector(data);
+      const vector = new Vector(this.load(header.data, body, [type]));
       const prev = this.dictionaries.get(header.id);
       this.dictionaries.set(header.id, (header.isDelta && prev ? prev.concat(vector) : vector).memoize());
       return undefined;
@@ -116,51 +127,5 @@ export class IpcStreamDecoder {
       this.schema!.metadataVersion,
       header.variadicBufferCounts
     ).visitMany(types);
-  }
-
-  private peekInt32(at: number): number {
-    const c = this.chunks[0]!;
-    if (c.byteLength >= at + 4) return new DataView(c.buffer, c.byteOffset + at, 4).getInt32(0, true);
-    const bytes = new Uint8Array(4);
-    let got = 0;
-    let skip = at;
-    for (const x of this.chunks) {
-      if (skip >= x.byteLength) {
-        skip -= x.byteLength;
-        continue;
-      }
-      const part = x.subarray(skip, skip + 4 - got);
-      bytes.set(part, got);
-      got += part.byteLength;
-      skip = 0;
-      if (got === 4) break;
-    }
-    return new DataView(bytes.buffer).getInt32(0, true);
-  }
-
-  /**
-   * The next `n` bytes: a view when they sit in one chunk (and, for bodies, start 8-byte
-   * aligned, so typed arrays can view them), else one copy.
-   */
-  private take(n: number, aligned = false): Uint8Array {
-    if (n === 0) return new Uint8Array(0);
-    this.buffered -= n;
-    const first = this.chunks[0]!;
-    if (first.byteLength >= n && (!aligned || first.byteOffset % 8 === 0)) {
-      if (first.byteLength === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const c = this.chunks[0]!;
-      const part = Math.min(c.byteLength, n - at);
-      out.set(part === c.byteLength ? c : c.subarray(0, part), at);
-      at += part;
-      if (part === c.byteLength) this.chunks.shift();
-      else this.chunks[0] = c.subarray(part);
-    }
-    return out;
   }
 }

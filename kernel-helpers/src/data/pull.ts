@@ -10,7 +10,7 @@ import {
   type PullOptions,
   type Ref
 } from '@genesis-lab/contract';
-import type { HttpResponse } from '../client/http';
+import type { StreamResponse } from '../client/client';
 import { contractMismatch, presentable } from '../client/errors';
 import type { GenesisContext } from '../context';
 import { PullProgress } from '../notebook/progress';
@@ -67,7 +67,7 @@ export class Pull {
     private readonly ref: Ref,
     readonly version: DatasetVersion,
     private readonly query: DataQuery,
-    private readonly res: HttpResponse,
+    private readonly res: StreamResponse,
     private readonly stream: BatchStream,
     private readonly converter: Int64Converter,
     private readonly mode: 'table' | 'batches',
@@ -98,7 +98,7 @@ export class Pull {
     let pull: Pull | undefined;
     let early = 0;
     try {
-      const stream = new BatchStream(res.body, (n) => {
+      const stream = new BatchStream(res.source, (n) => {
         if (pull) pull.bytes += n;
         else early += n;
       });

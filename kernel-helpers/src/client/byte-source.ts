@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * A response body as a push source with flow control. `data` may hand over a view of a buffer
+ * the source reuses: the consumer must copy what it keeps before returning.
+ */
+export interface ByteSource {
+  start(handlers: { data(bytes: Uint8Array): void; end(): void; error(err: Error): void }): void;
+  pause(): void;
+  resume(): void;
+  destroy(): void;
+}
+
+/** A Node readable stream (an HTTP response, a decompressor) as a ByteSource. */
+export function readableSource(body: Readable): ByteSource {
+  return {
+    start(h) {
+      let finished = false;
+      body.on('data', (chunk: Buffer) => h.data(chunk));
+      body.on('end', () => {
+        finished = true;
+        h.end();
+      });
+      body.on('error', (err) => h.error(err));
+      body.on('close', () => {
+        if (!finished) h.error(new Error('the connection closed before the end of the response'));
+      });
+    },
+    pause: () => body.pause(),
+    resume: () => body.resume(),
+    destroy: () => body.destroy()
+  };
+}
+
+/** Read a whole (small) body as text, refusing more than `limit` bytes. */
+export function sourceText(source: ByteSource, limit = 1 << 20): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let n = 0;
+    source.start({
+      data(bytes) {
+        n += bytes.byteLength;
+        if (n > limit) {
+          source.destroy();
+          reject(new Error(`response larger than ${limit} bytes`));
+        } else parts.push(Buffer.from(bytes));
+      },
+      end: () => resolve(Buffer.concat(parts).toString('utf8')),
+      error: reject
+    });
+  });
+}
