@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,7 +14,8 @@ import type { ConnectorSink, FacilityConnector, FacilityHealth, TrackedJob } fro
 import { JOB_FILES, finalFromFiles, readExitCode } from '../job-files';
 import { jobEnvironment } from '../environment';
 import { processRunning, readPid } from './process';
-import { installWrapper } from './wrapper';
+import { Launcher } from './launcher';
+import { installWrapper, toolPath } from './wrapper';
 
 /**
  * The embedded default facility: jobs are child processes of a small sh wrapper, in per-job
@@ -30,8 +30,10 @@ export class LocalConnector implements FacilityConnector {
   private readonly queue: TrackedJob[] = [];
   /** Launched and not yet seen finished: job id -> job. */
   private readonly running = new Map<string, TrackedJob>();
-  /** Running jobs we did not spawn ourselves (found again after a restart): polled. */
-  private readonly adopted = new Set<string>();
+  /** When each running job was handed to the launcher (a wrapper that never starts is LAUNCH_FAILED). */
+  private readonly launchedAt = new Map<string, number>();
+  private readonly launcher = new Launcher((line) => this.onLauncherLine(line));
+  private readonly setsid = toolPath('setsid');
   private poller: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly counters = { launched: 0, finished: 0, statusChecks: 0 };
@@ -77,7 +79,7 @@ export class LocalConnector implements FacilityConnector {
     fs.mkdirSync(this.binDir, { recursive: true });
     this.wrapper = installWrapper(this.binDir);
     for (const job of open) this.reconcile(job);
-    this.poller = setInterval(() => this.pollAdopted(), this.config.pollIntervalMs);
+    this.poller = setInterval(() => this.pollRunning(), this.config.pollIntervalMs);
     this.poller.unref();
     this.pump();
   }
@@ -99,7 +101,6 @@ export class LocalConnector implements FacilityConnector {
           message: 'found running after a restart'
         });
         this.running.set(job.id, job);
-        this.adopted.add(job.id);
       } else {
         this.sink.observe(job.id, {
           state: 'FAILED',
@@ -148,70 +149,60 @@ export class LocalConnector implements FacilityConnector {
     const limit = footprintOf(spec).durationSeconds ?? 0;
     const cwd = spec.directory ?? job.workDir;
     const stdin = spec.stdinPath ?? '/dev/null';
-    let child;
-    try {
-      child = spawn(
-        '/bin/sh',
-        [this.wrapper, job.workDir, String(limit), cwd, stdin, '--', spec.executable, ...spec.arguments],
-        { detached: true, stdio: 'ignore', env: jobEnvironment(spec, job) }
-      );
-    } catch (err) {
-      this.sink.observe(job.id, { state: 'FAILED', reason: 'LAUNCH_FAILED', message: String(err) });
-      return;
-    }
-    child.unref();
     this.running.set(job.id, job);
+    this.launchedAt.set(job.id, Date.now());
     this.counters.launched++;
-    const pid = child.pid;
-    if (pid !== undefined) this.sink.nativeId(job.id, String(pid));
-    this.sink.observe(job.id, { state: 'ACTIVE', nativeState: 'RUNNING', message: `started (pid ${pid})` });
-    child.once('error', (err) => {
-      this.running.delete(job.id);
-      this.sink.observe(job.id, { state: 'FAILED', reason: 'LAUNCH_FAILED', message: err.message });
-      this.pump();
-    });
-    child.once('exit', () => this.onWrapperExit(job, pid));
+    this.launcher.launch(job.id, jobEnvironment(spec, job), [
+      this.setsid,
+      '/bin/sh',
+      this.wrapper,
+      job.workDir,
+      String(limit),
+      cwd,
+      stdin,
+      '--',
+      spec.executable,
+      ...spec.arguments
+    ]);
+    this.sink.observe(job.id, { state: 'ACTIVE', nativeState: 'RUNNING', message: 'started' });
   }
 
-  private onWrapperExit(job: TrackedJob, pid: number | undefined): void {
-    if (!this.running.has(job.id)) return;
-    const rc = readExitCode(job.workDir);
-    if (rc === undefined) {
-      const owner = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
-      if (owner !== undefined && owner !== pid && processRunning(owner, job.workDir)) {
-        // Another wrapper had already claimed this job (a launch raced a restart): follow that one.
-        this.adopted.add(job.id);
-        return;
-      }
-      this.running.delete(job.id);
-      this.sink.observe(job.id, {
-        state: 'FAILED',
-        reason: 'LOST',
-        nativeState: 'GONE',
-        message: 'the wrapper ended without recording an exit code'
-      });
-    } else {
-      this.finish(job, rc);
+  /** What the launcher and the wrappers say: `started <job> <pid>`, `done <job dir>`. */
+  private onLauncherLine(line: string): void {
+    const started = /^started (\S+) (\d+)$/.exec(line);
+    if (started) {
+      if (this.running.has(started[1]!)) this.sink.nativeId(started[1]!, started[2]!);
+      return;
     }
+    const done = /^done (.+)$/.exec(line);
+    if (done) {
+      const job = [...this.running.values()].find((j) => j.workDir === done[1]);
+      if (job) this.onWrapperDone(job);
+    }
+  }
+
+  private onWrapperDone(job: TrackedJob): void {
+    const rc = readExitCode(job.workDir);
+    if (rc !== undefined) this.finish(job, rc);
     this.pump();
   }
 
   private finish(job: TrackedJob, rc: number): void {
+    if (!this.running.has(job.id)) return;
     this.running.delete(job.id);
-    this.adopted.delete(job.id);
+    this.launchedAt.delete(job.id);
     this.counters.finished++;
     this.sink.observe(job.id, finalFromFiles(job.workDir, rc, footprintOf(job.spec).durationSeconds));
   }
 
-  /** Jobs found running after a restart are not our children: look at their files. */
-  private pollAdopted(): void {
-    if (!this.adopted.size) return;
-    for (const id of [...this.adopted]) {
-      const job = this.running.get(id);
-      if (!job) {
-        this.adopted.delete(id);
-        continue;
-      }
+  /**
+   * Look at the files of every running job: the safety net behind the wrappers' `done` lines
+   * (a wrapper killed outright says nothing) and the only signal for jobs found after a restart.
+   */
+  private pollRunning(): void {
+    if (!this.running.size) return;
+    const now = Date.now();
+    for (const job of [...this.running.values()]) {
       this.counters.statusChecks++;
       const rc = readExitCode(job.workDir);
       if (rc !== undefined) {
@@ -219,18 +210,27 @@ export class LocalConnector implements FacilityConnector {
         continue;
       }
       const pid = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
-      if (pid === undefined || !processRunning(pid, job.workDir)) {
+      if (pid === undefined) {
+        // Never claimed its directory: the launch itself failed.
+        if (now - (this.launchedAt.get(job.id) ?? now) > LAUNCH_TIMEOUT_MS) {
+          this.running.delete(job.id);
+          this.launchedAt.delete(job.id);
+          this.sink.observe(job.id, { state: 'FAILED', reason: 'LAUNCH_FAILED', message: 'the wrapper never started' });
+        }
+        continue;
+      }
+      if (!processRunning(pid, job.workDir)) {
         // The exit file is written before the wrapper exits; read once more to close the race.
         const late = readExitCode(job.workDir);
         if (late !== undefined) this.finish(job, late);
         else {
-          this.running.delete(id);
-          this.adopted.delete(id);
-          this.sink.observe(id, {
+          this.running.delete(job.id);
+          this.launchedAt.delete(job.id);
+          this.sink.observe(job.id, {
             state: 'FAILED',
             reason: 'LOST',
             nativeState: 'GONE',
-            message: 'its wrapper process is gone'
+            message: 'its wrapper process is gone without an exit code'
           });
         }
       }
@@ -273,8 +273,11 @@ export class LocalConnector implements FacilityConnector {
     // Jobs keep running (detached); the next start finds them again.
     this.stopped = true;
     if (this.poller) clearInterval(this.poller);
+    this.launcher.close();
   }
 }
+
+const LAUNCH_TIMEOUT_MS = 30_000;
 
 function signalGroup(pgid: number, sig: NodeJS.Signals): void {
   try {
