@@ -17,7 +17,7 @@ import {
 } from 'apache-arrow';
 import { GenesisError } from '@genesis-lab/contract';
 import { CANONICAL_BATCH_ROWS } from '../catalog/object-writer';
-import { NULL_TOKENS, parseDate, parseTimestamp, type ColumnType, type TimeUnitName } from './column-type';
+import { NULL_TOKENS, parseDate, timestampParts, type ColumnType, type TimeUnitName } from './column-type';
 
 /** One output column: its final name, type and field metadata (unit, description). */
 export interface ColumnPlan {
@@ -112,17 +112,31 @@ class BoolColumn extends ColumnBuffer {
   }
 }
 
+/**
+ * Write a safe integer into slot i of a BigInt64Array through its 32-bit halves: no BigInt
+ * allocation per value (millions of those dominate a large ingest's garbage collection).
+ */
+function setInt64(halves: Int32Array, i: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  halves[2 * i] = (v - hi * 4294967296) | 0;
+  halves[2 * i + 1] = hi | 0;
+}
+
 class Int64Column extends ColumnBuffer {
   private values = new BigInt64Array(CANONICAL_BATCH_ROWS);
+  private halves = new Int32Array(this.values.buffer);
   protected setValue(i: number, raw: unknown): void {
-    if (typeof raw === 'number' && Number.isSafeInteger(raw)) this.values[i] = BigInt(raw);
-    else if (typeof raw === 'string' && /^[+-]?\d+$/.test(raw)) this.values[i] = BigInt(raw);
-    else if (typeof raw === 'bigint') this.values[i] = raw;
+    if (typeof raw === 'number' && Number.isSafeInteger(raw)) setInt64(this.halves, i, raw);
+    else if (typeof raw === 'string' && /^[+-]?\d+$/.test(raw)) {
+      if (raw.length < 16) setInt64(this.halves, i, Number(raw));
+      else this.values[i] = BigInt(raw);
+    } else if (typeof raw === 'bigint') this.values[i] = raw;
     else throw new ConversionError(`${JSON.stringify(raw)} is not a whole number`);
   }
   protected data(length: number, nullBitmap: Uint8Array | undefined): Data {
     const data = this.values.slice(0, length);
     this.values = new BigInt64Array(CANONICAL_BATCH_ROWS);
+    this.halves = new Int32Array(this.values.buffer);
     return makeData({ ...this.props(length, nullBitmap), type: new Int64(), data });
   }
 }
@@ -158,6 +172,7 @@ class DateColumn extends ColumnBuffer {
 
 class TimestampColumn extends ColumnBuffer {
   private values = new BigInt64Array(CANONICAL_BATCH_ROWS);
+  private halves = new Int32Array(this.values.buffer);
   constructor(
     type: DataType,
     private readonly unit: TimeUnitName
@@ -165,21 +180,27 @@ class TimestampColumn extends ColumnBuffer {
     super(type);
   }
   protected setValue(i: number, raw: unknown): void {
-    let ns: bigint;
+    let ms: number;
+    let subMsNanos = 0;
     if (typeof raw === 'string') {
       const days = parseDate(raw);
-      const p = days === undefined ? parseTimestamp(raw) : { ns: BigInt(days) * 86_400_000_000_000n };
+      const p = days === undefined ? timestampParts(raw) : { ms: days * 86_400_000, subMsNanos: 0 };
       if (!p) throw new ConversionError(`${JSON.stringify(raw)} is not an ISO 8601 date-time`);
-      ns = p.ns;
+      ms = p.ms;
+      subMsNanos = p.subMsNanos;
     } else if (typeof raw === 'number' && Number.isFinite(raw)) {
       // Numbers given for a timestamp column (a type override) are milliseconds since the epoch.
-      ns = BigInt(Math.round(raw * 1000)) * 1000n;
+      ms = Math.floor(raw);
+      subMsNanos = Math.round((raw - ms) * 1e6);
     } else throw new ConversionError(`${JSON.stringify(raw)} is not a date-time`);
-    this.values[i] = ns / NS_PER[this.unit];
+    const units = this.unit === 'ms' ? ms : this.unit === 'us' ? ms * 1000 + Math.floor(subMsNanos / 1000) : NaN;
+    if (Number.isSafeInteger(units)) setInt64(this.halves, i, units);
+    else this.values[i] = (BigInt(ms) * 1_000_000n + BigInt(subMsNanos)) / NS_PER[this.unit];
   }
   protected data(length: number, nullBitmap: Uint8Array | undefined): Data {
     const data = this.values.slice(0, length);
     this.values = new BigInt64Array(CANONICAL_BATCH_ROWS);
+    this.halves = new Int32Array(this.values.buffer);
     return makeData({ ...this.props(length, nullBitmap), type: this.type as Timestamp, data });
   }
 }

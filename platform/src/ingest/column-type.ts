@@ -40,9 +40,12 @@ export function isInt64Text(s: string): boolean {
   return v <= INT64_MAX && v >= INT64_MIN;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= DAYS_IN_MONTH[m - 1]! + (leap ? 1 : 0);
 }
 
 /** Days since 1970-01-01 for "YYYY-MM-DD", or undefined. */
@@ -56,14 +59,16 @@ export function parseDate(s: string): number | undefined {
   return Date.UTC(y, mo - 1, d) / 86_400_000;
 }
 
-export interface ParsedTimestamp {
-  /** Nanoseconds since the epoch, UTC. */
-  ns: bigint;
+export interface TimestampParts {
+  /** Whole milliseconds since the epoch, UTC. */
+  ms: number;
+  /** Nanoseconds beyond `ms` (0-999,999). */
+  subMsNanos: number;
   fractionDigits: number;
 }
 
 /** ISO 8601 date-time ("2020-04-01T12:00:00.5Z", "2020-04-01 12:00", offsets allowed; none = UTC). */
-export function parseTimestamp(s: string): ParsedTimestamp | undefined {
+export function timestampParts(s: string): TimestampParts | undefined {
   const m = DATETIME.exec(s);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
@@ -76,8 +81,18 @@ export function parseTimestamp(s: string): ParsedTimestamp | undefined {
     ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
   }
   const fraction = frac ?? '';
-  const ns = BigInt(ms) * 1_000_000n + BigInt((fraction + '000000000').slice(0, 9));
-  return { ns, fractionDigits: fraction.length };
+  const nanos = fraction ? Number((fraction + '000000000').slice(0, 9)) : 0;
+  ms += Math.floor(nanos / 1_000_000);
+  return { ms, subMsNanos: nanos % 1_000_000, fractionDigits: fraction.length };
+}
+
+/** Digits after the decimal point of a date-time's seconds (0 when none). */
+function fractionDigitsOf(s: string): number {
+  const dot = s.indexOf('.', 16);
+  if (dot < 0) return 0;
+  let n = 0;
+  while (dot + 1 + n < s.length && s.charCodeAt(dot + 1 + n) >= 48 && s.charCodeAt(dot + 1 + n) <= 57) n++;
+  return n;
 }
 
 /** The type of one text value (CSV cell). */
@@ -89,7 +104,7 @@ export function classifyText(s: string): ColumnType {
     if (isInt64Text(s)) return 'int64';
     if (FLOAT.test(s)) return 'float64';
     if (parseDate(s) !== undefined) return 'date32';
-    if (parseTimestamp(s) !== undefined) return 'timestamp';
+    if (timestampParts(s) !== undefined) return 'timestamp';
     return 'utf8';
   }
   if (s.length <= 5) {
@@ -107,7 +122,7 @@ export function classifyJson(v: unknown): ColumnType {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? 'int64' : 'float64';
   if (typeof v === 'string') {
     if (parseDate(v) !== undefined) return 'date32';
-    if (parseTimestamp(v) !== undefined) return 'timestamp';
+    if (timestampParts(v) !== undefined) return 'timestamp';
     return 'utf8';
   }
   return 'utf8';
@@ -128,8 +143,8 @@ export class ColumnInference {
     }
     this.type = joinTypes(this.type, t);
     if (t === 'timestamp' && typeof raw === 'string') {
-      const p = parseTimestamp(raw);
-      if (p && p.fractionDigits > this.fractionDigits) this.fractionDigits = p.fractionDigits;
+      const digits = fractionDigitsOf(raw);
+      if (digits > this.fractionDigits) this.fractionDigits = digits;
     }
   }
 

@@ -18,7 +18,7 @@ import type { CatalogService } from '../catalog/service';
 import { BatchBuilder, ConversionError, type ColumnPlan } from './batch-builder';
 import { ColumnInference, classifyJson, classifyText, COLUMN_TYPES, type ColumnType } from './column-type';
 import { openArrow } from './sources/arrow';
-import { csvRows } from './sources/csv';
+import { csvRecordChunks } from './sources/csv';
 import { sha256File } from './sources/file-bytes';
 import { featureRow, GeometryScan, isFeature } from './sources/geojson';
 import { jsonValues, sniffJsonLayout, type JsonLayout } from './sources/json';
@@ -221,31 +221,37 @@ async function textSource(
   const inference: ColumnInference[] = [];
   let rows = 0;
   let textNulls: boolean;
-  let readRows: () => AsyncGenerator<{ where: string; values: unknown[] }>;
+  let readRows: () => AsyncGenerator<{ where: () => string; values: unknown[] }>;
 
   if (format === 'csv') {
     textNulls = true;
     const delimiter = path.extname(opts.file).toLowerCase() === '.tsv' ? '\t' : ',';
-    for await (const row of csvRows(opts.file, { delimiter, onBytes: scanProgress, hash })) {
-      if (rows === 0 && sources.length === 0) {
-        sources = row.values.map((v, i) => v.trim() || `column_${i + 1}`);
-        sources.forEach(() => inference.push(new ColumnInference()));
-        continue;
+    for await (const chunk of csvRecordChunks(opts.file, { delimiter, onBytes: scanProgress, hash })) {
+      for (const values of chunk) {
+        if (sources.length === 0) {
+          sources = values.map((v, i) => v.trim() || `column_${i + 1}`);
+          sources.forEach(() => inference.push(new ColumnInference()));
+          continue;
+        }
+        for (let c = 0; c < sources.length; c++) {
+          const v = values[c]!;
+          inference[c]!.observe(classifyText(v), v);
+        }
+        rows++;
       }
-      for (let c = 0; c < sources.length; c++) {
-        const v = row.values[c]!;
-        inference[c]!.observe(classifyText(v), v);
-      }
-      rows++;
     }
     readRows = async function* () {
       let header = true;
-      for await (const row of csvRows(opts.file, { delimiter, onBytes: writeBytes })) {
-        if (header) {
-          header = false;
-          continue;
+      let row = 0;
+      for await (const chunk of csvRecordChunks(opts.file, { delimiter, onBytes: writeBytes })) {
+        for (const values of chunk) {
+          if (header) {
+            header = false;
+            continue;
+          }
+          row++;
+          yield { where: () => `data row ${row}`, values };
         }
-        yield { where: `line ${row.line}`, values: row.values };
       }
     };
   } else {
@@ -256,7 +262,8 @@ async function textSource(
     const objects = async function* (onBytes?: (n: number) => void, withHash?: boolean) {
       let n = 0;
       for await (const v of jsonValues(opts.file, layout!, { onBytes, ...(withHash ? { hash } : {}) })) {
-        const where = isGeo ? `feature ${n}` : layout === 'ndjson' ? `line ${n + 1}` : `element ${n}`;
+        const i = n;
+        const where = () => (isGeo ? `feature ${i}` : layout === 'ndjson' ? `line ${i + 1}` : `element ${i}`);
         if (isGeo ? !isFeature(v) : typeof v !== 'object' || v === null || Array.isArray(v))
           throw new GenesisError(
             'unprocessable',
@@ -332,7 +339,7 @@ async function textSource(
           batch = builder.append(values);
         } catch (err) {
           if (err instanceof ConversionError)
-            throw new GenesisError('unprocessable', `${opts.file}, ${where}: ${err.message}`, {
+            throw new GenesisError('unprocessable', `${opts.file}, ${where()}: ${err.message}`, {
               hint: 'Nothing was published. Fix the value or change the column type'
             });
           throw err;

@@ -226,7 +226,7 @@ describe('ingest: bad input publishes nothing', () => {
     const file = fixture(ctx.dir, 'late-bad.csv', lines.join('\n'));
     await expectNothingPublished(
       ingestFile(ctx.catalog, { file, id: 't/late-bad', metadata: meta(), types: { v: 'int64' } }),
-      /line 70002: column "v": "not-a-number" is not a whole number/
+      /data row 70001: column "v": "not-a-number" is not a whole number/
     );
   });
 
