@@ -132,6 +132,14 @@ describe('facets and filters', () => {
   });
 });
 
+describe('kind', () => {
+  it('filters by record kind (every record is a dataset so far)', () => {
+    expect(search({ kind: 'dataset' }).total).toBe(search({}).total);
+    expect(search({ kind: 'model' }).total).toBe(0);
+    expect(search({ q: 'temperature', kind: 'model' }).hits).toEqual([]);
+  });
+});
+
 describe('pagination', () => {
   const walk = (q: SearchQueryInput): string[] => {
     const seen: string[] = [];

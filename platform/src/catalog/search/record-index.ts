@@ -38,6 +38,7 @@ export class RecordIndex {
   private dirty = true;
   private orders = new Map<SortName, Int32Array>();
   private postingsCache: Int32Array[] | undefined;
+  private kindCheck: { generation: number; kind: string; all: boolean } | undefined;
   private postingsGeneration = -1;
 
   private readonly changed;
@@ -174,6 +175,13 @@ export class RecordIndex {
     this.postingsCache = lists;
     this.postingsGeneration = this.generation;
     return lists;
+  }
+
+  /** True when every record has this kind (a kind filter then filters nothing). */
+  allOfKind(kind: string): boolean {
+    if (this.kindCheck?.generation !== this.generation || this.kindCheck.kind !== kind)
+      this.kindCheck = { generation: this.generation, kind, all: this.kinds.every((k) => k === kind) };
+    return this.kindCheck.all;
   }
 
   sortKey(sort: SortName, slot: number): string | number {

@@ -80,7 +80,8 @@ export class CatalogSearch {
     let n = 0;
     let slots: Int32Array;
     let scores: Float64Array | undefined;
-    const kind = query.kind;
+    // A kind filter that every record passes (only datasets so far) is no filter.
+    const kind = query.kind !== undefined && idx.allOfKind(query.kind) ? undefined : query.kind;
     const access = idx.access;
     const keep = (slot: number): boolean =>
       allowed[access[slot]!] === 1 &&
