@@ -213,6 +213,41 @@ describe('bad input gets one clear error shape', () => {
   });
 });
 
+describe('access is decided by the catalog for the principal', () => {
+  it('403 for controlled data and 404 for export-controlled data when the token is cleared for open only', async () => {
+    const home = tempHome('genesis-data-access-');
+    const t = makeTable({ v: vectorFromArray([1, 2, 3]) });
+    await publish(home, [
+      {
+        id: 'test/controlled',
+        version: '1',
+        metadata: { title: 'Controlled', license: 'CC0-1.0', accessLevel: 'controlled' },
+        schema: t.schema,
+        batches: t.batches
+      },
+      {
+        id: 'test/secret',
+        version: '1',
+        metadata: { title: 'Secret', license: 'CC0-1.0', accessLevel: 'export-controlled' },
+        schema: t.schema,
+        batches: t.batches
+      }
+    ]);
+    const open = await startPlatformProcess({ home, args: ['--clearance', 'open'] });
+    try {
+      for (const format of ['arrow', 'csv', 'json', 'parquet']) {
+        const r = await authedFetch(open, `${base}/test/controlled/versions/latest/${format}`);
+        expect(r.status).toBe(403);
+        expect(ErrorBody.parse(await r.json()).error.message).toMatch(/"test\/controlled" is controlled/);
+        const hidden = await authedFetch(open, `${base}/test/secret/versions/latest/${format}`);
+        expect(hidden.status).toBe(404);
+      }
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
 describe('HTTP compression', () => {
   const path = `${base}/test/mixed/versions/latest/arrow${q({ columns: 'id,s', limit: 20000 })}`;
   let plain: Buffer;
