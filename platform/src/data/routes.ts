@@ -79,9 +79,14 @@ async function serve(
   // The stream is written by hand (not reply.send) to know when each batch's bytes are out:
   // that returns its memory to the pool and keeps reading in step with the client.
   reply.hijack();
-  await pump(reply.raw, headers, pieces(format, prepared, input.query), encoding, (err) =>
-    req.log.error({ err }, 'data stream failed after the response started')
-  );
+  try {
+    await pump(reply.raw, headers, pieces(format, prepared, input.query), encoding, (err) =>
+      req.log.error({ err }, 'data stream failed after the response started')
+    );
+  } finally {
+    // The scan closes its file when it ends; a client gone before the first batch never started it.
+    await prepared.plan.reader.close();
+  }
   return undefined;
 }
 

@@ -381,6 +381,31 @@ describe('streaming: backpressure and disconnects', () => {
     }
   );
 
+  it('clients that leave at once (before any row) leave no scan open', async () => {
+    const before = await dataStats();
+    await Promise.all(
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<void>((resolve) => {
+            const req = http.get(`${p.url}${base}/test/big/versions/latest/arrow`, {
+              headers: { authorization: `Bearer ${p.token}` }
+            });
+            req.on('response', () => {
+              req.destroy();
+              resolve();
+            });
+            req.on('error', () => resolve());
+          })
+      )
+    );
+    const deadline = Date.now() + 5000;
+    while ((await dataStats()).openScans !== before.openScans && Date.now() < deadline) await sleep(50);
+    const after = await dataStats();
+    expect(after.openScans).toBe(before.openScans);
+    expect(after.scans - before.scans).toBe(20);
+  });
+
   it('a full pull of the big table streams every batch', async () => {
     const t = await arrow(`${base}/test/big/versions/latest/arrow${q({ columns: 'c1' })}`);
     expect(t.numRows).toBe(BIG_ROWS);
