@@ -226,15 +226,20 @@ async function main() {
       }
       const s0 = await stats();
       const c0 = cpuMs(platform.proc.pid);
+      // Idle while the cycles run (no requests of ours), so the CPU figure is the poll's own.
       let s1 = s0;
       while (s1.cycles < s0.cycles + CYCLES) {
-        await sleep(200);
+        await sleep((s0.cycles + CYCLES - s1.cycles) * 1000 + 300);
         s1 = await stats();
       }
       const c1 = cpuMs(platform.proc.pid);
       const cycles = s1.cycles - s0.cycles;
       result.slurm_tracked_jobs = s1.tracked;
       result.slurm_calls_per_cycle = round((s1.cycleCalls - s0.cycleCalls) / cycles, 2);
+      result.slurm_cycle_calls_by_command = Object.fromEntries(
+        ['squeue', 'sacct', 'scontrol'].map((c) => [c, (s1[`calls.${c}`] ?? 0) - (s0[`calls.${c}`] ?? 0)])
+      );
+      result.slurm_status_failures = s1.statusFailures - s0.statusFailures;
       result.slurm_cpu_ms_per_cycle = round((c1 - c0) / cycles, 1);
       result.slurm_connector_cpu_ms_last_cycle = round(s1.lastCycleCpuMs, 1);
       result.slurm_cycle_wall_ms = s1.lastCycleMs;

@@ -313,8 +313,9 @@ export class SlurmConnector implements FacilityConnector {
     this.counters.lastCycleMs = Date.now() - t0;
   }
 
+  /** Status calls (squeue, sacct) so far; the 30 s capability refresh (scontrol) is not a status call. */
   private totalCalls(): number {
-    return Object.values(this.commands.calls).reduce((a, b) => a + b, 0);
+    return (this.commands.calls.squeue ?? 0) + (this.commands.calls.sacct ?? 0);
   }
 
   private report(job: Tracked, s: NativeStatus): void {
