@@ -61,6 +61,8 @@ export interface ILogTail extends IDisposable {
   readonly eof: boolean;
   readonly error: string | null;
   readonly changed: ISignal<ILogTail, void>;
+  /** Read what the file has beyond `nextOffset` now (the job just ended: do not wait for the push). */
+  catchUp(): void;
 }
 
 export interface IPreviewOptions {

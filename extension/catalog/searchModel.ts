@@ -23,6 +23,7 @@ export class CatalogSearchModel implements IDisposable {
     private _client: IGenesisClient,
     private _options: ISearchOptions
   ) {
+    this._url = _client.connection.url;
     _client.connectionChanged.connect(this._onConnection, this);
     _client.catalogChanged.connect(this._onCatalogChanged, this);
   }
@@ -179,7 +180,12 @@ export class CatalogSearchModel implements IDisposable {
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
     // Back from an outage (or pointed at another platform): show fresh results.
-    if (state.status === 'connected') void this.refresh();
+    if (state.status === 'unreachable' || state.status === 'error' || state.url !== this._url) this._stale = true;
+    this._url = state.url;
+    if (state.status === 'connected' && this._stale) {
+      this._stale = false;
+      void this.refresh();
+    }
   }
 
   private _onCatalogChanged(): void {
@@ -189,6 +195,9 @@ export class CatalogSearchModel implements IDisposable {
 
   private _query = '';
   private _resultQuery = '';
+  /** The platform went away (or changed) since the results were read. */
+  private _stale = false;
+  private _url: string;
   private _filters = new Set<string>();
   private _hits: SearchHit[] = [];
   private _total = 0;

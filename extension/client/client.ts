@@ -40,7 +40,8 @@ function loadIo(): Promise<Io> {
  * first success flips it back and consumers refresh on `connectionChanged`.
  *
  * It is created at startup but costs nothing there: it waits for the settings (`configure`),
- * and the contract's schemas and socket.io are loaded with the first request.
+ * and connects with the first request, which loads the contract's schemas (zod); socket.io
+ * follows once the platform answers.
  */
 export class GenesisClient implements IGenesisClient {
   constructor(options: { requestTimeoutMs: number }) {
@@ -103,7 +104,9 @@ export class GenesisClient implements IGenesisClient {
       this._liveChanged.emit(false);
     }
     this._setConnection({ status: 'connecting' });
-    void this.retry();
+    // Nothing is fetched before something needs the platform (a panel shown, a command run,
+    // a lineage chip clicked): a JupyterLab session that never uses Genesis pays nothing.
+    if (this._used) void this.retry();
   }
 
   async retry(): Promise<void> {
@@ -116,7 +119,14 @@ export class GenesisClient implements IGenesisClient {
     }
   }
 
-  async health(signal?: AbortSignal): Promise<Health> {
+  health(signal?: AbortSignal): Promise<Health> {
+    // Concurrent checks (a probe, a reconnect, several first requests) share one request.
+    if (signal) return this._health(signal);
+    this._healthInFlight ??= this._health().finally(() => (this._healthInFlight = null));
+    return this._healthInFlight;
+  }
+
+  private async _health(signal?: AbortSignal): Promise<Health> {
     const io = await loadIo();
     const h = await this._json({ route: 'health', signal }, io.Health);
     if (this._connection.status !== 'connected' || this._connection.version !== h.version) {
@@ -285,6 +295,7 @@ export class GenesisClient implements IGenesisClient {
   /** Every request teaches us whether the platform is reachable. */
   private async _track<T>(work: (endpoint: IEndpoint) => Promise<T>): Promise<T> {
     if (this._disposed) throw abortError();
+    this._used = true;
     const endpoint = await this._endpointReady;
     try {
       const result = await work(endpoint);
@@ -377,6 +388,8 @@ export class GenesisClient implements IGenesisClient {
   private _probe: Poll;
   private _disposed = false;
   private _wasLive = false;
+  private _used = false;
+  private _healthInFlight: Promise<Health> | null = null;
   private _checkingStartable = false;
   private _liveChanged = new Signal<this, boolean>(this);
   private _connectionChanged = new Signal<this, IConnectionState>(this);

@@ -57,6 +57,18 @@ export class LogTail implements ILogTail {
     return this._disposed;
   }
 
+  catchUp(): void {
+    this._enqueue(async () => {
+      if (!this._started || this._eof) return;
+      for (;;) {
+        const chunk = await this._source.read(this.jobId, this.stream, { offset: this._nextOffset });
+        const before = this._nextOffset;
+        this._append(chunk);
+        if (chunk.eof || this._nextOffset === before) return;
+      }
+    });
+  }
+
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;

@@ -8,13 +8,24 @@ import { describeError } from '../client/errors';
  * only this shell: its id, icon and caption are all the layout and the restorer need.
  */
 export class LazyPanel<T extends Widget> extends BoxPanel {
-  constructor(private _factory: () => Promise<T>) {
+  /**
+   * @param _factory loads and builds the content.
+   * @param _settled resolves once the layout is restored: until then the sidebar shows and
+   *   hides panels while it is built, which must not load anything.
+   */
+  constructor(
+    private _factory: () => Promise<T>,
+    private _settled: Promise<unknown>
+  ) {
     super();
     this.addClass('jp-Genesis-lazy');
   }
 
-  /** The real widget, loading it if needed. */
-  get content(): Promise<T> {
+  /**
+   * The real widget, loading it if needed. (A method, not a `content` getter: JupyterLab's
+   * sidebar reads `widget.content` when it adds a widget, which would load everything.)
+   */
+  loadContent(): Promise<T> {
     this._content ??= this._factory().then(
       (widget) => {
         this.addWidget(widget);
@@ -35,7 +46,11 @@ export class LazyPanel<T extends Widget> extends BoxPanel {
 
   protected override onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    void this.content.catch(() => undefined);
+    void this._settled.then(() =>
+      requestAnimationFrame(() => {
+        if (this.isVisible) void this.loadContent().catch(() => undefined);
+      })
+    );
   }
 
   private _content: Promise<T> | null = null;

@@ -1,4 +1,4 @@
-import type { Job, JobUpdate, LogStream } from '@genesis-lab/contract';
+import { isFinal, type Job, type JobUpdate, type LogStream } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { describeError, isAbort, panelError } from '../client/errors';
@@ -93,6 +93,8 @@ export class JobDetailModel implements IDisposable {
     if (this._job && update.event.seq <= lastSeq(this._job)) return;
     this._job = update.job;
     this._error = null;
+    // The job ended: read the rest of its logs now rather than wait for the last push.
+    if (isFinal(update.job.state)) for (const t of this._tails.values()) t.catchUp();
     this._changed.emit();
   }
 

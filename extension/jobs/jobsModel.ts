@@ -21,6 +21,7 @@ export function lastSeq(job: Job): number {
  */
 export class JobsModel implements IDisposable {
   constructor(private _client: IGenesisClient) {
+    this._url = _client.connection.url;
     _client.jobUpdated.connect(this._onUpdate, this);
     _client.connectionChanged.connect(this._onConnection, this);
     _client.liveChanged.connect(this._onLive, this);
@@ -148,12 +149,20 @@ export class JobsModel implements IDisposable {
   }
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
-    if (state.status === 'connected' && this._watch) void this.reload();
+    // Back from an outage: catch up (the socket's own reconnect triggers the same, once).
+    if (state.status === 'unreachable' || state.status === 'error' || state.url !== this._url) this._stale = true;
+    this._url = state.url;
+    if (state.status === 'connected' && this._watch && this._stale) {
+      this._stale = false;
+      void this.reload();
+    }
   }
 
   private _onLive(_: IGenesisClient, live: boolean): void {
-    // Events may have been missed while the socket was down.
-    if (live && this._watch && this._loaded) void this.reload();
+    // Events may have been missed while the socket was down: catch up after a reconnect.
+    if (live && this._watch && this._liveLost) void this.reload();
+    if (this._watch) this._liveLost = !live && this._liveSeen;
+    if (live) this._liveSeen = true;
   }
 
   private _jobs = new Map<string, Job>();
@@ -162,6 +171,10 @@ export class JobsModel implements IDisposable {
   private _facilitiesError: string | null = null;
   private _loading = false;
   private _loaded = false;
+  private _stale = false;
+  private _url: string;
+  private _liveSeen = false;
+  private _liveLost = false;
   private _error: string | null = null;
   private _watch: IDisposable | null = null;
   private _controller: AbortController | null = null;

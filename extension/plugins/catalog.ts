@@ -48,7 +48,10 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     const details = new WidgetTracker<DatasetDetailView>({ namespace: 'genesis-dataset' });
     const ctx: ICatalogContext = { app, client, notebooks, details, settings: () => config };
 
-    const panel = new LazyPanel<CatalogSearchPanel>(() => loadCatalog().then((m) => m.createSearchPanel(ctx)));
+    const panel = new LazyPanel<CatalogSearchPanel>(
+      () => loadCatalog().then((m) => m.createSearchPanel(ctx)),
+      app.restored
+    );
     panel.id = 'genesis-catalog';
     panel.title.icon = genesisIcon;
     panel.title.caption = 'Genesis catalog';
@@ -70,9 +73,9 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
         read();
         settings.changed.connect(() => {
           read();
-          void panel.content.then((p) =>
-            p.model.configure({ debounceMs: config.searchDebounceMs, pageSize: config.pageSize })
-          );
+          void panel
+            .loadContent()
+            .then((p) => p.model.configure({ debounceMs: config.searchDebounceMs, pageSize: config.pageSize }));
           details.forEach((w) => w.model.setPreviewRows(config.previewRows));
         });
       },
@@ -104,7 +107,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       describedBy: { args: { type: 'object', properties: { query: { type: 'string' } } } },
       execute: async (args) => {
         shell.activateById(panel.id);
-        const content = await panel.content;
+        const content = await panel.loadContent();
         content.focusSearch(typeof args.query === 'string' ? args.query : undefined);
       }
     });

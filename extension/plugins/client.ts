@@ -40,22 +40,22 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
       if (problem) console.warn(`Genesis: ${problem}`);
       client.configure(endpoint, s.requestTimeoutMs);
     };
-    // Not awaited: JupyterLab starts without waiting for us; the client waits for its settings.
-    if (registry) {
-      registry.load(CLIENT_PLUGIN_ID).then(
-        (settings) => {
-          const read = () => ({ ...DEFAULTS, ...(settings.composite as Partial<IClientSettings>) });
-          apply(read());
-          settings.changed.connect(() => apply(read()));
-        },
-        (err: unknown) => {
+    // Not awaited: JupyterLab starts without waiting for us. The client connects when first
+    // used (a panel shown, a command run), not at startup.
+    const settings = registry
+      ? registry.load(CLIENT_PLUGIN_ID).catch((err: unknown) => {
           console.warn('Genesis: could not load the connection settings; using the Jupyter proxy', err);
-          apply(DEFAULTS);
-        }
-      );
-    } else {
-      apply(DEFAULTS);
-    }
+          return null;
+        })
+      : Promise.resolve(null);
+    void settings.then((loaded) => {
+      const read = (): IClientSettings => ({
+        ...DEFAULTS,
+        ...((loaded?.composite as Partial<IClientSettings> | undefined) ?? {})
+      });
+      apply(read());
+      loaded?.changed.connect(() => apply(read()));
+    });
 
     app.commands.addCommand(CommandIds.retryConnection, {
       label: 'Reconnect to the Genesis Platform',

@@ -51,7 +51,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const views = new WidgetTracker<JobDetailView>({ namespace: 'genesis-job' });
     const ctx: IJobsContext = { app, client, views, settings: () => config };
 
-    const panel = new LazyPanel<JobsPanel>(() => loadJobs().then((m) => m.createJobsPanel(ctx)));
+    const panel = new LazyPanel<JobsPanel>(() => loadJobs().then((m) => m.createJobsPanel(ctx)), app.restored);
     panel.id = 'genesis-jobs';
     panel.title.icon = jobIcon;
     panel.title.caption = 'Genesis jobs';
@@ -79,7 +79,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       caption: 'Open the job submission form',
       execute: async () => {
         shell.activateById(panel.id);
-        (await panel.content).showSubmitForm();
+        (await panel.loadContent()).showSubmitForm();
       }
     });
     commands.addCommand(CommandIds.openJob, {
@@ -112,7 +112,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         const spec = await (await loadJobs()).resubmittableSpec(ctx, id);
         if (!spec) return;
         shell.activateById(panel.id);
-        (await panel.content).showSubmitForm(spec);
+        (await panel.loadContent()).showSubmitForm(spec);
       }
     });
     for (const command of [CommandIds.openJobs, CommandIds.submitJob, CommandIds.cancelJob, CommandIds.resubmitJob]) {
