@@ -18,7 +18,7 @@
  *
  * Ends with ONE JSON line: slurm_calls_per_cycle, slurm_cpu_ms_per_cycle, event_latency_p95_ms,
  * local_jobs_per_s, lost_events, duplicate_events (+ baselines and ratios).
- * GENESIS_BENCH_SMOKE=1: 20 Slurm jobs, 150 local jobs, 40 latency samples (seconds).
+ * GENESIS_BENCH_SMOKE=1: 20 Slurm jobs, 100 local jobs, 20 latency jobs, 2 cycles (seconds).
  * Without Slurm the Slurm figures are null (an error when GENESIS_REQUIRE_SERVICES=1).
  */
 const { spawn, execFileSync } = require('node:child_process');
@@ -30,9 +30,9 @@ const ROOT = path.resolve(__dirname, '..');
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
 const REQUIRE = process.env.GENESIS_REQUIRE_SERVICES === '1';
 const N_SLURM = Number(process.env.GENESIS_BENCH_SLURM_JOBS || (SMOKE ? 20 : 1000));
-const N_LOCAL = Number(process.env.GENESIS_BENCH_LOCAL_JOBS || (SMOKE ? 150 : 10000));
-const N_LATENCY = SMOKE ? 40 : 300;
-const CYCLES = SMOKE ? 3 : 10;
+const N_LOCAL = Number(process.env.GENESIS_BENCH_LOCAL_JOBS || (SMOKE ? 100 : 10000));
+const N_LATENCY = SMOKE ? 20 : 300;
+const CYCLES = SMOKE ? 2 : 10;
 const CONCURRENCY = os.cpus().length * 2;
 const CLIENT = path.join(ROOT, 'platform/dist/jobs/client.js');
 if (!fs.existsSync(CLIENT)) {
@@ -244,7 +244,7 @@ async function main() {
       result.slurm_connector_cpu_ms_last_cycle = round(s1.lastCycleCpuMs, 1);
       result.slurm_cycle_wall_ms = s1.lastCycleMs;
       // Baseline: one squeue per job, timed on a sample.
-      const sample = ids.slice(0, Math.min(20, ids.length));
+      const sample = ids.slice(0, Math.min(SMOKE ? 3 : 20, ids.length));
       const tb = performance.now();
       for (const id of sample)
         execFileSync('squeue', ['--json', `--jobs=${id}`], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
