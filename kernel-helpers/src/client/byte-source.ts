@@ -5,10 +5,22 @@ import type { Readable } from 'node:stream';
  * the source reuses: the consumer must copy what it keeps before returning.
  */
 export interface ByteSource {
-  start(handlers: { data(bytes: Uint8Array): void; end(): void; error(err: Error): void }): void;
+  start(handlers: SourceHandlers): void;
   pause(): void;
   resume(): void;
   destroy(): void;
+}
+
+export interface SourceHandlers {
+  data(bytes: Uint8Array): void;
+  end(): void;
+  error(err: Error): void;
+  /**
+   * Optional zero-copy path: memory where the next (at most `max`) body bytes should land, if
+   * the consumer has such a place; the source then reads straight into it and calls `filled`.
+   */
+  target?(max: number): Uint8Array | undefined;
+  filled?(n: number): void;
 }
 
 /** A Node readable stream (an HTTP response, a decompressor) as a ByteSource. */

@@ -23,23 +23,27 @@ export class BatchStream {
     private readonly source: ByteSource,
     onBytes: (n: number) => void
   ) {
+    const took = (n: number, decode: () => RecordBatch[]) => {
+      if (this.failure) return;
+      onBytes(n);
+      try {
+        for (const b of decode()) this.queue.push(b);
+      } catch (err) {
+        this.fail(err as Error);
+        source.destroy();
+        return;
+      }
+      if (this.queue.length >= AHEAD && !this.paused) {
+        this.paused = true;
+        source.pause();
+      }
+      this.notify();
+    };
     source.start({
-      data: (bytes) => {
-        if (this.failure) return;
-        onBytes(bytes.byteLength);
-        try {
-          for (const b of this.decoder.push(bytes)) this.queue.push(b);
-        } catch (err) {
-          this.fail(err as Error);
-          source.destroy();
-          return;
-        }
-        if (this.queue.length >= AHEAD && !this.paused) {
-          this.paused = true;
-          source.pause();
-        }
-        this.notify();
-      },
+      data: (bytes) => took(bytes.byteLength, () => this.decoder.push(bytes)),
+      // Sources that can read straight into a message body's memory (the loopback reader) do.
+      target: (max) => (this.failure ? undefined : this.decoder.bodyTarget(max)),
+      filled: (n) => took(n, () => this.decoder.filled(n)),
       end: () => {
         if (!this.decoder.done)
           this.fail(new Error(`the stream ended early (${this.decoder.pending} bytes of an incomplete message)`));

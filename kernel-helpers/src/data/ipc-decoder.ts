@@ -28,6 +28,26 @@ export class IpcStreamDecoder {
     return this.step.kind === 'body' ? this.step.fill : this.smallFill;
   }
 
+  /**
+   * While a message body is being filled: the part of it the next `max` bytes belong in, so a
+   * reader can have the kernel write them there directly (then call `filled`). Undefined otherwise.
+   */
+  bodyTarget(max: number): Uint8Array | undefined {
+    const step = this.step;
+    if (step.kind !== 'body' || this.done) return undefined;
+    return step.body.subarray(step.fill, step.fill + Math.min(max, step.body.byteLength - step.fill));
+  }
+
+  /** `n` bytes were written into the last `bodyTarget`; returns the batches that completed. */
+  filled(n: number): RecordBatch[] {
+    const step = this.step;
+    if (step.kind !== 'body') throw new Error('Arrow stream: no body is being filled');
+    step.fill += n;
+    const out: RecordBatch[] = [];
+    if (step.fill === step.body.byteLength) this.completeBody(step.message, step.body, out);
+    return out;
+  }
+
   /** Feed bytes (copied as needed; the caller keeps ownership); returns the record batches they completed. */
   push(bytes: Uint8Array): RecordBatch[] {
     const out: RecordBatch[] = [];
