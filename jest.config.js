@@ -12,7 +12,7 @@ const shared = {
 };
 module.exports = {
   testTimeout: 60000,
-  projects: ['contract', 'platform', 'kernel-helpers', 'packaging'].map((p) => ({
+  projects: ['contract', 'platform', 'kernel-helpers', 'packaging', 'extension'].map((p) => ({
     ...shared,
     displayName: p,
     rootDir: `<rootDir>/${p}`,
