@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
-import { ErrorBody } from './errors';
 import { DataQuery, ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './data';
 import { Health } from './discovery';
 import { SearchQuery, SearchResult } from './search';
@@ -201,52 +200,4 @@ export function routePath(name: RouteName, params: Record<string, string> = {}):
     if (v === undefined) throw new Error(`routePath(${name}): missing "${k}"`);
     return encodeURIComponent(v);
   });
-}
-
-function schemaOf(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-}
-
-/** The OpenAPI 3.1 document for `routes`. */
-export function openApiDocument(info: { version: string; serverUrl?: string }): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, r] of Object.entries(routes) as [string, RouteDef][]) {
-    const parameters: unknown[] = [];
-    const addParams = (s: z.ZodType | undefined, where: 'path' | 'query' | 'header') => {
-      if (!s) return;
-      const js = schemaOf(s, 'input') as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [p, schema] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name: p, in: where, required: where === 'path' || (js.required ?? []).includes(p), schema });
-      }
-    };
-    addParams(r.params, 'path');
-    addParams(r.query, 'query');
-    addParams(r.headers, 'header');
-    const ok: Record<string, unknown> = { description: 'OK' };
-    if (r.response) ok.content = { 'application/json': { schema: schemaOf(r.response, 'output') } };
-    else if (r.produces) ok.content = Object.fromEntries(r.produces.map((m) => [m, {}]));
-    paths[r.path] ??= {};
-    paths[r.path]![r.method.toLowerCase()] = {
-      operationId: name,
-      summary: r.summary,
-      tags: [r.tag],
-      ...(parameters.length ? { parameters } : {}),
-      ...(r.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
-        : {}),
-      ...(r.public ? { security: [] } : {}),
-      responses: {
-        [String(r.status ?? 200)]: ok,
-        default: { description: 'Error', content: { 'application/json': { schema: schemaOf(ErrorBody, 'output') } } }
-      }
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Genesis Lab platform API', version: info.version },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    security: [{ bearer: [] }],
-    paths
-  };
 }

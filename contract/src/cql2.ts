@@ -35,7 +35,7 @@ export const Cql2Scalar: z.ZodType<Cql2Scalar> = z.union(
     error:
       'must be {"property": "<column>"}, a string, a number, a boolean, {"timestamp": "<ISO 8601>"} or {"date": "YYYY-MM-DD"}'
   }
-);
+).meta({ id: 'Cql2Scalar' });
 
 export const COMPARISON_OPS = ['=', '<>', '<', '<=', '>', '>='] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
@@ -76,12 +76,14 @@ export const Cql2Expr: z.ZodType<Cql2Expr> = z.lazy(() =>
   )
 );
 
-/** The filter as an API parameter: JSON text in a query string, or an object in a body. */
-export const Cql2Filter = Cql2Expr.meta({
+// Registered on the recursive schema itself, so the OpenAPI component refers to itself.
+z.globalRegistry.add(Cql2Expr, {
   id: 'Cql2Filter',
   description: 'A CQL2-JSON row filter (subset: comparisons, and/or/not, between, in, like, isNull)',
   examples: [{ op: '>', args: [{ property: 'co2' }, 400] }]
 });
+/** The filter as an API parameter: JSON text in a query string, or an object in a body. */
+export const Cql2Filter = Cql2Expr;
 
 export function isPropertyRef(v: unknown): v is PropertyRef {
   return typeof v === 'object' && v !== null && 'property' in v;

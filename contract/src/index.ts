@@ -13,3 +13,4 @@ export * from './api';
 export * from './paths';
 export * from './security';
 export * from './lab';
+export * from './openapi';

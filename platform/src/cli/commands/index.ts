@@ -3,6 +3,7 @@ import { registerFacilities } from './facilities';
 import { registerImportRecords } from './import-records';
 import { registerIngest } from './ingest';
 import { registerJobs } from './jobs';
+import { registerOpenApi } from './openapi';
 import { registerSearch } from './search';
 import { registerSeed } from './seed';
 import { registerServe } from './serve';
@@ -15,5 +16,6 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerSearch,
   registerImportRecords,
   registerJobs,
-  registerFacilities
+  registerFacilities,
+  registerOpenApi
 ];
