@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { genesisHome, runtimeDir } from '@genesis-lab/contract';
+import { DISCOVERY_ENV, genesisHome, runtimeDir } from '@genesis-lab/contract';
 
 /**
  * The layout of GENESIS_HOME. Everything the platform owns lives here: the SQLite
@@ -22,8 +22,9 @@ export class Home {
     this.objectsDir = path.join(this.root, 'objects');
     this.tmpDir = path.join(this.root, 'tmp');
     this.jobsDir = path.join(this.root, 'jobs');
-    // The runtime dir follows GENESIS_RUNTIME_DIR when set, so kernels started elsewhere find us.
-    this.runDir = root ? path.join(this.root, 'run') : runtimeDir(env, os.homedir());
+    // The runtime dir follows GENESIS_RUNTIME_DIR when set (as the kernel helpers' discovery does),
+    // otherwise it is <home>/run.
+    this.runDir = path.resolve(runtimeDir({ ...env, [DISCOVERY_ENV.home]: this.root }, os.homedir()));
     this.facilitiesFile = path.join(this.root, 'facilities.json');
   }
 

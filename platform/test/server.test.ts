@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ErrorBody, Health } from '@genesis-lab/contract';
-import { authedFetch, startPlatformProcess, type PlatformProcess } from './support/process';
+import { GENESIS_BIN, authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from './support/process';
 
 describe('platform process', () => {
   let p: PlatformProcess;
@@ -59,5 +62,27 @@ describe('one platform per home', () => {
     const r = await fetch(`${second.url}/api/health`);
     expect(r.status).toBe(200);
     await second.stop();
+  });
+});
+
+describe('runtime directory', () => {
+  it('writes the discovery file to GENESIS_RUNTIME_DIR when set, where the kernel helpers look', async () => {
+    const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-rt-'));
+    const home = tempHome();
+    const proc = spawn(process.execPath, [GENESIS_BIN, 'serve', '--port', '0', '--home', home], {
+      env: { ...process.env, GENESIS_RUNTIME_DIR: runtime, GENESIS_TOKEN: '' },
+      stdio: 'ignore'
+    });
+    try {
+      const file = `${runtime}/platform.json`;
+      for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+      const d = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; home: string };
+      expect(d.pid).toBe(proc.pid);
+      expect(d.home).toBe(home);
+      expect(fs.existsSync(`${home}/run/platform.json`)).toBe(false);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
   });
 });
