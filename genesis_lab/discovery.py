@@ -29,8 +29,10 @@ class Discovery:
 
 
 def discovery_path(home: Path) -> Path:
-    # `genesis serve --home H` keeps its runtime files in H/run (platform/src/home.ts).
-    return home / "run" / DISCOVERY_FILE_NAME
+    # `genesis serve --home H` keeps its runtime files in $GENESIS_RUNTIME_DIR when set, else H/run
+    # (platform/src/home.ts, contract/src/paths.ts).
+    runtime = os.environ.get("GENESIS_RUNTIME_DIR")
+    return (Path(runtime) if runtime else home / "run") / DISCOVERY_FILE_NAME
 
 
 def read_discovery(path: Path) -> Discovery | None:
