@@ -34,7 +34,7 @@ const N_LOCAL = Number(process.env.GENESIS_BENCH_LOCAL_JOBS || (SMOKE ? 100 : 10
 const N_LATENCY = SMOKE ? 20 : 300;
 const CYCLES = SMOKE ? 2 : 10;
 const CONCURRENCY = os.cpus().length * 2;
-const CLIENT = path.join(ROOT, 'platform/dist/jobs/client.js');
+const CLIENT = path.join(ROOT, 'kernel-helpers/dist/index.js');
 if (!fs.existsSync(CLIENT)) {
   console.error('bench/jobs.js: build first (npm run build:packages)');
   process.exit(2);

@@ -7,9 +7,16 @@
  */
 export { genesis, Genesis, type ConfigureOptions } from './genesis';
 export type { GenesisContext, GenesisSettings } from './context';
-export { GenesisClient, type QueryValue, type StreamOptions } from './client/client';
+export { GenesisClient, type CallOptions, type QueryValue, type StreamOptions } from './client/client';
 export { resolveConnection, type Connection, type ConnectOptions } from './client/connection';
 export { presentable } from './client/errors';
+export {
+  JobsClient,
+  type JobListFilter,
+  type JobWaitOptions,
+  type JobsSocket,
+  type LogQuery
+} from './client/jobs-client';
 export { Dataset } from './data/dataset';
 export type { BatchOptions, TableOptions } from './data/pull';
 export { CatalogApi, type SearchOptions } from './catalog';

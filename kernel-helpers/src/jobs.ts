@@ -1,29 +1,17 @@
 import { inspect } from 'node:util';
-import { io, type Socket } from 'socket.io-client';
 import {
-  FacilityInfo,
   GenesisError,
-  IDEMPOTENCY_HEADER,
-  Job,
-  JobList,
-  LogChunk,
-  SOCKET_PATH,
-  isFinal,
-  routePath,
-  type ClientToServerEvents,
-  type JobListQuery,
+  type FacilityInfo,
+  type Job,
   type JobSpecInput,
   type JobState,
-  type JobUpdate,
-  type LogStream,
-  type ServerToClientEvents
+  type LogChunk,
+  type LogStream
 } from '@genesis-lab/contract';
-import { z } from 'zod';
 import type { GenesisContext } from './context';
-import { errorFromResponse, presentable } from './client/errors';
+import { presentable } from './client/errors';
+import { JobsClient, type JobListFilter, type LogQuery } from './client/jobs-client';
 import { jobStatusHtml, jobStatusText } from './jobs-view';
-
-const FacilityList = z.object({ facilities: z.array(FacilityInfo) });
 
 export interface WaitOptions {
   /** Give up (with an error) after this long; the job keeps running. Default: no limit. */
@@ -69,111 +57,54 @@ export class JobFailedError extends Error {
   }
 }
 
-type JobsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
 /**
  * Jobs from cells and scripts: `genesis.jobs.submit({...})` returns a `JobHandle`;
  * `await job.wait()` shows a live status line (in tslab) and resolves with the final state,
  * or throws JobFailedError with the reason and the log tail. Every submit and wait leaves a
- * lineage record (JobUse).
+ * lineage record (JobUse). The calls themselves are the JobsClient's.
  */
 export class JobsApi {
-  constructor(private readonly ctx: GenesisContext) {}
+  /** REST calls on the shared connection (its socket stays unused: each wait opens its own). */
+  private readonly transport: JobsClient;
 
-  /** Send a request with a body or a method the read-only client does not cover. */
-  async request<S extends z.ZodType>(
-    method: 'POST' | 'DELETE' | 'GET',
-    pathAndQuery: string,
-    schema: S,
-    body?: unknown,
-    headers: Record<string, string> = {}
-  ): Promise<{ status: number; value: z.output<S> }> {
-    const conn = this.ctx.client.connection();
-    let r: Response;
-    try {
-      r = await fetch(conn.url + pathAndQuery, {
-        method,
-        headers: {
-          authorization: `Bearer ${conn.token}`,
-          accept: 'application/json',
-          'user-agent': 'genesis-lab-kernel',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {})
-      });
-    } catch (err) {
-      throw presentable(
-        new GenesisError('unavailable', `Cannot reach the Genesis platform at ${conn.url}: ${(err as Error).message}`, {
-          hint: 'Is the platform running? `genesis serve`'
-        })
-      );
-    }
-    const text = await r.text();
-    if (r.status >= 400) throw errorFromResponse(r.status, text, conn.url);
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (!parsed.success)
-      throw presentable(
-        new GenesisError(
-          'internal',
-          `The platform's answer to ${method} ${pathAndQuery} does not match this helper's contract: ${parsed.error.issues[0]?.message}`
-        )
-      );
-    return { status: r.status, value: parsed.data };
+  constructor(private readonly ctx: GenesisContext) {
+    this.transport = new JobsClient(ctx.client);
   }
 
   /** Submit a job (persisted by the platform before it is sent); idempotent with `idempotencyKey`. */
   async submit(spec: JobSpecInput, options: { idempotencyKey?: string } = {}): Promise<JobHandle> {
-    const headers: Record<string, string> = options.idempotencyKey
-      ? { [IDEMPOTENCY_HEADER]: options.idempotencyKey }
-      : {};
-    const { value } = await this.request('POST', routePath('submitJob'), Job, spec, headers);
-    this.record(value, 'submitted');
-    return new JobHandle(this, value);
+    const { job } = await this.transport.submit(spec, options);
+    this.record(job, 'submitted');
+    return new JobHandle(this, job);
   }
 
   async get(id: string): Promise<JobHandle> {
     return new JobHandle(this, await this.fetchJob(id));
   }
 
-  async fetchJob(id: string): Promise<Job> {
-    return (await this.request('GET', routePath('getJob', { id }), Job)).value;
+  fetchJob(id: string): Promise<Job> {
+    return this.transport.get(id);
   }
 
-  async list(query: Partial<Omit<JobListQuery, 'state'>> & { state?: JobState[] } = {}): Promise<Job[]> {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(query))
-      if (v !== undefined) p.set(k, Array.isArray(v) ? v.join(',') : String(v));
-    const qs = p.toString();
-    return (await this.request('GET', routePath('listJobs') + (qs ? `?${qs}` : ''), JobList)).value.jobs;
+  async list(query: Omit<JobListFilter, 'state'> & { state?: JobState[] } = {}): Promise<Job[]> {
+    return (await this.transport.list(query)).jobs;
   }
 
-  async cancel(id: string): Promise<Job> {
-    return (await this.request('DELETE', routePath('cancelJob', { id }), Job)).value;
+  cancel(id: string): Promise<Job> {
+    return this.transport.cancel(id);
   }
 
-  async facilities(): Promise<FacilityInfo[]> {
-    return (await this.request('GET', routePath('facilities'), FacilityList)).value.facilities;
+  facilities(): Promise<FacilityInfo[]> {
+    return this.transport.facilities();
   }
 
-  async logChunk(
-    id: string,
-    q: { stream?: LogStream; offset?: number; tail?: number; maxBytes?: number }
-  ): Promise<LogChunk> {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
-    return (await this.request('GET', `${routePath('jobLogs', { id })}?${p}`, LogChunk)).value;
+  logChunk(id: string, query: LogQuery): Promise<LogChunk> {
+    return this.transport.logs(id, query);
   }
 
-  /** A socket for one wait (closed afterwards, so a kernel holds no idle connections). */
-  openSocket(): JobsSocket {
-    const conn = this.ctx.client.connection();
-    return io(conn.url, {
-      path: SOCKET_PATH,
-      auth: { token: conn.token },
-      transports: ['websocket'],
-      reconnection: true
-    });
+  /** A client of its own for one wait: its socket is closed afterwards, so a kernel holds no idle connections. */
+  liveClient(): JobsClient {
+    return new JobsClient(this.ctx.client);
   }
 
   record(job: Job, action: 'submitted' | 'awaited' | 'observed'): void {
@@ -252,49 +183,41 @@ export class JobHandle {
     const notebook = options.live === false || !this.api.settings.progress ? undefined : this.api.notebook();
     const line = notebook?.live();
     const show = (j: Job) => line?.update(jobStatusHtml(j));
-    const socket = this.api.openSocket();
+    const live = this.api.liveClient();
     let timer: ReturnType<typeof setInterval> | undefined;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
-      const final = await new Promise<Job>((resolve, reject) => {
-        const accept = (j: Job) => {
-          if (j.id !== this.id) return;
-          // Updates may arrive out of order with the REST read: keep the furthest along.
-          if (j.history.length >= this.latest.history.length) this.latest = j;
-          show(this.latest);
-          if (isFinal(this.latest.state)) resolve(this.latest);
-        };
-        socket.on('job:update', (u: JobUpdate) => accept(u.job));
-        const subscribe = () =>
-          socket.emit('jobs:subscribe', { jobId: this.id }, (r) => {
-            if (!r.ok) return reject(presentable(new GenesisError('bad_request', r.error ?? 'subscribe failed')));
-            // Read after subscribing, so no transition falls between the two.
-            this.api.fetchJob(this.id).then(accept, reject);
-          });
-        socket.on('connect', subscribe);
-        socket.on('connect_error', (err) => {
-          if (!socket.active)
-            reject(presentable(new GenesisError('unavailable', `Live updates unavailable: ${err.message}`)));
-        });
-        show(this.latest);
-        timer = setInterval(() => show(this.latest), 1000);
-        timer.unref?.();
-        if (options.timeoutMs !== undefined) {
-          const t = setTimeout(
-            () =>
-              reject(
-                presentable(
-                  new GenesisError(
-                    'unavailable',
-                    `Job ${this.id} is still ${this.latest.state} after ${options.timeoutMs} ms; it keeps running`,
-                    { hint: 'Wait again with job.wait(), or job.cancel()' }
-                  )
-                )
-              ),
-            options.timeoutMs
-          );
-          t.unref?.();
+      show(this.latest);
+      timer = setInterval(() => show(this.latest), 1000);
+      timer.unref?.();
+      const waited = live.wait(this.id, {
+        known: this.latest,
+        onUpdate: (j) => {
+          this.latest = j;
+          show(j);
         }
       });
+      const final = await (options.timeoutMs === undefined
+        ? waited
+        : Promise.race([
+            waited,
+            new Promise<never>((_, reject) => {
+              timeout = setTimeout(
+                () =>
+                  reject(
+                    presentable(
+                      new GenesisError(
+                        'unavailable',
+                        `Job ${this.id} is still ${this.latest.state} after ${options.timeoutMs} ms; it keeps running`,
+                        { hint: 'Wait again with job.wait(), or job.cancel()' }
+                      )
+                    )
+                  ),
+                options.timeoutMs
+              );
+              timeout.unref?.();
+            })
+          ]));
       show(final);
       this.api.record(final, 'awaited');
       if (final.state !== 'COMPLETED' && options.throwOnFailure !== false) {
@@ -315,7 +238,8 @@ export class JobHandle {
       };
     } finally {
       if (timer) clearInterval(timer);
-      socket.close();
+      if (timeout) clearTimeout(timeout);
+      live.close();
     }
   }
 

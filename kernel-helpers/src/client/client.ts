@@ -1,9 +1,9 @@
-import { GenesisError, routePath, type RouteName } from '@genesis-lab/contract';
+import { GenesisError, IDEMPOTENCY_HEADER, routePath, routes, type RouteName } from '@genesis-lab/contract';
 import type { z } from 'zod';
 import { resolveConnection, unreachableHint, type ConnectOptions, type Connection } from './connection';
 import { contractMismatch, errorFromResponse, presentable } from './errors';
 import { readableSource, sourceText, type ByteSource } from './byte-source';
-import { get, isLoopback, readText, type HttpResponse } from './http';
+import { isLoopback, readText, request } from './http';
 import { rawGet } from './raw-http';
 
 /** A streamed response: its body as a flow-controlled byte source. */
@@ -17,6 +17,14 @@ export interface StreamResponse {
 
 /** Query values: arrays go out as repeated keys, except the keys listed in `joined` (comma-separated). */
 export type QueryValue = string | number | boolean | object | string[] | undefined;
+
+/** What a JSON call sends besides its route: path params, query, a JSON body, extra headers. */
+export interface CallOptions {
+  params?: Record<string, string>;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 export interface StreamOptions {
   /** `auto`: none on loopback (compression would cost more than it saves), gzip/br elsewhere. */
@@ -72,8 +80,40 @@ export class GenesisClient {
     query: Record<string, QueryValue>,
     schema: S
   ): Promise<z.output<S>> {
-    const res = await this.get(route, params, query, { accept: 'application/json' });
-    const text = await readText(res.body);
+    return (await this.call(route, { params, query }, schema)).value;
+  }
+
+  /**
+   * Call a route with its own method (GET, POST, DELETE, ...) and validate the JSON answer with
+   * `schema`; the status tells a created resource (201) from an existing one (200).
+   */
+  async call<S extends z.ZodType>(
+    route: RouteName,
+    options: CallOptions,
+    schema: S
+  ): Promise<{ status: number; value: z.output<S> }> {
+    const { method } = routes[route];
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    // A POST that may have reached the platform is sent again only when a key makes it idempotent.
+    const repeatable = method !== 'POST' || options.headers?.[IDEMPOTENCY_HEADER] !== undefined;
+    const { status, text } = await this.withConnection(async (conn) => {
+      const url = new URL(conn.url + routePath(route, options.params) + encodeQuery(options.query ?? {}));
+      const res = await request(
+        method,
+        url,
+        {
+          authorization: `Bearer ${conn.token}`,
+          accept: 'application/json',
+          'accept-encoding': isLoopback(url) ? 'identity' : 'gzip, br',
+          'user-agent': 'genesis-lab-kernel',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers
+        },
+        body
+      );
+      if (res.status >= 400) throw errorFromResponse(res.status, await readText(res.body, 1 << 20), conn.url);
+      return { status: res.status, text: await readText(res.body) };
+    }, repeatable);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -82,7 +122,7 @@ export class GenesisClient {
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw contractMismatch(`answer to ${route}`, parsed.error.issues[0]?.message ?? 'invalid');
-    return parsed.data;
+    return { status, value: parsed.data };
   }
 
   /**
@@ -115,7 +155,7 @@ export class GenesisClient {
           );
         return { status: res.status, headers: res.headers, source: res.source, destroy: () => res.source.destroy() };
       }
-      const res = await get(url, headers);
+      const res = await request('GET', url, headers);
       if (res.status >= 400) throw errorFromResponse(res.status, await readText(res.body, 1 << 20), conn.url);
       return {
         status: res.status,
@@ -126,41 +166,24 @@ export class GenesisClient {
     });
   }
 
-  private get(
-    route: RouteName,
-    params: Record<string, string>,
-    query: Record<string, QueryValue>,
-    opts: { accept: string }
-  ): Promise<HttpResponse> {
-    return this.withConnection(async (conn) => {
-      const url = new URL(conn.url + routePath(route, params) + encodeQuery(query));
-      const res = await get(url, {
-        authorization: `Bearer ${conn.token}`,
-        accept: opts.accept,
-        'accept-encoding': isLoopback(url) ? 'identity' : 'gzip, br',
-        'user-agent': 'genesis-lab-kernel'
-      });
-      if (res.status >= 400) throw errorFromResponse(res.status, await readText(res.body, 1 << 20), conn.url);
-      return res;
-    });
-  }
-
   /**
    * Run a request against the platform in use, with the recoveries a local platform needs: one
    * retry for a kept-alive socket the server just closed, and one look at a rewritten discovery
    * file when the platform restarted on another port. Otherwise `unavailable`, saying what to check.
+   * A request that is not `repeatable` is sent again only when it cannot have arrived (refused).
    */
-  private async withConnection<T>(attempt: (conn: Connection) => Promise<T>): Promise<T> {
+  private async withConnection<T>(attempt: (conn: Connection) => Promise<T>, repeatable = true): Promise<T> {
     const conn = this.connection();
     try {
       try {
         return await attempt(conn);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException)?.code !== 'ECONNRESET') throw err;
+        if ((err as NodeJS.ErrnoException)?.code !== 'ECONNRESET' || !repeatable) throw err;
         return await attempt(conn);
       }
     } catch (err) {
       if (!isConnectionError(err)) throw err;
+      if (!repeatable && (err as NodeJS.ErrnoException).code === 'ECONNRESET') throw unreachable(conn, err);
       if (conn.source === 'discovery file') {
         this.conn = undefined;
         const again = this.connection();
@@ -172,15 +195,19 @@ export class GenesisClient {
           }
         }
       }
-      throw presentable(
-        new GenesisError(
-          'unavailable',
-          `Cannot reach the Genesis platform at ${conn.url} (${(err as NodeJS.ErrnoException).code})`,
-          { hint: unreachableHint(conn) }
-        )
-      );
+      throw unreachable(conn, err);
     }
   }
+}
+
+function unreachable(conn: Connection, err: unknown): GenesisError {
+  return presentable(
+    new GenesisError(
+      'unavailable',
+      `Cannot reach the Genesis platform at ${conn.url} (${(err as NodeJS.ErrnoException).code})`,
+      { hint: unreachableHint(conn) }
+    )
+  );
 }
 
 function isConnectionError(err: unknown): boolean {

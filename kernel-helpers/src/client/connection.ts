@@ -15,7 +15,10 @@ export interface ConnectOptions {
   url?: string;
   token?: string;
   env?: Env;
+  /** The user's home directory (default `os.homedir()`), under which `.genesis/run` is looked for. */
   homeDir?: string;
+  /** A platform home (what `genesis serve --home` was given): read its `run/platform.json`. */
+  home?: string;
 }
 
 function trimUrl(url: string): string {
@@ -49,16 +52,22 @@ export function resolveConnection(options: ConnectOptions = {}): Connection {
       );
     return { url: trimUrl(envUrl), token, source: 'environment' };
   }
-  const file = discoveryFilePath(env, options.homeDir ?? os.homedir());
+  // An explicit home means that home's own run directory, whatever GENESIS_RUNTIME_DIR says.
+  const file = discoveryFilePath(
+    options.home ? { [DISCOVERY_ENV.home]: options.home } : env,
+    options.homeDir ?? os.homedir()
+  );
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     throw new GenesisError(
       'unavailable',
-      `No Genesis platform found: ${DISCOVERY_ENV.url} is not set and there is no discovery file at ${file}`,
+      `No running platform found: ${DISCOVERY_ENV.url} is not set and there is no discovery file at ${file}`,
       {
-        hint: `Start the platform with \`genesis serve\` (or \`npm start\` in the genesis-lab checkout, which also starts JupyterLab), or set ${DISCOVERY_ENV.url} and ${DISCOVERY_ENV.token} to reach a running one; ${DISCOVERY_ENV.home}/${DISCOVERY_ENV.runtimeDir} choose where the discovery file is looked for`
+        hint: options.home
+          ? `Start it with \`genesis serve --home ${options.home}\`, or set ${DISCOVERY_ENV.url} and ${DISCOVERY_ENV.token} to reach a running one`
+          : `Start the platform with \`genesis serve\` (or \`npm start\` in the genesis-lab checkout, which also starts JupyterLab), or set ${DISCOVERY_ENV.url} and ${DISCOVERY_ENV.token} to reach a running one; ${DISCOVERY_ENV.home}/${DISCOVERY_ENV.runtimeDir} choose where the discovery file is looked for`
       }
     );
   }
@@ -74,7 +83,22 @@ export function resolveConnection(options: ConnectOptions = {}): Connection {
       }
     );
   }
+  // A platform killed outright leaves its file behind: say so rather than "connection refused".
+  if (!processAlive(parsed.pid))
+    throw new GenesisError('unavailable', `The platform named in ${file} (pid ${parsed.pid}) is not running`, {
+      hint: `Start it again with \`genesis serve${options.home ? ` --home ${options.home}` : ''}\``
+    });
   return { url: trimUrl(parsed.url), token: parsed.token, source: 'discovery file', file };
+}
+
+/** Is a process with this pid running on this machine (EPERM: yes, someone else's)? */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Advice for when the platform named by `c` does not answer. */

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Job } from '@genesis-lab/contract';
 import { GENESIS_BIN, type PlatformProcess } from '../support/process';
 import { platformWithFacilities } from '../support/jobs';
-import type { JobsClient } from '../../src/jobs/client';
+import type { JobsClient } from '@genesis-lab/kernel';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorBody, Job, type JobUpdate, type LogChunk } from '@genesis-lab/contract';
-import { JobsClient } from '../../src/jobs/client';
+import { JobsClient } from '@genesis-lab/kernel';
 import { authedFetch, type PlatformProcess } from '../support/process';
 import { pidAlive, platformWithFacilities, until, untilFinal } from '../support/jobs';
 

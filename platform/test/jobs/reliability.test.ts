@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isFinal, type Job } from '@genesis-lab/contract';
-import { JobsClient } from '../../src/jobs/client';
+import { JobsClient } from '@genesis-lab/kernel';
 import { parseJobcomp, parseSqueueJson } from '../../src/facilities/slurm/status';
 import { startPlatformProcess, tempHome } from '../support/process';
 import { until } from '../support/jobs';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JobsClient } from '../../src/jobs/client';
+import { JobsClient } from '@genesis-lab/kernel';
 import { startPlatformProcess, tempHome } from '../support/process';
 import { until, untilFinal } from '../support/jobs';
 

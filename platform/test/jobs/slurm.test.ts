@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorBody, type JobUpdate } from '@genesis-lab/contract';
-import type { JobsClient } from '../../src/jobs/client';
+import type { JobsClient } from '@genesis-lab/kernel';
 import { authedFetch, type PlatformProcess } from '../support/process';
 import { platformWithFacilities, until, untilFinal } from '../support/jobs';
 import { describeWithService, slurmUp, slurmctld } from '../support/services';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { JobsClient } from '../../src/jobs/client';
+import { JobsClient } from '@genesis-lab/kernel';
 import { GENESIS_BIN, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
 import { untilFinal } from '../support/jobs';
 

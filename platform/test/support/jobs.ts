@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isFinal, type Job } from '@genesis-lab/contract';
-import { JobsClient } from '../../src/jobs/client';
+import { JobsClient } from '@genesis-lab/kernel';
 import { startPlatformProcess, tempHome, type PlatformProcess } from './process';
 
 /** Start a real platform with the given facilities file (written into a fresh home). */

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { FacilityInfo } from '@genesis-lab/contract';
-import { JobsClient } from '../../jobs/client';
-import { locatePlatform } from '../platform-client';
+import { JobsClient } from '@genesis-lab/kernel';
 
 function gib(n: number | null): string {
   return n === null ? '-' : `${Math.round((n / 1024 ** 3) * 10) / 10}G`;
@@ -37,7 +36,7 @@ export function registerFacilities(program: Command): void {
     .option('--json', 'print JSON')
     .option('--home <dir>', 'GENESIS_HOME of the platform to use')
     .action(async (o: { json?: boolean; home?: string }) => {
-      const list = await new JobsClient(locatePlatform({ home: o.home })).facilities();
+      const list = await new JobsClient({ home: o.home }).facilities();
       process.stdout.write(o.json ? JSON.stringify({ facilities: list }, null, 2) + '\n' : formatFacilities(list));
     });
 }

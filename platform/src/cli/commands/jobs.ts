@@ -9,12 +9,12 @@ import {
   type JobSpecInput,
   type LogStream
 } from '@genesis-lab/contract';
+import { JobsClient } from '@genesis-lab/kernel';
 import * as fs from 'node:fs';
-import { JobsClient } from '../../jobs/client';
-import { locatePlatform } from '../platform-client';
 
+/** The platform named by GENESIS_URL/GENESIS_TOKEN, else by the discovery file (of `--home` when given). */
 function client(opts: { home?: string }): JobsClient {
-  return new JobsClient(locatePlatform({ home: opts.home }));
+  return new JobsClient({ home: opts.home });
 }
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> {
@@ -68,9 +68,11 @@ async function watchJob(c: JobsClient, id: string, follow: LogStream | undefined
       })
     : Promise.resolve(0);
   try {
-    const job = await c.wait(id, (j) => {
-      last = j;
-      draw(j);
+    const job = await c.wait(id, {
+      onUpdate: (j) => {
+        last = j;
+        draw(j);
+      }
     });
     await logs;
     draw(job);

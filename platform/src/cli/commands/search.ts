@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { GenesisError, SearchQuery, SearchResult, parseOrThrow, routes, type SearchHit } from '@genesis-lab/contract';
-import { getJson, locatePlatform } from '../platform-client';
+import { SearchQuery, SearchResult, parseOrThrow, type SearchHit } from '@genesis-lab/contract';
+import { GenesisClient } from '@genesis-lab/kernel';
 
 /** Highlight fragments carry <mark> and HTML escapes; a terminal shows marks as bold. */
 function terminalText(html: string, tty: boolean): string {
@@ -82,18 +82,15 @@ export function registerSearch(program: Command): void {
           },
           'options'
         );
-        const params = new URLSearchParams({ q: query.q, sort: query.sort, limit: String(query.limit) });
-        for (const f of query.filter) params.append('filter', f);
-        if (query.cursor) params.set('cursor', query.cursor);
-        const endpoint = locatePlatform({ ...(opts.home ? { home: opts.home } : {}) });
-        const raw = await getJson<unknown>(endpoint, `${routes.search.path}?${params.toString()}`);
-        const result = SearchResult.safeParse(raw);
-        if (!result.success)
-          throw new GenesisError('internal', 'The platform answered a search with an unexpected shape');
+        const { q, sort, limit, filter, cursor } = query;
+        const result = await new GenesisClient({ home: opts.home }).json(
+          'search',
+          {},
+          { q, sort, limit, filter, cursor },
+          SearchResult
+        );
         process.stdout.write(
-          opts.json
-            ? JSON.stringify(result.data, null, 2) + '\n'
-            : formatTable(result.data, process.stdout.isTTY === true)
+          opts.json ? JSON.stringify(result, null, 2) + '\n' : formatTable(result, process.stdout.isTTY === true)
         );
       }
     );
