@@ -1,7 +1,7 @@
 import type { AccessLevel } from '@genesis-lab/contract';
 import * as React from 'react';
 
-const ACCESS_TEXT: Record<AccessLevel, string> = {
+export const ACCESS_TEXT: Record<AccessLevel, string> = {
   open: 'Open',
   controlled: 'Controlled',
   'export-controlled': 'Export-controlled'

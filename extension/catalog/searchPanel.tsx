@@ -5,7 +5,7 @@ import { ConnectionBanner } from '../common/connection';
 import { formatBytes, formatCount } from '../common/format';
 import { useSignal } from '../common/useSignal';
 import type { IGenesisClient } from '../tokens';
-import { AccessBadge, LicenseBadge } from './badges';
+import { ACCESS_TEXT, AccessBadge, LicenseBadge } from './badges';
 import { Highlighted } from './highlight';
 import { PANEL_FACETS, type CatalogSearchModel } from './searchModel';
 
@@ -151,7 +151,9 @@ function Facets(props: { model: CatalogSearchModel }) {
                   onChange={() => void model.toggleFilter(facet, value)}
                   data-facet-value={`${facet}:${value}`}
                 />
-                <span className="jp-Genesis-facetLabel">{value}</span>
+                <span className="jp-Genesis-facetLabel">
+                  {facet === 'accessLevel' ? (ACCESS_TEXT[value as keyof typeof ACCESS_TEXT] ?? value) : value}
+                </span>
                 <span className="jp-Genesis-facetCount">{count}</span>
               </label>
             );

@@ -34,9 +34,10 @@ export function abortError(): DOMException {
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const { hint, suggestions } = err as { hint?: unknown; suggestions?: unknown };
-    let text = err.message;
+    const sentence = (t: string) => (/[.!?:]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
+    let text = sentence(err.message);
     if (Array.isArray(suggestions) && suggestions.length) text += ` Did you mean ${suggestions.join(', ')}?`;
-    if (typeof hint === 'string' && hint) text += ` ${hint}`;
+    if (typeof hint === 'string' && hint) text += ` ${sentence(hint)}`;
     return text;
   }
   return String(err);

@@ -16,7 +16,7 @@ export function ConnectionBanner(props: { client: IGenesisClient }): React.React
   if (state.status === 'connecting') {
     return (
       <div className="jp-Genesis-banner jp-mod-info" role="status">
-        Connecting to the Genesis platform at {state.url}…
+        Connecting to the Genesis platform{state.url ? ` at ${state.url}` : ''}…
       </div>
     );
   }
