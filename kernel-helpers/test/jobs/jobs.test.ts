@@ -1,20 +1,15 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LINEAGE_MIME_TYPE, type JobUse } from '@genesis-lab/contract';
 import { Genesis, JobFailedError, type MimeBundle } from '@genesis-lab/kernel';
-import { startPlatformProcess, tempHome, type PlatformProcess } from '../../../platform/test/support/process';
+import { tempHome, type PlatformProcess } from '../../../platform/test/support/process';
+import { platformWithFacilities } from '../../../platform/test/support/jobs';
 
 /** genesis.jobs from a Node script against a real platform process. */
 describe('genesis.jobs (kernel helpers)', () => {
   let p: PlatformProcess;
   let g: Genesis;
   beforeAll(async () => {
-    const home = tempHome('genesis-kh-jobs-');
-    fs.writeFileSync(
-      path.join(home, 'facilities.json'),
-      JSON.stringify({ facilities: [{ name: 'local', kind: 'local' }] })
-    );
-    p = await startPlatformProcess({ home });
+    ({ p } = await platformWithFacilities([{ name: 'local', kind: 'local' }], tempHome('genesis-kh-jobs-')));
     g = new Genesis({ url: p.url, token: p.token });
   });
   afterAll(async () => {

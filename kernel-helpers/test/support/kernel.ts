@@ -2,13 +2,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { GENESIS_BIN, REPO_ROOT } from '../../../platform/test/support/process';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export { GENESIS_BIN, REPO_ROOT };
+
 /** The project's virtual environment, as `scripts/setup` creates it (jupyter, nbclient, the tslab kernelspec). */
 export const VENV_PYTHON = path.join(REPO_ROOT, '.venv/bin/python');
 export const TSLAB_KERNELSPEC = path.join(REPO_ROOT, '.venv/share/jupyter/kernels/tslab/kernel.json');
 export const RUNNER = path.join(REPO_ROOT, 'kernel-helpers/test/support/run_notebook.py');
-export const GENESIS_BIN = path.join(REPO_ROOT, 'platform/bin/genesis.js');
 
 /** Fail (never skip) with what to run when the pieces a kernel test needs are missing. */
 export function requireKernelSetup(): void {
