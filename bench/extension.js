@@ -19,6 +19,7 @@
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -98,7 +99,12 @@ function build() {
   }
   const t0 = Date.now();
   log('building the extension (npm run build:extension)…');
-  run('npm', ['run', '--silent', 'build:extension'], {
+  // Under scripts/setup's lock: a setup running meanwhile would rebuild the same output dir.
+  const lock = path.join(
+    process.env.TMPDIR || '/tmp',
+    `genesis-setup-${crypto.createHash('sha256').update(`${ROOT}\n`).digest('hex').slice(0, 12)}.lock`
+  );
+  run('flock', [lock, 'npm', 'run', '--silent', 'build:extension'], {
     env: { ...process.env, PATH: `${VENV}/bin:${process.env.PATH}` }
   });
   return (Date.now() - t0) / 1000;
