@@ -29,7 +29,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { StringDecoder } = require('node:string_decoder');
 
-const ROOT = path.resolve(__dirname, '..');
+const { ROOT, logger, requireBuilt } = require('./support/run');
+const { startPlatform } = require('./support/platform');
+const { round } = require('./support/stats');
+
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
 const ROWS = Number(process.env.GENESIS_BENCH_ROWS || (SMOKE ? 200_000 : 10_000_000));
 const BIG_ROWS = Number(process.env.GENESIS_BENCH_BIG_ROWS || (SMOKE ? 2_000_000 : 2 ** 26)); // 2^26 x 32 B = 2 GiB
@@ -38,18 +41,15 @@ const RUNS = SMOKE ? 1 : 5;
 const FIRST_BATCH_RUNS = SMOKE ? 3 : 9;
 const BATCH_ROWS = 65_536;
 
-const need = ['platform/dist/catalog/sqlite-catalog.js', 'kernel-helpers/dist/index.js', 'contract/dist/index.js'];
-for (const f of need)
-  if (!fs.existsSync(path.join(ROOT, f))) {
-    console.error(`bench/data.js: ${f} is missing; build first (npm run build:packages)`);
-    process.exit(2);
-  }
+requireBuilt('data', [
+  'platform/dist/catalog/sqlite-catalog.js',
+  'kernel-helpers/dist/index.js',
+  'contract/dist/index.js'
+]);
 
-const T0 = Date.now();
-const log = (m) => process.stderr.write(`[bench:data +${((Date.now() - T0) / 1000).toFixed(1)}s] ${m}\n`);
+const log = logger('data');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
 
 if (process.argv[2] === '--rss-child') return rssChild();
 if (process.argv[2] === '--loopback-sender') return sendLoopback(Number(process.argv[3]));
@@ -100,30 +100,6 @@ async function publishDatasets(home) {
   } finally {
     catalog.close();
   }
-}
-
-async function startPlatform(home) {
-  const proc = spawn(
-    process.execPath,
-    [path.join(ROOT, 'platform/bin/genesis.js'), 'serve', '--port', '0', '--home', home],
-    {
-      env: { ...process.env, GENESIS_TOKEN: '', GENESIS_URL: '' },
-      stdio: ['ignore', 'ignore', 'inherit']
-    }
-  );
-  const file = path.join(home, 'run/platform.json');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const d = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (d.pid === proc.pid) return { proc, url: d.url, token: d.token };
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('platform did not start');
 }
 
 const agent = new http.Agent({ keepAlive: true });
@@ -429,8 +405,7 @@ async function main() {
     );
     console.log(JSON.stringify(result));
   } finally {
-    platform.proc.kill('SIGTERM');
-    await new Promise((r) => platform.proc.once('exit', r));
+    await platform.stop();
     fs.rmSync(home, { recursive: true, force: true });
   }
 }

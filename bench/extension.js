@@ -24,6 +24,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { percentile } = require('./support/stats');
 
 const ROOT = path.resolve(__dirname, '..');
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
@@ -80,11 +81,6 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function percentile(xs, p) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;

@@ -25,8 +25,10 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { ROOT, logger, requireBuilt } = require('./support/run');
+const { startPlatform } = require('./support/platform');
+const { percentile, round } = require('./support/stats');
 
-const ROOT = path.resolve(__dirname, '..');
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
 const REQUIRE = process.env.GENESIS_REQUIRE_SERVICES === '1';
 const N_SLURM = Number(process.env.GENESIS_BENCH_SLURM_JOBS || (SMOKE ? 20 : 1000));
@@ -34,23 +36,12 @@ const N_LOCAL = Number(process.env.GENESIS_BENCH_LOCAL_JOBS || (SMOKE ? 100 : 10
 const N_LATENCY = SMOKE ? 20 : 300;
 const CYCLES = SMOKE ? 2 : 10;
 const CONCURRENCY = os.cpus().length * 2;
-const CLIENT = path.join(ROOT, 'kernel-helpers/dist/index.js');
-if (!fs.existsSync(CLIENT)) {
-  console.error('bench/jobs.js: build first (npm run build:packages)');
-  process.exit(2);
-}
-const { JobsClient } = require(CLIENT);
-const { Discovery, isFinal } = require(path.join(ROOT, 'contract/dist/index.js'));
+requireBuilt('jobs', ['kernel-helpers/dist/index.js', 'contract/dist/index.js']);
+const { JobsClient } = require(path.join(ROOT, 'kernel-helpers/dist/index.js'));
+const { isFinal } = require(path.join(ROOT, 'contract/dist/index.js'));
 
-const T0 = Date.now();
-const log = (m) => process.stderr.write(`[bench:jobs +${((Date.now() - T0) / 1000).toFixed(1)}s] ${m}\n`);
+const log = logger('jobs');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
 
 function slurmUp() {
   try {
@@ -68,31 +59,6 @@ function cpuMs(pid) {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(f[11]) + Number(f[12]); // utime + stime
   return (ticks * 1000) / 100;
-}
-
-async function startPlatform(home) {
-  const proc = spawn(
-    process.execPath,
-    [path.join(ROOT, 'platform/bin/genesis.js'), 'serve', '--port', '0', '--home', home],
-    {
-      env: { ...process.env, GENESIS_TOKEN: '', GENESIS_URL: '' },
-      stdio: ['ignore', 'ignore', 'pipe']
-    }
-  );
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  const file = path.join(home, 'run', 'platform.json');
-  for (let i = 0; i < 400; i++) {
-    if (proc.exitCode !== null) throw new Error(`platform exited: ${err}`);
-    try {
-      const d = Discovery.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-      if (d.pid === proc.pid) return { proc, url: d.url, token: d.token };
-    } catch {
-      /* not yet */
-    }
-    await sleep(50);
-  }
-  throw new Error('platform did not start');
 }
 
 /** Run `fn` over `items` with at most `n` at once. */
@@ -139,8 +105,8 @@ async function main() {
       await client.wait(job.id);
     });
     stop();
-    result.event_latency_p50_ms = pct(latencies, 50);
-    result.event_latency_p95_ms = pct(latencies, 95);
+    result.event_latency_p50_ms = percentile(latencies, 50);
+    result.event_latency_p95_ms = percentile(latencies, 95);
     result.event_latency_samples = latencies.length;
     log(
       `event latency over ${latencies.length} updates: p50 ${result.event_latency_p50_ms} ms, p95 ${result.event_latency_p95_ms} ms`
@@ -263,7 +229,7 @@ async function main() {
         await sleep(500);
       }
       stop();
-      result.slurm_event_latency_p95_ms = pct(slurmLat, 95);
+      result.slurm_event_latency_p95_ms = percentile(slurmLat, 95);
       log(
         `Slurm updates: ${slurmLat.length}, latency p95 ${result.slurm_event_latency_p95_ms} ms (includes batches of ${N_SLURM} in one poll)`
       );
@@ -274,8 +240,7 @@ async function main() {
     }
   } finally {
     client.close();
-    platform.proc.kill('SIGTERM');
-    await new Promise((r) => platform.proc.once('exit', r));
+    await platform.stop();
     log('platform stopped');
     fs.rmSync(home, { recursive: true, force: true });
   }

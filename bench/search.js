@@ -18,6 +18,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { percentile } = require('./support/stats');
 
 const root = path.resolve(__dirname, '..');
 const dist = (p) => path.join(root, p);
@@ -621,10 +622,6 @@ function naiveSearch(records, query, principal) {
 }
 
 // ---- run -------------------------------------------------------------------------------------------
-function percentile(xs, p) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (x) => x.toFixed(2);
 
