@@ -102,6 +102,10 @@ export class JobsApi {
     return this.transport.logs(id, query);
   }
 
+  readLog(id: string, query: LogQuery, onChunk: (c: LogChunk) => void): Promise<LogChunk> {
+    return this.transport.readLog(id, query, onChunk);
+  }
+
   /** A client of its own for one wait: its socket is closed afterwards, so a kernel holds no idle connections. */
   liveClient(): JobsClient {
     return new JobsClient(this.ctx.client);
@@ -160,13 +164,8 @@ export class JobHandle {
     const stream = options.stream ?? 'stdout';
     if (options.tail !== undefined) return (await this.api.logChunk(this.id, { stream, tail: options.tail })).data;
     let out = '';
-    let offset = 0;
-    for (;;) {
-      const c = await this.api.logChunk(this.id, { stream, offset });
-      out += c.data;
-      if (c.eof || c.nextOffset === offset) return out;
-      offset = c.nextOffset;
-    }
+    await this.api.readLog(this.id, { stream, offset: 0 }, (c) => (out += c.data));
+    return out;
   }
 
   async cancel(): Promise<Job> {

@@ -82,6 +82,23 @@ export class JobsClient {
     return this.client.json('jobLogs', { id }, { ...query }, LogChunk);
   }
 
+  /**
+   * Read a log to its current end, a page at a time, from `query` (an offset, or the last
+   * `tail` bytes); every chunk goes to `onChunk`. Resolves with the last chunk: its `nextOffset`
+   * is where to go on (`followLogs`), its `eof` whether the job is final and the log complete.
+   */
+  async readLog(id: string, query: LogQuery, onChunk: (c: LogChunk) => void): Promise<LogChunk> {
+    let chunk = await this.logs(id, query);
+    onChunk(chunk);
+    while (!chunk.eof && chunk.data.length) {
+      const next = await this.logs(id, { stream: query.stream, offset: chunk.nextOffset });
+      if (next.nextOffset === chunk.nextOffset) break; // only an incomplete character so far
+      chunk = next;
+      onChunk(chunk);
+    }
+    return chunk;
+  }
+
   async cancel(id: string): Promise<Job> {
     return (await this.client.call('cancelJob', { params: { id } }, Job)).value;
   }

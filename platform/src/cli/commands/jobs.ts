@@ -7,6 +7,7 @@ import {
   parseOrThrow,
   type Job,
   type JobSpecInput,
+  type LogChunk,
   type LogStream
 } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/kernel';
@@ -260,16 +261,9 @@ export function registerJobs(program: Command): void {
       const c = client(o);
       const stream: LogStream = o.stderr ? 'stderr' : 'stdout';
       try {
-        let chunk = await c.logs(id, { stream, ...(o.tail ? { tail: Number(o.tail) } : {}) });
-        process.stdout.write(chunk.data);
-        while (!o.follow && chunk.data.length && !chunk.eof) {
-          const next = await c.logs(id, { stream, offset: chunk.nextOffset });
-          if (next.nextOffset === chunk.nextOffset) break;
-          chunk = next;
-          process.stdout.write(chunk.data);
-        }
-        if (o.follow && !chunk.eof)
-          await c.followLogs(id, stream, chunk.nextOffset, (x) => process.stdout.write(x.data));
+        const write = (x: LogChunk) => process.stdout.write(x.data);
+        const last = await c.readLog(id, { stream, ...(o.tail ? { tail: Number(o.tail) } : {}) }, write);
+        if (o.follow && !last.eof) await c.followLogs(id, stream, last.nextOffset, write);
       } finally {
         c.close();
       }
