@@ -38,12 +38,28 @@ export class CatalogSearchPanel extends ReactWidget {
     this.node.setAttribute('aria-label', 'Genesis catalog');
   }
 
-  /** Focus the search box (and optionally replace the query). */
+  /**
+   * Focus the search box (and optionally replace the query). Through an activate request, so it
+   * is handled after any activation already queued (the command palette gives focus back to
+   * the main area when it closes, by the same kind of message).
+   */
   focusSearch(query?: string): void {
     if (query !== undefined) void this.model.setQueryNow(query);
-    const input = this.node.querySelector<HTMLInputElement>('input.jp-Genesis-searchInput');
-    input?.focus();
-    input?.select();
+    this.activate();
+  }
+
+  /** Activating the catalog (its sidebar tab, a command) puts the cursor in the search box. */
+  protected override onActivateRequest(msg: import('@lumino/messaging').Message): void {
+    super.onActivateRequest(msg);
+    // A panel that was just created renders with React a frame or two later.
+    const focus = (frames: number) => {
+      const input = this.node.querySelector<HTMLInputElement>('input.jp-Genesis-searchInput');
+      if (input) {
+        input.focus();
+        input.select();
+      } else if (frames > 0) requestAnimationFrame(() => focus(frames - 1));
+    };
+    focus(30);
   }
 
   protected override onAfterAttach(msg: import('@lumino/messaging').Message): void {

@@ -44,6 +44,15 @@ export class LazyPanel<T extends Widget> extends BoxPanel {
     return this._content;
   }
 
+  /** Activating the placeholder activates (and focuses) the real panel, once it is there. */
+  protected override onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    void this.loadContent().then(
+      (content) => content.activate(),
+      () => undefined
+    );
+  }
+
   protected override onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     void this._settled.then(() =>

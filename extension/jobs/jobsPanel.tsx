@@ -43,14 +43,32 @@ export class JobsPanel extends ReactWidget {
   showSubmitForm(initial?: JobSpecInput): void {
     this._form = { open: true, initial, key: this._form.key + 1 };
     this._formChanged.emit();
-    requestAnimationFrame(() =>
-      this.node.querySelector<HTMLElement>('.jp-Genesis-submitForm input[name="executable"]')?.focus()
-    );
+    // Focus through an activate request: handled after any activation already queued.
+    this._focusForm = true;
+    this.activate();
   }
 
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this.model.start();
+  }
+
+  /** Activating the panel puts the focus on its first control (keyboard users start there). */
+  protected override onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (this._focusForm) {
+      this._focusForm = false;
+      this._focusWhenRendered('.jp-Genesis-submitForm input[name="executable"]');
+    } else if (!this.node.contains(document.activeElement)) {
+      this._focusWhenRendered('button');
+    }
+  }
+
+  /** React renders a new panel (or the opened form) a frame or two later. */
+  private _focusWhenRendered(selector: string, frames = 30): void {
+    const target = this.node.querySelector<HTMLElement>(selector);
+    if (target) target.focus();
+    else if (frames > 0) requestAnimationFrame(() => this._focusWhenRendered(selector, frames - 1));
   }
 
   protected render(): React.ReactElement {
@@ -72,6 +90,7 @@ export class JobsPanel extends ReactWidget {
 
   private _form: { open: boolean; initial?: JobSpecInput; key: number } = { open: false, key: 0 };
   private _formChanged = new Signal<this, void>(this);
+  private _focusForm = false;
 }
 
 function JobsView(props: {

@@ -214,4 +214,35 @@ test.describe('Genesis catalog panel', () => {
     await expect(panel.locator('.jp-Genesis-result').first()).toBeVisible();
     expect(errors).toEqual([]);
   });
+
+  test('commands are in the palette, settings in the settings editor', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#command-palette');
+    await palette.locator('input').fill('Genesis');
+    for (const label of [
+      'Open the Genesis Catalog',
+      'Search the Genesis Catalog',
+      'Insert a Genesis Dataset into the Notebook…',
+      'Open Genesis Jobs',
+      'Submit a Genesis Job…',
+      'Reconnect to the Genesis Platform'
+    ]) {
+      await expect(palette.getByText(label, { exact: true })).toBeVisible();
+    }
+    // Run one from the palette with the keyboard: the catalog opens with the search box focused.
+    await palette.locator('input').fill('Search the Genesis Catalog');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#genesis-catalog .jp-Genesis-searchInput')).toBeFocused();
+
+    await page.evaluate(() =>
+      (
+        window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }
+      ).jupyterapp.commands.execute('settingeditor:open')
+    );
+    const editor = page.locator('.jp-SettingsPanel, .jp-SettingEditor').first();
+    await expect(editor).toBeVisible();
+    for (const title of ['Genesis Lab: platform connection', 'Genesis Lab: catalog', 'Genesis Lab: jobs']) {
+      await expect(page.getByText(title).first()).toBeVisible();
+    }
+  });
 });

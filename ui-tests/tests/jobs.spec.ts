@@ -172,4 +172,49 @@ test.describe('Genesis jobs panel', () => {
     await expect(form.locator('.jp-Genesis-error')).toContainText(/cpu/i);
     await expect(form.locator('.jp-Genesis-success')).toHaveCount(0);
   });
+
+  test('a job a cell submitted leaves a lineage chip that opens its view', async ({ page }) => {
+    await page.notebook.createNew('job-lineage.ipynb', { kernel: 'tslab' });
+    await page.notebook.setCell(
+      0,
+      'code',
+      [
+        'import { genesis } from "@genesis-lab/kernel";',
+        'const job = await genesis.jobs.submit({ name: "cell-job", executable: "/bin/sh", arguments: ["-c", "echo from-a-cell"] });',
+        'const result = await job.wait();'
+      ].join('\n')
+    );
+    await page.notebook.runCell(0);
+    const chips = page.locator('.jp-Cell').first().locator('.jp-Genesis-lineageChip[data-kind="job"]');
+    await expect(chips.last()).toContainText('COMPLETED', { timeout: 60000 });
+    await expect(chips.last().locator('.jp-Genesis-chipRef')).toHaveText('cell-job');
+    const id = await chips.last().getAttribute('data-job-id');
+    await chips.last().click();
+    const view = page.locator(`#genesis-job-${id}`);
+    await expect(view.locator('h1')).toContainText('cell-job');
+    await expect(view.locator('.jp-Genesis-log')).toContainText('from-a-cell');
+  });
+
+  test('keyboard only: palette → submit form → Enter submits; arrows and Enter open the job', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+C');
+    await page.locator('#command-palette input').fill('Submit a Genesis Job');
+    await page.keyboard.press('Enter');
+    const executable = page.locator('#genesis-jobs .jp-Genesis-submitForm input[name="executable"]');
+    await expect(executable).toBeFocused();
+    await page.keyboard.type('/bin/echo');
+    await page.keyboard.press('Tab');
+    await expect(page.locator('#genesis-jobs textarea[name="args"]')).toBeFocused();
+    await page.keyboard.type('typed-with-the-keyboard');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('ui-keyboard');
+    await page.keyboard.press('Enter');
+    const done = page.locator('#genesis-jobs .jp-Genesis-success');
+    await expect(done).toContainText('Submitted ui-keyboard');
+    const id = (await done.textContent())!.match(/\((j[0-9a-z]+)\)/)![1]!;
+    await expect(row(page, id)).toHaveAttribute('data-state', 'COMPLETED', { timeout: 60000 });
+    // The job list is a listbox: focus the newest job (its tab stop) and press Enter.
+    await row(page, id).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator(`#genesis-job-${id} .jp-Genesis-log`)).toContainText('typed-with-the-keyboard');
+  });
 });
