@@ -24,8 +24,9 @@ export const ARROW_META = {
 
 export const DATA_LIMIT_MAX = 1_000_000_000;
 
+/** `a,b` or repeated `columns=a&columns=b` (or both); the typed argument keeps the input type honest. */
 const columnsParam = z.preprocess(
-  (v) => {
+  (v: string | string[] | undefined) => {
     if (v === undefined || v === '') return undefined;
     const parts = Array.isArray(v) ? v.flatMap((s) => String(s).split(',')) : String(v).split(',');
     return parts.map((s) => s.trim()).filter((s) => s.length > 0);

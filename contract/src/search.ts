@@ -20,8 +20,16 @@ export const FacetFilter = z
     message: `facet must be one of ${FACETS.join(', ')}`
   });
 
+/**
+ * A repeatable query parameter: absent, one value (`?filter=a`) or several (`?filter=a&filter=b`);
+ * always an array once parsed. The typed preprocess argument and the default keep the INPUT type
+ * honest (optional, a value or an array of values) instead of a required `unknown`.
+ */
 const arrayOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+  z.preprocess(
+    (v: z.input<T> | z.input<T>[] | undefined) => (v === undefined || Array.isArray(v) ? v : [v]),
+    z.array(item).default([])
+  );
 
 /** Query-string of `GET /api/catalog/search`. */
 export const SearchQuery = z

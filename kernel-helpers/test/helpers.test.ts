@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import { Field, Float64, Int64, Schema, Utf8, makeTable, vectorFromArray, type Table } from 'apache-arrow';
+import { Field, Float64, Int64, Schema, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { ARROW_META, DatasetUse, ErrorBody, GenesisError } from '@genesis-lab/contract';
 import { Genesis, tableBundle } from '@genesis-lab/kernel';
 import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../../platform/test/support/process';
@@ -39,9 +39,9 @@ beforeAll(async () => {
   const rows = mixedRows(1000);
   const mixed = mixedTable(rows);
   const big = numericSchema(4);
-  const v = (n: number) => makeTable({ n: vectorFromArray([n, n + 1, n + 2], new Float64()) });
+  const v = (n: number) => new Table({ n: vectorFromArray([n, n + 1, n + 2], new Float64()) });
   const int64Schema = new Schema([new Field('small', new Int64(), true), new Field('huge', new Int64(), true)]);
-  const int64 = makeTable({
+  const int64 = new Table({
     small: vectorFromArray([1n, -2n, null, 9007199254740991n], new Int64()),
     huge: vectorFromArray([1n, 9223372036854775807n, null, -5n], new Int64())
   });

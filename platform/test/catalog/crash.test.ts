@@ -38,7 +38,7 @@ describe('a crash during ingest', () => {
       const objects = path.join(home, 'objects');
       expect(
         fs.existsSync(objects)
-          ? fs.readdirSync(objects, { recursive: true }).filter((f) => String(f).endsWith('.arrow'))
+          ? fs.readdirSync(objects, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.arrow'))
           : []
       ).toEqual([]);
     } finally {

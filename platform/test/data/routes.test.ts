@@ -2,12 +2,13 @@ import * as http from 'node:http';
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { Field, Int64, Schema, makeTable, tableFromIPC, vectorFromArray, type Table } from 'apache-arrow';
+import { Field, Int64, Schema, Table, tableFromIPC, vectorFromArray } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { ARROW_META, ErrorBody, type Cql2Expr } from '@genesis-lab/contract';
 import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
 import { MIXED_META, mixedRows, mixedTable, numericBatches, numericSchema, publish } from './support/fixtures';
 import { evalRow, exprArb, type Row } from './support/reference';
+import type { DataStats } from '../../src/data/stats';
 
 /** The data routes against a real platform process, over datasets published through the catalog. */
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   rows = mixedRows(MIXED_ROWS);
   const mixed = mixedTable(rows);
   const bigSchema = numericSchema(2);
-  const int64 = makeTable({
+  const int64 = new Table({
     v: vectorFromArray([9223372036854775807n, -9223372036854775808n, 9007199254740993n, null, 5n], new Int64())
   });
   await publish(home, [
@@ -216,7 +217,7 @@ describe('bad input gets one clear error shape', () => {
 describe('access is decided by the catalog for the principal', () => {
   it('403 for controlled data and 404 for export-controlled data when the token is cleared for open only', async () => {
     const home = tempHome('genesis-data-access-');
-    const t = makeTable({ v: vectorFromArray([1, 2, 3]) });
+    const t = new Table({ v: vectorFromArray([1, 2, 3]) });
     await publish(home, [
       {
         id: 'test/controlled',
@@ -352,7 +353,7 @@ describe('exports', () => {
 
 describe('streaming: backpressure and disconnects', () => {
   const dataStats = async () =>
-    ((await (await fetch(`${p.url}/api/health`)).json()) as { data: { openScans: number; batchReads: number } }).data;
+    ((await (await fetch(`${p.url}/api/health`)).json()) as { data: ReturnType<DataStats['snapshot']> }).data;
 
   it.each([['identity'], ['gzip']])(
     'reads only as fast as the client (%s), and stops reading when the client goes away',

@@ -1,4 +1,4 @@
-import { Field, Float64, Int32, RecordBatch, Schema, Struct, makeData, makeTable, vectorFromArray } from 'apache-arrow';
+import { Field, Float64, Int32, RecordBatch, Schema, Struct, Table, makeData, vectorFromArray } from 'apache-arrow';
 import { ARROW_META, type RecordMetadataInput } from '@genesis-lab/contract';
 import { SqliteCatalog } from '../../../src/catalog/sqlite-catalog';
 import { Home } from '../../../src/home';
@@ -53,7 +53,7 @@ export function mixedTable(rows: Row[]) {
     rows.map((_, k) => k),
     new Int32()
   );
-  return makeTable({ id, ...Object.fromEntries(COLS.map((c) => [c.name, t.getChild(c.name)!])) } as never);
+  return new Table({ id, ...Object.fromEntries(COLS.map((c) => [c.name, t.getChild(c.name)!])) });
 }
 
 /** Float64 rows for `schema` (from numericSchema), generated batch by batch (never held whole). */

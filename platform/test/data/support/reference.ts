@@ -8,10 +8,10 @@ import {
   Int64,
   TimestampMillisecond,
   Utf8,
-  makeTable,
   vectorFromArray,
+  Table,
   type DataType,
-  type Table
+  type Vector
 } from 'apache-arrow';
 import type { ComparisonOp, Cql2Expr, Cql2Scalar } from '@genesis-lab/contract';
 
@@ -90,7 +90,7 @@ export const rowsArb = fc.array(
 );
 
 export function toTable(rows: Row[]): Table {
-  const vectors = Object.fromEntries(
+  const vectors: Record<string, Vector> = Object.fromEntries(
     COLS.map((c) => {
       const vals = rows.map((r) => {
         const v = r[c.name];
@@ -102,7 +102,7 @@ export function toTable(rows: Row[]): Table {
       return [c.name, vectorFromArray(vals as unknown[], c.type)];
     })
   );
-  return makeTable(vectors as never) as unknown as Table;
+  return new Table(vectors);
 }
 
 // ---- literals (typed to the column they meet) ----
