@@ -1,5 +1,8 @@
-import type { Page } from '@playwright/test';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+
 import { expect, test } from '../support/fixtures';
+
+type Page = IJupyterLabPageFixture;
 
 /**
  * The Genesis catalog panel in a real JupyterLab (Chromium), against the real platform behind

@@ -1,5 +1,9 @@
-import type { Page, Request } from '@playwright/test';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Request } from '@playwright/test';
+
 import { expect, test } from '../support/fixtures';
+
+type Page = IJupyterLabPageFixture;
 
 /**
  * The Jobs panel in a real JupyterLab (Chromium) against the real platform: local jobs always,
