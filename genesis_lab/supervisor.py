@@ -140,7 +140,7 @@ class PlatformSupervisor:
         self._held = mode == MANAGED and not autostart
         self._problem: PlatformUnavailable | None = (
             PlatformUnavailable(
-                "The Genesis platform is stopped", "Start it from JupyterLab (Genesis: Start platform)"
+                "The Genesis platform is stopped", "Start it from JupyterLab (the 'Start platform' button in the Genesis panels, or 'Start the Genesis Platform' in the command palette)"
             )
             if self._held
             else None
@@ -183,7 +183,7 @@ class PlatformSupervisor:
             self._target = None
             self._problem = PlatformUnavailable(
                 "The Genesis platform was stopped from JupyterLab",
-                "Start it again (Genesis: Start platform)",
+                "Start it again (the 'Start platform' button in the Genesis panels, or 'Start the Genesis Platform' in the command palette)",
             )
             await self._terminate_owned()
             self._state = "stopped"
