@@ -2,12 +2,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
+    // Generated, installed or tool state (what .gitignore lists; eslint does not read it).
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
       'lib/**',
+      'build/**',
+      'coverage/**',
       '.venv/**',
       'genesis_lab/labextension/**',
+      'ui-tests/.jupyter-test/**',
       'ui-tests/test-results/**',
       'ui-tests/playwright-report/**',
       'bench/results/**'

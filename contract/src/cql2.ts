@@ -29,13 +29,12 @@ export type DateLiteral = z.infer<typeof DateLiteral>;
 
 export type Cql2Scalar = string | number | boolean | PropertyRef | TimestampLiteral | DateLiteral;
 
-export const Cql2Scalar: z.ZodType<Cql2Scalar> = z.union(
-  [z.string(), z.number(), z.boolean(), PropertyRef, TimestampLiteral, DateLiteral],
-  {
+export const Cql2Scalar: z.ZodType<Cql2Scalar> = z
+  .union([z.string(), z.number(), z.boolean(), PropertyRef, TimestampLiteral, DateLiteral], {
     error:
       'must be {"property": "<column>"}, a string, a number, a boolean, {"timestamp": "<ISO 8601>"} or {"date": "YYYY-MM-DD"}'
-  }
-).meta({ id: 'Cql2Scalar' });
+  })
+  .meta({ id: 'Cql2Scalar' });
 
 export const COMPARISON_OPS = ['=', '<>', '<', '<=', '>', '>='] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
