@@ -41,18 +41,12 @@ class GenesisLab(ExtensionApp):
     description = "Genesis Lab: runs the platform next to Jupyter and proxies it under /genesis/"
     load_other_extensions = True
 
-    home = Unicode(help="GENESIS_HOME of the platform to use (default $GENESIS_HOME or ~/.genesis)").tag(
-        config=True
-    )
-    platform_url = Unicode(help="URL of a remote platform (default $GENESIS_URL); empty: local").tag(
-        config=True
-    )
+    home = Unicode(help="GENESIS_HOME of the platform to use (default $GENESIS_HOME or ~/.genesis)").tag(config=True)
+    platform_url = Unicode(help="URL of a remote platform (default $GENESIS_URL); empty: local").tag(config=True)
     platform_token = Unicode(help="Token of the remote platform (default $GENESIS_TOKEN)").tag(config=True)
     manage_platform = Bool(help="Start, adopt and restart the local platform").tag(config=True)
     autostart = Bool(help="Start the managed platform with the server").tag(config=True)
-    platform_command = List(Unicode(), help="The genesis executable (default $GENESIS_PLATFORM_BIN)").tag(
-        config=True
-    )
+    platform_command = List(Unicode(), help="The genesis executable (default $GENESIS_PLATFORM_BIN)").tag(config=True)
     platform_args = List(Unicode(), help="Extra `genesis serve` arguments").tag(config=True)
     startup_timeout = Float(30.0, help="Seconds the platform may take to answer").tag(config=True)
 

@@ -38,8 +38,6 @@ class PlatformStatusHandler(APIHandler):
                 await self.supervisor.start_platform()
         except PlatformUnavailable as problem:
             self.set_status(409 if action == "stop" else 503)
-            self.finish(
-                json.dumps({**self.supervisor.status(), "message": problem.message, "hint": problem.hint})
-            )
+            self.finish(json.dumps({**self.supervisor.status(), "message": problem.message, "hint": problem.hint}))
             return
         self.finish(json.dumps(self.supervisor.status()))

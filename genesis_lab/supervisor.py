@@ -140,7 +140,8 @@ class PlatformSupervisor:
         self._held = mode == MANAGED and not autostart
         self._problem: PlatformUnavailable | None = (
             PlatformUnavailable(
-                "The Genesis platform is stopped", "Start it from JupyterLab (the 'Start platform' button in the Genesis panels, or 'Start the Genesis Platform' in the command palette)"
+                "The Genesis platform is stopped",
+                "Start it from JupyterLab (the 'Start platform' button in the Genesis panels, or 'Start the Genesis Platform' in the command palette)",
             )
             if self._held
             else None
@@ -385,7 +386,7 @@ class PlatformSupervisor:
                     f"The Genesis platform did not answer within {self.startup_timeout:.0f} s",
                     _output_hint(argv, output),
                 )
-            with contextlib.suppress(asyncio.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(proc.wait()), 0.1)
 
     async def _after_failed_start(
@@ -422,7 +423,7 @@ class PlatformSupervisor:
             response = await AsyncHTTPClient().fetch(
                 target.url + "/api/health", connect_timeout=2.0, request_timeout=3.0
             )
-        except (HTTPClientError, OSError, asyncio.TimeoutError):
+        except (TimeoutError, HTTPClientError, OSError):
             return False
         return response.code == 200
 
@@ -507,7 +508,7 @@ async def _terminate(proc: asyncio.subprocess.Process, grace: float = 10.0) -> N
         proc.terminate()
     try:
         await asyncio.wait_for(proc.wait(), grace)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         await proc.wait()
