@@ -7,8 +7,11 @@
  * resolve @genesis-lab/kernel), and the tslab kernel. Nothing of the user's ~/.jupyter is used.
  *
  * Options that matter to tests and benchmarks:
- * - `extension: false`: the same lab WITHOUT Genesis Lab (the labextension and the server
- *   extension are disabled in this run's own Jupyter config dir), for with/without comparisons.
+ * - `extension: false`: the same lab WITHOUT Genesis Lab (its labextension left out of the lab's
+ *   labextensions path, its server extension off), for with/without comparisons.
+ * - `labextension`: serve this build of the labextension (e.g. a fresh genesis_lab/labextension)
+ *   instead of the installed one.
+ * - `catalog: 'tiny'`: one small record instead of the example catalog, for quick runs.
  * - `platform: 'stopped'`: the Jupyter server keeps the platform down until a user (or a test)
  *   starts it: the "platform unreachable" scenario.
  */
@@ -65,6 +68,23 @@ function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Whether `promise` settles within `ms`; the timer does not outlive the answer (a pending one
+ * would keep a plain Node caller, such as a benchmark, alive after its last lab stopped).
+ * @param {Promise<unknown>} promise
+ * @param {number} ms
+ */
+async function settlesWithin(promise, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * @param {string} cmd
  * @param {string[]} args
  * @param {NodeJS.ProcessEnv} env
@@ -101,10 +121,63 @@ function readDiscovery(home) {
 }
 
 /**
+ * One small record (`genesis ingest` of a two-row CSV): seeding the examples ingests a 3M-row
+ * file, too slow for a smoke run.
+ * @param {string} home
+ * @param {string} dir  where the CSV and its metadata are written
+ * @param {NodeJS.ProcessEnv} env
+ */
+function seedTinyCatalog(home, dir, env) {
+  const csv = path.join(dir, 'co2-sample.csv');
+  const meta = path.join(dir, 'co2-sample.json');
+  fs.writeFileSync(csv, 'month,value\n2020-01,413.4\n2020-02,414.1\n');
+  const title = 'CO2 sample (a one-record catalog for quick runs)';
+  fs.writeFileSync(meta, JSON.stringify({ title, license: 'CC0-1.0', description: `${title}.` }));
+  runOrThrow(process.execPath, [GENESIS_BIN, 'ingest', csv, '--id', 'sample/co2', '--meta', meta, '--home', home], env);
+}
+
+/**
+ * A labextensions directory for one run: links to every installed labextension except
+ * genesis-lab, and to `genesisLab` as genesis-lab when given. Disabling is not enough for a lab
+ * "without" it: JupyterLab still loads a disabled federated extension's JavaScript (its remote
+ * entry and plugin module), it only skips activating the plugins.
+ * @param {string} dir
+ * @param {NodeJS.ProcessEnv} env  the lab's environment (its Jupyter paths)
+ * @param {string} [genesisLab]
+ */
+function labextensionsDir(dir, env, genesisLab) {
+  const python = path.join(VENV, 'bin', 'python');
+  const script =
+    'import json; from jupyter_core.paths import jupyter_path; print(json.dumps(jupyter_path("labextensions")))';
+  /** @type {string[]} */
+  const installed = JSON.parse(runOrThrow(python, ['-c', script], env));
+  fs.mkdirSync(dir, { recursive: true });
+  for (const root of installed.filter((p) => fs.existsSync(p))) {
+    for (const entry of fs.readdirSync(root)) {
+      const names = entry.startsWith('@')
+        ? fs.readdirSync(path.join(root, entry)).map((n) => `${entry}/${n}`)
+        : [entry];
+      for (const name of names) {
+        const link = path.join(dir, name);
+        // The first directory of jupyter_path wins, as in JupyterLab's own lookup.
+        if (name === 'genesis-lab' || fs.existsSync(link)) continue;
+        fs.mkdirSync(path.dirname(link), { recursive: true });
+        fs.symlinkSync(path.join(root, name), link);
+      }
+    }
+  }
+  if (genesisLab) fs.symlinkSync(path.resolve(genesisLab), path.join(dir, 'genesis-lab'));
+  return dir;
+}
+
+/**
  * @typedef {object} LabOptions
  * @property {boolean} [extension]  Genesis Lab enabled (default true)
+ * @property {string} [labextension]  the genesis-lab labextension to serve (a built
+ *   genesis_lab/labextension); default: the installed one
  * @property {'managed' | 'stopped'} [platform]  'stopped': the platform stays down until started
- * @property {boolean} [seed]  seed the example catalog (default true)
+ * @property {'examples' | 'tiny' | 'none'} [catalog]  what the platform's home holds: the example
+ *   catalog (default), one small record (seedTinyCatalog), nothing
  * @property {number} [port]  default: a free port
  * @property {string} [runDir]  default: a new temporary directory
  * @property {number} [timeoutMs]  for the lab (and the platform) to answer, default 120000
@@ -163,15 +236,17 @@ async function startLab(opts = {}) {
     ...opts.env
   };
 
-  if (opts.seed ?? true) runOrThrow(process.execPath, [GENESIS_BIN, 'seed', 'examples', '--home', home], env);
+  const catalog = opts.catalog ?? 'examples';
+  if (catalog === 'examples') runOrThrow(process.execPath, [GENESIS_BIN, 'seed', 'examples', '--home', home], env);
+  if (catalog === 'tiny') seedTinyCatalog(home, runDir, env);
   const args = ['lab', `--config=${path.join(UI_TESTS, 'jupyter_server_test_config.py')}`];
-  if (!extension) {
-    // Only for this run: the labextension at user level (= this run's JUPYTER_CONFIG_DIR), the
-    // server extension on the command line (in a virtualenv the environment's config outranks
-    // the user's). The installed package stays untouched.
-    runOrThrow(jupyter, ['labextension', 'disable', '--level=user', 'genesis-lab'], env);
-    args.push(`--ServerApp.jpserver_extensions={'genesis_lab': False}`);
+  // Only for this run, on the command line (in a virtualenv the environment's config outranks the
+  // user's); the installed package stays untouched.
+  if (!extension || opts.labextension) {
+    const dir = labextensionsDir(path.join(runDir, 'labextensions'), env, extension ? opts.labextension : undefined);
+    args.push(`--LabApp.labextensions_path=${dir}`);
   }
+  if (!extension) args.push(`--ServerApp.jpserver_extensions={'genesis_lab': False}`);
   if (process.getuid?.() === 0) args.push('--allow-root');
   const log = fs.openSync(logFile, 'a');
   const proc = spawn(jupyter, args, { cwd: notebooks, env, stdio: ['ignore', log, log] });
@@ -217,8 +292,7 @@ async function startLab(opts = {}) {
     async stop({ keepFiles = false } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM'); // Jupyter's clean shutdown stops the platform it started
-        const killed = await Promise.race([exited.then(() => false), sleep(20000).then(() => true)]);
-        if (killed) {
+        if (!(await settlesWithin(exited, 20000))) {
           proc.kill('SIGKILL');
           await exited;
         }
