@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { Discovery } from '@genesis-lab/contract';
+import { Discovery, LAB_PLATFORM_PATH, ManagedPlatformStatus, parseOrThrow } from '@genesis-lab/contract';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const GENESIS_BIN = path.join(REPO_ROOT, 'platform/bin/genesis.js');
@@ -44,19 +44,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface PlatformStatus {
-  mode: 'managed' | 'external' | 'remote';
-  state: 'running' | 'starting' | 'stopped' | 'unavailable';
-  home: string;
-  url: string | null;
-  pid: number | null;
-  owned: boolean;
-  version: string | null;
-  message: string | null;
-  hint: string | null;
-  restarts: number;
-}
-
 export interface JupyterServer {
   url: string;
   token: string;
@@ -66,9 +53,9 @@ export interface JupyterServer {
   log(): string;
   /** fetch with the Jupyter token (as JupyterLab's ServerConnection sends it). */
   fetch(pathAndQuery: string, init?: RequestInit): Promise<Response>;
-  status(): Promise<PlatformStatus>;
+  status(): Promise<ManagedPlatformStatus>;
   /** Poll the status until `accept` holds (or fail with the last status and the log). */
-  waitFor(accept: (s: PlatformStatus) => boolean, timeoutMs?: number): Promise<PlatformStatus>;
+  waitFor(accept: (s: ManagedPlatformStatus) => boolean, timeoutMs?: number): Promise<ManagedPlatformStatus>;
   /** SIGTERM (Jupyter's clean shutdown) and wait for the exit. */
   stop(): Promise<void>;
 }
@@ -149,13 +136,15 @@ export async function startJupyter(opts: JupyterOptions = {}): Promise<JupyterSe
     log: () => out,
     fetch: authed,
     async status() {
-      const r = await authed('/genesis-lab/platform');
-      if (!r.ok) throw new Error(`GET /genesis-lab/platform: ${r.status} ${await r.text()}`);
-      return (await r.json()) as PlatformStatus;
+      const r = await authed(`/${LAB_PLATFORM_PATH}`);
+      if (!r.ok) throw new Error(`GET /${LAB_PLATFORM_PATH}: ${r.status} ${await r.text()}`);
+      // The contract's schema, as the extension reads it: a drift between genesis_lab/supervisor.py
+      // and the contract fails here, naming the path (e.g. "Invalid status at status.restarts").
+      return parseOrThrow(ManagedPlatformStatus, await r.json(), 'status');
     },
     async waitFor(accept, timeoutMs = 30000) {
       const until = Date.now() + timeoutMs;
-      let last: PlatformStatus | undefined;
+      let last: ManagedPlatformStatus | undefined;
       while (Date.now() < until) {
         last = await server.status();
         if (accept(last)) return last;
