@@ -263,6 +263,8 @@ async function main() {
   const platform = await startPlatform(home);
   const env = { ...process.env, GENESIS_HOME: home, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_RUNTIME_DIR: '' };
   Object.assign(process.env, { GENESIS_HOME: home, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_RUNTIME_DIR: '' });
+  let summary;
+  let result;
   try {
     const { Genesis } = require(path.join(ROOT, 'kernel-helpers/dist/index.js'));
     const g = new Genesis().configure({ display: false, progress: false });
@@ -354,7 +356,7 @@ async function main() {
       `batches: ${rss.rows.toLocaleString()} rows (${(bigBytes / 2 ** 30).toFixed(2)} GiB) in ${rss.seconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(0)} MB (array buffers at most ${rss.maxArrayBuffersMb} MB)`
     );
 
-    const result = {
+    result = {
       bench: 'data',
       smoke: SMOKE,
       arrow_vs_json: round(jsonMs / arrowMs),
@@ -388,26 +390,26 @@ async function main() {
       }
     };
     const ok = (name, good) => `${good ? 'met ' : 'MISS'}  ${name}`;
-    console.log(
-      [
-        `Arrow data path, ${ROWS.toLocaleString()} rows x ${COLUMNS} float64 through the kernel helpers${SMOKE ? ' (SMOKE sizes: not the real figures)' : ''}`,
-        `  Arrow     ${String(result.arrow_ms).padStart(7)} ms  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${result.arrow_mb_per_s} MB/s as a Table (.table())`,
-        `  Arrow     ${String(result.arrow_stream_ms).padStart(7)} ms  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${result.arrow_stream_mb_per_s} MB/s streamed (.batches())`,
-        `  JSON      ${String(result.json_ms).padStart(7)} ms  ${(json.bytes / 1e6).toFixed(0).padStart(5)} MB  -> Arrow is ${result.arrow_vs_json}x faster`,
-        `  CSV       ${String(result.csv_ms).padStart(7)} ms  ${(csv.bytes / 1e6).toFixed(0).padStart(5)} MB  -> Arrow is ${result.arrow_vs_csv}x faster`,
-        `  loopback  ${String(result.loopback_ms).padStart(7)} ms  (plain TCP, same bytes) -> the Arrow stream reaches ${result.arrow_vs_loopback} of it (a Table: ${result.arrow_table_vs_loopback})`,
-        `  first batch ${result.first_batch_ms} ms; .batches() over ${(bigBytes / 2 ** 30).toFixed(2)} GiB peaked at ${result.batches_peak_rss_mb} MB RSS`,
-        ok('arrow_vs_json >= 15', result.arrow_vs_json >= 15),
-        ok('arrow_vs_loopback >= 0.6', result.arrow_vs_loopback >= 0.6),
-        ok('first_batch_ms <= 50', result.first_batch_ms <= 50),
-        ok('batches_peak_rss_mb <= 256', result.batches_peak_rss_mb <= 256)
-      ].join('\n')
-    );
-    console.log(JSON.stringify(result));
+    summary = [
+      `Arrow data path, ${ROWS.toLocaleString()} rows x ${COLUMNS} float64 through the kernel helpers${SMOKE ? ' (SMOKE sizes: not the real figures)' : ''}`,
+      `  Arrow     ${String(result.arrow_ms).padStart(7)} ms  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${result.arrow_mb_per_s} MB/s as a Table (.table())`,
+      `  Arrow     ${String(result.arrow_stream_ms).padStart(7)} ms  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${result.arrow_stream_mb_per_s} MB/s streamed (.batches())`,
+      `  JSON      ${String(result.json_ms).padStart(7)} ms  ${(json.bytes / 1e6).toFixed(0).padStart(5)} MB  -> Arrow is ${result.arrow_vs_json}x faster`,
+      `  CSV       ${String(result.csv_ms).padStart(7)} ms  ${(csv.bytes / 1e6).toFixed(0).padStart(5)} MB  -> Arrow is ${result.arrow_vs_csv}x faster`,
+      `  loopback  ${String(result.loopback_ms).padStart(7)} ms  (plain TCP, same bytes) -> the Arrow stream reaches ${result.arrow_vs_loopback} of it (a Table: ${result.arrow_table_vs_loopback})`,
+      `  first batch ${result.first_batch_ms} ms; .batches() over ${(bigBytes / 2 ** 30).toFixed(2)} GiB peaked at ${result.batches_peak_rss_mb} MB RSS`,
+      ok('arrow_vs_json >= 15', result.arrow_vs_json >= 15),
+      ok('arrow_vs_loopback >= 0.6', result.arrow_vs_loopback >= 0.6),
+      ok('first_batch_ms <= 50', result.first_batch_ms <= 50),
+      ok('batches_peak_rss_mb <= 256', result.batches_peak_rss_mb <= 256)
+    ].join('\n');
   } finally {
     await platform.stop();
     fs.rmSync(home, { recursive: true, force: true });
   }
+  // Printed after the platform stopped, so nothing (its shutdown output) follows the JSON line.
+  console.log(summary);
+  console.log(JSON.stringify(result));
 }
 
 main().catch((err) => {

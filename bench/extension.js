@@ -235,7 +235,7 @@ async function main(labs) {
       `ready: with ${result.lab_ready_ms_with} ms, without ${result.lab_ready_ms_without} ms, ratio ${result.lab_ready_ratio}; ` +
         `search update median ${result.search_update_ms} ms (p95 ${result.search_update_p95_ms} ms)`
     );
-    process.stdout.write(JSON.stringify(result) + '\n');
+    return result;
   } finally {
     await browser.close();
   }
@@ -251,7 +251,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => stopLabs(labs).finally(() => process.exit(1)));
 }
 main(labs).then(
-  () => stopLabs(labs),
+  async (result) => {
+    await stopLabs(labs);
+    // The very last output, once the labs are down: nothing comes after the JSON line.
+    process.stdout.write(JSON.stringify(result) + '\n');
+  },
   async (err) => {
     log(`FAILED: ${err && err.stack ? err.stack : err}`);
     await stopLabs(labs);

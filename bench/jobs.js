@@ -255,8 +255,8 @@ async function main() {
     duplicate_events: result.duplicate_events,
     ...result
   };
+  // The very last output: nothing (not even a progress line on stderr) comes after it.
   process.stdout.write(JSON.stringify(line) + '\n');
-  log('done');
 }
 
 main().then(

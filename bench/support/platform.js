@@ -7,7 +7,8 @@ const { ROOT } = require('./run');
 /**
  * Start a real platform process (`genesis serve` on a free loopback port) on `home` and wait
  * until its discovery file names it. Its stderr goes on to ours (warnings show during the run).
- * Resolves with { proc, url, token, stop() }; stop() is SIGTERM and waits for the exit.
+ * Resolves with { proc, url, token, stop() }; stop() is SIGTERM and waits for the exit and for
+ * the last of its stderr.
  */
 async function startPlatform(home, { timeoutMs = 30_000 } = {}) {
   const proc = spawn(
@@ -24,9 +25,13 @@ async function startPlatform(home, { timeoutMs = 30_000 } = {}) {
     process.stderr.write(d);
   });
   const exited = new Promise((r) => proc.once('exit', r));
+  const drained = new Promise((r) => proc.stderr.once('close', r));
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
     await exited;
+    // Its last stderr lines are passed on before the caller prints its final JSON line (bounded:
+    // a child that inherited the pipe may hold it open).
+    await Promise.race([drained, new Promise((r) => setTimeout(r, 2000).unref())]);
   };
   const file = path.join(home, 'run', 'platform.json');
   const deadline = Date.now() + timeoutMs;
