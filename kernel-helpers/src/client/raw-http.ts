@@ -7,7 +7,12 @@ export interface RawResponse {
   source: ByteSource;
 }
 
-const SCRATCH = 256 * 1024;
+/**
+ * Reads that are not a body's (headers, chunk framing, message metadata) go here. Such a read
+ * also takes the start of the next body, which is then copied; a small buffer keeps that copy
+ * small (the rest of the body arrives by direct reads), at the cost of a few more reads.
+ */
+const SCRATCH = 64 * 1024;
 const MAX_HEAD = 64 * 1024;
 /** Largest single read straight into a consumer's memory. */
 const MAX_DIRECT = 8 * 1024 * 1024;
