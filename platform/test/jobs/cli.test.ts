@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Job } from '@genesis-lab/contract';
+import { Job, JobList } from '@genesis-lab/contract';
 import { GENESIS_BIN, type PlatformProcess } from '../support/process';
-import { platformWithFacilities } from '../support/jobs';
+import { platformWithFacilities, untilFinal } from '../support/jobs';
 import type { JobsClient } from '@genesis-lab/kernel';
 
 const run = promisify(execFile);
@@ -93,6 +93,58 @@ describe('genesis jobs / facilities CLI', () => {
     const show = await cli('jobs', 'show', job.id);
     expect(show.stdout).toMatch(/history:\n\s+0 .* NEW/);
     expect(show.stdout).toMatch(/CANCELED\s+CANCELED_BY_USER/);
+  });
+
+  it('reaches older jobs: --limit, --cursor from the hint, --all following the pages, no duplicates', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { job } = await client.submit({ name: `page-${i}`, executable: '/bin/true', tags: { case: 'paging' } });
+      ids.push(job.id);
+    }
+    await Promise.all(ids.map((id) => untilFinal(client, id)));
+    const newestFirst = [...ids].reverse();
+    const idsIn = (stdout: string) => [...stdout.matchAll(/^(j\w+)\s+page-/gm)].map((m) => m[1]);
+
+    // One page of 3, and where to go on.
+    const first = await cli('jobs', 'list', '--tag', 'case=paging', '--limit', '3');
+    expect(first.code).toBe(0);
+    expect(idsIn(first.stdout)).toEqual(newestFirst.slice(0, 3));
+    const cursor = first.stderr.match(/--cursor (\S+)\)/)?.[1];
+    expect(cursor).toBeDefined();
+    const next = await cli('jobs', 'list', '--tag', 'case=paging', '--limit', '3', '--cursor', cursor!);
+    expect(idsIn(next.stdout)).toEqual(newestFirst.slice(3, 6));
+
+    // --all follows nextCursor page after page (pages of 2: four requests) to the oldest.
+    const all = await cli('jobs', 'list', '--tag', 'case=paging', '--all', '--page-size', '2', '--json');
+    expect(all.code).toBe(0);
+    const list = JobList.parse(JSON.parse(all.stdout));
+    expect(list.jobs.map((j) => j.id)).toEqual(newestFirst);
+    expect(list.nextCursor).toBeUndefined();
+    // A --limit beyond one page is read a page at a time too, and says where to go on.
+    const five = JobList.parse(
+      JSON.parse(
+        (await cli('jobs', 'list', '--tag', 'case=paging', '--limit', '5', '--page-size', '2', '--json')).stdout
+      )
+    );
+    expect(five.jobs.map((j) => j.id)).toEqual(newestFirst.slice(0, 5));
+    const rest = JobList.parse(
+      JSON.parse(
+        (await cli('jobs', 'list', '--tag', 'case=paging', '--all', '--cursor', five.nextCursor!, '--json')).stdout
+      )
+    );
+    expect(rest.jobs.map((j) => j.id)).toEqual(newestFirst.slice(5));
+  });
+
+  it('names a bad --limit, --page-size or --cursor', async () => {
+    const zero = await cli('jobs', 'list', '--limit', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--limit/);
+    const big = await cli('jobs', 'list', '--page-size', '5000');
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/--page-size/);
+    const bad = await cli('jobs', 'list', '--cursor', 'nonsense');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/Invalid cursor/);
   });
 
   it('names what is wrong in a spec before sending it, and what the facility cannot honour', async () => {

@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import {
   GenesisError,
+  JobListQuery,
   JobSpec,
   JobState,
   isFinal,
   parseOrThrow,
   type Job,
+  type JobList,
   type JobSpecInput,
   type LogChunk,
   type LogStream
 } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/kernel';
 import * as fs from 'node:fs';
+import { z } from 'zod';
 
 /** The platform named by GENESIS_URL/GENESIS_TOKEN, else by the discovery file (of `--home` when given). */
 function client(opts: { home?: string }): JobsClient {
@@ -87,6 +90,45 @@ async function watchJob(c: JobsClient, id: string, follow: LogStream | undefined
 function finalMessage(job: Job): string | undefined {
   if (job.state === 'COMPLETED') return undefined;
   return `job ${job.id} ${job.state}${job.reason ? ` (${job.reason})` : ''}${job.exitCode !== null ? `, exit code ${job.exitCode}` : ''}${job.message ? `: ${job.message}` : ''}`;
+}
+
+interface ListOptions {
+  facility?: string;
+  state?: string;
+  tag?: string;
+  limit: string;
+  pageSize: string;
+  all?: boolean;
+  cursor?: string;
+  json?: boolean;
+  home?: string;
+}
+
+/** `--limit` may go beyond one page: the pages are followed. */
+const Limit = z.coerce.number().int().min(1);
+/** A page is what `GET /api/jobs` serves at most. */
+const PageSize = JobListQuery.shape.limit.unwrap();
+
+/**
+ * Read `--limit` jobs (every one with `--all`), `--page-size` at a time from `--cursor` (or the
+ * newest), following `nextCursor`; the result's `nextCursor` is where a next call goes on.
+ */
+export async function listPages(c: JobsClient, o: ListOptions): Promise<JobList> {
+  const limit = o.all ? Infinity : parseOrThrow(Limit, o.limit, '--limit');
+  const pageSize = parseOrThrow(PageSize, o.pageSize, '--page-size');
+  const filter = parseOrThrow(
+    JobListQuery.omit({ limit: true }),
+    { facility: o.facility, state: o.state, tag: o.tag, cursor: o.cursor },
+    'options'
+  );
+  const jobs: Job[] = [];
+  let cursor = filter.cursor;
+  do {
+    const page = await c.list({ ...filter, cursor, limit: Math.min(pageSize, limit - jobs.length) });
+    jobs.push(...page.jobs);
+    cursor = page.nextCursor;
+  } while (cursor && jobs.length < limit);
+  return { jobs, ...(cursor ? { nextCursor: cursor } : {}) };
 }
 
 export function registerJobs(program: Command): void {
@@ -176,51 +218,49 @@ export function registerJobs(program: Command): void {
 
   jobs
     .command('list')
-    .description('List jobs, newest first')
+    .description('List jobs, newest first; --all (or a --limit beyond one page) follows the pages to the oldest')
     .option('-f, --facility <name>', 'only this facility')
     .option('-s, --state <states>', `only these states (comma-separated: ${JobState.options.join(',')})`)
     .option('--tag <KEY=VALUE>', 'only jobs with this tag')
-    .option('-l, --limit <n>', 'at most this many', '50')
-    .option('--json', 'print JSON')
+    .option('-l, --limit <n>', 'at most this many (read a page at a time)', '50')
+    .option('-a, --all', 'every job that matches (ignores --limit)')
+    .option('--page-size <n>', 'jobs per request (1-1000)', '1000')
+    .option('--cursor <cursor>', 'start after this point: a nextCursor printed by an earlier list')
+    .option('--json', 'print JSON: {jobs, nextCursor?} (nextCursor continues with --cursor)')
     .option('--home <dir>', 'GENESIS_HOME of the platform to use')
-    .action(
-      async (o: { facility?: string; state?: string; tag?: string; limit: string; json?: boolean; home?: string }) => {
-        const c = client(o);
-        const list = await c.list({
-          facility: o.facility,
-          state: o.state?.split(','),
-          tag: o.tag,
-          limit: Number(o.limit)
-        });
-        if (o.json) {
-          process.stdout.write(JSON.stringify(list, null, 2) + '\n');
-          return;
-        }
-        if (!list.jobs.length) {
-          process.stdout.write('No jobs.\n');
-          return;
-        }
-        const rows = list.jobs.map((j) => [
-          j.id,
-          j.spec.name.slice(0, 24),
-          j.facility,
-          j.state,
-          j.exitCode === null ? '-' : String(j.exitCode),
-          elapsed(j),
-          j.reason ?? ''
-        ]);
-        const head = ['ID', 'NAME', 'FACILITY', 'STATE', 'EXIT', 'ELAPSED', 'REASON'];
-        const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        for (const r of [head, ...rows])
-          process.stdout.write(
-            r
-              .map((v, i) => v.padEnd(w[i]!))
-              .join('  ')
-              .trimEnd() + '\n'
-          );
-        if (list.nextCursor) process.stdout.write(`(more: --limit or --json for the cursor)\n`);
+    .action(async (o: ListOptions) => {
+      const c = client(o);
+      const list = await listPages(c, o);
+      if (o.json) {
+        process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+        return;
       }
-    );
+      if (!list.jobs.length) {
+        process.stdout.write('No jobs.\n');
+        return;
+      }
+      const rows = list.jobs.map((j) => [
+        j.id,
+        j.spec.name.slice(0, 24),
+        j.facility,
+        j.state,
+        j.exitCode === null ? '-' : String(j.exitCode),
+        elapsed(j),
+        j.reason ?? ''
+      ]);
+      const head = ['ID', 'NAME', 'FACILITY', 'STATE', 'EXIT', 'ELAPSED', 'REASON'];
+      const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      for (const r of [head, ...rows])
+        process.stdout.write(
+          r
+            .map((v, i) => v.padEnd(w[i]!))
+            .join('  ')
+            .trimEnd() + '\n'
+        );
+      // On stderr, so the table on stdout stays just the table.
+      if (list.nextCursor)
+        process.stderr.write(`(older jobs: --all, a larger --limit, or --cursor ${list.nextCursor})\n`);
+    });
 
   jobs
     .command('show')
