@@ -5,7 +5,7 @@ import { SqliteCatalog } from '../../catalog/sqlite-catalog';
 import { Home } from '../../home';
 import { COLUMN_TYPES, type ColumnType } from '../../ingest/column-type';
 import { ingestFile, type IngestReport } from '../../ingest/ingest';
-import { IngestProgressBar } from '../progress';
+import { ingestProgress, progressSettings } from '../progress';
 
 function readJsonFile(file: string, what: string): unknown {
   let text: string;
@@ -75,6 +75,11 @@ export function registerIngest(program: Command): void {
     .option('--type <column=type...>', `column types instead of inferred ones (${COLUMN_TYPES.join(', ')})`)
     .option('--home <dir>', 'GENESIS_HOME (default ~/.genesis)')
     .option('--json', 'print the result as JSON')
+    .option(
+      '--progress <mode>',
+      'auto|bar|plain|none, on stderr (auto: a bar on a terminal, nothing otherwise)',
+      'auto'
+    )
     .action(
       async (
         file: string,
@@ -87,12 +92,14 @@ export function registerIngest(program: Command): void {
           type?: string[];
           home?: string;
           json?: boolean;
+          progress: string;
         }
       ) => {
         const format = opts.format ? parseOrThrow(DataFormat, opts.format, '--format') : undefined;
+        const progress = progressSettings(opts.progress);
         const metadata = opts.meta ? readJsonFile(opts.meta, '--meta') : undefined;
         const catalog = SqliteCatalog.open(new Home(opts.home ?? process.env.GENESIS_HOME));
-        const bar = new IngestProgressBar(opts.id);
+        const bar = ingestProgress(progress, opts.id);
         try {
           const report = await ingestFile(catalog, {
             file,

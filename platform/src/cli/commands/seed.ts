@@ -3,7 +3,7 @@ import { GenesisError } from '@genesis-lab/contract';
 import { SqliteCatalog } from '../../catalog/sqlite-catalog';
 import { Home } from '../../home';
 import { seedExamples } from '../../seed/examples';
-import { IngestProgressBar } from '../progress';
+import { ingestProgress, progressSettings, type IngestProgressView } from '../progress';
 
 export function registerSeed(program: Command): void {
   program
@@ -13,15 +13,21 @@ export function registerSeed(program: Command): void {
     )
     .argument('<set>', 'which set to load: "examples"')
     .option('--home <dir>', 'GENESIS_HOME (default ~/.genesis)')
-    .action(async (set: string, opts: { home?: string }) => {
+    .option(
+      '--progress <mode>',
+      'auto|bar|plain|none, on stderr (auto: a bar on a terminal, nothing otherwise)',
+      'auto'
+    )
+    .action(async (set: string, opts: { home?: string; progress: string }) => {
       if (set !== 'examples')
         throw new GenesisError('bad_request', `Unknown seed set "${set}"`, { suggestions: ['examples'] });
+      const progress = progressSettings(opts.progress);
       const catalog = SqliteCatalog.open(new Home(opts.home ?? process.env.GENESIS_HOME));
-      let bar: IngestProgressBar | undefined;
+      let bar: IngestProgressView | undefined;
       try {
         const reports = await seedExamples(catalog, {
           onStart: (def, i, n) => {
-            bar = new IngestProgressBar(`[${i + 1}/${n}] ${def.id}`);
+            bar = ingestProgress(progress, `[${i + 1}/${n}] ${def.id}`);
           },
           onProgress: (_def, p) => bar?.update(p),
           onDone: (def, r) => {
