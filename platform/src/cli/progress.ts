@@ -30,7 +30,7 @@ export interface ProgressSettings {
 export function progressSettings(
   mode: unknown,
   env: NodeJS.ProcessEnv = process.env,
-  stream: NodeJS.WriteStream = process.stderr
+  stream: { isTTY?: boolean } = process.stderr
 ): ProgressSettings {
   const m = parseOrThrow(ProgressMode, mode, '--progress');
   const raw = env.GENESIS_PROGRESS_INTERVAL_MS;
