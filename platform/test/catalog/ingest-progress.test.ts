@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GENESIS_BIN, tempHome } from '../support/process';
+import { describeWithService } from '../support/services';
 
 /**
  * `--progress` of the real, built CLI (`genesis ingest`, `genesis seed examples`) in a
@@ -171,6 +172,50 @@ describe('genesis ingest --progress', () => {
     const r = ingest(['--progress', 'plain'], { GENESIS_PROGRESS_INTERVAL_MS: 'soon' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/GENESIS_PROGRESS_INTERVAL_MS/);
+  });
+});
+
+/** util-linux `script` runs a command on a pseudo-terminal: a real TTY for `auto`. */
+function scriptAvailable(): { ok: boolean; why: string } {
+  const r = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? { ok: true, why: r.stdout.trim() } : { ok: false, why: String(r.error ?? r.stderr) };
+}
+
+describeWithService('a pseudo-terminal (util-linux script)', scriptAvailable, 'genesis ingest on a terminal', () => {
+  it('auto draws the cli-progress bar in place (cursor hidden, then restored)', () => {
+    const id = nextId();
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [
+      process.execPath,
+      GENESIS_BIN,
+      'ingest',
+      csv,
+      '--id',
+      id,
+      '--meta',
+      meta,
+      '--home',
+      path.join(dir, 'home')
+    ]
+      .map(quote)
+      .join(' ');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_HOME: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120000
+    });
+    expect(r.status).toBe(0);
+    // On the terminal, stdout and stderr are one stream: the bar's redraws, then the summary.
+    const out = r.stdout;
+    expect(out).toContain('\x1b[?25l');
+    expect(out).toContain('\x1b[?25h');
+    expect(out).toMatch(new RegExp(`${id} scanning \\[[█░]{40}\\] +\\d+%`));
+    expect(out).toMatch(
+      new RegExp(`${id} writing  \\[█{40}\\] 100% \\| [\\d.]+/[\\d.]+ MB \\| ${ROWS.toLocaleString('en-US')} rows`)
+    );
+    // The bar clears its line when done, and the summary takes its place.
+    expect(out).toContain(`\x1b[2KPublished ${id}@1: ${ROWS.toLocaleString('en-US')} rows`);
   });
 });
 
