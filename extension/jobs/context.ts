@@ -6,6 +6,8 @@ import type { JobDetailView } from './jobDetailView';
 export interface IJobsSettings {
   defaultFacility: string;
   logTailBytes: number;
+  /** Jobs per page of the panel's list (`GET /api/jobs?limit=`). */
+  pageSize: number;
 }
 
 /** What the jobs plugin hands to its lazily loaded implementation. */

@@ -15,7 +15,7 @@ import { JobsPanel } from './jobsPanel';
 /** One jobs model per page, shared by the panel and the commands. */
 let jobsModel: JobsModel | null = null;
 function modelOf(ctx: IJobsContext): JobsModel {
-  jobsModel ??= new JobsModel(ctx.client);
+  jobsModel ??= new JobsModel(ctx.client, () => ctx.settings().pageSize);
   return jobsModel;
 }
 

@@ -1,11 +1,11 @@
 import type { FacilityInfo, Job, JobUpdate } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { isAbort, panelError } from '../client/errors';
+import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
 
-/** How many recent jobs the panel lists. */
-const LIST_LIMIT = 200;
+/** Jobs per page when no page size is given (the `pageSize` setting). */
+export const DEFAULT_PAGE_SIZE = 200;
 /** Facility queues are re-read at most this often, and only when a job changed (never on a timer). */
 const FACILITY_REFRESH_MS = 300;
 
@@ -14,13 +14,29 @@ export function lastSeq(job: Job): number {
   return job.history.length ? job.history[job.history.length - 1]!.seq : -1;
 }
 
+/** Newest first, as the platform pages them; the id breaks ties within one millisecond. */
+function newestFirst(a: Job, b: Job): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
 /**
- * The jobs the panel shows, kept current by push: one `GET /api/jobs` when the panel starts
- * (and again after every reconnect, to catch up), then `job:update` events. An event whose
- * `seq` the job has already reached is dropped, so a replay never moves a job backwards.
+ * The jobs the panel shows, kept current by push: the newest page of `GET /api/jobs` when the
+ * panel starts, older pages on request (`loadOlder`, following `nextCursor`), then `job:update`
+ * events. An event whose `seq` the job has already reached is dropped, so a replay never moves
+ * a job backwards. Jobs are kept by id, so a job seen on two pages (or live and on a page) is
+ * listed once.
+ *
+ * After a reconnect (events may have been missed) the model re-reads as many pages as it had
+ * shown, newest first, so nothing the user paged to disappears; jobs created meanwhile push
+ * the boundary down, and the ones pushed past it are kept (paging on reads them once more,
+ * merged by id). A different platform (another URL) starts again from its newest page.
  */
 export class JobsModel implements IDisposable {
-  constructor(private _client: IGenesisClient) {
+  constructor(
+    private _client: IGenesisClient,
+    private _pageSize: () => number = () => DEFAULT_PAGE_SIZE
+  ) {
     this._url = _client.connection.url;
     _client.jobUpdated.connect(this._onUpdate, this);
     _client.connectionChanged.connect(this._onConnection, this);
@@ -45,6 +61,18 @@ export class JobsModel implements IDisposable {
   get error(): string | null {
     return this._error;
   }
+  /** Older jobs exist beyond the pages loaded so far. */
+  get hasOlder(): boolean {
+    return this._nextCursor !== null;
+  }
+  /** An older page is being read. */
+  get loadingOlder(): boolean {
+    return this._olderController !== null;
+  }
+  /** Why the last older page could not be read (cleared by the next attempt). */
+  get olderError(): string | null {
+    return this._olderError;
+  }
   get changed(): ISignal<this, void> {
     return this._changed;
   }
@@ -63,29 +91,86 @@ export class JobsModel implements IDisposable {
     void this.reload();
   }
 
-  /** Catch up: the list and the facilities, over HTTP. */
+  /**
+   * Catch up over HTTP: the pages shown so far (at least the newest), then the facilities.
+   * Supersedes any reload still running; an older page being read is read as part of it.
+   */
   async reload(): Promise<void> {
+    const list = this._reloadList();
+    this._reloading = list;
+    const done = await list;
+    if (this._reloading === list) this._reloading = null;
+    if (done) await this.reloadFacilities();
+  }
+
+  /**
+   * Read the next older page and append it. While a reload runs it waits for it (and goes on
+   * from where the reload ended); a second call while a page loads is ignored.
+   */
+  async loadOlder(): Promise<void> {
+    if (this._olderController || !this._nextCursor) return;
+    const controller = (this._olderController = new AbortController());
+    this._olderError = null;
+    this._changed.emit();
+    try {
+      while (this._reloading && !controller.signal.aborted) await this._reloading;
+      const cursor = this._nextCursor;
+      if (!cursor || controller.signal.aborted) return;
+      const list = await this._client.listJobs({ limit: this._limit(), cursor }, controller.signal);
+      if (controller.signal.aborted) return;
+      for (const job of list.jobs) this._put(job);
+      this._nextCursor = list.nextCursor ?? null;
+      this._pages++;
+    } catch (err) {
+      if (isAbort(err) || controller.signal.aborted) return;
+      // Said next to the button even when the platform is unreachable: the click did nothing.
+      this._olderError = describeError(err);
+    } finally {
+      if (this._olderController === controller) {
+        this._olderController = null;
+        this._resort();
+        this._changed.emit();
+      }
+    }
+  }
+
+  /** The list part of `reload`; false when a newer reload (or another platform) superseded it. */
+  private async _reloadList(): Promise<boolean> {
     this._controller?.abort();
+    // A page the user asked for is not lost: this reload reads it too.
+    const extra = this._olderController ? 1 : 0;
+    this._abortOlder();
     const controller = (this._controller = new AbortController());
     this._loading = true;
     this._changed.emit();
     try {
-      const list = await this._client.listJobs({ limit: LIST_LIMIT }, controller.signal);
-      if (controller.signal.aborted) return;
-      for (const job of list.jobs) this._put(job);
+      const pages = Math.max(1, this._pages + extra);
+      let cursor: string | undefined;
+      let read = 0;
+      do {
+        const list = await this._client.listJobs({ limit: this._limit(), cursor }, controller.signal);
+        if (controller.signal.aborted) return false;
+        for (const job of list.jobs) this._put(job);
+        cursor = list.nextCursor;
+        read++;
+        // Partial progress is kept: the pages read so far are shown, and paging goes on from there.
+        this._pages = read;
+        this._nextCursor = cursor ?? null;
+      } while (cursor && read < pages);
       this._error = null;
       this._loaded = true;
     } catch (err) {
-      if (isAbort(err) || controller.signal.aborted) return;
+      if (isAbort(err) || controller.signal.aborted) return false;
       this._error = panelError(err);
     } finally {
       if (this._controller === controller) {
+        this._controller = null;
         this._loading = false;
         this._resort();
         this._changed.emit();
       }
     }
-    await this.reloadFacilities();
+    return true;
   }
 
   async reloadFacilities(): Promise<void> {
@@ -112,6 +197,7 @@ export class JobsModel implements IDisposable {
     this._disposed = true;
     this._watch?.dispose();
     this._controller?.abort();
+    this._abortOlder();
     clearTimeout(this._facilityTimer);
     Signal.clearData(this);
   }
@@ -126,9 +212,29 @@ export class JobsModel implements IDisposable {
   }
 
   private _resort(): void {
-    this._sorted = [...this._jobs.values()].sort((a, b) =>
-      a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0
-    );
+    this._sorted = [...this._jobs.values()].sort(newestFirst);
+  }
+
+  /** The page size from the settings, within what `GET /api/jobs` accepts. */
+  private _limit(): number {
+    const n = Math.floor(this._pageSize());
+    return Number.isFinite(n) ? Math.min(1000, Math.max(1, n)) : DEFAULT_PAGE_SIZE;
+  }
+
+  private _abortOlder(): void {
+    const older = this._olderController;
+    this._olderController = null;
+    older?.abort();
+  }
+
+  /** Another platform: nothing of the old one's list applies. */
+  private _reset(): void {
+    this._jobs.clear();
+    this._sorted = [];
+    this._pages = 0;
+    this._nextCursor = null;
+    this._olderError = null;
+    this._loaded = false;
   }
 
   private _onUpdate(_: IGenesisClient, update: JobUpdate): void {
@@ -151,6 +257,13 @@ export class JobsModel implements IDisposable {
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
     // Back from an outage: catch up (the socket's own reconnect triggers the same, once).
     if (state.status === 'unreachable' || state.status === 'error' || state.url !== this._url) this._stale = true;
+    if (state.url !== this._url) {
+      this._controller?.abort();
+      this._controller = null;
+      this._abortOlder();
+      this._reset();
+      this._changed.emit();
+    }
     this._url = state.url;
     if (state.status === 'connected' && this._watch && this._stale) {
       this._stale = false;
@@ -176,6 +289,13 @@ export class JobsModel implements IDisposable {
   private _liveSeen = false;
   private _liveLost = false;
   private _error: string | null = null;
+  /** Pages of the list read so far (the newest is page 1); a reload re-reads this many. */
+  private _pages = 0;
+  private _nextCursor: string | null = null;
+  private _olderController: AbortController | null = null;
+  private _olderError: string | null = null;
+  /** The list part of the reload in progress, which `loadOlder` waits for. */
+  private _reloading: Promise<boolean> | null = null;
   private _watch: IDisposable | null = null;
   private _controller: AbortController | null = null;
   private _facilityTimer: ReturnType<typeof setTimeout> | undefined;

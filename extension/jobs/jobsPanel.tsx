@@ -188,7 +188,7 @@ function JobList(props: { model: JobsModel; actions: IJobsActions }) {
   };
 
   return (
-    <section className="jp-Genesis-jobList" aria-label="Jobs">
+    <section className="jp-Genesis-jobList" aria-label="Jobs" aria-busy={model.loading}>
       {model.error && (
         <div className="jp-Genesis-error" role="alert">
           {model.error}
@@ -234,6 +234,40 @@ function JobList(props: { model: JobsModel; actions: IJobsActions }) {
           </li>
         ))}
       </ul>
+      {model.loaded && model.hasOlder && <OlderJobs model={model} />}
     </section>
+  );
+}
+
+/**
+ * The end of the loaded pages: a button that appends the next older page, a live status while
+ * it loads and the reason when it failed (the button then retries). The button stays enabled
+ * (aria-disabled while loading) so keyboard focus stays on it from page to page.
+ */
+function OlderJobs(props: { model: JobsModel }) {
+  const { model } = props;
+  const busy = model.loadingOlder;
+  return (
+    <div className="jp-Genesis-olderJobs" aria-busy={busy}>
+      {model.olderError && (
+        <div className="jp-Genesis-error" role="alert">
+          Could not load older jobs: {model.olderError}
+        </div>
+      )}
+      <div className="jp-Genesis-more">
+        <button
+          className="jp-Button jp-mod-styled"
+          aria-disabled={busy}
+          onClick={() => {
+            if (!busy) void model.loadOlder();
+          }}
+        >
+          Show older jobs
+        </button>
+        <span className="jp-Genesis-muted jp-Genesis-olderStatus" role="status" aria-live="polite">
+          {busy ? ' Loading older jobs…' : ''}
+        </span>
+      </div>
+    </div>
   );
 }

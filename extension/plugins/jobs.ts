@@ -11,7 +11,7 @@ import { IGenesisClient } from '../tokens';
 
 export const JOBS_PLUGIN_ID = 'genesis-lab:jobs';
 
-const DEFAULTS: IJobsSettings = { defaultFacility: '', logTailBytes: 65536 };
+const DEFAULTS: IJobsSettings = { defaultFacility: '', logTailBytes: 65536, pageSize: 200 };
 
 type JobsModule = typeof import('../jobs/index');
 let jobsModule: Promise<JobsModule> | null = null;
