@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { ARROW_FILE_MEDIA_TYPE, parseRef, routes } from '@genesis-lab/contract';
 import { addRoute } from '../http/route';
-import { toCroissant } from './croissant';
+import { arrowFileName, toCroissant } from './croissant';
 import type { SqliteCatalog } from './sqlite-catalog';
 
 /** `{ns}/{name}` from the path, validated as a ref so a bad id is a 400 naming what is wrong. */
@@ -28,7 +28,7 @@ export function catalogRoutes(app: FastifyInstance, catalog: SqliteCatalog): voi
       .type(ARROW_FILE_MEDIA_TYPE)
       .header('content-length', r.version.sizeBytes)
       .header('etag', `"${r.version.sha256}"`)
-      .header('content-disposition', `attachment; filename="${params.name}-${r.version.version}.arrow"`)
+      .header('content-disposition', `attachment; filename="${arrowFileName(ref.id, r.version.version)}"`)
       .send(fs.createReadStream(r.objectPath));
   });
   addRoute(app, routes.version, ({ params, principal }) => {
