@@ -135,7 +135,8 @@ export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): stri
 export function validationError(root: string, error: z.ZodError, code: ErrorCode = 'validation_failed'): GenesisError {
   const issues = error.issues.map((i) => ({ path: formatPath(root, i.path), message: i.message }));
   const first = issues[0];
-  const where = first ? ` at ${first.path || root || '(root)'}` : '';
+  // A problem with the whole input (path = root) needs no "at": "Invalid --progress: ..." reads better.
+  const where = first && first.path && first.path !== root ? ` at ${first.path}` : '';
   return new GenesisError(code, `Invalid ${root || 'input'}${where}: ${first?.message ?? 'invalid value'}`, {
     issues
   });
