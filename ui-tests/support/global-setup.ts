@@ -9,6 +9,8 @@ const { CHROMIUM, startLab } = require('../harness/lab.js') as typeof import('..
  * - GENESIS_UI_PLATFORM=stopped: the platform stays down until a spec starts it
  * - GENESIS_UI_EXTENSION=off: the same lab without Genesis Lab
  * - GENESIS_UI_KEEP=1: keep the run directory (home, notebooks, Jupyter log) afterwards
+ * - GENESIS_UI_LABEXTENSION=DIR: serve this labextension build (e.g. genesis_lab/labextension after
+ *   `npm run build:extension`) instead of the one installed in the venv, which may be older
  * Specs read GENESIS_UI_RUN_DIR / GENESIS_UI_HOME / GENESIS_UI_NOTEBOOKS (set here).
  */
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
@@ -23,6 +25,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   const lab = await startLab({
     port: Number(process.env.GENESIS_UI_PORT),
     extension: process.env.GENESIS_UI_EXTENSION !== 'off',
+    labextension: labextensionDir(),
     platform
   });
   process.env.GENESIS_UI_RUN_DIR = lab.runDir;
@@ -42,4 +45,15 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
       fs.rmSync(path.dirname(lab.notebooks), { recursive: true, force: true });
     }
   };
+}
+
+/** GENESIS_UI_LABEXTENSION, checked: a wrong path would silently test the installed build. */
+function labextensionDir(): string | undefined {
+  const dir = process.env.GENESIS_UI_LABEXTENSION;
+  if (!dir) return undefined;
+  const abs = path.resolve(dir);
+  if (!fs.existsSync(path.join(abs, 'package.json'))) {
+    throw new Error(`GENESIS_UI_LABEXTENSION=${dir}: no labextension build there (expected ${abs}/package.json)`);
+  }
+  return abs;
 }
