@@ -20,6 +20,8 @@ export const License = z
 
 export const Agent = z.object({
   name: z.string().min(1),
+  /** A person or an organization (schema.org/DCAT type). Unset: a person when an affiliation is given. */
+  kind: z.enum(['person', 'organization']).optional(),
   url: z.url().optional(),
   email: z.email().optional(),
   affiliation: z.string().optional(),

@@ -1,4 +1,4 @@
-import type { DatasetRecord, Field } from '@genesis-lab/contract';
+import type { Agent, DatasetRecord, Field } from '@genesis-lab/contract';
 
 /**
  * A record as Croissant 1.0 JSON-LD (MLCommons; schema.org Dataset + the `cr:` vocabulary):
@@ -87,10 +87,13 @@ export function geoBox([west, south, east, north]: [number, number, number, numb
   return `${south} ${west} ${north} ${east}`;
 }
 
-function agent(
-  a: { name: string; url?: string; email?: string; affiliation?: string; identifier?: string },
-  type: string
-) {
+/** The schema.org type of a creator: its declared kind, else a person when it has an affiliation. */
+function agentType(a: Agent): string {
+  const kind = a.kind ?? (a.affiliation ? 'person' : 'organization');
+  return kind === 'person' ? 'sc:Person' : 'sc:Organization';
+}
+
+function agent(a: Agent, type: string = agentType(a)) {
   return {
     '@type': type,
     name: a.name,
@@ -144,10 +147,10 @@ export function toCroissant(r: DatasetRecord, baseUrl: string): Record<string, u
     datePublished: r.createdAt,
     dateModified: r.updatedAt,
     keywords: r.keywords,
-    ...(r.creators.length
-      ? { creator: r.creators.map((c) => agent(c, c.affiliation ? 'sc:Person' : 'sc:Organization')) }
+    ...(r.creators.length ? { creator: r.creators.map((c) => agent(c)) } : {}),
+    ...(r.publisher
+      ? { publisher: agent(r.publisher, r.publisher.kind === 'person' ? 'sc:Person' : 'sc:Organization') }
       : {}),
-    ...(r.publisher ? { publisher: agent(r.publisher, 'sc:Organization') } : {}),
     ...(r.domain ? { about: r.domain } : {}),
     ...(r.temporalCoverage && (r.temporalCoverage.start || r.temporalCoverage.end)
       ? { temporalCoverage: `${r.temporalCoverage.start ?? '..'}/${r.temporalCoverage.end ?? '..'}` }

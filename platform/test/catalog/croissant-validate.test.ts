@@ -100,6 +100,18 @@ describeWithService(
       await r.arrayBuffer();
     });
 
+    it('creators are people or organizations as the record declares (an organization with an affiliation stays one)', async () => {
+      const doc = (await fetchCroissant('noaa/mauna-loa-co2')) as {
+        creator: { '@type': string; name: string }[];
+        publisher: { '@type': string };
+      };
+      expect(doc.creator.map((c) => [c.name, c['@type']])).toEqual([
+        ['Scripps CO2 Program', 'sc:Organization'],
+        ['Charles D. Keeling', 'sc:Person']
+      ]);
+      expect(doc.publisher['@type']).toBe('sc:Organization');
+    });
+
     it('a harvested record without data: no error; only the version it does not have yet is missing', async () => {
       const doc = await fetchCroissant(HARVESTED.id);
       expect(doc).toMatchObject({ distribution: [], recordSet: [], license: 'https://spdx.org/licenses/CC0-1.0.html' });
