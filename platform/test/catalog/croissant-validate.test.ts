@@ -1,24 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CatalogRecord, DatasetRecord } from '@genesis-lab/contract';
 import { toCroissant } from '../../src/catalog/croissant';
 import { loadDefinitions } from '../../src/seed/examples';
 import { croissantValidatorAvailable, validateCroissant, type CroissantValidation } from '../support/croissant';
-import { GENESIS_BIN, authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
+import { authedFetch, runCliOk, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
 import { describeWithService } from '../support/services';
 
 /** One harvested record: metadata only, no version held here (empty distribution and recordSet). */
 const HARVESTED = { id: 'harvest/soil-carbon', title: 'Soil organic carbon stocks', license: 'CC0-1.0' };
 
-function cli(args: string[]): void {
-  const r = spawnSync(process.execPath, [GENESIS_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_HOME: '' },
-    timeout: 120000
-  });
-  if (r.status !== 0) throw new Error(`genesis ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-}
+const cli = runCliOk;
 
 /** Every finding as one line naming the record, so a failure prints the validator's own words. */
 function findings(v: CroissantValidation, idOf: (file: string) => string): string[] {

@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CatalogRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
-import { GENESIS_BIN, authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
+import { authedFetch, runCli, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
 
-/** Run the built CLI as a subprocess. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [GENESIS_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_HOME: '', ...env },
-    timeout: 120000
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = runCli;
 
 async function json<T>(p: PlatformProcess, url: string): Promise<{ status: number; body: T }> {
   const r = await authedFetch(p, url);

@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OWNER, SearchQuery } from '@genesis-lab/contract';
 import { SqliteCatalog } from '../../src/catalog/sqlite-catalog';
 import { Home } from '../../src/home';
 import { ingestFile } from '../../src/ingest/ingest';
-import { GENESIS_BIN, tempHome } from '../support/process';
+import { runCli, tempHome } from '../support/process';
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, [GENESIS_BIN, ...args], { encoding: 'utf8', timeout: 60000 });
+const cli = (args: string[]) => runCli(args, {}, 60000);
 
 describe('genesis import-records (harvested metadata)', () => {
   it('imports records that are searchable at once, idempotently; data can follow as versions', async () => {

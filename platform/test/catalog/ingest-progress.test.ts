@@ -1,21 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GENESIS_BIN, tempHome } from '../support/process';
+import { GENESIS_BIN, runCli, tempHome } from '../support/process';
 import { describeWithService } from '../support/services';
 
 /**
  * `--progress` of the real, built CLI (`genesis ingest`, `genesis seed examples`) in a
  * subprocess whose stderr is a pipe, as in CI logs.
  */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [GENESIS_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_HOME: '', ...env },
-    timeout: 120000
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = runCli;
 
 interface ProgressLine {
   label: string;

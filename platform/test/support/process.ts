@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +22,32 @@ export interface PlatformProcess {
 
 export function tempHome(prefix = 'genesis-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run the built CLI (`genesis ...`) to completion. The caller's GENESIS_URL/TOKEN/HOME are
+ * cleared so a developer's own platform is never touched; `env` sets what the test needs.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120000): CliResult {
+  const r = spawnSync(process.execPath, [GENESIS_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_HOME: '', ...env },
+    timeout: timeoutMs
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `runCli` that must succeed: a failure throws with the command and its stderr. */
+export function runCliOk(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = runCli(args, env);
+  if (r.status !== 0) throw new Error(`genesis ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return r;
 }
 
 /**
