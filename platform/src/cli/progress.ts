@@ -67,12 +67,11 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * One line per shown update: `label: writing  52% | 17.2/33.1 MB | 524,288 rows`
- * (rows as done/total instead of MB for Parquet/Arrow; no row count while scanning, which
- * counts bytes only).
+ * (rows as done/total instead of MB for Parquet/Arrow, which know their row count).
  */
 export function formatProgressLine(label: string, p: IngestProgress): string {
   const amount = p.unit === 'bytes' ? `${mb(p.done)}/${mb(p.total)} MB` : `${count(p.done)}/${count(p.total)} rows`;
-  const rows = p.phase === 'write' && p.unit === 'bytes' ? ` | ${count(p.rows)} rows` : '';
+  const rows = p.unit === 'bytes' ? ` | ${count(p.rows)} rows` : '';
   return `${label}: ${PHASE_WORD[p.phase]} ${String(percentOf(p)).padStart(3)}% | ${amount}${rows}`;
 }
 

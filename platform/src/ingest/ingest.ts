@@ -213,13 +213,14 @@ async function textSource(
   total: number
 ): Promise<Prepared> {
   const hash = createHash('sha256');
-  const scanProgress = (done: number) => opts.onProgress?.({ phase: 'scan', done, total, unit: 'bytes', rows: 0 });
+  let rows = 0;
+  // Rows counted so far by the scan (it runs a chunk behind the bytes; the last report is exact).
+  const scanProgress = (done: number) => opts.onProgress?.({ phase: 'scan', done, total, unit: 'bytes', rows });
   let bytesRead = 0;
   const writeBytes = (done: number) => (bytesRead = done);
 
   let sources: string[] = [];
   const inference: ColumnInference[] = [];
-  let rows = 0;
   let textNulls: boolean;
   let readRows: () => AsyncGenerator<{ where: () => string; values: unknown[] }>;
 
@@ -310,6 +311,7 @@ async function textSource(
   }
   if (rows === 0 || sources.length === 0)
     throw new GenesisError('unprocessable', `${opts.file} has no data rows`, { hint: 'Nothing was published' });
+  scanProgress(total);
 
   const names = finalNames(sources, opts.rename);
   checkTypeOverrides(names, opts.types);

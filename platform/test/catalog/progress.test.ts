@@ -61,7 +61,7 @@ describe('progressSettings (--progress)', () => {
 
 describe('plain progress lines', () => {
   it('formats phase, percent, MB and rows; 100% only when a phase is done', () => {
-    expect(formatProgressLine('t/x', scan(250_000, 1_000_000))).toBe('t/x: scanning  25% | 0.3/1.0 MB');
+    expect(formatProgressLine('t/x', scan(250_000, 1_000_000))).toBe('t/x: scanning  25% | 0.3/1.0 MB | 0 rows');
     expect(formatProgressLine('t/x', write(999_999, 70_000, 1_000_000))).toBe(
       't/x: writing  99% | 1.0/1.0 MB | 70,000 rows'
     );
@@ -84,9 +84,9 @@ describe('plain progress lines', () => {
     const scanLines = lines.filter((l) => l.includes('scanning'));
     const writeLines = lines.filter((l) => l.includes('writing'));
     expect(scanLines).toEqual([
-      't/x: scanning   0% | 0.0/0.0 MB',
-      't/x: scanning  50% | 0.0/0.0 MB',
-      't/x: scanning 100% | 0.0/0.0 MB'
+      't/x: scanning   0% | 0.0/0.0 MB | 0 rows',
+      't/x: scanning  50% | 0.0/0.0 MB | 0 rows',
+      't/x: scanning 100% | 0.0/0.0 MB | 0 rows'
     ]);
     expect(writeLines).toEqual([
       't/x: writing   0% | 0.0/0.0 MB | 0 rows',
@@ -111,6 +111,9 @@ describe('plain progress lines', () => {
     view.update(scan(300));
     view.stop();
     view.stop();
-    expect(out.lines()).toEqual(['t/x: scanning  10% | 0.0/0.0 MB', 't/x: scanning  30% | 0.0/0.0 MB']);
+    expect(out.lines()).toEqual([
+      't/x: scanning  10% | 0.0/0.0 MB | 0 rows',
+      't/x: scanning  30% | 0.0/0.0 MB | 0 rows'
+    ]);
   });
 });
