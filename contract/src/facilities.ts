@@ -27,13 +27,60 @@ export const LocalFacilityConfig = z
   })
   .strict();
 
+const EnvVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as SLURM_JWT');
+
+/** Slurm through its command-line tools (sbatch, squeue, scancel, scontrol, sacct). */
+export const SlurmCliTransportConfig = z.object({ kind: z.literal('cli') }).strict();
+
+/**
+ * Slurm through slurmrestd with JWT authentication. The token comes from an environment
+ * variable or a file (re-read for every request, so a rotated token is picked up; the file
+ * must not be readable by group or others).
+ */
+export const SlurmRestTransportConfig = z
+  .object({
+    kind: z.literal('rest'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be the http(s) URL of slurmrestd, e.g. http://127.0.0.1:6820' })
+      .describe('slurmrestd base URL, without /slurm/...'),
+    user: z
+      .string()
+      .regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, 'must be a user name (X-SLURM-USER-NAME), e.g. root')
+      .describe('The Slurm user the token belongs to; jobs run as this user'),
+    tokenEnv: EnvVarName.optional().describe('Environment variable of the platform holding the JWT'),
+    tokenFile: z
+      .string()
+      .regex(/^\//, 'must be an absolute path')
+      .optional()
+      .describe('File holding the JWT (mode 600 or stricter); "SLURM_JWT=..." as scontrol token prints it is fine'),
+    apiVersion: z
+      .enum(['v0.0.38'], { error: 'must be "v0.0.38": the openapi version of slurmrestd this connector speaks' })
+      .default('v0.0.38')
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if ((t.tokenEnv === undefined) === (t.tokenFile === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [t.tokenEnv === undefined ? 'tokenEnv' : 'tokenFile'],
+        message: 'give exactly one of tokenEnv (an environment variable name) or tokenFile (a file path) for the JWT'
+      });
+  });
+
+export const SlurmTransportConfig = z.discriminatedUnion('kind', [SlurmCliTransportConfig, SlurmRestTransportConfig]);
+export type SlurmTransportConfig = z.infer<typeof SlurmTransportConfig>;
+export type SlurmRestTransportConfig = z.infer<typeof SlurmRestTransportConfig>;
+
 export const SlurmFacilityConfig = z
   .object({
     ...common,
     kind: z.literal('slurm'),
-    /** How the connector talks to Slurm: its command-line tools (slurmrestd is not supported yet). */
-    transport: z.literal('cli').default('cli'),
-    /** Directory holding sbatch/squeue/scancel/scontrol/sacct; PATH when absent. */
+    /** How the connector talks to Slurm: its command-line tools (default) or slurmrestd. */
+    // "cli" (the only value before slurmrestd was supported) still reads as { kind: 'cli' }.
+    transport: z.preprocess((v) => (v === 'cli' ? { kind: 'cli' } : v), SlurmTransportConfig).default({ kind: 'cli' }),
+    /** Directory holding sbatch/squeue/scancel/scontrol/sacct; PATH when absent (cli transport). */
     binDir: z.string().optional(),
     pollIntervalMs: z.number().int().min(100).default(2000),
     partitions: z.array(z.string()).optional().describe('Allowed partitions; discovered when absent'),
@@ -48,7 +95,7 @@ export const SlurmFacilityConfig = z
       .min(5)
       .default(120)
       .describe('A submitted job that no Slurm source knows for this long is FAILED/LOST'),
-    commandTimeoutMs: z.number().int().min(1000).default(30000)
+    commandTimeoutMs: z.number().int().min(1000).default(30000).describe('Timeout of one command or REST request')
   })
   .strict();
 

@@ -72,11 +72,12 @@ describe('Slurm batch script', () => {
           const workDir = fs.mkdtempSync(path.join(root, 'job-'));
           const directory = path.join(workDir, dirName);
           fs.mkdirSync(directory);
-          // The "program": prints its argv and the chosen variables, NUL-separated.
+          // The "program": prints its argv and the chosen variables, NUL-separated (no shell
+          // variable of its own: a loop variable would clobber a same-named job variable).
           const prog = path.join(workDir, 'prog.sh');
           fs.writeFileSync(
             prog,
-            `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done\nprintf 'ENV\\0'\n${Object.keys(environment)
+            `#!/bin/sh\n[ $# -eq 0 ] || printf '%s\\0' "$@"\nprintf 'ENV\\0'\n${Object.keys(environment)
               .map((k) => `printf '%s\\0' "$${k}"`)
               .join('\n')}\npwd\n`,
             { mode: 0o755 }

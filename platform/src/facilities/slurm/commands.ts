@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { SlurmError } from './transport';
 
 export interface CommandResult {
   stdout: string;
@@ -7,25 +8,23 @@ export interface CommandResult {
 }
 
 /** A Slurm command that failed: how (exit code / signal / spawn error) and what it said. */
-export class SlurmCommandError extends Error {
+export class SlurmCommandError extends SlurmError {
   constructor(
     readonly command: string,
     readonly stderr: string,
     readonly exitCode: number | null,
     message: string
   ) {
-    super(message);
-    this.name = 'SlurmCommandError';
-  }
-
-  /** Errors that say nothing about the job (controller down, timeouts): retry, never conclude. */
-  get transient(): boolean {
-    return (
-      this.exitCode === null ||
-      /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted|Transport endpoint|temporarily unavailable|try again/i.test(
-        this.stderr
-      )
+    // Errors that say nothing about the job (controller down, timeouts): retry, never conclude.
+    super(
+      message,
+      stderr,
+      exitCode === null ||
+        /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted|Transport endpoint|temporarily unavailable|try again/i.test(
+          stderr
+        )
     );
+    this.name = 'SlurmCommandError';
   }
 }
 

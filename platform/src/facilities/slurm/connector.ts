@@ -19,10 +19,13 @@ import {
 } from '../connector';
 import { jobEnvironment } from '../environment';
 import { JOB_FILES, readExitCode } from '../job-files';
-import { parseNodes, parsePartitions, type NodeInfo, type PartitionInfo } from './cluster';
-import { SlurmCommandError, SlurmCommands } from './commands';
-import { SLURM_CUSTOM_OPTIONS, buildBatchSubmission } from './script';
-import { observationOf, parseJobcomp, parseSqueueJson, type NativeStatus } from './status';
+import { SlurmCliTransport } from './cli-transport';
+import type { NodeInfo, PartitionInfo } from './cluster';
+import { SlurmRestTransport } from './rest-transport';
+import { SlurmAuthError } from './rest-token';
+import { buildBatchSubmission } from './script';
+import { observationOf, type NativeStatus } from './status';
+import { SlurmError, type SlurmTransport } from './transport';
 
 interface Tracked extends TrackedJob {
   nativeId: string;
@@ -32,17 +35,24 @@ interface Tracked extends TrackedJob {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The transport a facility's configuration asks for. */
+export function createTransport(config: SlurmFacilityConfig): SlurmTransport {
+  return config.transport.kind === 'rest'
+    ? new SlurmRestTransport(config.transport, config.commandTimeoutMs)
+    : new SlurmCliTransport(config.binDir, config.commandTimeoutMs, config.completionLog);
+}
+
 /**
- * Slurm through its command-line tools. One `squeue --json --jobs=<all tracked>` per poll
- * cycle however many jobs are tracked; jobs that left the controller's memory are looked up
- * in the job-completion log (`sacct -c`) in one more call, only when some are missing. A
- * failed status command is retried and never read as a failed job. Our script's exit-code
- * file is the source of truth for exit codes.
+ * Slurm through a transport: its command-line tools or slurmrestd. One status call for all
+ * tracked jobs per poll cycle (`squeue --json --jobs=...` or `GET /jobs`); jobs that left
+ * the controller's memory are looked up in one more step, only when some are missing (the
+ * job-completion log, or `GET /job/N`). A failed status call is retried and never read as a
+ * failed job. Our script's exit-code file is the source of truth for exit codes.
  */
 export class SlurmConnector implements FacilityConnector {
   readonly kind = 'slurm';
   readonly name: string;
-  readonly commands: SlurmCommands;
+  readonly transport: SlurmTransport;
   private sink!: ConnectorSink;
   private readonly tracked = new Map<string, Tracked>();
   /** Jobs maybe sent but without a known Slurm id, while Slurm cannot be asked: retried each cycle. */
@@ -51,6 +61,8 @@ export class SlurmConnector implements FacilityConnector {
   private nodes: NodeInfo[] = [];
   private discovered = false;
   private state: FacilityHealth = { healthy: false, message: 'not checked yet', checkedAt: null };
+  /** The last call failed on authentication (REST token): no submission can work until fixed. */
+  private authProblem: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private clusterTimer: NodeJS.Timeout | undefined;
   private cycleRunning: Promise<void> | undefined;
@@ -69,7 +81,7 @@ export class SlurmConnector implements FacilityConnector {
 
   constructor(readonly config: SlurmFacilityConfig) {
     this.name = config.name;
-    this.commands = new SlurmCommands(config.binDir, config.commandTimeoutMs);
+    this.transport = createTransport(config);
   }
 
   // ---- capabilities -------------------------------------------------------------------
@@ -102,8 +114,8 @@ export class SlurmConnector implements FacilityConnector {
       queues: this.allowedPartitions(),
       supportsHold: true,
       supportsCancel: true,
-      transport: 'cli',
-      customAttributes: Object.keys(SLURM_CUSTOM_OPTIONS)
+      transport: this.transport.label,
+      customAttributes: this.transport.customAttributes
     };
   }
 
@@ -125,10 +137,16 @@ export class SlurmConnector implements FacilityConnector {
   }
 
   validate(spec: JobSpec): ErrorIssue[] {
-    if (!this.discovered)
-      throw new GenesisError('unavailable', `Slurm facility "${this.name}" is not reachable: ${this.state.message}`, {
-        hint: 'Start Slurm (scripts/slurm-up) or check the facility with `genesis facilities`'
-      });
+    if (!this.discovered || this.authProblem)
+      throw new GenesisError(
+        'unavailable',
+        `Slurm facility "${this.name}" is not reachable: ${this.authProblem ?? this.state.message}`,
+        {
+          hint: this.authProblem
+            ? 'Fix the token of its REST transport (tokenEnv / tokenFile) and check it with `genesis facilities`'
+            : 'Start Slurm (scripts/slurm-up) or check the facility with `genesis facilities`'
+        }
+      );
     return checkCapabilities(spec, this.capabilitiesFor(spec.attributes.queue), this.name);
   }
 
@@ -138,13 +156,9 @@ export class SlurmConnector implements FacilityConnector {
 
   private async refreshCluster(): Promise<void> {
     try {
-      const [parts, nodes] = await Promise.all([
-        this.commands.run('scontrol', ['-o', 'show', 'partition']),
-        this.commands.run('scontrol', ['-o', 'show', 'node'])
-      ]);
-      this.partitions = parsePartitions(parts.stdout);
-      this.nodes = parseNodes(nodes.stdout);
+      ({ partitions: this.partitions, nodes: this.nodes } = await this.transport.cluster());
       this.discovered = true;
+      this.authProblem = undefined;
       const cpus = this.nodes.reduce((a, n) => a + n.cpus, 0);
       this.state = {
         healthy: this.partitions.some((p) => p.up),
@@ -152,8 +166,14 @@ export class SlurmConnector implements FacilityConnector {
         checkedAt: new Date().toISOString()
       };
     } catch (err) {
-      this.state = { healthy: false, message: (err as Error).message, checkedAt: new Date().toISOString() };
+      this.unhealthy(err as Error);
     }
+  }
+
+  /** Say in the facility's health why Slurm could not be asked (an auth failure also blocks submits). */
+  private unhealthy(err: Error, message = err.message): void {
+    if (err instanceof SlurmAuthError) this.authProblem = err.message;
+    this.state = { healthy: false, message, checkedAt: new Date().toISOString() };
   }
 
   // ---- lifecycle -----------------------------------------------------------------------
@@ -180,11 +200,9 @@ export class SlurmConnector implements FacilityConnector {
   private async adoptOrphans(orphans: TrackedJob[]): Promise<void> {
     let known: NativeStatus[] | undefined;
     try {
-      const q = await this.commands.run('squeue', ['--json']);
-      const comp = await this.jobcomp();
-      known = [...parseSqueueJson(q.stdout), ...comp];
+      known = [...(await this.transport.queue()), ...(await this.transport.completed([]))];
     } catch (err) {
-      this.state = { healthy: false, message: (err as Error).message, checkedAt: new Date().toISOString() };
+      this.unhealthy(err as Error);
     }
     for (const job of orphans) {
       if (job.cancelRequested) {
@@ -270,9 +288,9 @@ export class SlurmConnector implements FacilityConnector {
     for (let attempt = 0; attempt <= this.config.statusRetries && !this.stopped; attempt++) {
       try {
         pauseCpu();
-        const out = await this.commands.run('squeue', ['--json', `--jobs=${ids.join(',')}`]);
+        const found = await this.transport.queue(ids);
         resumeCpu();
-        statuses = parseSqueueJson(out.stdout);
+        statuses = found;
         break;
       } catch (err) {
         resumeCpu();
@@ -283,13 +301,11 @@ export class SlurmConnector implements FacilityConnector {
     }
     if (!statuses) {
       // Say so in the facility's health; every job keeps the state it had.
-      this.state = {
-        healthy: false,
-        message: `status query failed ${this.config.statusRetries + 1} times: ${lastError?.message ?? 'stopped'}`,
-        checkedAt: new Date().toISOString()
-      };
+      const err = lastError ?? new Error('stopped');
+      this.unhealthy(err, `status query failed ${this.config.statusRetries + 1} times: ${err.message}`);
       return;
     }
+    this.authProblem = undefined;
     if (!this.state.healthy && this.discovered)
       this.state = { ...this.state, healthy: true, checkedAt: new Date().toISOString() };
     const byId = new Map(statuses.map((s) => [s.nativeId, s]));
@@ -313,9 +329,9 @@ export class SlurmConnector implements FacilityConnector {
     this.counters.lastCycleMs = Date.now() - t0;
   }
 
-  /** Status calls (squeue, sacct) so far; the 30 s capability refresh (scontrol) is not a status call. */
+  /** Status calls so far; the 30 s capability refresh is not a status call. */
   private totalCalls(): number {
-    return (this.commands.calls.squeue ?? 0) + (this.commands.calls.sacct ?? 0);
+    return this.transport.statusCalls();
   }
 
   private report(job: Tracked, s: NativeStatus): void {
@@ -327,11 +343,11 @@ export class SlurmConnector implements FacilityConnector {
     if (final) this.tracked.delete(job.id);
   }
 
-  /** Jobs the controller no longer remembers: our exit file, then the completion log. */
+  /** Jobs the controller no longer remembers: the transport's final records, then our exit file. */
   private async resolveMissing(missing: Tracked[]): Promise<void> {
     let comp: NativeStatus[] | undefined;
     try {
-      comp = await this.jobcomp();
+      comp = await this.transport.completed(missing.map((j) => j.nativeId));
     } catch {
       comp = undefined; // retried next cycle; not a verdict on the jobs
     }
@@ -363,21 +379,9 @@ export class SlurmConnector implements FacilityConnector {
           state: 'FAILED',
           reason: 'LOST',
           nativeState: 'UNKNOWN',
-          message: `Slurm job ${job.nativeId} is in neither the queue nor the completion log`
+          message: `Slurm job ${job.nativeId} is in neither the queue nor ${this.transport.kind === 'rest' ? "slurmctld's memory, and left no exit file" : 'the completion log'}`
         });
       }
-    }
-  }
-
-  private async jobcomp(): Promise<NativeStatus[]> {
-    const args = ['-c', '-P', '-n', '-o', 'jobid,state,exitcode,workdir'];
-    if (this.config.completionLog) args.push(`--file=${this.config.completionLog}`);
-    try {
-      return parseJobcomp((await this.commands.run('sacct', args)).stdout);
-    } catch (err) {
-      // An empty or absent completion log is "no records", not a failure.
-      if (err instanceof SlurmCommandError && /No such file|empty/i.test(err.stderr)) return [];
-      throw err;
     }
   }
 
@@ -396,17 +400,17 @@ export class SlurmConnector implements FacilityConnector {
     const scriptPath = path.join(job.workDir, JOB_FILES.script);
     writeFileAtomic(scriptPath, sub.script, 0o700);
     this.counters.submits++;
-    let out;
+    let nativeId;
     try {
-      out = await this.commands.run('sbatch', [...sub.options, scriptPath], jobEnvironment(job.spec, job));
+      nativeId = await this.transport.submit(sub, scriptPath, jobEnvironment(job.spec, job));
     } catch (err) {
-      if (err instanceof SlurmCommandError && !err.transient)
-        throw new SubmitRefused(`Slurm refused the job: ${err.stderr || err.message}`, err.stderr);
+      if (err instanceof SlurmError && !err.transient)
+        throw new SubmitRefused(`Slurm refused the job: ${err.detail || err.message}`, err.detail);
+      // Not a verdict on the job (it stays NEW and is retried); a token problem also shows in health.
+      if (err instanceof SlurmAuthError) this.unhealthy(err);
       throw err;
     }
-    const nativeId = out.stdout.trim().split(';')[0]!;
-    if (!/^\d+(_\d+)?$/.test(nativeId))
-      throw new SubmitRefused(`sbatch answered something unexpected: ${out.stdout.trim()}`);
+    if (!/^\d+(_\d+)?$/.test(nativeId)) throw new SubmitRefused(`Slurm answered something unexpected: ${nativeId}`);
     this.sink.nativeId(job.id, nativeId);
     this.sink.observe(job.id, { state: 'QUEUED', nativeState: 'SUBMITTED', message: `Slurm job ${nativeId}` });
     this.track({ ...job, nativeId });
@@ -421,19 +425,12 @@ export class SlurmConnector implements FacilityConnector {
     let lastErr: unknown;
     for (let attempt = 0; attempt <= this.config.statusRetries; attempt++) {
       try {
-        await this.commands.run('scancel', [nativeId]);
+        await this.transport.cancel(nativeId);
         this.soon();
         return;
       } catch (err) {
         lastErr = err;
-        if (err instanceof SlurmCommandError && !err.transient) {
-          // Already finished: the next cycle reports its real end.
-          if (/already completing|completed|Invalid job id/i.test(err.stderr)) {
-            this.soon();
-            return;
-          }
-          break;
-        }
+        if (err instanceof SlurmError && !err.transient) break;
         await sleep(200 * 2 ** attempt);
       }
     }
@@ -446,7 +443,7 @@ export class SlurmConnector implements FacilityConnector {
 
   stats(): Record<string, number> {
     const calls: Record<string, number> = {};
-    for (const [k, v] of Object.entries(this.commands.calls)) calls[`calls.${k}`] = v;
+    for (const [k, v] of Object.entries(this.transport.calls)) calls[`calls.${k}`] = v;
     return { ...this.counters, tracked: this.tracked.size, ...calls };
   }
 

@@ -10,7 +10,7 @@ export interface NativeStatus {
   exitCode: number | undefined;
   signal: number | undefined;
   workDir: string | undefined;
-  source: 'squeue' | 'jobcomp';
+  source: 'squeue' | 'rest' | 'jobcomp';
 }
 
 type Num = number | { set?: boolean; infinite?: boolean; number?: number } | undefined;
@@ -24,13 +24,15 @@ interface SqueueJson {
 }
 
 /**
- * Parse `squeue --json`, by the shape its `meta` announces: openapi v0.0.38/39 (Slurm 22.05,
+ * Parse `squeue --json`, or slurmrestd's `GET /jobs` and `GET /job/N` (the same openapi
+ * document), by the shape its `meta` announces: openapi v0.0.38/39 (Slurm 22.05,
  * 23.02: `job_state` a string, `exit_code` the raw wait status) or v0.0.40+ (Slurm 23.11+:
  * `job_state` a list of flags, `exit_code` an object with `return_code` and `signal`).
  */
-export function parseSqueueJson(text: string): NativeStatus[] {
+export function parseSqueueJson(text: string, source: 'squeue' | 'rest' = 'squeue'): NativeStatus[] {
   const doc = JSON.parse(text) as SqueueJson;
-  if (!doc || !Array.isArray(doc.jobs)) throw new Error('squeue --json answered without a "jobs" list');
+  if (!doc || !Array.isArray(doc.jobs))
+    throw new Error(`${source === 'rest' ? 'slurmrestd' : 'squeue --json'} answered without a "jobs" list`);
   const plugin = doc.meta?.plugin?.type ?? '';
   const v = /v0\.0\.(\d+)/.exec(plugin);
   const major = doc.meta?.Slurm?.version?.major ?? 0;
@@ -58,7 +60,7 @@ export function parseSqueueJson(text: string): NativeStatus[] {
       exitCode,
       signal,
       workDir: typeof j.current_working_directory === 'string' ? j.current_working_directory : undefined,
-      source: 'squeue' as const
+      source
     };
   });
 }
