@@ -1,7 +1,13 @@
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ErrorBody, JobSpec, SlurmRestTransportConfig } from '@genesis-lab/contract';
 import type { JobsClient } from '@genesis-lab/kernel';
+import { SlurmCliTransport } from '../../src/facilities/slurm/cli-transport';
+import { SlurmRestTransport } from '../../src/facilities/slurm/rest-transport';
 import { buildBatchSubmission } from '../../src/facilities/slurm/script';
+import type { NativeStatus } from '../../src/facilities/slurm/status';
 import { restJobSubmission } from '../../src/facilities/slurm/rest-job';
 import { SlurmAuthError, readRestToken } from '../../src/facilities/slurm/rest-token';
 import { authedFetch, runCliOk, type PlatformProcess } from '../support/process';
@@ -151,4 +157,39 @@ describeWithService('slurmrestd', slurmRestUp, 'slurm REST transport with bad cr
     expect(out).toMatch(/^wrongkey \(slurm\) UNHEALTHY: .*slurmctld did not accept the request/m);
     expect(out).toContain(`transport rest ${SLURMRESTD_URL} v0.0.38`);
   });
+});
+
+/** The two transports side by side against the same real cluster: the same facts from both. */
+describeWithService('slurmrestd', slurmRestUp, 'slurm REST transport calls (real slurmrestd)', () => {
+  const restT = new SlurmRestTransport(rest({ url: SLURMRESTD_URL, tokenFile: tokenFile(mintSlurmToken()) }), 10000);
+  const cliT = new SlurmCliTransport(undefined, 10000, undefined);
+  const facts = (s: NativeStatus) => ({ ...s, source: undefined });
+
+  it('discovers the same partitions and nodes as scontrol', async () => {
+    const [r, c] = await Promise.all([restT.cluster(), cliT.cluster()]);
+    expect(r.partitions).toEqual(c.partitions);
+    // A node's state may change between the two calls (other jobs); the rest must agree.
+    expect(r.nodes.map((n) => ({ ...n, state: undefined }))).toEqual(c.nodes.map((n) => ({ ...n, state: undefined })));
+    expect(r.partitions.map((p) => p.name)).toEqual(expect.arrayContaining(['debug', 'short']));
+  });
+
+  it('submits, reports the job as squeue does, finds it by GET /job/N, and cancels a finished job quietly', async () => {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-rest-job-'));
+    const spec = JobSpec.parse({ name: 'rest-direct', executable: '/bin/sh', arguments: ['-c', 'exit 3'] });
+    const sub = buildBatchSubmission('jrest', workDir, spec);
+    const scriptPath = path.join(workDir, 'job.sh');
+    fs.writeFileSync(scriptPath, sub.script, { mode: 0o700 });
+    const id = await restT.submit(sub, scriptPath, { GENESIS_JOB_ID: 'jrest', GENESIS_JOB_DIR: workDir });
+    expect(id).toMatch(/^\d+$/);
+    const final = await until('FAILED', async () => (await restT.queue([id])).find((s) => s.state === 'FAILED'), 60000);
+    expect(final).toMatchObject({ nativeId: id, exitCode: 3, reason: 'NonZeroExitCode', workDir, source: 'rest' });
+    // squeue --json of Slurm 22.05 ignores --jobs: pick the job by id, as the connector does.
+    const viaSqueue = (await cliT.queue([id])).find((x) => x.nativeId === id);
+    expect(facts(final)).toEqual(facts(viaSqueue!));
+    expect((await restT.completed([id])).map(facts)).toEqual([facts(final)]);
+    expect(await restT.completed(['999999999'])).toEqual([]);
+    await expect(restT.cancel(id)).resolves.toBeUndefined();
+    expect(fs.readFileSync(path.join(workDir, 'exit'), 'utf8')).toBe('3\n');
+    expect(restT.calls['rest.submit']).toBe(1);
+  }, 90000);
 });

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorBody, type FacilityInfo, type JobUpdate } from '@genesis-lab/contract';
-import type { JobsClient } from '@genesis-lab/kernel';
-import { authedFetch, type PlatformProcess } from '../support/process';
+import { JobsClient } from '@genesis-lab/kernel';
+import { authedFetch, startPlatformProcess, type PlatformProcess } from '../support/process';
 import { platformWithFacilities, until, untilFinal } from '../support/jobs';
 import { describeWithService, slurmUp, slurmctld } from '../support/services';
 import { countingProxy, mintSlurmToken, slurmRestUp, tokenFile, type CountingProxy } from '../support/slurm-rest';
@@ -44,10 +44,13 @@ const transports: Array<{
     check: slurmRestUp,
     make: () => {
       let proxy: CountingProxy | undefined;
+      let config: object | undefined;
       return {
         transport: async () => {
-          proxy = await countingProxy();
-          return { kind: 'rest', url: proxy.url, user: os.userInfo().username, tokenFile: tokenFile(mintSlurmToken()) };
+          proxy ??= await countingProxy();
+          const user = os.userInfo().username;
+          config ??= { kind: 'rest', url: proxy.url, user, tokenFile: tokenFile(mintSlurmToken(user)) };
+          return config;
         },
         // Requests that really reached the proxy in front of slurmrestd.
         statusCalls: () =>
@@ -69,18 +72,16 @@ for (const t of transports)
     let client: JobsClient;
     let timeoutJob: string;
     const via = t.make();
+    const slurmFacility = async () => ({
+      name: 'slurm',
+      kind: 'slurm',
+      pollIntervalMs: 500,
+      statusRetries: 1,
+      commandTimeoutMs: 3000,
+      transport: await via.transport()
+    });
     beforeAll(async () => {
-      ({ p, client } = await platformWithFacilities([
-        { name: 'local', kind: 'local' },
-        {
-          name: 'slurm',
-          kind: 'slurm',
-          pollIntervalMs: 500,
-          statusRetries: 1,
-          commandTimeoutMs: 3000,
-          transport: await via.transport()
-        }
-      ]));
+      ({ p, client } = await platformWithFacilities([{ name: 'local', kind: 'local' }, await slurmFacility()]));
       // Slurm enforces limits in whole minutes: start the TIMEOUT job first, check it last.
       timeoutJob = (
         await client.submit({
@@ -93,6 +94,10 @@ for (const t of transports)
       ).job.id;
     });
     afterAll(async () => {
+      // Held jobs never end on their own: leave nothing of this suite in the shared cluster.
+      if (client)
+        for (const j of (await client.list({ state: ['NEW', 'QUEUED', 'HELD', 'ACTIVE'], limit: 1000 })).jobs)
+          await client.cancel(j.id).catch(() => undefined);
       client?.close();
       await p?.stop();
       await via.close();
@@ -280,6 +285,43 @@ for (const t of transports)
       expect(done.state).toBe('COMPLETED');
       expect(done.exitCode).toBe(0);
     });
+
+    it('finds its jobs again after a platform crash: one that ended meanwhile, one that ran on', async () => {
+      const first = await platformWithFacilities([await slurmFacility()]);
+      let second: PlatformProcess | undefined;
+      let c2: JobsClient | undefined;
+      try {
+        const submit = async (name: string, script: string) =>
+          (await first.client.submit({ name, facility: 'slurm', executable: '/bin/sh', arguments: ['-c', script] }))
+            .job;
+        // Both are in Slurm (native ids stored at submit); on a 2-CPU node shared with the
+        // suite's other jobs they may still wait for a CPU when the platform dies.
+        const ended = await submit('ends-meanwhile', 'sleep 1; exit 5');
+        const ranOn = await submit('runs-on', 'sleep 6; echo done');
+        first.client.close();
+        await first.p.kill();
+        await until(
+          'the first job to end while nobody watches',
+          () => fs.existsSync(path.join(ended.workDir!, 'exit')) || undefined,
+          60000
+        );
+        second = await startPlatformProcess({ home: first.home });
+        c2 = new JobsClient(second);
+        expect(await untilFinal(c2, ended.id)).toMatchObject({ state: 'FAILED', exitCode: 5, reason: 'NONZERO_EXIT' });
+        const done = await untilFinal(c2, ranOn.id, 60000);
+        expect(done).toMatchObject({ state: 'COMPLETED', exitCode: 0, nativeId: ranOn.nativeId });
+        const states = done.history.map((e) => e.state);
+        expect(states.slice(0, 2)).toEqual(['NEW', 'QUEUED']);
+        expect(states[states.length - 1]).toBe('COMPLETED');
+        expect(new Set(states).size).toBe(states.length);
+        expect((await c2.logs(ranOn.id)).data).toBe('done\n');
+      } finally {
+        first.client.close();
+        await first.p.kill();
+        c2?.close();
+        await second?.stop();
+      }
+    }, 150000);
 
     it('ends a job over its time limit FAILED with reason TIMEOUT (Slurm’s own TIMEOUT kept)', async () => {
       const done = await untilFinal(client, timeoutJob, 180000);
