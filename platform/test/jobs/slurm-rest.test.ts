@@ -13,7 +13,7 @@ import { SlurmAuthError, readRestToken } from '../../src/facilities/slurm/rest-t
 import { authedFetch, runCliOk, type PlatformProcess } from '../support/process';
 import { platformWithFacilities, until } from '../support/jobs';
 import { describeWithService } from '../support/services';
-import { SLURMRESTD_URL, mintSlurmToken, slurmRestUp, tokenFile } from '../support/slurm-rest';
+import { SLURMRESTD_URL, mintSlurmToken, removeTokenFiles, slurmRestUp, tokenFile } from '../support/slurm-rest';
 
 /** An HS256 JWT shaped like slurmctld's, signed with a key slurmctld does not have. */
 function foreignJwt(user: string): string {
@@ -26,6 +26,7 @@ const rest = (extra: object) =>
   SlurmRestTransportConfig.parse({ kind: 'rest', url: 'http://127.0.0.1:6820', user: 'root', ...extra });
 
 describe('slurmrestd token', () => {
+  afterAll(removeTokenFiles);
   it('reads a token file as scontrol prints it, and refuses one others can read', () => {
     const jwt = foreignJwt('root');
     expect(readRestToken(rest({ tokenFile: tokenFile(`SLURM_JWT=${jwt}`) }))).toBe(jwt);
@@ -125,6 +126,7 @@ describeWithService('slurmrestd', slurmRestUp, 'slurm REST transport with bad cr
   afterAll(async () => {
     client?.close();
     await p?.stop();
+    removeTokenFiles();
   });
 
   it.each([
@@ -161,8 +163,12 @@ describeWithService('slurmrestd', slurmRestUp, 'slurm REST transport with bad cr
 
 /** The two transports side by side against the same real cluster: the same facts from both. */
 describeWithService('slurmrestd', slurmRestUp, 'slurm REST transport calls (real slurmrestd)', () => {
-  const restT = new SlurmRestTransport(rest({ url: SLURMRESTD_URL, tokenFile: tokenFile(mintSlurmToken()) }), 10000);
+  let restT: SlurmRestTransport;
   const cliT = new SlurmCliTransport(undefined, 10000, undefined);
+  beforeAll(() => {
+    restT = new SlurmRestTransport(rest({ url: SLURMRESTD_URL, tokenFile: tokenFile(mintSlurmToken()) }), 10000);
+  });
+  afterAll(removeTokenFiles);
   const facts = (s: NativeStatus) => ({ ...s, source: undefined });
 
   it('discovers the same partitions and nodes as scontrol', async () => {

@@ -6,7 +6,14 @@ import { JobsClient } from '@genesis-lab/kernel';
 import { authedFetch, startPlatformProcess, type PlatformProcess } from '../support/process';
 import { platformWithFacilities, until, untilFinal } from '../support/jobs';
 import { describeWithService, slurmUp, slurmctld } from '../support/services';
-import { countingProxy, mintSlurmToken, slurmRestUp, tokenFile, type CountingProxy } from '../support/slurm-rest';
+import {
+  countingProxy,
+  mintSlurmToken,
+  removeTokenFiles,
+  slurmRestUp,
+  tokenFile,
+  type CountingProxy
+} from '../support/slurm-rest';
 
 /**
  * How a suite reaches Slurm: the transport config, the status calls it made (as counted
@@ -59,7 +66,10 @@ const transports: Array<{
             .reduce((a, [, n]) => a + n, 0),
         // slurmrestd unreachable (502 from the proxy); slurmctld, shared with other suites, stays up.
         outage: { start: () => (proxy!.failing = true), end: () => (proxy!.failing = false) },
-        close: async () => proxy?.close()
+        close: async () => {
+          removeTokenFiles();
+          await proxy?.close();
+        }
       };
     }
   }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,44 +20,46 @@ export function mintSlurmToken(user = 'root', lifespan = 3600): string {
   return m[1]!;
 }
 
-/** Write a token into a fresh private file (mode 600) and answer its path. */
+const tokenDirs: string[] = [];
+
+/** Write a token into a fresh private file (mode 600) and answer its path; `removeTokenFiles` deletes them. */
 export function tokenFile(token: string, mode = 0o600): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-jwt-')), 'token');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-jwt-'));
+  tokenDirs.push(dir);
+  const file = path.join(dir, 'token');
   fs.writeFileSync(file, token + '\n', { mode });
   fs.chmodSync(file, mode);
   return file;
 }
 
+/** Tokens are credentials: leave none behind. */
+export function removeTokenFiles(): void {
+  for (const dir of tokenDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** Does slurmrestd answer a real token (GET /ping = 200)? */
 export function slurmRestUp(): { ok: boolean; why: string } {
+  let token: string;
   try {
-    const token = mintSlurmToken('root', 60);
-    const code = execFileSync(
-      'curl',
-      [
-        '-s',
-        '-o',
-        '/dev/null',
-        '-m',
-        '10',
-        '-w',
-        '%{http_code}',
-        '-H',
-        'X-SLURM-USER-NAME: root',
-        '-H',
-        `X-SLURM-USER-TOKEN: ${token}`,
-        `${SLURMRESTD_URL}/slurm/v0.0.38/ping`
-      ],
-      { encoding: 'utf8', timeout: 15000, stdio: ['ignore', 'pipe', 'pipe'] }
-    ).trim();
-    if (code === '200') return { ok: true, why: 'slurmrestd answers' };
-    return { ok: false, why: `slurmrestd at ${SLURMRESTD_URL} answered HTTP ${code}; run scripts/slurm-up` };
+    token = mintSlurmToken('root', 60);
   } catch (err) {
     return {
       ok: false,
-      why: `slurmrestd is not available (${(err as Error).message.split('\n')[0]}); run scripts/slurm-up`
+      why: `no JWT from scontrol token (${(err as Error).message.split('\n')[0]}); run scripts/slurm-up`
     };
   }
+  // Headers from stdin, so the token never shows on a command line or in this error.
+  const r = spawnSync(
+    'curl',
+    ['-s', '-o', '/dev/null', '-m', '10', '-w', '%{http_code}', '-H', '@-', `${SLURMRESTD_URL}/slurm/v0.0.38/ping`],
+    { encoding: 'utf8', timeout: 15000, input: `X-SLURM-USER-NAME: root\nX-SLURM-USER-TOKEN: ${token}\n` }
+  );
+  const code = (r.stdout ?? '').trim();
+  if (code === '200') return { ok: true, why: 'slurmrestd answers' };
+  return {
+    ok: false,
+    why: `slurmrestd at ${SLURMRESTD_URL} ${code && code !== '000' ? `answered HTTP ${code}` : `does not answer (curl exit ${r.status ?? r.error?.message})`}; run scripts/slurm-up`
+  };
 }
 
 /**
