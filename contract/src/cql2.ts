@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { iso, z } from 'zod';
 import { GenesisError, parseOrThrow } from './errors';
 
 /**
@@ -23,7 +23,9 @@ export const CQL2_MAX_IN = 10000;
 export const PropertyRef = z.object({ property: z.string().min(1, 'property name must not be empty') }).strict();
 export type PropertyRef = z.infer<typeof PropertyRef>;
 export const TimestampLiteral = z.object({ timestamp: z.iso.datetime({ offset: true, local: false }) }).strict();
-export const DateLiteral = z.object({ date: z.iso.date() }).strict();
+// `iso.date()`, not `z.iso.date()`: webpack 5 (the extension's bundle) resolves `z.iso.date` to
+// zod's top-level `date` (a Date-object schema), so every date literal failed in the browser.
+export const DateLiteral = z.object({ date: iso.date() }).strict();
 export type TimestampLiteral = z.infer<typeof TimestampLiteral>;
 export type DateLiteral = z.infer<typeof DateLiteral>;
 
