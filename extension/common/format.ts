@@ -16,6 +16,11 @@ export function formatCount(n: number | undefined): string {
   return n === undefined ? '' : n.toLocaleString('en-US');
 }
 
+/** `1 row`, `2,922 rows`. */
+export function formatRows(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'row' : 'rows'}`;
+}
+
 export function shortDigest(sha256: string | undefined, length = 12): string {
   return sha256 ? sha256.slice(0, length) : '';
 }

@@ -1,5 +1,5 @@
 import { LINEAGE_MIME_TYPE, LineageRecord, validationError, type DatasetUse, type JobUse } from '@genesis-lab/contract';
-import { shortDigest } from '../common/format';
+import { formatRows, shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
 import { LINEAGE_MIME } from './mime';
 import type { IChipActions } from './renderer';
@@ -36,7 +36,7 @@ function datasetChip(use: DatasetUse, actions: IChipActions): HTMLElement {
   append(chip, 'jp-Genesis-chipRef', use.id);
   append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
   append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
-  append(chip, 'jp-Genesis-chipMeta', `${use.rowCount.toLocaleString('en-US')} rows`);
+  append(chip, 'jp-Genesis-chipMeta', formatRows(use.rowCount));
   chip.dataset.ref = ref;
   chip.dataset.sha256 = use.sha256;
   return chip;

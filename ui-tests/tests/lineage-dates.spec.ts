@@ -49,7 +49,7 @@ test.describe('lineage chips', () => {
     const chip = page.locator('.jp-Genesis-lineageChip[data-kind="dataset"]');
     await expect(chip).toBeVisible();
     await expect(chip).toHaveAttribute('data-ref', 'noaa/mauna-loa-co2@3.2.1');
-    await expect(chip).toContainText('1 row');
+    await expect(chip.locator('.jp-Genesis-chipMeta')).toHaveText('1 row'); // not "1 rows"
     await expect(page.locator('.jp-Genesis-lineageInvalid')).toHaveCount(0);
   });
 });
