@@ -34,6 +34,8 @@ export class DatasetDetailView extends Panel {
     this.title.label = model.id;
     this.title.caption = `Genesis dataset ${model.id}`;
     this.title.closable = true;
+    // Focusable, so that activating it moves the focus here (see onActivateRequest).
+    this.node.tabIndex = -1;
 
     this._summary = ReactWidget.create(<Summary model={model} client={client} actions={actions} />);
     this._summary.addClass('jp-Genesis-detailSummary');
@@ -64,6 +66,16 @@ export class DatasetDetailView extends Panel {
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (!this.model.record && !this.model.loading) void this.model.load();
+  }
+
+  /**
+   * Take the focus when activated (opened or re-shown from the catalog, a lineage chip, the
+   * palette): the shell's current widget follows focus, and without it File › Close Tab, the
+   * status bar and "current" commands would act on the tab focused before, not this one.
+   */
+  protected override onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (!this.node.contains(document.activeElement)) this.node.focus();
   }
 
   private _onModelChanged(): void {

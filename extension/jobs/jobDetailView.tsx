@@ -31,6 +31,8 @@ export class JobDetailView extends ReactWidget {
     this.title.icon = jobIcon;
     this.title.label = `Job ${model.id}`;
     this.title.closable = true;
+    // Focusable, so that activating it moves the focus here (see onActivateRequest).
+    this.node.tabIndex = -1;
     model.changed.connect(() => {
       if (model.job) this.title.label = `${model.job.spec.name} (${model.job.state})`;
     });
@@ -45,6 +47,16 @@ export class JobDetailView extends ReactWidget {
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (!this.model.job) void this.model.load();
+  }
+
+  /**
+   * Take the focus when activated (opened or re-shown from the Jobs panel, a lineage chip):
+   * the shell's current widget and this tracker's current view follow focus, and without it
+   * "Cancel the Current Genesis Job" would cancel the job viewed before, not the one shown.
+   */
+  protected override onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    if (!this.node.contains(document.activeElement)) this.node.focus();
   }
 
   protected render(): React.ReactElement {
