@@ -81,7 +81,9 @@ export class JobsPanel extends ReactWidget {
         form={() => this._form}
         formChanged={this._formChanged}
         toggleForm={() => {
-          this._form = { ...this._form, open: !this._form.open, initial: undefined, key: this._form.key + 1 };
+          // "New job" opens the form as the palette command does: focus on its first field.
+          if (!this._form.open) return this.showSubmitForm();
+          this._form = { ...this._form, open: false, initial: undefined, key: this._form.key + 1 };
           this._formChanged.emit();
         }}
       />

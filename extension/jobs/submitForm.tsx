@@ -51,6 +51,61 @@ function initialState(props: ISubmitFormProps): IFormState {
   };
 }
 
+/** What each field is called on screen: errors name fields by these, never by JSON paths. */
+const LABELS: Record<keyof IFormState, string> = {
+  facility: 'Facility',
+  executable: 'Executable',
+  args: 'Arguments',
+  name: 'Name',
+  nodeCount: 'Nodes',
+  processCount: 'Processes',
+  cpuCoresPerProcess: 'CPUs/process',
+  memory: 'Memory',
+  duration: 'Duration',
+  queue: 'Queue'
+};
+
+/** The spec paths (after `spec.` or `body.`) each field fills. */
+const FIELD_OF_PATH: Record<string, keyof IFormState> = {
+  facility: 'facility',
+  executable: 'executable',
+  arguments: 'args',
+  name: 'name',
+  'resources.nodeCount': 'nodeCount',
+  'resources.processCount': 'processCount',
+  'resources.cpuCoresPerProcess': 'cpuCoresPerProcess',
+  'resources.memory': 'memory',
+  'attributes.duration': 'duration',
+  'attributes.queue': 'queue'
+};
+
+const COUNT_FIELDS = ['nodeCount', 'processCount', 'cpuCoresPerProcess'] as const;
+
+/** One problem to show: the field it is about (when known) and what to do. */
+interface IFormIssue {
+  field?: keyof IFormState;
+  message: string;
+}
+
+/** The field an issue path such as `spec.resources.memory` or `body.arguments[2]` is about. */
+function fieldOfPath(path: string): keyof IFormState | undefined {
+  const key = path.replace(/^(spec|body)\.?/, '').replace(/\[\d+\]$/, '');
+  return FIELD_OF_PATH[key];
+}
+
+/** Mistakes the form can name better than the schema can: a missing executable, a count that is no number. */
+function checkFields(f: IFormState): IFormIssue[] {
+  const issues: IFormIssue[] = [];
+  if (f.executable.trim() === '') {
+    issues.push({ field: 'executable', message: 'enter the program to run, e.g. /bin/sh' });
+  }
+  for (const key of COUNT_FIELDS) {
+    const v = f[key].trim();
+    if (v !== '' && !/^[1-9]\d*$/.test(v)) issues.push({ field: key, message: 'a whole number of at least 1, e.g. 2' });
+  }
+  return issues;
+}
+
 /** Blank fields are left out; numbers stay text when they are not numbers, so zod names the field. */
 function specOf(f: IFormState): Record<string, unknown> {
   const num = (v: string) => (v.trim() === '' ? undefined : /^\d+$/.test(v.trim()) ? Number(v.trim()) : v.trim());
@@ -85,9 +140,15 @@ function specOf(f: IFormState): Record<string, unknown> {
  */
 export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
   const [form, setForm] = React.useState<IFormState>(() => initialState(props));
-  const [errors, setErrors] = React.useState<{ message: string; issues: { path: string; message: string }[] } | null>(
-    null
-  );
+  const [errors, setErrors] = React.useState<{ message?: string; issues: IFormIssue[] } | null>(null);
+  const formRef = React.useRef<HTMLFormElement>(null);
+  const [idPrefix] = React.useState(() => `jp-Genesis-submit-${UUID.uuid4()}`);
+  const invalid = new Set((errors?.issues ?? []).map((i) => i.field).filter((f) => f !== undefined));
+  // After a refusal, the first field named goes to the focus (keyboard users land on it).
+  React.useEffect(() => {
+    const first = errors?.issues.find((i) => i.field)?.field;
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+  }, [errors]);
   const [busy, setBusy] = React.useState(false);
   const [done, setDone] = React.useState<Job | null>(null);
   const set =
@@ -102,10 +163,16 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (busy) return;
+    // The form's own words first; the schema's for what they do not cover (one per field).
+    const mistakes = checkFields(form);
     const parsed = JobSpec.safeParse(specOf(form));
     if (!parsed.success) {
       const err = validationError('spec', parsed.error);
-      setErrors({ message: err.message, issues: err.issues ?? [] });
+      const named = new Set(mistakes.map((m) => m.field));
+      mistakes.push(...issuesOf(err.issues ?? [], err.message).filter((i) => !i.field || !named.has(i.field)));
+    }
+    if (mistakes.length > 0 || !parsed.success) {
+      setErrors({ issues: mistakes });
       return;
     }
     setBusy(true);
@@ -117,12 +184,15 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
       setDone(job);
       props.onSubmitted(job);
     } catch (err) {
-      setErrors({ message: describeError(err), issues: err instanceof GenesisError ? (err.issues ?? []) : [] });
+      // The platform's own words; its issues, when it names fields, also mark them.
+      const issues = err instanceof GenesisError ? (err.issues ?? []) : [];
+      setErrors({ message: describeError(err), issues: issuesOf(issues).filter((i) => i.field) });
     } finally {
       setBusy(false);
     }
   };
 
+  const errorId = `${idPrefix}-error`;
   const field = (key: keyof IFormState, label: string, placeholder = '', hint?: string) => (
     <label className="jp-Genesis-field">
       <span>{label}</span>
@@ -134,12 +204,14 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
         onChange={set(key)}
         title={hint}
         spellCheck={false}
+        aria-invalid={invalid.has(key) || undefined}
+        aria-describedby={invalid.has(key) ? errorId : undefined}
       />
     </label>
   );
 
   return (
-    <form className="jp-Genesis-submitForm" onSubmit={submit} aria-label="Submit a job">
+    <form className="jp-Genesis-submitForm" onSubmit={submit} aria-label="Submit a job" ref={formRef} noValidate>
       <label className="jp-Genesis-field">
         <span>Facility</span>
         <select className="jp-mod-styled" name="facility" value={form.facility} onChange={set('facility')}>
@@ -154,7 +226,7 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
       {field(
         'executable',
         'Executable',
-        '/bin/sh',
+        'e.g. /bin/sh',
         'Program to run, found on the facility PATH or as an absolute path'
       )}
       <label className="jp-Genesis-field">
@@ -163,6 +235,8 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
           className="jp-mod-styled"
           name="args"
           rows={3}
+          aria-invalid={invalid.has('args') || undefined}
+          aria-describedby={invalid.has('args') ? errorId : undefined}
           value={form.args}
           onChange={set('args')}
           spellCheck={false}
@@ -194,14 +268,13 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
         )}
       </div>
       {errors && (
-        <div className="jp-Genesis-error" role="alert">
-          <div>{errors.message}</div>
-          {errors.issues.length > 1 && (
+        <div className="jp-Genesis-error" role="alert" id={errorId}>
+          {errors.message && <div>{errors.message}</div>}
+          {errors.issues.length === 1 && !errors.message && <div>{describeIssue(errors.issues[0])}</div>}
+          {(errors.issues.length > 1 || (errors.message && errors.issues.length > 0)) && (
             <ul>
               {errors.issues.map((i, k) => (
-                <li key={k}>
-                  <code>{i.path}</code>: {i.message}
-                </li>
+                <li key={k}>{describeIssue(i)}</li>
               ))}
             </ul>
           )}
@@ -219,4 +292,17 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
       </div>
     </form>
   );
+}
+
+/** Issues from a schema or the platform, named by the form's labels where the path is a field. */
+function issuesOf(issues: readonly { path: string; message: string }[], fallback?: string): IFormIssue[] {
+  const named = issues.map((i) => {
+    const field = fieldOfPath(i.path);
+    return field ? { field, message: i.message } : { message: `${i.path}: ${i.message}` };
+  });
+  return named.length > 0 || !fallback ? named : [{ message: fallback }];
+}
+
+function describeIssue(issue: IFormIssue): string {
+  return issue.field ? `${LABELS[issue.field]}: ${issue.message}` : issue.message;
 }
