@@ -187,11 +187,14 @@ describeWithService('slurmrestd', slurmRestUp, 'slurm REST transport calls (real
     fs.writeFileSync(scriptPath, sub.script, { mode: 0o700 });
     const id = await restT.submit(sub, scriptPath, { GENESIS_JOB_ID: 'jrest', GENESIS_JOB_DIR: workDir });
     expect(id).toMatch(/^\d+$/);
-    const final = await until('FAILED', async () => (await restT.queue([id])).find((s) => s.state === 'FAILED'), 60000);
+    const final = await until(
+      'FAILED',
+      async () => restT.parseQueue(await restT.fetchQueue(), [id]).find((s) => s.state === 'FAILED'),
+      60000
+    );
     expect(final).toMatchObject({ nativeId: id, exitCode: 3, reason: 'NonZeroExitCode', workDir, source: 'rest' });
-    // squeue --json of Slurm 22.05 ignores --jobs: pick the job by id, as the connector does.
-    const viaSqueue = (await cliT.queue([id])).find((x) => x.nativeId === id);
-    expect(facts(final)).toEqual(facts(viaSqueue!));
+    const viaSqueue = cliT.parseQueue(await cliT.fetchQueue([id]), [id]);
+    expect(viaSqueue.map(facts)).toEqual([facts(final)]);
     expect((await restT.completed([id])).map(facts)).toEqual([facts(final)]);
     expect(await restT.completed(['999999999'])).toEqual([]);
     await expect(restT.cancel(id)).resolves.toBeUndefined();

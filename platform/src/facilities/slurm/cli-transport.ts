@@ -1,7 +1,7 @@
 import { parseNodes, parsePartitions } from './cluster';
 import { SlurmCommandError, SlurmCommands } from './commands';
 import { SLURM_CUSTOM_OPTIONS, type BatchSubmission } from './script';
-import { parseJobcomp, parseSqueueJson, type NativeStatus } from './status';
+import { only, parseJobcomp, parseSqueueJson, type NativeStatus } from './status';
 import type { SlurmTransport } from './transport';
 
 /**
@@ -38,9 +38,15 @@ export class SlurmCliTransport implements SlurmTransport {
     return { partitions: parsePartitions(parts.stdout), nodes: parseNodes(nodes.stdout) };
   }
 
-  async queue(ids?: string[]): Promise<NativeStatus[]> {
+  async fetchQueue(ids?: string[]): Promise<string> {
     const args = ids ? ['--json', `--jobs=${ids.join(',')}`] : ['--json'];
-    return parseSqueueJson((await this.commands.run('squeue', args)).stdout);
+    return (await this.commands.run('squeue', args)).stdout;
+  }
+
+  parseQueue(text: string, ids?: string[]): NativeStatus[] {
+    // squeue --json of Slurm 22.05 ignores --jobs: keep only the jobs asked for.
+    const all = parseSqueueJson(text);
+    return ids ? only(all, ids) : all;
   }
 
   async completed(): Promise<NativeStatus[]> {

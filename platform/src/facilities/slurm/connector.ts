@@ -200,7 +200,8 @@ export class SlurmConnector implements FacilityConnector {
   private async adoptOrphans(orphans: TrackedJob[]): Promise<void> {
     let known: NativeStatus[] | undefined;
     try {
-      known = [...(await this.transport.queue()), ...(await this.transport.completed([]))];
+      const queue = this.transport.parseQueue(await this.transport.fetchQueue());
+      known = [...queue, ...(await this.transport.completed([]))];
     } catch (err) {
       this.unhealthy(err as Error);
     }
@@ -288,9 +289,9 @@ export class SlurmConnector implements FacilityConnector {
     for (let attempt = 0; attempt <= this.config.statusRetries && !this.stopped; attempt++) {
       try {
         pauseCpu();
-        const found = await this.transport.queue(ids);
+        const text = await this.transport.fetchQueue(ids);
         resumeCpu();
-        statuses = found;
+        statuses = this.transport.parseQueue(text, ids);
         break;
       } catch (err) {
         resumeCpu();

@@ -3,7 +3,7 @@ import { nodesFromRest, partitionsFromRest } from './cluster';
 import { restJobSubmission } from './rest-job';
 import { SlurmAuthError, readRestToken } from './rest-token';
 import { SLURM_CUSTOM_OPTIONS, type BatchSubmission } from './script';
-import { parseSqueueJson, type NativeStatus } from './status';
+import { only, parseSqueueJson, type NativeStatus } from './status';
 import { SlurmError, type SlurmTransport } from './transport';
 
 interface RestError {
@@ -120,11 +120,14 @@ export class SlurmRestTransport implements SlurmTransport {
     };
   }
 
-  async queue(ids?: string[]): Promise<NativeStatus[]> {
-    const all = parseSqueueJson((await this.json('jobs', '/jobs')).text, 'rest');
-    if (!ids) return all;
-    const wanted = new Set(ids);
-    return all.filter((s) => wanted.has(s.nativeId));
+  /** `GET /jobs`: every job slurmctld remembers (v0.0.38 has no id filter). */
+  async fetchQueue(): Promise<string> {
+    return (await this.json('jobs', '/jobs')).text;
+  }
+
+  parseQueue(text: string, ids?: string[]): NativeStatus[] {
+    const all = parseSqueueJson(text, 'rest');
+    return ids ? only(all, ids) : all;
   }
 
   async completed(ids: string[]): Promise<NativeStatus[]> {

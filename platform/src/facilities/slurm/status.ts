@@ -65,6 +65,12 @@ export function parseSqueueJson(text: string, source: 'squeue' | 'rest' = 'squeu
   });
 }
 
+/** The statuses of the given job ids only. */
+export function only(statuses: NativeStatus[], ids: string[]): NativeStatus[] {
+  const wanted = new Set(ids);
+  return statuses.filter((s) => wanted.has(s.nativeId));
+}
+
 /**
  * Parse `sacct -c -P -o jobid,state,exitcode,workdir` (the jobcomp/filetxt log, which keeps
  * final states without slurmdbd). Later lines win: a requeued job appears more than once.

@@ -37,8 +37,13 @@ export interface SlurmTransport {
 
   /** The cluster's partitions and nodes (capabilities and health). */
   cluster(): Promise<{ partitions: PartitionInfo[]; nodes: NodeInfo[] }>;
-  /** ONE call: the jobs the controller remembers, only `ids` when given. */
-  queue(ids?: string[]): Promise<NativeStatus[]>;
+  /**
+   * ONE call for the jobs the controller remembers (only `ids` when given), answered as text:
+   * `parseQueue` reads it, so the connector can tell its own CPU from the wait.
+   */
+  fetchQueue(ids?: string[]): Promise<string>;
+  /** The statuses in a `fetchQueue` answer, only `ids` when given. */
+  parseQueue(text: string, ids?: string[]): NativeStatus[];
   /**
    * Final records of jobs that left the queue. The CLI reads the whole job-completion log
    * (`ids` unused); REST asks for each id (`GET /job/N`) and has no record once slurmctld
