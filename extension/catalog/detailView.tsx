@@ -73,6 +73,16 @@ export class DatasetDetailView extends Panel {
    * palette): the shell's current widget follows focus, and without it File › Close Tab, the
    * status bar and "current" commands would act on the tab focused before, not this one.
    */
+  /**
+   * Closing the tab disposes the view: a widget only detached would stay in the
+   * tracker (and the restored layout's state), and opening the same dataset again would "find" it
+   * and show nothing.
+   */
+  protected override onCloseRequest(msg: Message): void {
+    super.onCloseRequest(msg);
+    this.dispose();
+  }
+
   protected override onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
     if (!this.node.contains(document.activeElement)) this.node.focus();

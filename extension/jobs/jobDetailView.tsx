@@ -54,6 +54,16 @@ export class JobDetailView extends ReactWidget {
    * the shell's current widget and this tracker's current view follow focus, and without it
    * "Cancel the Current Genesis Job" would cancel the job viewed before, not the one shown.
    */
+  /**
+   * Closing the tab disposes the view and its live log subscription: a widget only detached would stay in the
+   * tracker (and the restored layout's state), and opening the same job again would "find" it
+   * and show nothing.
+   */
+  protected override onCloseRequest(msg: Message): void {
+    super.onCloseRequest(msg);
+    this.dispose();
+  }
+
   protected override onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
     if (!this.node.contains(document.activeElement)) this.node.focus();
