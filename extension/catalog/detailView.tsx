@@ -215,7 +215,20 @@ function RecordSummary(props: { record: DatasetRecord; model: DatasetDetailModel
         {record.source.wasDerivedFrom.length > 0 && (
           <>
             <dt>Derived from</dt>
-            <dd>{record.source.wasDerivedFrom.join(', ')}</dd>
+            <dd>
+              {record.source.wasDerivedFrom.map((from, i) => (
+                <React.Fragment key={i}>
+                  {i > 0 && ', '}
+                  {/^https?:\/\//.test(from) ? (
+                    <a href={from} target="_blank" rel="noopener noreferrer">
+                      {from}
+                    </a>
+                  ) : (
+                    from
+                  )}
+                </React.Fragment>
+              ))}
+            </dd>
           </>
         )}
       </dl>
