@@ -160,15 +160,15 @@ test.describe('Genesis jobs panel', () => {
     const panel = await openJobs(page);
     await panel.getByRole('button', { name: 'New job' }).click();
     const form = panel.locator('.jp-Genesis-submitForm');
-    // Nothing to run: the contract's own message, before any request.
+    // Nothing to run: said before any request, naming the field by its label.
     await form.locator('input[name="executable"]').fill('');
     await form.getByRole('button', { name: 'Submit job' }).click();
-    await expect(form.locator('.jp-Genesis-error')).toContainText('executable');
+    await expect(form.locator('.jp-Genesis-error')).toContainText('Executable');
     // A duration that is not one.
     await form.locator('input[name="executable"]').fill('/bin/true');
     await form.locator('input[name="duration"]').fill('soon');
     await form.getByRole('button', { name: 'Submit job' }).click();
-    await expect(form.locator('.jp-Genesis-error')).toContainText('duration');
+    await expect(form.locator('.jp-Genesis-error')).toContainText('Duration');
     // More CPUs than the local facility has: refused by the platform, its reason shown.
     await form.locator('input[name="duration"]').fill('1m');
     await form.locator('input[name="cpuCoresPerProcess"]').fill('4096');
