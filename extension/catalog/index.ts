@@ -47,6 +47,8 @@ export async function openDataset(ctx: ICatalogContext, ref: string): Promise<vo
   const existing = ctx.details.find((w) => w.model.id === parsed.id);
   if (existing) {
     if (parsed.version) existing.model.selectVersion(parsed.version);
+    // Restored from a workspace saved while closed tabs were not disposed: it is in no dock panel.
+    if (!existing.isAttached) shell.add(existing, 'main');
     shell.activateById(existing.id);
     return;
   }

@@ -32,6 +32,8 @@ export async function openJob(ctx: IJobsContext, id: string): Promise<void> {
   const { shell } = ctx.app;
   const existing = ctx.views.find((w) => w.model.id === id);
   if (existing) {
+    // Restored from a workspace saved while closed tabs were not disposed: it is in no dock panel.
+    if (!existing.isAttached) shell.add(existing, 'main');
     shell.activateById(existing.id);
     return;
   }
