@@ -150,6 +150,31 @@ for (const t of transports)
       expect(fs.readFileSync(path.join(done.workDir!, 'exit'), 'utf8')).toBe('3\n');
     });
 
+    it('ends a job over its memory FAILED with reason OUT_OF_MEMORY (Slurm’s own OUT_OF_MEMORY kept)', async () => {
+      // 1 GiB written byte by byte (so it is really resident) under a 100 MB limit: the memory
+      // cgroup of task/cgroup (scripts/slurm-up) has the kernel kill it and Slurm says so.
+      const { job } = await client.submit({
+        name: 'too-big',
+        facility: 'slurm',
+        executable: process.execPath,
+        arguments: ['-e', 'const b = Buffer.alloc(1 << 30, 1); console.log("allocated", b.length)'],
+        resources: { memory: '100M' }
+      });
+      const done = await untilFinal(client, job.id);
+      const verdict = {
+        state: 'FAILED',
+        reason: 'OUT_OF_MEMORY',
+        nativeState: 'OUT_OF_MEMORY',
+        nativeReason: 'OutOfMemory',
+        // The program's own status as our script saw it: killed by SIGKILL.
+        exitCode: 137
+      };
+      expect(done).toMatchObject(verdict);
+      expect(done.history[done.history.length - 1]).toMatchObject(verdict);
+      expect((await client.logs(job.id)).data).not.toMatch(/allocated/);
+      expect((await client.logs(job.id, { stream: 'stderr' })).data).toMatch(/oom-kill/);
+    });
+
     it('completes a job with arguments that look like shell and directives, passed literally, with its outputs', async () => {
       const tricky = ["it's", '$(touch pwned)', '\n#SBATCH --partition=nope', 'a;b'];
       const outTarget = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'slurm-out-')), 'out.txt');
