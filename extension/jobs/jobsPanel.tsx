@@ -226,13 +226,21 @@ function JobList(props: { model: JobsModel; actions: IJobsActions }) {
               {job.spec.name}
             </span>
             <span className="jp-Genesis-jobFacility">{job.facility}</span>
-            <span className="jp-Genesis-jobElapsed" title="elapsed">
-              {formatDuration(elapsedMs(job, now))}
+            <span className="jp-Genesis-jobTimes">
+              <span className="jp-Genesis-jobElapsed" title="elapsed">
+                {formatDuration(elapsedMs(job, now))}
+              </span>
+              {job.exitCode !== null && (
+                <span className="jp-Genesis-jobExit" title="exit code">
+                  exit {job.exitCode}
+                </span>
+              )}
             </span>
-            <span className="jp-Genesis-jobExit" title="exit code">
-              {job.exitCode !== null ? `exit ${job.exitCode}` : ''}
-              {job.reason && job.state !== 'COMPLETED' ? ` ${job.reason}` : ''}
-            </span>
+            {job.reason && job.state !== 'COMPLETED' && (
+              <span className="jp-Genesis-jobReason" title="reason">
+                {job.reason}
+              </span>
+            )}
           </li>
         ))}
       </ul>
