@@ -116,6 +116,8 @@ function SearchView(props: { model: CatalogSearchModel; client: IGenesisClient; 
 
 function ResultSummary(props: { model: CatalogSearchModel }) {
   const { model } = props;
+  // Nothing read yet (the platform is unreachable: the banner says so): no "0 records".
+  if (!model.loading && !model.error && model.generation === 0) return null;
   if (model.error) {
     return (
       <div className="jp-Genesis-error" role="alert">
@@ -245,7 +247,7 @@ function Results(props: {
           <ResultItem key={hit.id} hit={hit} actions={actions} tabStop={i === activeIndex} />
         ))}
       </ul>
-      {!model.loading && !model.error && model.hits.length === 0 && (
+      {!model.loading && !model.error && model.generation > 0 && model.hits.length === 0 && (
         <div className="jp-Genesis-empty">
           {model.query.trim() ? `Nothing in the catalog matches “${model.query.trim()}”.` : 'The catalog is empty.'}
         </div>
