@@ -1,0 +1,69 @@
+import { expect, test } from '../support/fixtures';
+
+/**
+ * The "platform unreachable" banner in the dark theme, in the narrow catalog sidebar: readable
+ * (it was white text on the theme's light pink --jp-error-color3), buttons whose labels do not
+ * break ("Start / platform"), and no "0 records" / "The catalog is empty." under it while nothing
+ * could be read.
+ */
+
+/** WCAG contrast ratio of each text element's colour against the background behind it. */
+function contrasts(root: HTMLElement): { text: string; ratio: number }[] {
+  const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+  const lum = ([r, g, b]: number[]) => {
+    const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+  };
+  const background = (el: Element | null): number[] => {
+    for (; el; el = el.parentElement) {
+      const c = rgba(getComputedStyle(el).backgroundColor);
+      if (c.length >= 3 && (c[3] ?? 1) === 1) return c;
+    }
+    return [255, 255, 255];
+  };
+  return [root, ...root.querySelectorAll<HTMLElement>('*')]
+    .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim()))
+    .map((el) => {
+      const [l1, l2] = [lum(rgba(getComputedStyle(el).color)), lum(background(el))];
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      return { text: el.textContent!.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100 };
+    });
+}
+
+test('the unreachable banner is readable in the dark theme and the panel claims no results', async ({
+  page,
+  platform,
+  artifacts
+}) => {
+  await platform.stop();
+  await page.theme.setDarkTheme();
+  await page.sidebar.openTab('genesis-catalog');
+  const panel = page.locator('#genesis-catalog');
+  const banner = panel.locator('.jp-Genesis-banner[data-status="unreachable"]');
+  await expect(banner).toBeVisible();
+  await expect(banner.getByRole('button', { name: 'Start platform' })).toBeVisible();
+
+  const low = (await banner.evaluate(contrasts)).filter((c) => c.ratio < 4.5);
+  expect(low).toEqual([]);
+  // Each button label on one line.
+  for (const name of ['Start platform', 'Retry']) {
+    const lines = await banner.getByRole('button', { name }).evaluate((b) => {
+      const range = document.createRange();
+      range.selectNodeContents(b);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(lines, name).toBe(1);
+  }
+  // Nothing was read: no count, no "empty catalog".
+  await expect(panel.locator('.jp-Genesis-resultSummary')).toHaveCount(0);
+  await expect(panel.locator('.jp-Genesis-empty')).toHaveCount(0);
+  await artifacts.screenshot('catalog-unreachable-dark', panel);
+
+  await platform.start();
+  await banner
+    .getByRole('button', { name: 'Retry' })
+    .click({ timeout: 2000 })
+    .catch(() => undefined);
+  await expect(panel.locator('.jp-Genesis-result').first()).toBeVisible({ timeout: 30000 });
+  await expect(panel.locator('.jp-Genesis-resultSummary')).toContainText(/\d+ records/);
+});
