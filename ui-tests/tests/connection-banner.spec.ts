@@ -9,7 +9,11 @@ import { expect, test } from '../support/fixtures';
 
 /** WCAG contrast ratio of each text element's colour against the background behind it. */
 function contrasts(root: HTMLElement): { text: string; ratio: number }[] {
-  const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+  // Computed colours come as rgb()/rgba(), or color(srgb r g b / a) (0-1) for color-mix().
+  const rgba = (c: string) => {
+    const v = (c.match(/[\d.]+/g) ?? []).map(Number);
+    return c.startsWith('color(srgb') ? [...v.slice(0, 3).map((x) => x * 255), ...v.slice(3)] : v;
+  };
   const lum = ([r, g, b]: number[]) => {
     const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
     return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
@@ -66,4 +70,34 @@ test('the unreachable banner is readable in the dark theme and the panel claims 
     .catch(() => undefined);
   await expect(panel.locator('.jp-Genesis-result').first()).toBeVisible({ timeout: 30000 });
   await expect(panel.locator('.jp-Genesis-resultSummary')).toContainText(/\d+ records/);
+});
+
+test('access badges (controlled, export-controlled) are readable in both themes', async ({ page }) => {
+  await page.sidebar.openTab('genesis-catalog');
+  const panel = page.locator('#genesis-catalog');
+  await expect(panel.locator('.jp-Genesis-result').first()).toBeVisible();
+  // The example catalog is all open data: the badges as the panel renders them, with its stylesheet.
+  await panel.evaluate((node) => {
+    const holder = document.createElement('div');
+    holder.id = 'badge-probe';
+    for (const [level, label] of [
+      ['controlled', 'Controlled'],
+      ['export-controlled', 'Export-controlled']
+    ]) {
+      const badge = document.createElement('span');
+      badge.className = `jp-Genesis-badge jp-Genesis-access jp-mod-${level}`;
+      badge.textContent = label!;
+      holder.appendChild(badge);
+    }
+    node.appendChild(holder);
+  });
+  for (const dark of [false, true]) {
+    if (dark) await page.theme.setDarkTheme();
+    const ratios = await panel.locator('#badge-probe').evaluate(contrasts);
+    expect(
+      ratios.filter((c) => c.ratio < 4.5),
+      dark ? 'dark' : 'light'
+    ).toEqual([]);
+    expect(ratios).toHaveLength(2);
+  }
 });
