@@ -1,10 +1,11 @@
 import { expect, test } from '../support/fixtures';
 
 /**
- * The "platform unreachable" banner in the dark theme, in the narrow catalog sidebar: readable
- * (it was white text on the theme's light pink --jp-error-color3), buttons whose labels do not
- * break ("Start / platform"), and no "0 records" / "The catalog is empty." under it while nothing
- * could be read.
+ * Texts readable in both themes (WCAG 4.5:1), where the dark theme broke them: the "platform
+ * unreachable" banner (white text on the theme's light pink --jp-error-color3), the access badges,
+ * the "latest" mark on the selected version. Also, in the narrow catalog sidebar: banner buttons
+ * whose labels do not break ("Start / platform"), and no "0 records" / "The catalog is empty."
+ * under the banner while nothing could be read.
  */
 
 /** WCAG contrast ratio of each text element's colour against the background behind it. */
@@ -99,5 +100,20 @@ test('access badges (controlled, export-controlled) are readable in both themes'
       dark ? 'dark' : 'light'
     ).toEqual([]);
     expect(ratios).toHaveLength(2);
+  }
+});
+
+test('the dataset detail is readable in both themes', async ({ page }) => {
+  await page.evaluate(() => window.jupyterapp.commands.execute('genesis:open-dataset', { ref: 'noaa/mauna-loa-co2' }));
+  const summary = page.locator('#genesis-dataset-noaa-mauna-loa-co2 .jp-Genesis-detailSummary');
+  await expect(summary.locator('.jp-Genesis-versions tr.jp-mod-selected')).toContainText('latest');
+  for (const dark of [false, true]) {
+    if (dark) await page.theme.setDarkTheme();
+    const ratios = await summary.evaluate(contrasts);
+    expect(ratios.length).toBeGreaterThan(20);
+    expect(
+      ratios.filter((c) => c.ratio < 4.5),
+      dark ? 'dark' : 'light'
+    ).toEqual([]);
   }
 });
