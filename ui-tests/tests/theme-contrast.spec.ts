@@ -117,3 +117,53 @@ test('the dataset detail is readable in both themes', async ({ page }) => {
     ).toEqual([]);
   }
 });
+
+test('lineage chips are readable in both themes', async ({ page, tmpPath }) => {
+  const job = {
+    schemaVersion: 1,
+    kind: 'job',
+    action: 'awaited',
+    at: '2026-11-26T19:27:11.898Z',
+    platform: 'http://127.0.0.1:1',
+    jobId: 'j01m8cn6yaxq47807hk80',
+    name: 'estimate-pi',
+    facility: 'local',
+    nativeId: '9559',
+    state: 'COMPLETED',
+    exitCode: 0
+  };
+  const notebook = {
+    cells: [
+      {
+        cell_type: 'code',
+        execution_count: 1,
+        metadata: {},
+        source: 'await job.wait();',
+        outputs: [
+          {
+            output_type: 'display_data',
+            data: { 'application/vnd.genesis.lineage+json': job, 'text/plain': 'lineage' },
+            metadata: {}
+          }
+        ]
+      }
+    ],
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5
+  };
+  const path = `${tmpPath}/chip-contrast.ipynb`;
+  await page.contents.uploadContent(JSON.stringify(notebook), 'text', path);
+  await page.notebook.openByPath(path);
+  const chip = page.locator('.jp-Genesis-lineageChip[data-kind="job"]');
+  await expect(chip).toContainText('exit 0');
+  for (const dark of [false, true]) {
+    if (dark) await page.theme.setDarkTheme();
+    const ratios = await chip.evaluate(contrasts);
+    expect(ratios.length).toBeGreaterThanOrEqual(4);
+    expect(
+      ratios.filter((c) => c.ratio < 4.5),
+      dark ? 'dark' : 'light'
+    ).toEqual([]);
+  }
+});
