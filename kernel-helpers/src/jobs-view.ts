@@ -1,6 +1,8 @@
 import type { Job } from '@genesis-lab/contract';
 import { escapeHtml } from './notebook/format';
 
+// A coloured dot beside the state, not coloured text: the theme's success and warn colours
+// are under 4.5:1 as text on white (#388e3c 4.1:1, #f57c00 2.9:1).
 const COLORS: Record<string, string> = {
   NEW: 'var(--jp-ui-font-color2, #757575)',
   QUEUED: 'var(--jp-warn-color1, #f57c00)',
@@ -44,6 +46,6 @@ export function jobStatusHtml(job: Job): string {
   return (
     `<div class="genesis-job-status" data-job-id="${escapeHtml(job.id)}" data-state="${job.state}" style="font-size:var(--jp-ui-font-size1,12px)">` +
     `${spinner}${mark}<b>${escapeHtml(job.spec.name)}</b> <code>${escapeHtml(job.id)}</code> on ${escapeHtml(job.facility)}${job.nativeId ? ` #${escapeHtml(job.nativeId)}` : ''}: ` +
-    `<b style="color:${color}">${job.state}</b>${job.reason ? ` ${escapeHtml(job.reason)}` : ''}${job.exitCode !== null ? ` exit ${job.exitCode}` : ''} · ${jobElapsed(job)}${native}${msg}</div>`
+    `<span style="color:${color}" aria-hidden="true">●</span> <b>${job.state}</b>${job.reason ? ` ${escapeHtml(job.reason)}` : ''}${job.exitCode !== null ? ` exit ${job.exitCode}` : ''} · ${jobElapsed(job)}${native}${msg}</div>`
   );
 }
