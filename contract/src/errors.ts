@@ -131,9 +131,15 @@ export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): stri
   return out;
 }
 
+/** zod says "Invalid input: expected string, received undefined" for a missing field; say it is missing. */
+function issueMessage(i: z.core.$ZodIssue): string {
+  if (i.code === 'invalid_type' && /received undefined$/.test(i.message)) return `required (${i.expected}) but missing`;
+  return i.message;
+}
+
 /** Turn a zod failure into the wire error, naming every offending JSON path. */
 export function validationError(root: string, error: z.ZodError, code: ErrorCode = 'validation_failed'): GenesisError {
-  const issues = error.issues.map((i) => ({ path: formatPath(root, i.path), message: i.message }));
+  const issues = error.issues.map((i) => ({ path: formatPath(root, i.path), message: issueMessage(i) }));
   const first = issues[0];
   // A problem with the whole input (path = root) needs no "at": "Invalid --progress: ..." reads better.
   const where = first && first.path && first.path !== root ? ` at ${first.path}` : '';

@@ -16,9 +16,27 @@ export const SEARCH_LIMIT_MAX = 100;
 export const FacetFilter = z
   .string()
   .regex(/^[A-Za-z]+:.+$/, 'must be "facet:value", e.g. "license:CC-BY-4.0"')
-  .refine((s) => (FACETS as readonly string[]).includes(s.slice(0, s.indexOf(':'))), {
-    message: `facet must be one of ${FACETS.join(', ')}`
+  .superRefine((s, ctx) => {
+    const facet = s.slice(0, s.indexOf(':'));
+    if ((FACETS as readonly string[]).includes(facet)) return;
+    const near = nearestFacet(facet);
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown facet "${facet}": facet must be one of ${FACETS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`
+    });
   });
+
+/** The facet a typo most likely meant ("licence" -> "license", "keyword" -> "keywords"), if any. */
+function nearestFacet(typed: string): FacetName | undefined {
+  const t = typed.toLowerCase();
+  const shared = (f: string) => {
+    let n = 0;
+    while (n < f.length && n < t.length && f[n]!.toLowerCase() === t[n]) n++;
+    return n;
+  };
+  const best = [...FACETS].sort((a, b) => shared(b) - shared(a))[0]!;
+  return shared(best) >= 4 ? best : undefined;
+}
 
 /**
  * A repeatable query parameter: absent, one value (`?filter=a`) or several (`?filter=a&filter=b`);

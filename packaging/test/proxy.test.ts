@@ -204,8 +204,8 @@ describe('when the platform cannot run', () => {
     const s = await jupyter({
       args: ['--GenesisLab.platform_args=--log-level', '--GenesisLab.platform_args=nonsense']
     });
-    await expectUnavailable(s, /exited while starting \(code 2\): Invalid options at options\.logLevel/);
-    expect(s.log()).toMatch(/Invalid options at options\.logLevel/);
+    await expectUnavailable(s, /exited while starting \(code 2\): Invalid --log-level: /);
+    expect(s.log()).toMatch(/Invalid --log-level: /);
   });
 
   it('answers 503 while the platform is down, then recovers (external mode)', async () => {

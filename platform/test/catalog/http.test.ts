@@ -189,7 +189,13 @@ describe('CLI search and ingest against the running platform', () => {
     expect(badToken.stderr).toMatch(/Missing or wrong platform token/);
     const badFilter = cli(['search', 'co2', '--filter', 'colour:red', '--home', home]);
     expect(badFilter.status).toBe(2);
-    expect(badFilter.stderr).toMatch(/facet must be one of/);
+    // Named by the flag the user typed, not by a field path.
+    expect(badFilter.stderr).toMatch(
+      /^genesis: Invalid --filter \(value 1\): unknown facet "colour": facet must be one of/
+    );
+    const typo = cli(['search', 'co2', '--filter', 'license:MIT', '--filter', 'licence:CC0', '--home', home]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/Invalid --filter \(value 2\): .*\(did you mean "license"\?\)/);
     const none = cli(['search', 'co2', '--home', tempHome()]);
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/No running platform found/);

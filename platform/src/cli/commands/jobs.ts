@@ -13,6 +13,7 @@ import {
   type LogStream
 } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/kernel';
+import { parseCliOptions } from '../options';
 import * as fs from 'node:fs';
 import { z } from 'zod';
 
@@ -116,10 +117,10 @@ const PageSize = JobListQuery.shape.limit.unwrap();
 export async function listPages(c: JobsClient, o: ListOptions): Promise<JobList> {
   const limit = o.all ? Infinity : parseOrThrow(Limit, o.limit, '--limit');
   const pageSize = parseOrThrow(PageSize, o.pageSize, '--page-size');
-  const filter = parseOrThrow(
+  const filter = parseCliOptions(
     JobListQuery.omit({ limit: true }),
     { facility: o.facility, state: o.state, tag: o.tag, cursor: o.cursor },
-    'options'
+    {}
   );
   const jobs: Job[] = [];
   let cursor = filter.cursor;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { SearchQuery, SearchResult, parseOrThrow, type SearchHit } from '@genesis-lab/contract';
+import { SearchQuery, SearchResult, type SearchHit } from '@genesis-lab/contract';
 import { GenesisClient } from '@genesis-lab/kernel';
+import { parseCliOptions } from '../options';
 
 /** Highlight fragments carry <mark> and HTML escapes; a terminal shows marks as bold. */
 function terminalText(html: string, tty: boolean): string {
@@ -71,7 +72,7 @@ export function registerSearch(program: Command): void {
         opts: { filter: string[]; sort: string; limit: string; cursor?: string; json?: boolean; home?: string }
       ) => {
         // Validate locally with the contract so a typo is reported before any request.
-        const query = parseOrThrow(
+        const query = parseCliOptions(
           SearchQuery,
           {
             q: words.join(' '),
@@ -80,7 +81,7 @@ export function registerSearch(program: Command): void {
             limit: opts.limit,
             ...(opts.cursor ? { cursor: opts.cursor } : {})
           },
-          'options'
+          { q: 'query' }
         );
         const { q, sort, limit, filter, cursor } = query;
         const result = await new GenesisClient({ home: opts.home }).json(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseOrThrow } from '@genesis-lab/contract';
+import { parseCliOptions } from '../options';
 import { PlatformConfig } from '../../config';
 import { startPlatform } from '../../server';
 
@@ -27,7 +27,7 @@ export function registerServe(program: Command): void {
         corsOrigin?: string[];
         clearance?: string[];
       }) => {
-        const config = parseOrThrow(
+        const config = parseCliOptions(
           PlatformConfig,
           {
             host: opts.host,
@@ -38,7 +38,7 @@ export function registerServe(program: Command): void {
             corsOrigins: opts.corsOrigin ?? [],
             clearances: opts.clearance ?? process.env.GENESIS_CLEARANCES?.split(',').map((s) => s.trim()) ?? undefined
           },
-          'options'
+          { facilitiesFile: '--facilities', corsOrigins: '--cors-origin', clearances: '--clearance' }
         );
         const platform = await startPlatform(config);
         process.stdout.write(
