@@ -291,6 +291,14 @@ describe('rich display', () => {
     expect(html).not.toMatch(/<td[^>]*>[^<]*"[^<]*<\/td>/); // quotes in values are escaped
     expect(bundle['text/plain']).toMatch(/^test\/mixed@1\.0: 40 rows × 4 columns/);
   });
+
+  it('says "1 row × 1 column", not "1 rows × 1 columns"', async () => {
+    const t = await g
+      .dataset('test/mixed')
+      .table({ columns: ['id'], filter: { op: '=', args: [{ property: 'id' }, 7] } });
+    expect(tableBundle(t)['text/html']).toContain('1 row × 1 column');
+    expect(tableBundle(t)['text/plain']).toMatch(/^test\/mixed@1\.0: 1 row × 1 column /);
+  });
 });
 
 describe('a platform that dies or restarts elsewhere', () => {

@@ -5,6 +5,11 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** `1 row`, `2,922 rows`: counts as a reader says them. */
+export function countText(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
 /** Short type names as the catalog prints them. */
 export function typeLabel(type: DataType): string {
   if (DataType.isDictionary(type)) return typeLabel(type.dictionary);

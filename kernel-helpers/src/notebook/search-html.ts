@@ -1,5 +1,5 @@
 import type { SearchResult } from '@genesis-lab/contract';
-import { escapeHtml } from './format';
+import { countText, escapeHtml } from './format';
 import type { MimeBundle } from './tslab';
 
 /** Highlights come from the platform with <mark> around matches and everything else escaped. */
@@ -13,7 +13,7 @@ function safeHighlight(s: string): string {
 export function searchBundle(q: string, result: SearchResult): MimeBundle {
   const items = result.hits
     .map((h) => {
-      const size = h.rowCount !== undefined ? ` · ${h.rowCount.toLocaleString('en-US')} rows` : '';
+      const size = h.rowCount !== undefined ? ` · ${countText(h.rowCount, 'row')}` : '';
       const version = h.latestVersion ? `@${escapeHtml(h.latestVersion)}` : '';
       const title = h.highlights.title ? safeHighlight(h.highlights.title) : escapeHtml(h.title);
       const desc = h.highlights.description

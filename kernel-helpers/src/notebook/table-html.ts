@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { ARROW_META, type Cql2Expr } from '@genesis-lab/contract';
-import { escapeHtml, formatValue, typeLabel, unitOf } from './format';
+import { countText, escapeHtml, formatValue, typeLabel, unitOf } from './format';
 import type { MimeBundle } from './tslab';
 
 /** Rows shown at each end of a table. */
@@ -65,7 +65,7 @@ export function tableBundle(table: Table): MimeBundle {
   const n = table.numRows;
   const caption = [
     ref ? `<b>${escapeHtml(ref)}</b>` : '<b>Arrow table</b>',
-    `${n.toLocaleString('en-US')} rows × ${fields.length} columns`,
+    `${countText(n, 'row')} × ${countText(fields.length, 'column')}`,
     sha256 ? `sha256 <code title="${escapeHtml(sha256)}">${escapeHtml(sha256.slice(0, 12))}…</code>` : '',
     filter ? `filter <code>${escapeHtml(filterText(filter))}</code>` : ''
   ]
@@ -98,7 +98,7 @@ export function tableBundle(table: Table): MimeBundle {
 export function tableText(table: Table): string {
   const { ref, sha256 } = provenanceOf(table);
   const fields = table.schema.fields;
-  const header = `${ref ?? 'Arrow table'}: ${table.numRows} rows × ${fields.length} columns${sha256 ? ` (sha256 ${sha256.slice(0, 12)}…)` : ''}`;
+  const header = `${ref ?? 'Arrow table'}: ${countText(table.numRows, 'row')} × ${countText(fields.length, 'column')}${sha256 ? ` (sha256 ${sha256.slice(0, 12)}…)` : ''}`;
   const cols = fields.map((f) => `${f.name}: ${typeLabel(f.type)}${unitOf(f) ? ` [${unitOf(f)}]` : ''}`);
   const vectors = fields.map((f) => table.getChild(f.name)!);
   const lines = rowIndices(table.numRows).map((i) =>
