@@ -69,11 +69,6 @@ export class DatasetDetailView extends Panel {
   }
 
   /**
-   * Take the focus when activated (opened or re-shown from the catalog, a lineage chip, the
-   * palette): the shell's current widget follows focus, and without it File › Close Tab, the
-   * status bar and "current" commands would act on the tab focused before, not this one.
-   */
-  /**
    * Closing the tab disposes the view: a widget only detached would stay in the
    * tracker (and the restored layout's state), and opening the same dataset again would "find" it
    * and show nothing.
@@ -83,6 +78,11 @@ export class DatasetDetailView extends Panel {
     this.dispose();
   }
 
+  /**
+   * Take the focus when activated (opened or re-shown from the catalog, a lineage chip, the
+   * palette): the shell's current widget follows focus, and without it File › Close Tab, the
+   * status bar and "current" commands would act on the tab focused before, not this one.
+   */
   protected override onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
     if (!this.node.contains(document.activeElement)) this.node.focus();

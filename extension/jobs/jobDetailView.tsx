@@ -50,11 +50,6 @@ export class JobDetailView extends ReactWidget {
   }
 
   /**
-   * Take the focus when activated (opened or re-shown from the Jobs panel, a lineage chip):
-   * the shell's current widget and this tracker's current view follow focus, and without it
-   * "Cancel the Current Genesis Job" would cancel the job viewed before, not the one shown.
-   */
-  /**
    * Closing the tab disposes the view and its live log subscription: a widget only detached would stay in the
    * tracker (and the restored layout's state), and opening the same job again would "find" it
    * and show nothing.
@@ -64,6 +59,11 @@ export class JobDetailView extends ReactWidget {
     this.dispose();
   }
 
+  /**
+   * Take the focus when activated (opened or re-shown from the Jobs panel, a lineage chip):
+   * the shell's current widget and this tracker's current view follow focus, and without it
+   * "Cancel the Current Genesis Job" would cancel the job viewed before, not the one shown.
+   */
   protected override onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
     if (!this.node.contains(document.activeElement)) this.node.focus();
