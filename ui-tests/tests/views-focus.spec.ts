@@ -69,7 +69,9 @@ test.describe('views opened from the sidebars', () => {
       await page.evaluate(() => window.jupyterapp.commands.execute('launcher:create'));
     }
     const launchers = await page.locator('.jp-Launcher').count();
-    await page.locator('.jp-Launcher:visible').click();
+    // Through its tab: a click inside the launcher could hit a card and replace it (e.g. a console).
+    await page.locator('#jp-main-dock-panel .lm-TabBar-tab', { hasText: 'Launcher' }).first().click();
+    await expect(page.locator('.jp-Launcher:visible')).toHaveCount(1);
     await page.sidebar.openTab('genesis-catalog');
     const panel = page.locator('#genesis-catalog');
     await panel.locator('.jp-Genesis-result[data-id="noaa/mauna-loa-co2"]').click();
