@@ -1,3 +1,5 @@
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 
 /**
@@ -33,6 +35,24 @@ function contrasts(root: HTMLElement): { text: string; ratio: number }[] {
       const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
       return { text: el.textContent!.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100 };
     });
+}
+
+/**
+ * Light theme, then dark: no text of `target` under 4.5:1 (named by theme when one is). Returns
+ * how many texts were measured in each theme, so a caller can check the probe saw them all.
+ */
+async function expectReadableInBothThemes(page: IJupyterLabPageFixture, target: Locator): Promise<number[]> {
+  const counts: number[] = [];
+  for (const dark of [false, true]) {
+    if (dark) await page.theme.setDarkTheme();
+    const ratios = await target.evaluate(contrasts);
+    expect(
+      ratios.filter((c) => c.ratio < 4.5),
+      dark ? 'dark' : 'light'
+    ).toEqual([]);
+    counts.push(ratios.length);
+  }
+  return counts;
 }
 
 test('the unreachable banner is readable in the dark theme and the panel claims no results', async ({
@@ -92,30 +112,14 @@ test('access badges (controlled, export-controlled) are readable in both themes'
     }
     node.appendChild(holder);
   });
-  for (const dark of [false, true]) {
-    if (dark) await page.theme.setDarkTheme();
-    const ratios = await panel.locator('#badge-probe').evaluate(contrasts);
-    expect(
-      ratios.filter((c) => c.ratio < 4.5),
-      dark ? 'dark' : 'light'
-    ).toEqual([]);
-    expect(ratios).toHaveLength(2);
-  }
+  for (const n of await expectReadableInBothThemes(page, panel.locator('#badge-probe'))) expect(n).toBe(2);
 });
 
 test('the dataset detail is readable in both themes', async ({ page }) => {
   await page.evaluate(() => window.jupyterapp.commands.execute('genesis:open-dataset', { ref: 'noaa/mauna-loa-co2' }));
   const summary = page.locator('#genesis-dataset-noaa-mauna-loa-co2 .jp-Genesis-detailSummary');
   await expect(summary.locator('.jp-Genesis-versions tr.jp-mod-selected')).toContainText('latest');
-  for (const dark of [false, true]) {
-    if (dark) await page.theme.setDarkTheme();
-    const ratios = await summary.evaluate(contrasts);
-    expect(ratios.length).toBeGreaterThan(20);
-    expect(
-      ratios.filter((c) => c.ratio < 4.5),
-      dark ? 'dark' : 'light'
-    ).toEqual([]);
-  }
+  for (const n of await expectReadableInBothThemes(page, summary)) expect(n).toBeGreaterThan(20);
 });
 
 test('lineage chips are readable in both themes', async ({ page, tmpPath }) => {
@@ -157,13 +161,5 @@ test('lineage chips are readable in both themes', async ({ page, tmpPath }) => {
   await page.notebook.openByPath(path);
   const chip = page.locator('.jp-Genesis-lineageChip[data-kind="job"]');
   await expect(chip).toContainText('exit 0');
-  for (const dark of [false, true]) {
-    if (dark) await page.theme.setDarkTheme();
-    const ratios = await chip.evaluate(contrasts);
-    expect(ratios.length).toBeGreaterThanOrEqual(4);
-    expect(
-      ratios.filter((c) => c.ratio < 4.5),
-      dark ? 'dark' : 'light'
-    ).toEqual([]);
-  }
+  for (const n of await expectReadableInBothThemes(page, chip)) expect(n).toBeGreaterThanOrEqual(4);
 });
