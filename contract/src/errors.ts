@@ -131,8 +131,11 @@ export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): stri
   return out;
 }
 
-/** zod says "Invalid input: expected string, received undefined" for a missing field; say it is missing. */
-function issueMessage(i: z.core.$ZodIssue): string {
+/**
+ * One zod issue in words. zod says "Invalid input: expected string, received undefined" for a
+ * missing field; say it is missing.
+ */
+export function issueMessage(i: z.core.$ZodIssue): string {
   if (i.code === 'invalid_type' && /received undefined$/.test(i.message)) return `required (${i.expected}) but missing`;
   return i.message;
 }

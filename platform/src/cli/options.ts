@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { GenesisError } from '@genesis-lab/contract';
+import { GenesisError, issueMessage } from '@genesis-lab/contract';
 
 /**
  * Parse a command's options with a contract schema, naming problems by the flag the user typed
@@ -14,7 +14,7 @@ export function parseCliOptions<S extends z.ZodType>(
 ): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: where(i.path, flags), message: i.message }));
+  const issues = r.error.issues.map((i) => ({ path: where(i.path, flags), message: issueMessage(i) }));
   throw new GenesisError('validation_failed', `Invalid ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
 
