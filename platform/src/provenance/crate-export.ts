@@ -172,7 +172,6 @@ export function exportRunCrate(
   for (const e of executions) {
     const code = `cells/${e.codeSha256}${codeExtension(kernel.language)}`;
     add(code, new TextEncoder().encode(e.code), {
-      '@type': ['File', 'SoftwareSourceCode'],
       name: `Code of cell ${e.cellId}`,
       encodingFormat: 'text/plain',
       programmingLanguage: kernel.language ?? 'unknown'
@@ -197,8 +196,8 @@ export function exportRunCrate(
       name: `Execution of cell ${e.cellId}${e.executionCount !== null ? ` [${e.executionCount}]` : ''}`,
       description: `Cell ${e.cellIndex + 1} of ${detail.run.notebook.path}, run ${e.runId}`,
       instrument: { '@id': instrument['@id'] },
-      object: [{ '@id': code }, ...dedupe(used)],
-      result: results,
+      object: unpack([{ '@id': code }, ...dedupe(used)]),
+      result: unpack(results),
       agent: { '@id': userId(e.user) },
       startTime: crateTime(e.startedAt),
       endTime: crateTime(e.endedAt),
@@ -254,8 +253,8 @@ export function exportRunCrate(
         description: `Genesis Lab run ${runId} of ${detail.run.notebook.path}: ${executions.length} cell executions by ${detail.run.user} in ${instrument.name}, with their code, outputs and the dataset versions they used.`,
         datePublished: now,
         license: { '@id': '#license' },
-        conformsTo: [{ '@id': PROCESS_RUN_CRATE_PROFILE }],
-        author: [...new Set(executions.map((e) => userId(e.user)))].map((id) => ({ '@id': id })),
+        conformsTo: { '@id': PROCESS_RUN_CRATE_PROFILE },
+        author: unpack([...new Set(executions.map((e) => userId(e.user)))].map((id) => ({ '@id': id }))),
         hasPart: files.map((f) => ({ '@id': f.path })),
         mentions: actions.map((a) => ({ '@id': a['@id'] }))
       },
@@ -278,6 +277,11 @@ export function exportRunCrate(
   // Arrow files are already dense; deflating them costs time for little.
   for (const f of files) zip[f.path] = f.path.endsWith('.arrow') ? [f.bytes, { level: 0 }] : f.bytes;
   return zipSync(zip, { level: 6, mtime: new Date('2000-01-01T00:00:00Z') });
+}
+
+/** RO-Crate 1.1 recommends single values over one-element arrays. */
+function unpack<T>(items: T[]): T | T[] {
+  return items.length === 1 ? items[0]! : items;
 }
 
 function dedupe(ids: { '@id': string }[]): { '@id': string }[] {

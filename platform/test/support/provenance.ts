@@ -8,6 +8,7 @@ import {
   digestOutputs,
   outputMimeTypes,
   routePath,
+  routes,
   sha256Hex,
   type CellExecutionInput,
   type LineageRecord,
@@ -149,8 +150,8 @@ export async function call(
   p: { url: string; token: string },
   name: RouteName,
   opts: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; raw?: Uint8Array } = {}
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a success or an ErrorBody: each test asserts which
 ): Promise<{ status: number; json: any; bytes: Buffer; headers: Headers }> {
-  const { routes } = await import('@genesis-lab/contract');
   const def = routes[name];
   const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
   const init: RequestInit = { method: def.method };
@@ -201,8 +202,12 @@ export async function readWithProv(file: string): Promise<{
 }
 
 /** rocrate-validator --offline with the 1.1 context cached: its exit code and its report. */
-export async function validateCrate(crate: string, cacheHome: string): Promise<{ status: number; output: string }> {
-  await promisify(execFile)(PYTHON, [TOOLS, 'seed-cache', cacheHome]);
+export async function validateCrate(
+  crate: string,
+  cacheHome: string,
+  opts: { seedCache?: boolean; level?: 'required' | 'recommended' } = {}
+): Promise<{ status: number; output: string }> {
+  if (opts.seedCache !== false) await promisify(execFile)(PYTHON, [TOOLS, 'seed-cache', cacheHome]);
   const bin = path.join(path.dirname(PYTHON), 'rocrate-validator');
   try {
     const { stdout: out } = await promisify(execFile)(
@@ -213,10 +218,10 @@ export async function validateCrate(crate: string, cacheHome: string): Promise<{
         '-p',
         'process-run-crate-0.5',
         '-l',
-        'required',
-        '-y',
+        opts.level ?? 'required',
+        '--verbose',
         '--no-paging',
-        '--disable-color',
+        '--show-skipped-checks',
         crate
       ],
       {

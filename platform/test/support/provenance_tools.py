@@ -40,9 +40,12 @@ def read_prov(path: str) -> None:
 
 
 def seed_cache(cache_home: str) -> None:
+    import io
+
     import requests
     import requests_cache
     from requests.adapters import BaseAdapter
+    from urllib3.response import HTTPResponse
 
     # rocrate 0.9.0 ships the 1.1 context; it is installed --no-deps and never imported.
     spec = importlib.util.find_spec("rocrate")
@@ -58,6 +61,14 @@ def seed_cache(cache_home: str) -> None:
             r = requests.Response()
             r.status_code = 200
             r._content = body
+            # requests_cache stores the raw urllib3 response too.
+            r.raw = HTTPResponse(
+                body=io.BytesIO(body),
+                headers={"Content-Type": "application/ld+json"},
+                status=200,
+                preload_content=False,
+                request_url=request.url,
+            )
             r.headers["Content-Type"] = "application/ld+json"
             r.url = request.url
             r.request = request
