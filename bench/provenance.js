@@ -196,6 +196,7 @@ async function main() {
     result.capture_fsync_commit_p50_ms = round(median(commit), 3);
     result.capture_record_p50_ms = round(median(record), 3);
     result.capture_overhead_p95_ms = round(percentile(record, 95), 3);
+    result.capture_http_baseline_p50_ms = round(median(health), 3);
     result.capture_http_baseline_p95_ms = round(percentile(health, 95), 3);
     result.capture_overhead_minus_http_p95_ms = round(percentile(record, 95) - percentile(health, 95), 3);
     result.captures = record.length;
