@@ -213,6 +213,13 @@ describe('provenance: recording and queries', () => {
     expect(direct.map((e: { cellId: string }) => e.cellId)).toEqual(expect.arrayContaining(['load']));
     expect(direct.map((e: { cellId: string }) => e.cellId)).not.toContain('use');
 
+    const byExecution = (await call(p, 'lineage', { query: { execution: use.executionId } })).json as ProvGraph;
+    expect(byExecution.roots).toEqual([provNodeId.execution(use.executionId)]);
+    expect(byExecution.nodes.map((n) => n.id)).toEqual(
+      expect.arrayContaining([provNodeId.job(job.id), provNodeId.datasetVersion('test/co2', co2.version)])
+    );
+    expect(byExecution.nodes.map((n) => n.id)).not.toContain(provNodeId.execution(show.executionId));
+
     const unknown = await call(p, 'lineage', { query: { output: 'e'.repeat(64) } });
     expect(unknown.status).toBe(404);
     const both = await call(p, 'lineage', { query: { output: 'e'.repeat(64), execution: randomUUID() } });
