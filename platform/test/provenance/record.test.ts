@@ -200,6 +200,9 @@ describe('provenance: recording and queries', () => {
     expect(small).toMatchObject({ truncated: true });
     expect(small.nodes).toHaveLength(3);
 
+    const reader = new Session();
+    const load = reader.cell('load', 0, "await genesis.dataset('test/co2').table()", [], [datasetUse('test/co2', co2)]);
+    await call(p, 'recordExecutions', { body: { executions: [load] } });
     const impact = (await call(p, 'impact', { params: { ns: 'test', name: 'co2', version: co2.version } })).json;
     expect(impact.jobs.map((j: { jobId: string }) => j.jobId)).toEqual([job.id]);
     expect(impact.derived).toEqual([{ id: 'test/trend', ...trend, jobId: job.id }]);
