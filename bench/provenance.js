@@ -33,9 +33,7 @@ const { startPlatform } = require('./support/platform');
 const { median, percentile, round } = require('./support/stats');
 
 requireBuilt('provenance', ['contract/dist/index.js', 'platform/dist/cli/main.js']);
-const { LINEAGE_MIME_TYPE, digestOutputs, outputMimeTypes, sha256Hex } = require(
-  path.join(ROOT, 'contract/dist/index.js')
-);
+const { LINEAGE_MIME_TYPE, captureOutputs, sha256Hex } = require(path.join(ROOT, 'contract/dist/index.js'));
 
 const Database = require(path.join(ROOT, 'node_modules/better-sqlite3'));
 
@@ -96,12 +94,7 @@ function capture(runId, notebookId, cellIndex, count, dataset) {
     startedAt: start,
     endedAt: end,
     success: true,
-    outputs: digestOutputs(outputs).map(({ output, sha256 }) => ({
-      sha256,
-      outputType: output.output_type,
-      mimeTypes: outputMimeTypes(output),
-      content: output
-    })),
+    outputs: captureOutputs(outputs),
     environment: {
       kernel: { name: 'tslab', displayName: 'TypeScript', language: 'typescript', version: '1.0.22' },
       helperVersion: '0.1.0',
