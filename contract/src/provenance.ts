@@ -833,7 +833,16 @@ export const CrateRunRecord = z
         metadata: RecordMetadata.describe('The catalog record, to publish it where it is new')
       })
     ),
-    generations: z.array(DatasetGeneration.extend({ sha256: Sha256 })).default([]),
+    generations: z
+      .array(
+        DatasetGeneration.extend({
+          sha256: Sha256,
+          job: z
+            .object({ facility: z.string(), name: z.string(), state: z.string(), used: z.array(DatasetVersionRef) })
+            .describe('The job as the exporting platform knew it (the importing one may never have run it)')
+        })
+      )
+      .default([]),
     reproductions: z.array(ReproducibilityReport).default([])
   })
   .strict()

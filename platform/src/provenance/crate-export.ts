@@ -213,15 +213,24 @@ export function exportRunCrate(
     conformsTo: { '@id': 'https://www.w3.org/submissions/prov-json/' }
   });
   const generations: CrateRunRecord['generations'] = [];
-  for (const n of graph.nodes)
-    if (n.kind === 'datasetVersion')
-      for (const edge of graph.edges)
-        if (edge.relation === 'wasGeneratedBy' && edge.from === n.id)
-          generations.push({
-            dataset: { id: n.datasetId, version: n.version },
-            jobId: edge.to.slice('job:'.length),
-            sha256: n.sha256
-          });
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const n of graph.nodes) {
+    if (n.kind !== 'datasetVersion') continue;
+    for (const edge of graph.edges) {
+      const job = nodes.get(edge.to);
+      if (edge.relation !== 'wasGeneratedBy' || edge.from !== n.id || job?.kind !== 'job') continue;
+      const used = graph.edges.flatMap((u) => {
+        const d = u.relation === 'used' && u.from === job.id ? nodes.get(u.to) : undefined;
+        return d?.kind === 'datasetVersion' ? [{ id: d.datasetId, version: d.version, sha256: d.sha256 }] : [];
+      });
+      generations.push({
+        dataset: { id: n.datasetId, version: n.version },
+        jobId: job.jobId,
+        sha256: n.sha256,
+        job: { facility: job.facility, name: job.name, state: job.state, used }
+      });
+    }
+  }
   const runRecord: CrateRunRecord = {
     schemaVersion: 1,
     runId,
