@@ -298,6 +298,25 @@ export function pinsFromLineage(lineage: Iterable<LineageRecord>): NotebookPins 
   return pins;
 }
 
+/**
+ * `metadata.genesis` for a notebook after a run: its notebook id, the run id, the pins of what
+ * the cells used. The runner writes it after `genesis run`, the platform into exported notebooks.
+ */
+export function runNotebookProvenance(
+  executions: readonly Pick<CellExecution, 'notebook' | 'runId' | 'lineage'>[],
+  platform?: string
+): NotebookProvenance {
+  const first = executions[0];
+  if (!first) throw new GenesisError('bad_request', 'A run without executions has no notebook provenance');
+  return {
+    schemaVersion: PROVENANCE_SCHEMA_VERSION,
+    notebookId: first.notebook.id,
+    runId: first.runId,
+    ...(platform ? { platform } : {}),
+    pins: pinsFromLineage(executions.flatMap((e) => e.lineage))
+  };
+}
+
 // ---- stored runs -------------------------------------------------------------------------------
 
 export const StoredOutput = CapturedOutput.omit({ content: true })
