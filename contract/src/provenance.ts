@@ -630,12 +630,8 @@ export const TimelineEntry = z
       endedAt: Timestamp.optional(),
       executionId: ExecutionId.describe('The cell execution that submitted or first awaited it')
     }),
-    z.object({
-      kind: z.literal('reproduction'),
-      reproductionId: ReproductionId,
-      state: ReproductionState,
-      startedAt: Timestamp,
-      endedAt: Timestamp.optional()
+    ReproductionSummary.pick({ reproductionId: true, state: true, startedAt: true, endedAt: true }).extend({
+      kind: z.literal('reproduction')
     })
   ])
   .meta({ id: 'TimelineEntry' });
