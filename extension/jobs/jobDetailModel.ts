@@ -21,6 +21,7 @@ export class JobDetailModel extends VDomModel {
     super();
     _client.jobUpdated.connect(this._onUpdate, this);
     _client.connectionChanged.connect(this._onConnection, this);
+    _client.liveChanged.connect(this._onLive, this);
     this._watch = _client.watchJobs();
   }
 
@@ -129,6 +130,11 @@ export class JobDetailModel extends VDomModel {
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
     if (state.status === 'connected') void this.load();
+  }
+
+  /** Updates pushed before live events (re)subscribed were missed: read the job again. */
+  private _onLive(_: IGenesisClient, live: boolean): void {
+    if (live) void this.load();
   }
 
   private _job: Job | null = null;

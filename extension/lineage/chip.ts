@@ -94,32 +94,36 @@ function jobChip(use: JobUse, { actions, trans }: IChipContext): { node: HTMLEle
 }
 
 /**
- * Keep a chip on the job's current state: read it once, then apply every newer update (by
- * seq) until the job is final. A job the platform does not know (another platform's output)
- * keeps the recorded state.
+ * Keep a chip on the job's current state: read it, then apply every newer update (by seq) until
+ * the job is final. Updates pushed before the live connection (re)subscribed are missed, so the
+ * job is read again whenever live events come back. A job the platform does not know (another
+ * platform's output) keeps the recorded state.
  */
 function followJob(jobId: string, client: IGenesisClient, show: (job: Job) => void): IDisposable {
   let seq = -1;
   let watch: IDisposable | null = client.watchJobs();
   const apply = (job: Job) => {
-    if (lastSeq(job) <= seq) return;
+    if (!watch || lastSeq(job) <= seq) return;
     seq = lastSeq(job);
     show(job);
     if (isFinal(job.state)) stop();
   };
+  const read = () => client.getJob(jobId).then(apply, () => undefined);
   const onUpdate = (_: IGenesisClient, update: JobUpdate) => {
     if (update.job.id === jobId) apply(update.job);
   };
+  const onLive = (_: IGenesisClient, live: boolean) => {
+    if (live) void read();
+  };
   const stop = () => {
     client.jobUpdated.disconnect(onUpdate);
+    client.liveChanged.disconnect(onLive);
     watch?.dispose();
     watch = null;
   };
   client.jobUpdated.connect(onUpdate);
-  client.getJob(jobId).then(
-    (job) => watch && apply(job),
-    () => undefined
-  );
+  client.liveChanged.connect(onLive);
+  void read();
   return {
     get isDisposed() {
       return watch === null;

@@ -75,11 +75,11 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const refArg = (args: Record<string, unknown>) => (typeof args.ref === 'string' && args.ref ? args.ref : null);
-    const askRef = async (title: string): Promise<string | null> => {
+    const askRef = async (title: string, okLabel: string): Promise<string | null> => {
       const r = await InputDialog.getText({
         title,
         placeholder: trans.__('namespace/name or namespace/name@version'),
-        okLabel: trans.__('Open'),
+        okLabel,
         cancelLabel: trans.__('Cancel')
       });
       return r.button.accept && r.value ? r.value.trim() : null;
@@ -110,7 +110,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       icon: datasetIcon,
       describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
       execute: async (args) => {
-        const ref = refArg(args) ?? (await askRef(trans.__('Open a Genesis dataset')));
+        const ref = refArg(args) ?? (await askRef(trans.__('Open a Genesis dataset'), trans.__('Open')));
         if (ref) await (await loadCatalog()).openDataset(ctx, ref);
       }
     });
@@ -122,7 +122,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__('Insert a code cell that loads the dataset (TypeScript or Python, as the notebook’s kernel)'),
       describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
       execute: async (args) => {
-        const ref = refArg(args) ?? (await askRef(trans.__('Insert a Genesis dataset')));
+        const ref = refArg(args) ?? (await askRef(trans.__('Insert a Genesis dataset'), trans.__('Insert')));
         if (ref) await (await loadCatalog()).insertDataset(ctx, ref);
       }
     });

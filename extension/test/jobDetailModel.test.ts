@@ -94,4 +94,17 @@ describe('JobDetailModel', () => {
     expect(client.watchers).toBe(0);
     expect(client.tails.get('j1/stdout')!.isDisposed).toBe(true);
   });
+
+  it('reads the job again when live events come (back): updates pushed before the subscription were missed', async () => {
+    const client = new TestClient();
+    const m = await loaded(client, 'ACTIVE', 3);
+    client.setLive(true);
+    expect(client.jobGets).toHaveLength(2);
+    client.jobGets[1]!.resolve(job('j1', 'FAILED', 5));
+    await settle();
+    expect(m.job?.state).toBe('FAILED');
+    client.setLive(false);
+    expect(client.jobGets).toHaveLength(2);
+    m.dispose();
+  });
 });

@@ -94,7 +94,7 @@ test.describe('Genesis catalog panel', () => {
     const ref = (await detail.locator('.jp-Genesis-detailRef code').textContent())!.trim();
     expect(ref).toMatch(/^noaa\/mauna-loa-co2@.+/);
     // In the view's toolbar (a MainAreaWidget's), beside the content.
-    await page.locator('.jp-Genesis-detailView button.jp-Genesis-insertDetail').click();
+    await page.locator('.jp-Genesis-detailView').getByRole('button', { name: 'Insert into notebook' }).click();
 
     // The cell lands in the notebook, pinned to the exact version shown.
     await page.notebook.activate('co2.ipynb');
