@@ -10,7 +10,7 @@ import {
   type JobUse
 } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
-import { formatRows, shortDigest } from '../common/format';
+import { formatRowsOf, shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
 import { lastSeq } from '../jobs/lastSeq';
 import type { IGenesisClient } from '../tokens';
@@ -65,7 +65,8 @@ function datasetChip(use: DatasetUse, { actions, trans }: IChipContext): HTMLEle
   append(chip, 'jp-Genesis-chipRef', use.id);
   append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
   append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
-  append(chip, 'jp-Genesis-chipMeta', formatRows(trans, use.rowCount));
+  // A pull cut by a limit says so: "First 100,000 of 3,000,000 rows".
+  append(chip, 'jp-Genesis-chipMeta', formatRowsOf(trans, use.rowCount, use.totalRows));
   chip.dataset.ref = ref;
   chip.dataset.sha256 = use.sha256;
   return chip;

@@ -34,4 +34,26 @@ test.describe('lineage chips', () => {
     await expect(chip.locator('.jp-Genesis-chipMeta')).toHaveText('1 row'); // not "1 rows"
     await expect(page.locator('.jp-Genesis-lineageInvalid')).toHaveCount(0);
   });
+
+  test('a dataset chip of a pull cut by a limit says "first N of M rows"', async ({ page, tmpPath }) => {
+    // What `genesis.dataset("bts/flights-3m").table({ limit: 100000 })` records (CORE's totalRows).
+    const record = {
+      schemaVersion: 1,
+      at: '2026-12-02T10:00:00.000Z',
+      platform: 'http://127.0.0.1:1',
+      kind: 'dataset',
+      ref: 'bts/flights-3m',
+      id: 'bts/flights-3m',
+      version: '1.0.0',
+      sha256: '3dc315165465b712c734f12a8d0f383e3f1548b3a55d9221f403a3d54d294afc',
+      limit: 100000,
+      rowCount: 100000,
+      totalRows: 3000000,
+      mode: 'table'
+    };
+    const source = 'await genesis.dataset("bts/flights-3m").table({ limit: 100_000 })';
+    await openLineageNotebook(page, `${tmpPath}/limited-lineage.ipynb`, source, record);
+    const chip = page.locator('.jp-Genesis-lineageChip[data-kind="dataset"]');
+    await expect(chip.locator('.jp-Genesis-chipMeta')).toHaveText('First 100,000 of 3,000,000 rows');
+  });
 });
