@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { expect, test } from '../support/fixtures';
 import { openLineageNotebook } from '../support/notebooks';
 
@@ -13,8 +16,15 @@ test.describe('lineage job chips', () => {
     tmpPath,
     artifacts
   }) => {
+    // The job runs until the test lets it end (a local job: same machine), then fails with 4.
+    const release = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-ui-chip-')), 'release');
     const r = await page.request.post('/genesis/api/jobs', {
-      data: { name: 'ui-chip', facility: 'local', executable: '/bin/sh', arguments: ['-c', 'sleep 3; exit 4'] }
+      data: {
+        name: 'ui-chip',
+        facility: 'local',
+        executable: '/bin/sh',
+        arguments: ['-c', `while [ ! -e ${release} ]; do sleep 0.2; done; exit 4`]
+      }
     });
     expect(r.status(), await r.text()).toBe(201);
     const id = ((await r.json()) as { id: string }).id;
@@ -29,12 +39,13 @@ test.describe('lineage job chips', () => {
       action: 'submitted',
       state: 'ACTIVE'
     };
-    const path = `${tmpPath}/job-chip.ipynb`;
-    await openLineageNotebook(page, path, 'const job = await genesis.jobs.submit({ ... })', use);
+    const notebook = `${tmpPath}/job-chip.ipynb`;
+    await openLineageNotebook(page, notebook, 'const job = await genesis.jobs.submit({ ... })', use);
     const chip = page.locator(`.jp-Genesis-lineageChip[data-job-id="${id}"]`);
     await expect(chip).toBeVisible();
-    // Still running: the platform says ACTIVE too; then the job fails, and the chip follows.
+    // Still running: the platform says so too; then the job fails, and the chip follows by push.
     await expect(chip.locator('.jp-Genesis-chipState')).toHaveText(/ACTIVE|QUEUED/);
+    fs.writeFileSync(release, '');
     await expect(chip.locator('.jp-Genesis-chipState')).toHaveText('FAILED', { timeout: 30000 });
     await expect(chip).toHaveAttribute('data-state', 'FAILED');
     await expect(chip.locator('.jp-Genesis-chipMeta')).toHaveText('exit 4');
@@ -42,7 +53,7 @@ test.describe('lineage job chips', () => {
 
     // Opened again later (the job long over): the final state at once.
     await page.notebook.close();
-    await page.notebook.openByPath(path);
+    await page.notebook.openByPath(notebook);
     await expect(page.locator(`.jp-Genesis-lineageChip[data-job-id="${id}"] .jp-Genesis-chipState`)).toHaveText(
       'FAILED'
     );
