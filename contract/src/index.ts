@@ -14,6 +14,7 @@ export * from './paths';
 export * from './security';
 export * from './lab';
 export * from './openapi';
+export * from './lab-settings';
 export * from './nbformat';
 export * from './output-digest';
 export * from './staleness';
