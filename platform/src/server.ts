@@ -20,8 +20,8 @@ import { HomeLock } from './home-lock';
 import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
 import { errorHandler } from './http/errors';
 import { addRoute } from './http/route';
-import type { Io, PlatformContext, PlatformModule } from './module';
-import { defaultModules } from './modules';
+import type { Io, PlatformContext, PlatformModule } from './platform-module';
+import { defaultModules } from './default-modules';
 import { writeFileAtomic } from './util/atomic';
 import { PLATFORM_VERSION } from './version';
 

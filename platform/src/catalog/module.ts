@@ -1,5 +1,5 @@
 import type { Principal } from '@genesis-lab/contract';
-import { getService, type PlatformModule } from '../module';
+import { getService, type PlatformModule } from '../platform-module';
 import { catalogMigrations } from './migrations';
 import { catalogRoutes } from './routes';
 import { CATALOG_SERVICE } from './service';

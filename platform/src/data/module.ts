@@ -1,5 +1,5 @@
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
-import { getService, type PlatformModule } from '../module';
+import { getService, type PlatformModule } from '../platform-module';
 import { dataRoutes } from './routes';
 import { DataStats } from './stats';
 

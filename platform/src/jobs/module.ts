@@ -1,4 +1,4 @@
-import { getService, type PlatformModule } from '../module';
+import { getService, type PlatformModule } from '../platform-module';
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
 import { loadFacilities } from '../facilities/config';
 import { createConnector } from '../facilities/registry';

@@ -7,7 +7,7 @@ import {
   GenesisError,
   type Principal
 } from '@genesis-lab/contract';
-import type { Io } from '../module';
+import type { Io } from '../platform-module';
 import { LogFollowers } from './log-follow';
 import type { JobService } from './service';
 

@@ -9,7 +9,7 @@ import {
 } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
 import { visibleLevels } from '../access';
-import type { RecordRow, StoredMetadata } from '../record-store';
+import type { RecordRow, StoredMetadata } from '../record-rows';
 import { decodeCursor, encodeCursor, type SortKey } from './cursor';
 import { highlightAll, highlightTerms, snippet } from './highlight';
 import { matchExpression } from './match-expression';
