@@ -21,6 +21,7 @@ import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth
 import { errorHandler } from './http/errors';
 import { addRoute } from './http/route';
 import type { Io, PlatformContext, PlatformModule } from './platform-module';
+import { PlatformServices } from './services';
 import { defaultModules } from './default-modules';
 import { writeFileAtomic } from './util/atomic';
 import { PLATFORM_VERSION } from './version';
@@ -85,7 +86,7 @@ async function startLocked(
     log: app.log,
     version: PLATFORM_VERSION,
     startedAt: new Date(),
-    services: new Map()
+    services: new PlatformServices()
   };
 
   app.setErrorHandler(errorHandler);

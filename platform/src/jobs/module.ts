@@ -1,14 +1,17 @@
-import { getService, type PlatformModule } from '../platform-module';
-import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
+import { CATALOG_SERVICE } from '../catalog/service';
 import { loadFacilities } from '../facilities/config';
 import { createConnector } from '../facilities/registry';
+import type { PlatformModule } from '../platform-module';
+import { ServiceKey } from '../services';
+import type { LogFollowers } from './log-follow';
 import { jobsMigrations } from './migrations';
 import { registerJobRoutes } from './routes';
-import { JOBS_SERVICE, JobService } from './service';
+import { JobService } from './service';
 import { attachJobSockets } from './socket';
-import type { LogFollowers } from './log-follow';
 
-const FOLLOWERS = 'jobs.logFollowers';
+/** The job service as the other modules of a platform find it. */
+export const JOBS_SERVICE = new ServiceKey<JobService>('jobs');
+const LOG_FOLLOWERS = new ServiceKey<LogFollowers>('jobs.logFollowers');
 
 /**
  * Jobs across facilities: facilities from configuration, a connector each, the job service
@@ -27,25 +30,25 @@ export const jobsModule: PlatformModule = {
       loaded.facilities.map((f) => createConnector(f, ctx.home.jobsDir)),
       ctx.home.jobsDir,
       ctx.log,
-      () => ctx.services.get(CATALOG_SERVICE) as CatalogService | undefined
+      () => ctx.services.get(CATALOG_SERVICE)
     );
-    ctx.services.set(JOBS_SERVICE, service);
+    ctx.services.provide(JOBS_SERVICE, service);
   },
   routes(app, ctx) {
-    registerJobRoutes(app, getService<JobService>(ctx, JOBS_SERVICE));
+    registerJobRoutes(app, ctx.services.require(JOBS_SERVICE));
   },
   socket(io, ctx) {
-    ctx.services.set(FOLLOWERS, attachJobSockets(io, getService<JobService>(ctx, JOBS_SERVICE)));
+    ctx.services.provide(LOG_FOLLOWERS, attachJobSockets(io, ctx.services.require(JOBS_SERVICE)));
   },
   async start(ctx) {
-    await getService<JobService>(ctx, JOBS_SERVICE).start();
+    await ctx.services.require(JOBS_SERVICE).start();
   },
   async stop(ctx) {
-    (ctx.services.get(FOLLOWERS) as LogFollowers | undefined)?.close();
-    await (ctx.services.get(JOBS_SERVICE) as JobService | undefined)?.stop();
+    ctx.services.get(LOG_FOLLOWERS)?.close();
+    await ctx.services.get(JOBS_SERVICE)?.stop();
   },
   health(ctx) {
-    const service = ctx.services.get(JOBS_SERVICE) as JobService | undefined;
+    const service = ctx.services.get(JOBS_SERVICE);
     if (!service) return {};
     return {
       facilities: service

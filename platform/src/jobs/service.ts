@@ -28,9 +28,6 @@ import { JobStore, publicJob, type Observation, type StoredJob } from './store';
 /** How long observations wait to be written together; well under the 100 ms event-latency budget. */
 const FLUSH_WINDOW_MS = 10;
 
-/** Name under which the job service registers itself in `PlatformContext.services`. */
-export const JOBS_SERVICE = 'jobs';
-
 export interface JobServiceEvents {
   update: [JobUpdate];
 }
