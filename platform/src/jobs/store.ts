@@ -11,6 +11,7 @@ import {
   type JobStateEvent
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
+import { PageCursor } from '../http/page-cursor';
 
 /** What a connector or the service observed; becomes a persisted event when it changes the state. */
 export interface Observation {
@@ -95,15 +96,12 @@ function eventOf(r: EventRow): JobStateEvent {
   };
 }
 
-/** Cursor for newest-first paging: the rowid of the last job returned. */
-function encodeCursor(rowid: number): string {
-  return Buffer.from(`r${rowid}`).toString('base64url');
-}
-function decodeCursor(c: string): number {
-  const m = /^r(\d+)$/.exec(Buffer.from(c, 'base64url').toString());
-  if (!m) throw new GenesisError('bad_request', 'Invalid cursor', { hint: 'Pass nextCursor from the previous page' });
-  return Number(m[1]);
-}
+/** Job cursors (newest first: the rowid of the last job of a page) belong to the filters they were issued for. */
+const jobCursor = new PageCursor<JobListQuery>(['facility', 'state', 'tag'], (q) => [
+  q.facility ?? '',
+  [...new Set(q.state ?? [])].sort(),
+  q.tag ?? ''
+]);
 
 /**
  * Jobs and their state events in SQLite. Transitions are checked (forward only) and each one
@@ -225,8 +223,11 @@ export class JobStore {
       args.tagValue = q.tag.slice(eq + 1);
     }
     if (q.cursor) {
+      const after = jobCursor.decode(q, q.cursor);
+      if (typeof after.key !== 'number')
+        throw new GenesisError('bad_request', 'Invalid cursor: it is not a job cursor');
       where.push('rowid < @cursor');
-      args.cursor = decodeCursor(q.cursor);
+      args.cursor = after.key;
     }
     const sql = `SELECT rowid AS _rowid, * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY rowid DESC LIMIT @limit`;
     const rows = this.db.prepare<Record<string, unknown>, JobRow & { _rowid: number }>(sql).all({
@@ -236,7 +237,7 @@ export class JobStore {
     const page = rows.slice(0, q.limit);
     return {
       jobs: page.map((r) => this.assemble(r)),
-      ...(rows.length > q.limit ? { nextCursor: encodeCursor(page[page.length - 1]!._rowid) } : {})
+      ...(rows.length > q.limit ? { nextCursor: jobCursor.encode(q, page.at(-1)!._rowid, page.at(-1)!.id) } : {})
     };
   }
 

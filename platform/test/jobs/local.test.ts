@@ -279,6 +279,17 @@ describe('local facility', () => {
     expect(page1.nextCursor).toBeDefined();
     const page2 = await client.list({ limit: 2, cursor: page1.nextCursor });
     expect(page2.jobs[0]!.createdAt <= page1.jobs[1]!.createdAt).toBe(true);
+    // The page size may change between pages; the filters may not: a cursor reused with other
+    // filters is refused, naming the problem, instead of paging through another listing.
+    const bigger = await client.list({ limit: 3, cursor: page1.nextCursor });
+    expect(bigger.jobs.map((j) => j.id).slice(0, 2)).toEqual(page2.jobs.map((j) => j.id));
+    for (const other of ['state=FAILED', 'facility=tiny', 'tag=a=b']) {
+      const r = await authedFetch(p, `/api/jobs?limit=2&${other}&cursor=${page1.nextCursor}`);
+      expect(r.status).toBe(400);
+      const e = ErrorBody.parse(await r.json()).error;
+      expect(e.issues?.[0]?.path).toBe('query.cursor');
+      expect(e.message).toBe('Invalid cursor: it belongs to a different query (facility, state or tag changed)');
+    }
     const failed = await client.list({ state: ['FAILED'], limit: 100 });
     expect(failed.jobs.length).toBeGreaterThan(0);
     expect(failed.jobs.every((j) => j.state === 'FAILED')).toBe(true);
