@@ -1,5 +1,6 @@
 import { CATALOG_SERVICE } from '../catalog/service';
 import { loadFacilities } from '../facilities/config';
+import { FacilitySet } from '../facilities/facility-set';
 import { createConnector } from '../facilities/registry';
 import type { PlatformModule } from '../platform-module';
 import { ServiceKey } from '../services';
@@ -22,15 +23,12 @@ export const jobsModule: PlatformModule = {
   name: 'jobs',
   migrations: jobsMigrations,
   init(ctx) {
-    const loaded = loadFacilities(ctx.config.facilitiesFile, ctx.home.facilitiesFile);
+    const load = () => loadFacilities(ctx.config.facilitiesFile, ctx.home.facilitiesFile);
+    const loaded = load();
     ctx.log.info(`facilities from ${loaded.source}: ${loaded.facilities.map((f) => f.name).join(', ')}`);
-    const service = new JobService(
-      ctx.db,
-      loaded.facilities,
-      loaded.facilities.map((f) => createConnector(f, ctx.home.jobsDir)),
-      ctx.home.jobsDir,
-      ctx.log,
-      () => ctx.services.get(CATALOG_SERVICE)
+    const facilities = new FacilitySet(load, (f) => createConnector(f, ctx.home.jobsDir), loaded);
+    const service = new JobService(ctx.db, facilities, ctx.home.jobsDir, ctx.log, () =>
+      ctx.services.get(CATALOG_SERVICE)
     );
     ctx.services.provide(JOBS_SERVICE, service);
   },
@@ -51,7 +49,7 @@ export const jobsModule: PlatformModule = {
     const service = ctx.services.get(JOBS_SERVICE);
     if (!service) return {};
     return {
-      facilities: service
+      facilities: service.reads
         .facilities()
         .map((f) => ({ name: f.name, healthy: f.healthy, ...(f.message ? { message: f.message } : {}) }))
     };

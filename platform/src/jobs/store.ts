@@ -1,5 +1,7 @@
 import {
+  FINAL_STATES,
   GenesisError,
+  JOB_STATES,
   type JobSpec,
   canTransition,
   isFinal,
@@ -103,6 +105,11 @@ const jobCursor = new PageCursor<JobListQuery>(['facility', 'state', 'tag'], (q)
   q.tag ?? ''
 ]);
 
+/** The contract's final and open states as SQL lists (the same text as the `jobs_open` index's condition). */
+const sqlList = (states: Iterable<JobState>) => [...states].map((s) => `'${s}'`).join(', ');
+const FINAL_SQL = sqlList(FINAL_STATES);
+const OPEN_SQL = sqlList(JOB_STATES.filter((s) => !isFinal(s)));
+
 /**
  * Jobs and their state events in SQLite. Transitions are checked (forward only) and each one
  * is an event row, written in the same transaction as the job row it changes.
@@ -126,9 +133,7 @@ export class JobStore {
          VALUES (@jobId, @seq, @state, @at, @message, @exitCode, @reason, @nativeState, @nativeReason)`
       ),
       maxSeq: db.prepare<[string], { s: number | null }>('SELECT MAX(seq) AS s FROM job_events WHERE job_id = ?'),
-      open: db.prepare<[], JobRow>(
-        "SELECT * FROM jobs WHERE state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') ORDER BY rowid"
-      ),
+      open: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE state NOT IN (${FINAL_SQL}) ORDER BY rowid`),
       setNative: db.prepare('UPDATE jobs SET native_id = ?, updated_at = ? WHERE id = ?'),
       setNativeStatus: db.prepare('UPDATE jobs SET native_state = ?, native_reason = ? WHERE id = ?'),
       attempt: db.prepare(
@@ -137,7 +142,7 @@ export class JobStore {
       cancel: db.prepare('UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?'),
       outputs: db.prepare('UPDATE jobs SET outputs = ?, updated_at = ? WHERE id = ?'),
       counts: db.prepare<[], { facility: string; state: JobState; n: number }>(
-        "SELECT facility, state, COUNT(*) AS n FROM jobs WHERE state IN ('QUEUED', 'HELD', 'ACTIVE', 'NEW') GROUP BY facility, state"
+        `SELECT facility, state, COUNT(*) AS n FROM jobs WHERE state IN (${OPEN_SQL}) GROUP BY facility, state`
       )
     };
   }

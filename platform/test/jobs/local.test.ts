@@ -166,6 +166,30 @@ describe('local facility', () => {
     expect((await client.list({ facility: 'tiny', limit: 1000 })).jobs.length).toBe(before);
   });
 
+  it('refuses an executable typed with its arguments (422 saying where they go), not a path with a space', async () => {
+    const before = (await client.list({ limit: 1000 })).jobs.length;
+    const r = await authedFetch(p, '/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cmdline', executable: "sh -c 'echo hi'" })
+    });
+    expect(r.status).toBe(422);
+    const e = ErrorBody.parse(await r.json()).error;
+    expect(e.code).toBe('unprocessable');
+    expect(e.issues?.[0]?.path).toBe('body.executable');
+    expect(e.message).toBe(
+      `Cannot run this job: "sh -c 'echo hi'" is a command line, not a program: put the program alone in ` +
+        'executable ("sh") and its arguments in arguments, one item each (nothing runs it through a shell)'
+    );
+    expect((await client.list({ limit: 1000 })).jobs.length).toBe(before);
+    // A program whose path really has a space runs.
+    const prog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'with space-')), 'my prog');
+    fs.writeFileSync(prog, '#!/bin/sh\necho spaced "$1"\n', { mode: 0o755 });
+    const { job } = await client.submit({ name: 'spaced', executable: prog, arguments: ['out'] });
+    expect((await untilFinal(client, job.id)).state).toBe('COMPLETED');
+    expect((await client.logs(job.id)).data).toBe('spaced out\n');
+  });
+
   it('answers invalid specs with the JSON path of the problem', async () => {
     const post = (body: unknown) =>
       authedFetch(p, '/api/jobs', {
