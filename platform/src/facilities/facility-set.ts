@@ -4,7 +4,7 @@ import type { FacilityConnector } from './connector';
 
 /** What re-reading the configuration changed. */
 export interface FacilityReload {
-  /** Connectors for facilities that appeared; not started yet. */
+  /** Connectors for facilities that appeared: not in the set until started and `admit`ted. */
   added: FacilityConnector[];
   /** What changed but needs a restart, or why the configuration could not be read. */
   notes: string[];
@@ -31,7 +31,7 @@ export class FacilitySet {
   ) {
     this.probeIntervalMs = initial.probeIntervalMs;
     this.source = initial.source;
-    for (const config of initial.facilities) this.add(config);
+    for (const config of initial.facilities) this.admit(this.add(config));
   }
 
   /** How often the service probes them (from the configuration read at start). */
@@ -39,11 +39,21 @@ export class FacilitySet {
   /** Where the facilities read at start came from. */
   readonly source: string;
 
+  /** A connector for a configuration read; known from now on, served once admitted. */
   private add(config: FacilityConfig): FacilityConnector {
-    const connector = this.create(config);
-    this.connectors.set(config.name, connector);
     this.configs.set(config.name, JSON.stringify(config));
-    return connector;
+    return this.create(config);
+  }
+
+  /** Serve a connector (the service admits one that appeared once it started). */
+  admit(connector: FacilityConnector): void {
+    this.connectors.set(connector.name, connector);
+  }
+
+  /** Forget a facility that appeared but could not start: the next reload tries it again. */
+  forget(name: string): void {
+    this.connectors.delete(name);
+    this.configs.delete(name);
   }
 
   all(): FacilityConnector[] {
@@ -82,7 +92,7 @@ export class FacilitySet {
         notes.push(`facility "${config.name}" changed in ${loaded.source}; restart the platform to apply it`);
     }
     const named = new Set(loaded.facilities.map((f) => f.name));
-    for (const name of this.connectors.keys())
+    for (const name of this.configs.keys())
       if (!named.has(name))
         notes.push(`facility "${name}" is no longer in ${loaded.source}; it runs on until the platform restarts`);
     return { added, notes };

@@ -32,6 +32,8 @@ export class JobService {
   private readonly started = new Set<string>();
   /** Notes of the periodic refresh already logged (a removed facility would say so every time). */
   private readonly logged = new Set<string>();
+  /** The refresh running now: the periodic one and requested ones share it. */
+  private refreshing: Promise<FacilityRefresh> | undefined;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
 
@@ -81,9 +83,11 @@ export class JobService {
     this.markReady();
   }
 
+  /** Start a connector, serve it (only once started: no submission reaches it without its sink), reconcile. */
   private async startFacility(connector: FacilityConnector): Promise<void> {
     await connector.start(this.observations.sink);
     this.started.add(connector.name);
+    this.facilities.admit(connector);
     const open = this.store.openJobs().filter((j) => j.facility === connector.name);
     await this.reconciler.reconcile(connector, open);
   }
@@ -92,14 +96,29 @@ export class JobService {
    * Probe every facility again now and re-read the configuration: facilities that appeared are
    * started (and their open jobs reconciled), every one reports its health afresh.
    */
-  async refresh(): Promise<FacilityRefresh> {
+  refresh(): Promise<FacilityRefresh> {
+    this.refreshing ??= this.reprobe().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async reprobe(): Promise<FacilityRefresh> {
     const { added, notes } = this.facilities.reload();
+    const started: string[] = [];
     for (const connector of added) {
+      try {
+        await this.startFacility(connector);
+      } catch (err) {
+        await connector.stop().catch(() => undefined);
+        this.started.delete(connector.name);
+        this.facilities.forget(connector.name);
+        notes.push(`facility "${connector.name}" could not start: ${(err as Error).message}`);
+        continue;
+      }
+      started.push(connector.name);
       this.log.info(`facility "${connector.name}" (${connector.kind}) appeared in the configuration`);
-      await this.startFacility(connector);
     }
-    await Promise.all(this.facilities.all().map((c) => (added.includes(c) ? undefined : c.probe())));
-    return { facilities: this.reads.facilities(), added: added.map((c) => c.name), notes };
+    await Promise.all(this.facilities.all().map((c) => (started.includes(c.name) ? undefined : c.probe())));
+    return { facilities: this.reads.facilities(), added: started, notes };
   }
 
   async stop(): Promise<void> {

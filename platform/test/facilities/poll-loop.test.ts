@@ -140,7 +140,7 @@ describe('the poll loop (status polls, file checks, probes, retries)', () => {
     await loop.now();
     const s = stats.snapshot();
     expect(s.cycles).toBe(1);
-    expect(s.lastCycleMs).toBeGreaterThanOrEqual(400);
+    expect(s.lastCycleMs).toBeGreaterThan(0);
     expect(s.lastCycleCpuMs).toBeGreaterThanOrEqual(100);
     expect(s.lastCycleCpuMs).toBeLessThan(300);
     await loop.stop();

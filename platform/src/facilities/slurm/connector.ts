@@ -236,14 +236,16 @@ export class SlurmConnector implements FacilityConnector {
     if (!jobs.length) return false;
     const callsBefore = this.transport.statusCalls();
     const ids = [...new Set(jobs.map((j) => j.nativeId))];
-    let text: string;
+    let statuses: NativeStatus[];
     try {
-      text = await cycle.waitFor(
-        retry(() => this.transport.fetchQueue(ids), {
+      // An answer that cannot be read is a failed call too: asked again, never a verdict.
+      statuses = await retry(
+        async () => this.transport.parseQueue(await cycle.waitFor(this.transport.fetchQueue(ids)), ids),
+        {
           retries: this.config.statusRetries,
           onFailure: () => this.stats.add('statusFailures'),
           signal: this.stopping.signal
-        })
+        }
       );
     } catch (err) {
       // Say so in the facility's health; every job keeps the state it had.
@@ -253,7 +255,6 @@ export class SlurmConnector implements FacilityConnector {
       );
       return false;
     }
-    const statuses = this.transport.parseQueue(text, ids);
     this.authProblem = undefined;
     if (!this.state.healthy && this.discovered)
       this.state = { ...this.state, healthy: true, checkedAt: new Date().toISOString() };
