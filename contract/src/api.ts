@@ -4,7 +4,7 @@ import { DataQuery, ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TY
 import { Health } from './discovery';
 import { SearchQuery, SearchResult } from './search';
 import { IDEMPOTENCY_HEADER, Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
-import { FacilityInfo } from './facilities';
+import { FacilityInfo, FacilityRefresh } from './facilities';
 import {
   CRATE_MEDIA_TYPE,
   CellSource,
@@ -170,6 +170,15 @@ export const routes = {
     summary: 'Facilities with health, capabilities and queue',
     tag: 'jobs',
     response: z.object({ facilities: z.array(FacilityInfo) })
+  },
+  refreshFacilities: {
+    method: 'POST',
+    path: '/api/facilities/refresh',
+    summary:
+      'Probe every facility again now (capabilities, health) and re-read the facilities configuration, so a ' +
+      'cluster that came up or recovered, or a facility added to the file, is seen without a restart',
+    tag: 'jobs',
+    response: FacilityRefresh
   },
   submitJob: {
     method: 'POST',

@@ -106,9 +106,22 @@ export type FacilityConfig = z.infer<typeof FacilityConfig>;
 export type LocalFacilityConfig = z.infer<typeof LocalFacilityConfig>;
 export type SlurmFacilityConfig = z.infer<typeof SlurmFacilityConfig>;
 
+/** How often facilities are probed again and their configuration re-read, by default. */
+export const FACILITY_PROBE_INTERVAL_MS = 30_000;
+
 /** The facilities file: `$GENESIS_HOME/facilities.json` or `--facilities FILE`. */
 export const FacilitiesFile = z
-  .object({ facilities: z.array(FacilityConfig).min(1) })
+  .object({
+    probeIntervalMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(FACILITY_PROBE_INTERVAL_MS)
+      .describe(
+        'How often every facility is probed again (capabilities, health) and this file re-read for new facilities'
+      ),
+    facilities: z.array(FacilityConfig).min(1)
+  })
   .strict()
   .superRefine((f, ctx) => {
     const seen = new Set<string>();
@@ -156,3 +169,15 @@ export const FacilityInfo = z
   })
   .meta({ id: 'FacilityInfo' });
 export type FacilityInfo = z.infer<typeof FacilityInfo>;
+
+/** `POST /api/facilities/refresh`: every facility probed again now, the configuration re-read. */
+export const FacilityRefresh = z
+  .object({
+    facilities: z.array(FacilityInfo),
+    /** Facilities that appeared (new in the configuration, or Slurm's tools found on PATH). */
+    added: z.array(FacilityName),
+    /** What was read but needs a restart, or could not be read (the running facilities stay). */
+    notes: z.array(z.string())
+  })
+  .meta({ id: 'FacilityRefresh' });
+export type FacilityRefresh = z.infer<typeof FacilityRefresh>;

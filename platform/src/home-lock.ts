@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GenesisError } from '@genesis-lab/contract';
-import { isAlive } from './home';
+import { readDiscovery } from './discovery-file';
+import { isAlive, type Home } from './home';
 
 /**
  * One platform per GENESIS_HOME: two would both run queued jobs and both poll facilities.
@@ -11,8 +12,8 @@ import { isAlive } from './home';
 export class HomeLock {
   private constructor(readonly file: string) {}
 
-  static acquire(runDir: string): HomeLock {
-    const file = path.join(runDir, 'platform.lock');
+  static acquire(home: Pick<Home, 'runDir' | 'discoveryFile'>): HomeLock {
+    const file = path.join(home.runDir, 'platform.lock');
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = fs.openSync(file, 'wx', 0o600);
@@ -24,8 +25,8 @@ export class HomeLock {
       }
       const owner = Number.parseInt(readOr(file, ''), 10);
       if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        const discovery = readOr(path.join(runDir, 'platform.json'), '');
-        const url = /"url":\s*"([^"]+)"/.exec(discovery)?.[1];
+        const running = readDiscovery(home.discoveryFile);
+        const url = running?.pid === owner ? running.url : undefined;
         throw new GenesisError(
           'conflict',
           `A platform for this home is already running (pid ${owner}${url ? `, ${url}` : ''})`,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DISCOVERY_ENV, genesisHome, runtimeDir } from '@genesis-lab/contract';
+import { DISCOVERY_ENV, discoveryFilePath, genesisHome, runtimeDir } from '@genesis-lab/contract';
 
 /**
  * The layout of GENESIS_HOME. Everything the platform owns lives here: the SQLite
@@ -14,6 +14,8 @@ export class Home {
   readonly tmpDir: string;
   readonly jobsDir: string;
   readonly runDir: string;
+  /** Where the running platform says where it listens (the contract's `discoveryFilePath`). */
+  readonly discoveryFile: string;
   readonly facilitiesFile: string;
 
   constructor(root?: string, env: NodeJS.ProcessEnv = process.env) {
@@ -24,7 +26,9 @@ export class Home {
     this.jobsDir = path.join(this.root, 'jobs');
     // The runtime dir follows GENESIS_RUNTIME_DIR when set (as the kernel helpers' discovery does),
     // otherwise it is <home>/run.
-    this.runDir = path.resolve(runtimeDir({ ...env, [DISCOVERY_ENV.home]: this.root }, os.homedir()));
+    const ownEnv = { ...env, [DISCOVERY_ENV.home]: this.root };
+    this.runDir = path.resolve(runtimeDir(ownEnv, os.homedir()));
+    this.discoveryFile = path.resolve(discoveryFilePath(ownEnv, os.homedir()));
     this.facilitiesFile = path.join(this.root, 'facilities.json');
   }
 

@@ -1,7 +1,7 @@
 export { startPlatform, type Platform } from './server';
 export { PlatformConfig } from './config';
 export { Home } from './home';
-export type { PlatformContext, PlatformModule } from './module';
+export type { PlatformContext, PlatformModule } from './platform-module';
 export { exportCrateFile, importCrateFile, openProvenance } from './provenance/home-access';
 export { exportRunCrate, type CrateExportOptions } from './provenance/crate-export';
 export { importRunCrate } from './provenance/crate-import';

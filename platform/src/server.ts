@@ -1,17 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
+import cors from '@fastify/cors';
 import { Server as IoServer } from 'socket.io';
 import {
+  IDEMPOTENCY_HEADER,
   SOCKET_PATH,
   openApiDocument,
   parseOrThrow,
   type Principal,
   routes,
-  type Discovery,
   type Health
 } from '@genesis-lab/contract';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { PlatformConfig, type PlatformConfigInput } from './config';
 import { openDatabase } from './db/database';
 import { platformMigrations } from './db/migrations';
@@ -20,9 +19,10 @@ import { HomeLock } from './home-lock';
 import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
 import { errorHandler } from './http/errors';
 import { addRoute } from './http/route';
-import type { Io, PlatformContext, PlatformModule } from './module';
-import { defaultModules } from './modules';
-import { writeFileAtomic } from './util/atomic';
+import type { Io, PlatformContext, PlatformModule } from './platform-module';
+import { PlatformServices } from './services';
+import { defaultModules } from './default-modules';
+import { removeDiscovery, writeDiscovery } from './discovery-file';
 import { PLATFORM_VERSION } from './version';
 
 export interface Platform {
@@ -49,7 +49,7 @@ export async function startPlatform(
     'platform config'
   );
   const home = new Home(config.home).ensure();
-  const lock = HomeLock.acquire(home.runDir);
+  const lock = HomeLock.acquire(home);
   try {
     return await startLocked(config, home, lock, modules);
   } catch (err) {
@@ -85,7 +85,7 @@ async function startLocked(
     log: app.log,
     version: PLATFORM_VERSION,
     startedAt: new Date(),
-    services: new Map()
+    services: new PlatformServices()
   };
 
   app.setErrorHandler(errorHandler);
@@ -97,20 +97,15 @@ async function startLocked(
   const owner: Principal = { user: 'owner', clearances: config.clearances, projects: [] };
   app.decorateRequest('principal', null as unknown as Principal);
   if (config.corsOrigins.length) {
-    // Before authentication: a browser's CORS preflight (OPTIONS) carries no token and must be
-    // answered for an allowed origin, or the real request (with its Authorization header) never comes.
-    app.addHook('onRequest', async (req, reply) => {
-      const origin = req.headers.origin;
-      if (!origin || !config.corsOrigins.includes(origin)) return;
-      void reply.header('access-control-allow-origin', origin).header('vary', 'origin');
-      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-        return reply
-          .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
-          .header('access-control-allow-headers', 'authorization, content-type, accept, idempotency-key')
-          .header('access-control-max-age', '600')
-          .code(204)
-          .send();
-      }
+    // Registered before authentication: a browser's CORS preflight (OPTIONS) carries no token and
+    // must be answered for an allowed origin, or the real request (with its token) never comes.
+    // Other origins get no CORS headers and go on to authentication, as any request.
+    const allowed = new Set(config.corsOrigins);
+    await app.register(cors, {
+      origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'accept', IDEMPOTENCY_HEADER],
+      maxAge: 600
     });
   }
   app.addHook('onRequest', async (req) => {
@@ -166,18 +161,15 @@ async function startLocked(
 
   for (const m of modules) await m.start?.(ctx, io);
 
-  const discoveryFile = path.join(home.runDir, 'platform.json');
-  if (config.writeDiscovery) {
-    const discovery: Discovery = {
+  if (config.writeDiscovery)
+    writeDiscovery(home.discoveryFile, {
       url,
       token,
       pid: process.pid,
       home: home.root,
       startedAt: ctx.startedAt.toISOString(),
       version: ctx.version
-    };
-    writeFileAtomic(discoveryFile, JSON.stringify(discovery, null, 2) + '\n', 0o600);
-  }
+    });
 
   let closed = false;
   return {
@@ -189,15 +181,7 @@ async function startLocked(
     async close() {
       if (closed) return;
       closed = true;
-      if (config.writeDiscovery) {
-        // Only remove the file if it is still ours (another platform may have replaced it).
-        try {
-          const cur = JSON.parse(fs.readFileSync(discoveryFile, 'utf8')) as Discovery;
-          if (cur.pid === process.pid && cur.url === url) fs.rmSync(discoveryFile, { force: true });
-        } catch {
-          /* already gone */
-        }
-      }
+      if (config.writeDiscovery) removeDiscovery(home.discoveryFile, { pid: process.pid, url });
       for (const m of [...modules].reverse()) await m.stop?.(ctx);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

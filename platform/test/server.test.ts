@@ -56,7 +56,10 @@ describe('platform process', () => {
 describe('one platform per home', () => {
   it('refuses a second platform on the same home, and takes over after a crash', async () => {
     const first = await startPlatformProcess();
-    await expect(startPlatformProcess({ home: first.home })).rejects.toThrow(/already running \(pid \d+/);
+    // The message names the running platform, read from its discovery file.
+    await expect(startPlatformProcess({ home: first.home })).rejects.toThrow(
+      `already running (pid ${first.proc.pid}, ${first.url})`
+    );
     await first.kill();
     const second = await startPlatformProcess({ home: first.home });
     const r = await fetch(`${second.url}/api/health`);
@@ -84,5 +87,48 @@ describe('runtime directory', () => {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
     }
+  });
+});
+
+describe('CORS for browser origins given with --cors-origin', () => {
+  const allowed = 'http://app.example:8080';
+  let p: PlatformProcess;
+  beforeAll(async () => {
+    p = await startPlatformProcess({ args: ['--cors-origin', allowed] });
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  const preflight = (origin: string) =>
+    fetch(`${p.url}/api/jobs`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key'
+      }
+    });
+
+  it('answers the preflight of an allowed origin without a token, naming what it may send', async () => {
+    const r = await preflight(allowed);
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe(allowed);
+    expect(r.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT, DELETE');
+    expect(r.headers.get('access-control-allow-headers')).toBe('authorization, content-type, accept, idempotency-key');
+    expect(r.headers.get('access-control-max-age')).toBe('600');
+    expect(r.headers.get('vary')).toMatch(/origin/i);
+  });
+
+  it('marks answers to an allowed origin, and gives another origin no CORS headers (and no way past the token)', async () => {
+    const ok = await authedFetch(p, '/api/facilities', { headers: { origin: allowed } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(allowed);
+    const other = await authedFetch(p, '/api/facilities', { headers: { origin: 'http://evil.example' } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const refused = await preflight('http://evil.example');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

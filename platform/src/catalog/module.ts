@@ -1,5 +1,5 @@
 import type { Principal } from '@genesis-lab/contract';
-import { getService, type PlatformModule } from '../module';
+import type { PlatformModule } from '../platform-module';
 import { catalogMigrations } from './migrations';
 import { catalogRoutes } from './routes';
 import { CATALOG_SERVICE } from './service';
@@ -12,13 +12,13 @@ export const catalogModule: PlatformModule = {
   name: 'catalog',
   migrations: catalogMigrations,
   init(ctx) {
-    ctx.services.set(CATALOG_SERVICE, new SqliteCatalog(ctx.db, ctx.home));
+    ctx.services.provide(CATALOG_SERVICE, new SqliteCatalog(ctx.db, ctx.home));
   },
   routes(app, ctx) {
-    catalogRoutes(app, getService<SqliteCatalog>(ctx, CATALOG_SERVICE));
+    catalogRoutes(app, ctx.services.require(CATALOG_SERVICE));
   },
   health(ctx) {
     // Health is public: count what anyone may see (export-controlled records are not revealed).
-    return { datasets: getService<SqliteCatalog>(ctx, CATALOG_SERVICE).count(ANONYMOUS) };
+    return { datasets: ctx.services.require(CATALOG_SERVICE).count(ANONYMOUS) };
   }
 };

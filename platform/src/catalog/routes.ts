@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { ARROW_FILE_MEDIA_TYPE, parseRef, routes } from '@genesis-lab/contract';
 import { addRoute } from '../http/route';
 import { arrowFileName, toCroissant } from './croissant';
-import type { SqliteCatalog } from './sqlite-catalog';
+import type { CatalogService } from './service';
 
 /** `{ns}/{name}` from the path, validated as a ref so a bad id is a 400 naming what is wrong. */
 function idOf(params: { ns: string; name: string }): string {
   return parseRef(`${params.ns}/${params.name}`).id;
 }
 
-export function catalogRoutes(app: FastifyInstance, catalog: SqliteCatalog): void {
+export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): void {
   addRoute(app, routes.search, ({ query, principal }) => catalog.search(query, principal));
   addRoute(app, routes.record, ({ params, principal }) => catalog.getRecord(idOf(params), principal));
   addRoute(app, routes.croissant, ({ params, principal, req, reply }) => {

@@ -10,9 +10,7 @@ import type {
   VersionSelector
 } from '@genesis-lab/contract';
 import type { RecordBatch, Schema } from 'apache-arrow';
-
-/** Name under which the catalog registers itself in `PlatformContext.services`. */
-export const CATALOG_SERVICE = 'catalog';
+import { ServiceKey } from '../services';
 
 /** A concrete, published dataset version and where its canonical Arrow IPC file is. */
 export interface ResolvedVersion {
@@ -69,3 +67,6 @@ export interface CatalogService {
   /** Count of visible records (for /api/health). */
   count(principal: Principal): number;
 }
+
+/** The catalog as the other modules of a platform find it. */
+export const CATALOG_SERVICE = new ServiceKey<CatalogService>('catalog');

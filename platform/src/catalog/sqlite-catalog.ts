@@ -34,7 +34,7 @@ import {
   type RecordRow,
   type StoredMetadata,
   type VersionRow
-} from './record-store';
+} from './record-rows';
 import { CatalogSearch } from './search/search';
 import type { CatalogService, PublishInput, PublishResult, ResolvedVersion } from './service';
 import { closest } from './suggest';

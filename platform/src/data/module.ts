@@ -1,5 +1,5 @@
-import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
-import { getService, type PlatformModule } from '../module';
+import { CATALOG_SERVICE } from '../catalog/service';
+import type { PlatformModule } from '../platform-module';
 import { dataRoutes } from './routes';
 import { DataStats } from './stats';
 
@@ -9,7 +9,7 @@ export function createDataModule(): PlatformModule {
   return {
     name: 'data',
     routes(app, ctx) {
-      dataRoutes(app, getService<CatalogService>(ctx, CATALOG_SERVICE), stats);
+      dataRoutes(app, ctx.services.require(CATALOG_SERVICE), stats);
     },
     health() {
       return { data: stats.snapshot() };

@@ -1,5 +1,5 @@
 import { Type, Vector, makeBuilder, makeData, type Data } from 'apache-arrow';
-import { hasNulls, isValid, type Tri } from './filter/tri';
+import { hasNulls, isValid, type Tri } from './filter/three-valued';
 
 /** Rows a filter kept (value 1), as indices; `length` tells how many. */
 export function selectedRows(tri: Tri): Int32Array {

@@ -1,11 +1,19 @@
 import * as fs from 'node:fs';
-import { FacilitiesFile, GenesisError, parseOrThrow, type FacilityConfig } from '@genesis-lab/contract';
+import {
+  FACILITY_PROBE_INTERVAL_MS,
+  FacilitiesFile,
+  GenesisError,
+  parseOrThrow,
+  type FacilityConfig
+} from '@genesis-lab/contract';
 import { slurmInstalled } from './slurm/connector';
 
 export interface LoadedFacilities {
   facilities: FacilityConfig[];
   /** Where they came from: a file path, or "defaults (...)". */
   source: string;
+  /** How often they are probed again and this configuration re-read. */
+  probeIntervalMs: number;
 }
 
 /**
@@ -13,6 +21,8 @@ export interface LoadedFacilities {
  * `$GENESIS_HOME/facilities.json` when it exists, else the defaults: one `local` facility,
  * plus a `slurm` facility when Slurm's client tools are on PATH (its health then tells
  * whether the controller answers). Set GENESIS_SLURM=0 to leave Slurm out of the defaults.
+ * Read again at every re-probe, so Slurm tools installed later, or a facility added to the
+ * file, appear without a restart.
  */
 export function loadFacilities(
   explicitFile: string | undefined,
@@ -34,7 +44,11 @@ export function loadFacilities(
       );
     }
     const parsed = parseOrThrow(FacilitiesFile, raw, `facilities file ${file}`);
-    return { facilities: parsed.facilities.filter((f) => f.enabled), source: file };
+    return {
+      facilities: parsed.facilities.filter((f) => f.enabled),
+      source: file,
+      probeIntervalMs: parsed.probeIntervalMs
+    };
   }
   const facilities: FacilityConfig[] = [
     parseOrThrow(FacilitiesFile, { facilities: [{ name: 'local', kind: 'local', title: 'This machine' }] }, 'defaults')
@@ -49,5 +63,9 @@ export function loadFacilities(
         'defaults'
       ).facilities[0]!
     );
-  return { facilities, source: `defaults (local${withSlurm ? ' + slurm: Slurm tools found on PATH' : ''})` };
+  return {
+    facilities,
+    source: `defaults (local${withSlurm ? ' + slurm: Slurm tools found on PATH' : ''})`,
+    probeIntervalMs: FACILITY_PROBE_INTERVAL_MS
+  };
 }

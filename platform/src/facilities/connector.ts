@@ -1,5 +1,6 @@
 import type { ErrorIssue, FacilityCapabilities, FacilityConfig, JobSpec, LogStream } from '@genesis-lab/contract';
 import type { Observation } from '../jobs/store';
+import type { FacilityStats } from './stats';
 
 /** What a connector knows of a job: enough to submit, find, cancel and read it. */
 export interface TrackedJob {
@@ -29,6 +30,14 @@ export interface FacilityHealth {
   checkedAt: string | null;
 }
 
+/** What `adopt` found out about jobs the platform had (maybe) sent before it started. */
+export interface Adoption {
+  /** Jobs the facility has no trace of: it never received them. */
+  unknown: string[];
+  /** Jobs the facility could not be asked about now (unreachable): ask again later. */
+  unreachable: string[];
+}
+
 /** Raised by `submit` when the facility refused the job for good (not a transient failure). */
 export class SubmitRefused extends Error {
   constructor(
@@ -41,26 +50,40 @@ export class SubmitRefused extends Error {
 }
 
 /**
- * One facility behind one interface. The job service owns state and persistence; a
- * connector translates specs, talks to its scheduler, and reports what it sees through the
- * sink. A new kind (quantum, instrument) implements this and joins `createConnector`.
+ * One facility behind one interface. The job service owns state, persistence and policy
+ * (what to resend, what a cancel before sending means); a connector translates specs, talks to
+ * its system, and reports what that system says through the sink. A new kind (quantum,
+ * instrument) implements this and joins `createConnector` (docs/adding-a-facility.md).
  */
 export interface FacilityConnector {
   readonly name: string;
   readonly kind: string;
   readonly config: FacilityConfig;
+  /** Counters for operators and benchmarks (the facility's `stats`). */
+  readonly stats: FacilityStats;
 
   capabilities(): FacilityCapabilities;
   /** What in this spec the facility cannot honour (JSON paths under `body`); empty = fine. */
   validate(spec: JobSpec): ErrorIssue[];
   health(): FacilityHealth;
 
+  /** Begin work: keep the sink, `probe` the system, start following the jobs it will be given. */
+  start(sink: ConnectorSink): Promise<void>;
+
   /**
-   * Begin work: discover capabilities, then reconcile every non-final job of this facility
-   * (jobs that ran on while the platform was down are found again; finished ones get their
-   * true final state; jobs never sent are sent now).
+   * Ask the system again what it offers and whether it answers (capabilities, health), so a
+   * system that came up or recovered is seen without a restart. Never throws: a failure is the
+   * facility's health.
    */
-  start(sink: ConnectorSink, open: TrackedJob[]): Promise<void>;
+  probe(): Promise<void>;
+
+  /**
+   * Jobs sent (or maybe sent: a crash between the system's answer and the database) before
+   * this start: look each up by its native id or its job directory. Follow those the system
+   * knows (their true state, final or not, comes through the sink); say which it has no trace
+   * of and which it could not be asked about.
+   */
+  adopt(jobs: TrackedJob[]): Promise<Adoption>;
 
   /**
    * Send a persisted NEW job. Returns once the facility has it (its native id reported
@@ -74,9 +97,6 @@ export interface FacilityConnector {
 
   /** Where a job's log stream is written (readable by the platform), or null if not local. */
   logFile(job: TrackedJob, stream: LogStream): string | null;
-
-  /** Counters for benchmarks and health (e.g. status calls). */
-  stats(): Record<string, number>;
 
   stop(): Promise<void>;
 }

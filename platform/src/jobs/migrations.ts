@@ -6,6 +6,8 @@ export const jobsMigrations: readonly Migration[] = [
     module: 'jobs',
     version: 1,
     name: 'jobs and their state events',
+    // History, never edited: `jobs_open` lists the final states as they were; store.ts builds its
+    // open-jobs query from the contract's FINAL_STATES with the same text, so SQLite uses the index.
     sql: `
       CREATE TABLE jobs (
         id TEXT PRIMARY KEY,

@@ -1,14 +1,18 @@
-import { getService, type PlatformModule } from '../module';
-import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
+import { CATALOG_SERVICE } from '../catalog/service';
 import { loadFacilities } from '../facilities/config';
+import { FacilitySet } from '../facilities/facility-set';
 import { createConnector } from '../facilities/registry';
+import type { PlatformModule } from '../platform-module';
+import { ServiceKey } from '../services';
+import type { LogFollowers } from './log-follow';
 import { jobsMigrations } from './migrations';
 import { registerJobRoutes } from './routes';
-import { JOBS_SERVICE, JobService } from './service';
+import { JobService } from './service';
 import { attachJobSockets } from './socket';
-import type { LogFollowers } from './log-follow';
 
-const FOLLOWERS = 'jobs.logFollowers';
+/** The job service as the other modules of a platform find it. */
+export const JOBS_SERVICE = new ServiceKey<JobService>('jobs');
+const LOG_FOLLOWERS = new ServiceKey<LogFollowers>('jobs.logFollowers');
 
 /**
  * Jobs across facilities: facilities from configuration, a connector each, the job service
@@ -19,36 +23,33 @@ export const jobsModule: PlatformModule = {
   name: 'jobs',
   migrations: jobsMigrations,
   init(ctx) {
-    const loaded = loadFacilities(ctx.config.facilitiesFile, ctx.home.facilitiesFile);
+    const load = () => loadFacilities(ctx.config.facilitiesFile, ctx.home.facilitiesFile);
+    const loaded = load();
     ctx.log.info(`facilities from ${loaded.source}: ${loaded.facilities.map((f) => f.name).join(', ')}`);
-    const service = new JobService(
-      ctx.db,
-      loaded.facilities,
-      loaded.facilities.map((f) => createConnector(f, ctx.home.jobsDir)),
-      ctx.home.jobsDir,
-      ctx.log,
-      () => ctx.services.get(CATALOG_SERVICE) as CatalogService | undefined
+    const facilities = new FacilitySet(load, (f) => createConnector(f, ctx.home.jobsDir), loaded);
+    const service = new JobService(ctx.db, facilities, ctx.home.jobsDir, ctx.log, () =>
+      ctx.services.get(CATALOG_SERVICE)
     );
-    ctx.services.set(JOBS_SERVICE, service);
+    ctx.services.provide(JOBS_SERVICE, service);
   },
   routes(app, ctx) {
-    registerJobRoutes(app, getService<JobService>(ctx, JOBS_SERVICE));
+    registerJobRoutes(app, ctx.services.require(JOBS_SERVICE));
   },
   socket(io, ctx) {
-    ctx.services.set(FOLLOWERS, attachJobSockets(io, getService<JobService>(ctx, JOBS_SERVICE)));
+    ctx.services.provide(LOG_FOLLOWERS, attachJobSockets(io, ctx.services.require(JOBS_SERVICE)));
   },
   async start(ctx) {
-    await getService<JobService>(ctx, JOBS_SERVICE).start();
+    await ctx.services.require(JOBS_SERVICE).start();
   },
   async stop(ctx) {
-    (ctx.services.get(FOLLOWERS) as LogFollowers | undefined)?.close();
-    await (ctx.services.get(JOBS_SERVICE) as JobService | undefined)?.stop();
+    ctx.services.get(LOG_FOLLOWERS)?.close();
+    await ctx.services.get(JOBS_SERVICE)?.stop();
   },
   health(ctx) {
-    const service = ctx.services.get(JOBS_SERVICE) as JobService | undefined;
+    const service = ctx.services.get(JOBS_SERVICE);
     if (!service) return {};
     return {
-      facilities: service
+      facilities: service.reads
         .facilities()
         .map((f) => ({ name: f.name, healthy: f.healthy, ...(f.message ? { message: f.message } : {}) }))
     };

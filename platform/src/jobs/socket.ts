@@ -7,7 +7,7 @@ import {
   GenesisError,
   type Principal
 } from '@genesis-lab/contract';
-import type { Io } from '../module';
+import type { Io } from '../platform-module';
 import { LogFollowers } from './log-follow';
 import type { JobService } from './service';
 
@@ -23,8 +23,8 @@ const room = {
  * transition; `logs:subscribe` streams a log from a byte offset (see contract/src/events.ts).
  */
 export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
-  const followers = new LogFollowers(jobs);
-  jobs.on('update', (u) => {
+  const followers = new LogFollowers(jobs.store);
+  jobs.observations.on('update', (u) => {
     io.to(room.all).to(room.facility(u.job.facility)).to(room.job(u.job.id)).emit('job:update', u);
   });
   io.on('connection', (socket) => {
@@ -40,10 +40,10 @@ export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
       if (!r.success) return fail(ack, validationError('jobs:subscribe', r.error));
       try {
         if (r.data.jobId) {
-          jobs.get(r.data.jobId, principal);
+          jobs.reads.get(r.data.jobId, principal);
           void socket.join(room.job(r.data.jobId));
         } else if (r.data.facility) {
-          jobs.connector(r.data.facility);
+          jobs.facilities.require(r.data.facility);
           void socket.join(room.facility(r.data.facility));
         } else void socket.join(room.all);
         if (typeof ack === 'function') ack({ ok: true });
@@ -62,14 +62,14 @@ export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
       const r = SubscribeLogs.safeParse(raw);
       if (!r.success) return fail(ack, validationError('logs:subscribe', r.error));
       try {
-        const job = jobs.get(r.data.jobId, principal);
+        const job = jobs.reads.get(r.data.jobId, principal);
         const key = `${r.data.jobId}/${r.data.stream}`;
         stops.get(key)?.();
         // Ack first, so the client knows the subscription stands before chunks arrive.
         if (typeof ack === 'function') ack({ ok: true });
         stops.set(
           key,
-          followers.add(job.id, r.data.stream, r.data.offset, jobs.logFile(job, r.data.stream), (c) =>
+          followers.add(job.id, r.data.stream, r.data.offset, jobs.reads.logFile(job, r.data.stream), (c) =>
             socket.emit('job:log', c)
           )
         );

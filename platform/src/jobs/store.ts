@@ -1,5 +1,7 @@
 import {
+  FINAL_STATES,
   GenesisError,
+  JOB_STATES,
   type JobSpec,
   canTransition,
   isFinal,
@@ -11,6 +13,7 @@ import {
   type JobStateEvent
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
+import { PageCursor } from '../http/page-cursor';
 
 /** What a connector or the service observed; becomes a persisted event when it changes the state. */
 export interface Observation {
@@ -95,15 +98,17 @@ function eventOf(r: EventRow): JobStateEvent {
   };
 }
 
-/** Cursor for newest-first paging: the rowid of the last job returned. */
-function encodeCursor(rowid: number): string {
-  return Buffer.from(`r${rowid}`).toString('base64url');
-}
-function decodeCursor(c: string): number {
-  const m = /^r(\d+)$/.exec(Buffer.from(c, 'base64url').toString());
-  if (!m) throw new GenesisError('bad_request', 'Invalid cursor', { hint: 'Pass nextCursor from the previous page' });
-  return Number(m[1]);
-}
+/** Job cursors (newest first: the rowid of the last job of a page) belong to the filters they were issued for. */
+const jobCursor = new PageCursor<JobListQuery>(['facility', 'state', 'tag'], (q) => [
+  q.facility ?? '',
+  [...new Set(q.state ?? [])].sort(),
+  q.tag ?? ''
+]);
+
+/** The contract's final and open states as SQL lists (the same text as the `jobs_open` index's condition). */
+const sqlList = (states: Iterable<JobState>) => [...states].map((s) => `'${s}'`).join(', ');
+const FINAL_SQL = sqlList(FINAL_STATES);
+const OPEN_SQL = sqlList(JOB_STATES.filter((s) => !isFinal(s)));
 
 /**
  * Jobs and their state events in SQLite. Transitions are checked (forward only) and each one
@@ -128,9 +133,7 @@ export class JobStore {
          VALUES (@jobId, @seq, @state, @at, @message, @exitCode, @reason, @nativeState, @nativeReason)`
       ),
       maxSeq: db.prepare<[string], { s: number | null }>('SELECT MAX(seq) AS s FROM job_events WHERE job_id = ?'),
-      open: db.prepare<[], JobRow>(
-        "SELECT * FROM jobs WHERE state NOT IN ('COMPLETED', 'FAILED', 'CANCELED') ORDER BY rowid"
-      ),
+      open: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE state NOT IN (${FINAL_SQL}) ORDER BY rowid`),
       setNative: db.prepare('UPDATE jobs SET native_id = ?, updated_at = ? WHERE id = ?'),
       setNativeStatus: db.prepare('UPDATE jobs SET native_state = ?, native_reason = ? WHERE id = ?'),
       attempt: db.prepare(
@@ -139,7 +142,7 @@ export class JobStore {
       cancel: db.prepare('UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?'),
       outputs: db.prepare('UPDATE jobs SET outputs = ?, updated_at = ? WHERE id = ?'),
       counts: db.prepare<[], { facility: string; state: JobState; n: number }>(
-        "SELECT facility, state, COUNT(*) AS n FROM jobs WHERE state IN ('QUEUED', 'HELD', 'ACTIVE', 'NEW') GROUP BY facility, state"
+        `SELECT facility, state, COUNT(*) AS n FROM jobs WHERE state IN (${OPEN_SQL}) GROUP BY facility, state`
       )
     };
   }
@@ -225,8 +228,11 @@ export class JobStore {
       args.tagValue = q.tag.slice(eq + 1);
     }
     if (q.cursor) {
+      const after = jobCursor.decode(q, q.cursor);
+      if (typeof after.key !== 'number')
+        throw new GenesisError('bad_request', 'Invalid cursor: it is not a job cursor');
       where.push('rowid < @cursor');
-      args.cursor = decodeCursor(q.cursor);
+      args.cursor = after.key;
     }
     const sql = `SELECT rowid AS _rowid, * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY rowid DESC LIMIT @limit`;
     const rows = this.db.prepare<Record<string, unknown>, JobRow & { _rowid: number }>(sql).all({
@@ -236,7 +242,7 @@ export class JobStore {
     const page = rows.slice(0, q.limit);
     return {
       jobs: page.map((r) => this.assemble(r)),
-      ...(rows.length > q.limit ? { nextCursor: encodeCursor(page[page.length - 1]!._rowid) } : {})
+      ...(rows.length > q.limit ? { nextCursor: jobCursor.encode(q, page.at(-1)!._rowid, page.at(-1)!.id) } : {})
     };
   }
 

@@ -1,7 +1,8 @@
 import { LATEST, OWNER, parseRef, type DatasetVersionRef } from '@genesis-lab/contract';
-import { getService, type PlatformModule } from '../module';
+import type { PlatformModule } from '../platform-module';
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
-import { JOBS_SERVICE, type JobService } from '../jobs/service';
+import { JOBS_SERVICE } from '../jobs/module';
+import type { JobService } from '../jobs/service';
 import { provenanceMigrations } from './migrations';
 import { registerProvenanceRoutes } from './routes';
 import { SqliteProvenanceStore, type JobLookup } from './sqlite-store';
@@ -49,15 +50,15 @@ export const provenanceModule: PlatformModule = {
   name: 'provenance',
   migrations: provenanceMigrations,
   init(ctx) {
-    const catalog = () => ctx.services.get(CATALOG_SERVICE) as CatalogService | undefined;
-    const jobs = () => ctx.services.get(JOBS_SERVICE) as JobService | undefined;
-    ctx.services.set(PROVENANCE_SERVICE, new SqliteProvenanceStore(ctx.db, jobLookup(jobs, catalog)));
+    const catalog = () => ctx.services.get(CATALOG_SERVICE);
+    const jobs = () => ctx.services.get(JOBS_SERVICE);
+    ctx.services.provide(PROVENANCE_SERVICE, new SqliteProvenanceStore(ctx.db, jobLookup(jobs, catalog)));
   },
   routes(app, ctx) {
     registerProvenanceRoutes(
       app,
-      getService<SqliteProvenanceStore>(ctx, PROVENANCE_SERVICE),
-      () => ctx.services.get(CATALOG_SERVICE) as CatalogService | undefined
+      ctx.services.require(PROVENANCE_SERVICE),
+      () => ctx.services.get(CATALOG_SERVICE)
     );
   }
 };

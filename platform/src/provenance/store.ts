@@ -13,9 +13,10 @@ import type {
   StoredOutputContent
 } from '@genesis-lab/contract';
 import type { z } from 'zod';
+import { ServiceKey } from '../services';
 
-/** Name under which the provenance store registers itself in `PlatformContext.services`. */
-export const PROVENANCE_SERVICE = 'provenance';
+/** The key under which the provenance module provides its store to other modules. */
+export const PROVENANCE_SERVICE = new ServiceKey<ProvenanceStore>('provenance');
 
 /** A job as the jobs service knows it now (state, times, what it staged in). */
 export interface JobFacts {

@@ -259,6 +259,25 @@ describe('ingest: bad input publishes nothing', () => {
     await expectNothingPublished(ingestFile(ctx.catalog, { file: cut, id: 't/j', metadata: meta() }), /Malformed JSON/);
   });
 
+  it('a JSON value that is not a row is named by its place in the file', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['values.json', '[{"a": 1}, 2]', 'element 1 is not an object'],
+      ['lines.ndjson', '{"a": 1}\n[1]\n', 'line 2 is not an object'],
+      [
+        'shapes.geojson',
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}}, {"type": "Point"}]}',
+        'feature 1 is not a GeoJSON Feature'
+      ]
+    ];
+    for (const [name, text, message] of cases) {
+      const file = fixture(ctx.dir, name, text);
+      await expectNothingPublished(
+        ingestFile(ctx.catalog, { file, id: 't/j', metadata: meta() }),
+        new RegExp(`${name}: ${message}$`)
+      );
+    }
+  });
+
   it('metadata errors name the JSON path', async () => {
     const file = fixture(ctx.dir, 'ok.csv', 'a\n1\n');
     const err = await ingestFile(ctx.catalog, {

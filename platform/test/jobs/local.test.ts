@@ -166,6 +166,30 @@ describe('local facility', () => {
     expect((await client.list({ facility: 'tiny', limit: 1000 })).jobs.length).toBe(before);
   });
 
+  it('refuses an executable typed with its arguments (422 saying where they go), not a path with a space', async () => {
+    const before = (await client.list({ limit: 1000 })).jobs.length;
+    const r = await authedFetch(p, '/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cmdline', executable: "sh -c 'echo hi'" })
+    });
+    expect(r.status).toBe(422);
+    const e = ErrorBody.parse(await r.json()).error;
+    expect(e.code).toBe('unprocessable');
+    expect(e.issues?.[0]?.path).toBe('body.executable');
+    expect(e.message).toBe(
+      `Cannot run this job: "sh -c 'echo hi'" is a command line, not a program: put the program alone in ` +
+        'executable ("sh") and its arguments in arguments, one item each (nothing runs it through a shell)'
+    );
+    expect((await client.list({ limit: 1000 })).jobs.length).toBe(before);
+    // A program whose path really has a space runs.
+    const prog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'with space-')), 'my prog');
+    fs.writeFileSync(prog, '#!/bin/sh\necho spaced "$1"\n', { mode: 0o755 });
+    const { job } = await client.submit({ name: 'spaced', executable: prog, arguments: ['out'] });
+    expect((await untilFinal(client, job.id)).state).toBe('COMPLETED');
+    expect((await client.logs(job.id)).data).toBe('spaced out\n');
+  });
+
   it('answers invalid specs with the JSON path of the problem', async () => {
     const post = (body: unknown) =>
       authedFetch(p, '/api/jobs', {
@@ -279,6 +303,17 @@ describe('local facility', () => {
     expect(page1.nextCursor).toBeDefined();
     const page2 = await client.list({ limit: 2, cursor: page1.nextCursor });
     expect(page2.jobs[0]!.createdAt <= page1.jobs[1]!.createdAt).toBe(true);
+    // The page size may change between pages; the filters may not: a cursor reused with other
+    // filters is refused, naming the problem, instead of paging through another listing.
+    const bigger = await client.list({ limit: 3, cursor: page1.nextCursor });
+    expect(bigger.jobs.map((j) => j.id).slice(0, 2)).toEqual(page2.jobs.map((j) => j.id));
+    for (const other of ['state=FAILED', 'facility=tiny', 'tag=a=b']) {
+      const r = await authedFetch(p, `/api/jobs?limit=2&${other}&cursor=${page1.nextCursor}`);
+      expect(r.status).toBe(400);
+      const e = ErrorBody.parse(await r.json()).error;
+      expect(e.issues?.[0]?.path).toBe('query.cursor');
+      expect(e.message).toBe('Invalid cursor: it belongs to a different query (facility, state or tag changed)');
+    }
     const failed = await client.list({ state: ['FAILED'], limit: 100 });
     expect(failed.jobs.length).toBeGreaterThan(0);
     expect(failed.jobs.every((j) => j.state === 'FAILED')).toBe(true);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { JobSpec } from '@genesis-lab/contract';
 import { buildBatchSubmission, slurmTime } from '../../src/facilities/slurm/script';
-import { newlineDefinition, shQuote } from '../../src/facilities/slurm/quote';
+import { newlineDefinition, shQuote } from '../../src/facilities/shell-quote';
 
 /** Any text a user could put in a field: control characters, quotes, `$()`, newlines, "#SBATCH". */
 const nasty = fc

@@ -9,8 +9,8 @@ import {
 } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
 import { visibleLevels } from '../access';
-import type { RecordRow, StoredMetadata } from '../record-store';
-import { decodeCursor, encodeCursor, type SortKey } from './cursor';
+import type { RecordRow, StoredMetadata } from '../record-rows';
+import { PageCursor, type SortKey } from '../../http/page-cursor';
 import { highlightAll, highlightTerms, snippet } from './highlight';
 import { matchExpression } from './match-expression';
 import { ACCESS_CODES, RecordIndex, type SortName } from './record-index';
@@ -45,6 +45,14 @@ interface PageEntry {
 }
 
 const NONE: Set<number>[] = [new Set()];
+
+/** Search cursors belong to the text, kind, filters and sort they were issued for. */
+const searchCursor = new PageCursor<SearchQuery>(['q', 'kind', 'filter', 'sort'], (q) => [
+  q.q.trim(),
+  q.kind ?? '',
+  [...q.filter].sort(),
+  q.sort
+]);
 
 /**
  * Full-text search over the catalog. FTS5 finds and scores the matching records; access
@@ -130,7 +138,7 @@ export class CatalogSearch {
       total: n,
       hits: this.hits(shown, match, query.q),
       facets: browse ? browse.facets : this.facetCounts(set),
-      ...(more && last ? { nextCursor: encodeCursor(query, last.key, idx.ids[last.slot]!) } : {})
+      ...(more && last ? { nextCursor: searchCursor.encode(query, last.key, idx.ids[last.slot]!) } : {})
     };
   }
 
@@ -239,7 +247,7 @@ export class CatalogSearch {
     const relevance = query.sort === 'relevance' && set.scores !== undefined;
     const sortName: SortName = query.sort === 'relevance' ? 'title' : (query.sort.replace('-', '') as SortName);
     const desc = query.sort.startsWith('-');
-    const cursor = query.cursor ? decodeCursor(query, query.cursor) : undefined;
+    const cursor = query.cursor ? searchCursor.decode(query, query.cursor) : undefined;
     const keyOf = (i: number, slot: number): SortKey => (relevance ? set.scores![i]! : idx.sortKey(sortName, slot));
     // Strictly after the cursor's (key, id) in the sort direction.
     const after = (key: SortKey, slot: number): boolean => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { FacilityInfo } from '@genesis-lab/contract';
+import { FacilityRefresh, type FacilityInfo } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/kernel';
 
 function gib(n: number | null): string {
@@ -33,10 +33,20 @@ export function registerFacilities(program: Command): void {
   program
     .command('facilities')
     .description('List the facilities jobs can run on, with health, queue and capabilities')
+    .option('--refresh', 'probe every facility again first, and re-read the facilities configuration')
     .option('--json', 'print JSON')
     .option('--home <dir>', 'GENESIS_HOME of the platform to use')
-    .action(async (o: { json?: boolean; home?: string }) => {
-      const list = await new JobsClient({ home: o.home }).facilities();
-      process.stdout.write(o.json ? JSON.stringify({ facilities: list }, null, 2) + '\n' : formatFacilities(list));
+    .action(async (o: { refresh?: boolean; json?: boolean; home?: string }) => {
+      const client = new JobsClient({ home: o.home });
+      if (!o.refresh) {
+        const list = await client.facilities();
+        process.stdout.write(o.json ? JSON.stringify({ facilities: list }, null, 2) + '\n' : formatFacilities(list));
+        return;
+      }
+      const r = (await client.client.call('refreshFacilities', {}, FacilityRefresh)).value;
+      if (o.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      for (const name of r.added) process.stdout.write(`new facility: ${name}\n`);
+      for (const note of r.notes) process.stderr.write(`note: ${note}\n`);
+      process.stdout.write(formatFacilities(r.facilities));
     });
 }

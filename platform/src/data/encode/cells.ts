@@ -1,6 +1,6 @@
 import { DataType, DateUnit, TimeUnit, Type, Vector, type Data } from 'apache-arrow';
 import { numberValues } from '../filter/column-kind';
-import { hasNulls, isValid } from '../filter/tri';
+import { hasNulls, isValid } from '../filter/three-valued';
 
 /**
  * Text for one cell of a column, for the text exports. Policies (documented in docs/data-path.md):

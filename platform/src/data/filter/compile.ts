@@ -18,10 +18,10 @@ import {
   inColumnLiterals,
   isNullColumn,
   likeColumn
-} from './kernels';
+} from './predicates';
 import { likeToRegExp } from './like';
 import { describeLiteral, literalOf, type Literal } from './literal';
-import { FALSE, TRUE, andInto, constant, notInto, orInto, type Tri } from './tri';
+import { FALSE, TRUE, andInto, constant, notInto, orInto, type Tri } from './three-valued';
 
 /** What a compiled filter reads from a batch. */
 export interface FilterInput {

@@ -10,9 +10,11 @@ import {
   type LogStream
 } from '@genesis-lab/contract';
 import { checkCapabilities, footprintOf } from '../capabilities';
-import type { ConnectorSink, FacilityConnector, FacilityHealth, TrackedJob } from '../connector';
+import type { Adoption, ConnectorSink, FacilityConnector, FacilityHealth, TrackedJob } from '../connector';
 import { JOB_FILES, finalFromFiles, readExitCode } from '../job-files';
 import { jobEnvironment } from '../environment';
+import { PollLoop } from '../poll-loop';
+import { FacilityStats } from '../stats';
 import { processRunning, readPid } from './process';
 import { Launcher } from './launcher';
 import { installWrapper, toolPath } from './wrapper';
@@ -34,9 +36,9 @@ export class LocalConnector implements FacilityConnector {
   private readonly launchedAt = new Map<string, number>();
   private readonly launcher = new Launcher((line) => this.onLauncherLine(line));
   private readonly setsid = toolPath('setsid');
-  private poller: NodeJS.Timeout | undefined;
+  private readonly poll: PollLoop;
   private stopped = false;
-  private readonly counters = { launched: 0, finished: 0, statusChecks: 0 };
+  readonly stats = new FacilityStats();
   private readonly caps: FacilityCapabilities;
 
   constructor(
@@ -44,6 +46,9 @@ export class LocalConnector implements FacilityConnector {
     private readonly binDir: string
   ) {
     this.name = config.name;
+    this.poll = new PollLoop(() => this.pollRunning(), { intervalMs: config.pollIntervalMs, stats: this.stats });
+    for (const counter of ['launched', 'finished', 'statusChecks']) this.stats.set(counter, 0);
+    this.stats.gauge(() => ({ running: this.running.size, waiting: this.queue.length }));
     this.caps = {
       maxNodes: 1,
       maxCpusPerNode: config.cpus ?? os.cpus().length,
@@ -74,26 +79,32 @@ export class LocalConnector implements FacilityConnector {
     };
   }
 
-  async start(sink: ConnectorSink, open: TrackedJob[]): Promise<void> {
+  async start(sink: ConnectorSink): Promise<void> {
     this.sink = sink;
     fs.mkdirSync(this.binDir, { recursive: true });
     this.wrapper = installWrapper(this.binDir);
-    for (const job of open) this.reconcile(job);
-    this.poller = setInterval(() => this.pollRunning(), this.config.pollIntervalMs);
-    this.poller.unref();
-    this.pump();
+    this.poll.start(this.config.pollIntervalMs);
   }
 
-  /** Find out what became of a job while we were away. */
-  private reconcile(job: TrackedJob): void {
-    const rc = readExitCode(job.workDir);
-    if (rc !== undefined) {
-      this.sink.observe(job.id, finalFromFiles(job.workDir, rc, footprintOf(job.spec).durationSeconds));
-      return;
-    }
-    const pid = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
-    if (pid !== undefined) {
-      if (processRunning(pid, job.workDir)) {
+  /** This machine is always there; its health is its queue. */
+  async probe(): Promise<void> {}
+
+  /**
+   * What the job directories say of jobs from before a restart: an exit file gives the true
+   * final state, a live wrapper (checked by pid and command line) is followed, a dead one
+   * without an exit file is LOST, and a directory no wrapper ever claimed was never launched.
+   */
+  async adopt(jobs: TrackedJob[]): Promise<Adoption> {
+    const unknown: string[] = [];
+    for (const job of jobs) {
+      const rc = readExitCode(job.workDir);
+      if (rc !== undefined) {
+        this.sink.observe(job.id, finalFromFiles(job.workDir, rc, footprintOf(job.spec).durationSeconds));
+        continue;
+      }
+      const pid = readPid(path.join(job.workDir, JOB_FILES.wrapperPid));
+      if (pid === undefined) unknown.push(job.id);
+      else if (processRunning(pid, job.workDir)) {
         this.sink.nativeId(job.id, String(pid));
         this.sink.observe(job.id, {
           state: 'ACTIVE',
@@ -101,26 +112,15 @@ export class LocalConnector implements FacilityConnector {
           message: 'found running after a restart'
         });
         this.running.set(job.id, job);
-      } else {
+      } else
         this.sink.observe(job.id, {
           state: 'FAILED',
           reason: 'LOST',
           nativeState: 'GONE',
           message: 'its wrapper process is gone and left no exit code (killed or the machine restarted)'
         });
-      }
-      return;
     }
-    // Never launched: it waits in our queue again, in its original order.
-    if (job.cancelRequested) {
-      this.sink.observe(job.id, {
-        state: 'CANCELED',
-        reason: 'CANCELED_BY_USER',
-        message: 'canceled before it started'
-      });
-      return;
-    }
-    this.enqueue(job);
+    return { unknown, unreachable: [] };
   }
 
   async submit(job: TrackedJob): Promise<void> {
@@ -151,7 +151,7 @@ export class LocalConnector implements FacilityConnector {
     const stdin = spec.stdinPath ?? '/dev/null';
     this.running.set(job.id, job);
     this.launchedAt.set(job.id, Date.now());
-    this.counters.launched++;
+    this.stats.add('launched');
     this.launcher.launch(job.id, jobEnvironment(spec, job), [
       this.setsid,
       '/bin/sh',
@@ -191,7 +191,7 @@ export class LocalConnector implements FacilityConnector {
     if (!this.running.has(job.id)) return;
     this.running.delete(job.id);
     this.launchedAt.delete(job.id);
-    this.counters.finished++;
+    this.stats.add('finished');
     this.sink.observe(job.id, finalFromFiles(job.workDir, rc, footprintOf(job.spec).durationSeconds));
   }
 
@@ -199,11 +199,11 @@ export class LocalConnector implements FacilityConnector {
    * Look at the files of every running job: the safety net behind the wrappers' `done` lines
    * (a wrapper killed outright says nothing) and the only signal for jobs found after a restart.
    */
-  private pollRunning(): void {
-    if (!this.running.size) return;
+  private pollRunning(): boolean {
+    if (!this.running.size) return false;
     const now = Date.now();
     for (const job of [...this.running.values()]) {
-      this.counters.statusChecks++;
+      this.stats.add('statusChecks');
       const rc = readExitCode(job.workDir);
       if (rc !== undefined) {
         this.finish(job, rc);
@@ -236,6 +236,7 @@ export class LocalConnector implements FacilityConnector {
       }
     }
     this.pump();
+    return true;
   }
 
   async cancel(job: TrackedJob): Promise<void> {
@@ -265,14 +266,10 @@ export class LocalConnector implements FacilityConnector {
     return path.join(job.workDir, stream === 'stdout' ? JOB_FILES.stdout : JOB_FILES.stderr);
   }
 
-  stats(): Record<string, number> {
-    return { ...this.counters, running: this.running.size, waiting: this.queue.length };
-  }
-
   async stop(): Promise<void> {
     // Jobs keep running (detached); the next start finds them again.
     this.stopped = true;
-    if (this.poller) clearInterval(this.poller);
+    await this.poll.stop();
     this.launcher.close();
   }
 }

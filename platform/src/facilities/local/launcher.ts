@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { newlineDefinition, shQuote } from '../slurm/quote';
+import { newlineDefinition, shQuote } from '../shell-quote';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

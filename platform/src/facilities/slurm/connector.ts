@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   GenesisError,
+  isFinal,
   type ErrorIssue,
   type FacilityCapabilities,
   type JobSpec,
@@ -12,6 +13,7 @@ import { writeFileAtomic } from '../../util/atomic';
 import { checkCapabilities } from '../capabilities';
 import {
   SubmitRefused,
+  type Adoption,
   type ConnectorSink,
   type FacilityConnector,
   type FacilityHealth,
@@ -19,6 +21,9 @@ import {
 } from '../connector';
 import { jobEnvironment } from '../environment';
 import { JOB_FILES, readExitCode } from '../job-files';
+import { PollLoop, type PollCycle } from '../poll-loop';
+import { retry } from '../retry';
+import { FacilityStats } from '../stats';
 import { SlurmCliTransport } from './cli-transport';
 import type { NodeInfo, PartitionInfo } from './cluster';
 import { SlurmRestTransport } from './rest-transport';
@@ -32,8 +37,6 @@ interface Tracked extends TrackedJob {
   /** When no Slurm source knew the job (ms since epoch); LOST after `lostAfterSeconds`. */
   missingSince?: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The transport a facility's configuration asks for. */
 export function createTransport(config: SlurmFacilityConfig): SlurmTransport {
@@ -55,33 +58,33 @@ export class SlurmConnector implements FacilityConnector {
   readonly transport: SlurmTransport;
   private sink!: ConnectorSink;
   private readonly tracked = new Map<string, Tracked>();
-  /** Jobs maybe sent but without a known Slurm id, while Slurm cannot be asked: retried each cycle. */
-  private orphans: TrackedJob[] = [];
   private partitions: PartitionInfo[] = [];
   private nodes: NodeInfo[] = [];
   private discovered = false;
   private state: FacilityHealth = { healthy: false, message: 'not checked yet', checkedAt: null };
   /** The last call failed on authentication (REST token): no submission can work until fixed. */
   private authProblem: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private clusterTimer: NodeJS.Timeout | undefined;
-  private cycleRunning: Promise<void> | undefined;
-  private soonTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private readonly counters = {
-    cycles: 0,
-    cycleCalls: 0,
-    lastCycleCalls: 0,
-    lastCycleJobs: 0,
-    lastCycleCpuMs: 0,
-    lastCycleMs: 0,
-    statusFailures: 0,
-    submits: 0
-  };
+  /** The status poll: one call for every tracked job per cycle. */
+  private readonly poll: PollLoop;
+  /** Aborted on stop, so retries in flight give up. */
+  private readonly stopping = new AbortController();
+  readonly stats = new FacilityStats();
 
   constructor(readonly config: SlurmFacilityConfig) {
     this.name = config.name;
     this.transport = createTransport(config);
+    this.poll = new PollLoop((cycle) => this.statusCycle(cycle), {
+      intervalMs: config.pollIntervalMs,
+      stats: this.stats
+    });
+    // Present from the start, so a reader sees 0 rather than nothing.
+    for (const counter of ['cycles', 'cycleCalls', 'lastCycleCalls', 'lastCycleJobs', 'statusFailures', 'submits'])
+      this.stats.set(counter, 0);
+    this.stats.gauge(() => {
+      const gauges: Record<string, number> = { tracked: this.tracked.size };
+      for (const [k, v] of Object.entries(this.transport.calls)) gauges[`calls.${k}`] = v;
+      return gauges;
+    });
   }
 
   // ---- capabilities -------------------------------------------------------------------
@@ -154,7 +157,8 @@ export class SlurmConnector implements FacilityConnector {
     return this.state;
   }
 
-  private async refreshCluster(): Promise<void> {
+  /** Partitions and nodes from the cluster: capabilities, and whether the controller answers. */
+  async probe(): Promise<void> {
     try {
       ({ partitions: this.partitions, nodes: this.nodes } = await this.transport.cluster());
       this.discovered = true;
@@ -178,133 +182,78 @@ export class SlurmConnector implements FacilityConnector {
 
   // ---- lifecycle -----------------------------------------------------------------------
 
-  async start(sink: ConnectorSink, open: TrackedJob[]): Promise<void> {
+  async start(sink: ConnectorSink): Promise<void> {
     this.sink = sink;
-    await this.refreshCluster();
-    this.clusterTimer = setInterval(() => void this.refreshCluster(), 30_000);
-    this.clusterTimer.unref();
-    const orphans: TrackedJob[] = [];
-    for (const job of open) {
-      if (job.nativeId) this.track(job as Tracked);
-      else orphans.push(job);
-    }
-    if (orphans.length) await this.adoptOrphans(orphans);
-    this.schedule(0);
+    await this.probe();
+    this.poll.start(0);
   }
 
   /**
-   * Jobs whose submission was attempted but whose Slurm id was never stored (a crash between
-   * sbatch and the database): find them by their job directory (our `--chdir`) in the queue
-   * and in the completion log; send the ones Slurm never received.
+   * Jobs with a Slurm id are tracked again: the next cycle (queue, then the completion log)
+   * gives their state, also for jobs that finished while the platform was down. A job whose
+   * `sbatch` may have run without its id being stored is looked up by its job directory (our
+   * `--chdir`) in the queue and in the completion log.
    */
-  private async adoptOrphans(orphans: TrackedJob[]): Promise<void> {
-    let known: NativeStatus[] | undefined;
-    try {
-      const queue = this.transport.parseQueue(await this.transport.fetchQueue());
-      known = [...queue, ...(await this.transport.completed([]))];
-    } catch (err) {
-      this.unhealthy(err as Error);
+  async adopt(jobs: TrackedJob[]): Promise<Adoption> {
+    const adoption: Adoption = { unknown: [], unreachable: [] };
+    const withoutId: TrackedJob[] = [];
+    for (const job of jobs) {
+      if (job.nativeId) this.track(job as Tracked);
+      else withoutId.push(job);
     }
-    for (const job of orphans) {
-      if (job.cancelRequested) {
-        this.sink.observe(job.id, {
-          state: 'CANCELED',
-          reason: 'CANCELED_BY_USER',
-          message: 'canceled before it was sent'
-        });
-        continue;
+    if (withoutId.length) {
+      let known: NativeStatus[];
+      try {
+        const queue = this.transport.parseQueue(await this.transport.fetchQueue());
+        known = [...queue, ...(await this.transport.completed([]))];
+      } catch (err) {
+        // Cannot tell whether Slurm has them: the service asks again rather than risk a second copy.
+        this.unhealthy(err as Error);
+        adoption.unreachable.push(...withoutId.map((j) => j.id));
+        return adoption;
       }
-      if (!known) {
-        // Cannot tell whether Slurm has it: ask again next cycle rather than risk a second copy.
-        this.orphans.push(job);
-        continue;
-      }
-      const found = known.find((s) => s.workDir === job.workDir);
-      if (found) {
+      for (const job of withoutId) {
+        const found = known.find((s) => s.workDir === job.workDir);
+        if (!found) {
+          adoption.unknown.push(job.id);
+          continue;
+        }
         this.sink.nativeId(job.id, found.nativeId);
         this.track({ ...job, nativeId: found.nativeId });
-      } else if (job.submitAttempts > 0 || job.state === 'NEW') {
-        try {
-          await this.submit(job);
-        } catch (err) {
-          if (err instanceof SubmitRefused)
-            this.sink.observe(job.id, {
-              state: 'FAILED',
-              reason: 'SUBMIT_FAILED',
-              message: err.message,
-              nativeReason: err.nativeMessage
-            });
-        }
       }
     }
+    if (this.tracked.size) this.poll.soon();
+    return adoption;
   }
 
   private track(job: Tracked): void {
     this.tracked.set(job.id, job);
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.cycle().finally(() => this.schedule(this.config.pollIntervalMs)), ms);
-    this.timer.unref();
-  }
-
-  /** Poll soon (after a submit or cancel), coalescing many requests into one cycle. */
-  private soon(): void {
-    if (this.soonTimer || this.stopped) return;
-    this.soonTimer = setTimeout(() => {
-      this.soonTimer = undefined;
-      this.schedule(0);
-    }, 300);
-    this.soonTimer.unref();
-  }
-
-  /** One poll cycle (public for benchmarks and tests; concurrent calls share one cycle). */
-  cycle(): Promise<void> {
-    this.cycleRunning ??= this.runCycle().finally(() => (this.cycleRunning = undefined));
-    return this.cycleRunning;
-  }
-
-  private async runCycle(): Promise<void> {
-    if (this.orphans.length) {
-      const again = this.orphans;
-      this.orphans = [];
-      await this.adoptOrphans(again);
-    }
+  /** One poll cycle: one status call for every tracked job, retried; then the jobs it did not list. */
+  private async statusCycle(cycle: PollCycle): Promise<boolean> {
     const jobs = [...this.tracked.values()];
-    if (!jobs.length) return;
-    const t0 = Date.now();
-    const callsBefore = this.totalCalls();
-    let cpu = process.cpuUsage();
-    let cpuMs = 0;
-    const pauseCpu = () => {
-      const d = process.cpuUsage(cpu);
-      cpuMs += (d.user + d.system) / 1000;
-    };
-    const resumeCpu = () => (cpu = process.cpuUsage());
+    if (!jobs.length) return false;
+    const callsBefore = this.transport.statusCalls();
     const ids = [...new Set(jobs.map((j) => j.nativeId))];
-    let statuses: NativeStatus[] | undefined;
-    let lastError: Error | undefined;
-    for (let attempt = 0; attempt <= this.config.statusRetries && !this.stopped; attempt++) {
-      try {
-        pauseCpu();
-        const text = await this.transport.fetchQueue(ids);
-        resumeCpu();
-        statuses = this.transport.parseQueue(text, ids);
-        break;
-      } catch (err) {
-        resumeCpu();
-        lastError = err as Error;
-        this.counters.statusFailures++;
-        if (attempt < this.config.statusRetries) await sleep(200 * 2 ** attempt);
-      }
-    }
-    if (!statuses) {
+    let statuses: NativeStatus[];
+    try {
+      // An answer that cannot be read is a failed call too: asked again, never a verdict.
+      statuses = await retry(
+        async () => this.transport.parseQueue(await cycle.waitFor(this.transport.fetchQueue(ids)), ids),
+        {
+          retries: this.config.statusRetries,
+          onFailure: () => this.stats.add('statusFailures'),
+          signal: this.stopping.signal
+        }
+      );
+    } catch (err) {
       // Say so in the facility's health; every job keeps the state it had.
-      const err = lastError ?? new Error('stopped');
-      this.unhealthy(err, `status query failed ${this.config.statusRetries + 1} times: ${err.message}`);
-      return;
+      this.unhealthy(
+        err as Error,
+        `status query failed ${this.config.statusRetries + 1} times: ${(err as Error).message}`
+      );
+      return false;
     }
     this.authProblem = undefined;
     if (!this.state.healthy && this.discovered)
@@ -316,29 +265,18 @@ export class SlurmConnector implements FacilityConnector {
       if (s && (!s.workDir || s.workDir === job.workDir)) this.report(job, s);
       else missing.push(job);
     }
-    if (missing.length) {
-      pauseCpu();
-      await this.resolveMissing(missing);
-      resumeCpu();
-    }
-    pauseCpu();
-    this.counters.cycles++;
-    this.counters.lastCycleCalls = this.totalCalls() - callsBefore;
-    this.counters.cycleCalls += this.counters.lastCycleCalls;
-    this.counters.lastCycleJobs = jobs.length;
-    this.counters.lastCycleCpuMs = cpuMs;
-    this.counters.lastCycleMs = Date.now() - t0;
-  }
-
-  /** Status calls so far; the 30 s capability refresh is not a status call. */
-  private totalCalls(): number {
-    return this.transport.statusCalls();
+    if (missing.length) await cycle.waitFor(this.resolveMissing(missing));
+    const calls = this.transport.statusCalls() - callsBefore;
+    this.stats.set('lastCycleCalls', calls);
+    this.stats.add('cycleCalls', calls);
+    this.stats.set('lastCycleJobs', jobs.length);
+    return true;
   }
 
   private report(job: Tracked, s: NativeStatus): void {
     job.missingSince = undefined;
     const obs = observationOf(s, undefined, job.cancelRequested);
-    const final = obs.state === 'COMPLETED' || obs.state === 'FAILED' || obs.state === 'CANCELED';
+    const final = isFinal(obs.state);
     const result = final ? observationOf(s, readExitCode(job.workDir), job.cancelRequested) : obs;
     this.sink.observe(job.id, result);
     if (final) this.tracked.delete(job.id);
@@ -400,7 +338,7 @@ export class SlurmConnector implements FacilityConnector {
     }
     const scriptPath = path.join(job.workDir, JOB_FILES.script);
     writeFileAtomic(scriptPath, sub.script, 0o700);
-    this.counters.submits++;
+    this.stats.add('submits');
     let nativeId;
     try {
       nativeId = await this.transport.submit(sub, scriptPath, jobEnvironment(job.spec, job));
@@ -415,7 +353,7 @@ export class SlurmConnector implements FacilityConnector {
     this.sink.nativeId(job.id, nativeId);
     this.sink.observe(job.id, { state: 'QUEUED', nativeState: 'SUBMITTED', message: `Slurm job ${nativeId}` });
     this.track({ ...job, nativeId });
-    this.soon();
+    this.poll.soon();
   }
 
   async cancel(job: TrackedJob): Promise<void> {
@@ -423,37 +361,25 @@ export class SlurmConnector implements FacilityConnector {
     if (t) t.cancelRequested = true;
     const nativeId = job.nativeId ?? t?.nativeId;
     if (!nativeId) return;
-    let lastErr: unknown;
-    for (let attempt = 0; attempt <= this.config.statusRetries; attempt++) {
-      try {
-        await this.transport.cancel(nativeId);
-        this.soon();
-        return;
-      } catch (err) {
-        lastErr = err;
-        if (err instanceof SlurmError && !err.transient) break;
-        await sleep(200 * 2 ** attempt);
-      }
+    try {
+      await retry(() => this.transport.cancel(nativeId), {
+        retries: this.config.statusRetries,
+        retryable: (err) => !(err instanceof SlurmError && !err.transient),
+        signal: this.stopping.signal
+      });
+    } catch (err) {
+      throw new GenesisError('unavailable', `Could not cancel Slurm job ${nativeId}: ${(err as Error).message}`);
     }
-    throw new GenesisError('unavailable', `Could not cancel Slurm job ${nativeId}: ${(lastErr as Error).message}`);
+    this.poll.soon();
   }
 
   logFile(job: TrackedJob, stream: LogStream): string {
     return path.join(job.workDir, stream === 'stdout' ? JOB_FILES.stdout : JOB_FILES.stderr);
   }
 
-  stats(): Record<string, number> {
-    const calls: Record<string, number> = {};
-    for (const [k, v] of Object.entries(this.transport.calls)) calls[`calls.${k}`] = v;
-    return { ...this.counters, tracked: this.tracked.size, ...calls };
-  }
-
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.soonTimer) clearTimeout(this.soonTimer);
-    if (this.clusterTimer) clearInterval(this.clusterTimer);
-    await this.cycleRunning;
+    this.stopping.abort();
+    await this.poll.stop();
   }
 }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { JobSpec } from '@genesis-lab/contract';
 import { footprintOf } from '../capabilities';
 import { JOB_FILES } from '../job-files';
-import { newlineDefinition, shQuote } from './quote';
+import { newlineDefinition, shQuote } from '../shell-quote';
 
 /** `attributes.custom` keys the Slurm connector understands, and the sbatch option each becomes. */
 export const SLURM_CUSTOM_OPTIONS: Record<string, string> = {

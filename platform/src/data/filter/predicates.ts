@@ -2,10 +2,10 @@ import { DataType, Type, type Data, type Vector } from 'apache-arrow';
 import type { ComparisonOp } from '@genesis-lab/contract';
 import { compareBytes, numberValues, stringAccess, type ColumnKind } from './column-kind';
 import { floorDiv, type Literal } from './literal';
-import { FALSE, TRUE, UNKNOWN, applyNulls, hasNulls, isValid, type Tri } from './tri';
+import { FALSE, TRUE, UNKNOWN, applyNulls, hasNulls, isValid, type Tri } from './three-valued';
 
 /**
- * Vectorised predicate kernels: one tight loop over a column's typed arrays per batch,
+ * Vectorised predicates: one tight loop over a column's typed arrays per batch,
  * nulls from the validity bitmap, dictionary columns evaluated once per dictionary.
  */
 

@@ -6,6 +6,7 @@ import type { Migration } from './db/migrations';
 import type { Home } from './home';
 import type { PlatformConfig } from './config';
 import type { FastifyBaseLogger } from 'fastify';
+import type { PlatformServices } from './services';
 
 /** Per-socket data: who is connected (set by the auth middleware). */
 export interface SocketData {
@@ -21,8 +22,8 @@ export interface PlatformContext {
   log: FastifyBaseLogger;
   version: string;
   startedAt: Date;
-  /** Modules publish services here for each other (e.g. the catalog store for the data routes). */
-  services: Map<string, unknown>;
+  /** Modules publish services here for each other, by typed keys (e.g. the catalog for the data routes). */
+  services: PlatformServices;
 }
 
 /**
@@ -40,10 +41,4 @@ export interface PlatformModule {
   stop?(ctx: PlatformContext): void | Promise<void>;
   /** Contribution to /api/health. */
   health?(ctx: PlatformContext): Record<string, unknown>;
-}
-
-export function getService<T>(ctx: PlatformContext, name: string): T {
-  const s = ctx.services.get(name);
-  if (s === undefined) throw new Error(`platform service "${name}" is not registered; check module order`);
-  return s as T;
 }

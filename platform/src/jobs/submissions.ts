@@ -1,0 +1,214 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GenesisError, isFinal, type Job, type JobSpec, type Principal } from '@genesis-lab/contract';
+import type { FastifyBaseLogger } from 'fastify';
+import type { CatalogService } from '../catalog/service';
+import { SubmitRefused, type TrackedJob } from '../facilities/connector';
+import type { FacilitySet } from '../facilities/facility-set';
+import { checkExecutable } from './executable';
+import { newJobId } from './ids';
+import type { Observations } from './observations';
+import { specHash } from './spec-hash';
+import { checkStaging, stageIn } from './stage';
+import { publicJob, type JobStore, type Observation, type StoredJob } from './store';
+
+/** The one verdict for a job whose cancel came before any facility heard of it. */
+export const CANCELED_BEFORE_SENT: Observation = {
+  state: 'CANCELED',
+  reason: 'CANCELED_BY_USER',
+  message: 'canceled before it was sent'
+};
+
+/** The connector's view of a stored job. */
+export function trackedJob(j: StoredJob): TrackedJob {
+  return {
+    id: j.id,
+    spec: j.spec,
+    nativeId: j.nativeId,
+    workDir: j.workDir!,
+    state: j.state,
+    submitAttempts: j.submitAttempts ?? 0,
+    cancelRequested: j.cancelRequested ?? false,
+    submittedAt: j.submittedAt
+  };
+}
+
+/**
+ * Getting jobs to their facility exactly once: a submit is validated (shape by the route,
+ * then the program, the facility's capabilities and the staging), its directory prepared,
+ * then it is persisted (NEW, its attempt recorded, under its idempotency key) before the
+ * connector hears of it. A transient failure is retried; a refusal is FAILED/SUBMIT_FAILED.
+ * Cancels go to the facility, or end a job no facility has yet.
+ */
+export class JobSubmissions {
+  /** Jobs whose submission failed transiently: retried by the service's retry loop. */
+  private readonly failed = new Set<string>();
+  /** Jobs whose `connector.submit` is running now (a cancel waits for its native id). */
+  private readonly submitting = new Set<string>();
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly facilities: FacilitySet,
+    private readonly observations: Observations,
+    private readonly jobsDir: string,
+    private readonly log: FastifyBaseLogger,
+    private readonly catalog: () => CatalogService | undefined,
+    /** Resolves once every facility was reconciled: requests that change jobs wait for it. */
+    private readonly ready: Promise<void>
+  ) {}
+
+  /**
+   * Submit a job. Returns the job and whether it was created (false: the idempotency key
+   * was seen before and the existing job is returned).
+   */
+  async submit(spec: JobSpec, principal: Principal, headerKey?: string): Promise<{ job: Job; created: boolean }> {
+    if (headerKey && spec.idempotencyKey && headerKey !== spec.idempotencyKey)
+      throw new GenesisError('bad_request', 'The Idempotency-Key header and spec.idempotencyKey differ', {
+        hint: 'Send one of them, or the same key in both'
+      });
+    const key = headerKey ?? spec.idempotencyKey;
+    // The HTTP server answers before reconciliation ends; a submit waits for it.
+    await this.ready;
+    const connector = this.facilities.require(spec.facility);
+    const program = checkExecutable(spec);
+    if (program.length)
+      throw new GenesisError('unprocessable', `Cannot run this job: ${program[0]!.message}`, {
+        issues: program,
+        hint: 'e.g. {"executable": "/bin/sh", "arguments": ["-c", "echo hi"]}'
+      });
+    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal)];
+    if (issues.length)
+      throw new GenesisError(
+        'unprocessable',
+        `Facility "${spec.facility}" cannot run this job: ${issues[0]!.message}`,
+        {
+          issues,
+          hint: "See the facility's capabilities with `genesis facilities` or GET /api/facilities"
+        }
+      );
+    const id = newJobId();
+    const workRoot = (connector.config as { workRoot?: string }).workRoot ?? this.jobsDir;
+    const workDir = path.join(workRoot, id);
+    const stored = key ? { ...spec, idempotencyKey: key } : spec;
+    // The directory (and staged inputs) exist before the row: a job in the database is ready to send.
+    try {
+      this.prepare(stored, workDir, principal);
+    } catch (err) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      throw new GenesisError('unprocessable', `Preparing the job directory failed: ${(err as Error).message}`);
+    }
+    // Persisted with its submission already marked as attempted, in the one transaction that
+    // creates it: one fsync per submit; on restart such a job is looked up before any resend.
+    const { job, created } = this.store.insertOrGet({
+      id,
+      facility: spec.facility,
+      owner: principal.user,
+      spec: stored,
+      specHash: specHash(spec),
+      idempotencyKey: key,
+      workDir,
+      at: new Date().toISOString(),
+      attempted: true
+    });
+    if (!created) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      return { job: publicJob(job), created: false };
+    }
+    await this.deliver(job);
+    return { job: publicJob(this.store.get(id)!), created: true };
+  }
+
+  private prepare(spec: JobSpec, workDir: string, principal?: Principal): void {
+    fs.mkdirSync(workDir, { recursive: true });
+    // A copy for people reading the directory; the database holds the spec, so no fsync.
+    fs.writeFileSync(path.join(workDir, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
+    stageIn(spec, workDir, this.catalog(), principal);
+  }
+
+  /** Prepare the job directory, record the attempt, and hand the job to its connector. */
+  async send(job: StoredJob): Promise<void> {
+    try {
+      this.prepare(job.spec, job.workDir!);
+    } catch (err) {
+      this.observations.sink.observe(job.id, {
+        state: 'FAILED',
+        reason: 'SUBMIT_FAILED',
+        message: `preparing the job directory failed: ${(err as Error).message}`
+      });
+      this.observations.flush();
+      return;
+    }
+    await this.resend(job);
+  }
+
+  /** Send again a job whose directory is ready (its facility never received it). */
+  async resend(job: StoredJob): Promise<void> {
+    this.store.markSubmitAttempt(job.id, new Date().toISOString());
+    await this.deliver({ ...job, submitAttempts: job.submitAttempts + 1 });
+  }
+
+  /** Call the connector for a job whose attempt is recorded. */
+  private async deliver(job: StoredJob): Promise<void> {
+    const connector = this.facilities.require(job.facility);
+    this.submitting.add(job.id);
+    try {
+      await connector.submit(trackedJob(job));
+      this.failed.delete(job.id);
+    } catch (err) {
+      if (err instanceof SubmitRefused) {
+        this.failed.delete(job.id);
+        this.observations.sink.observe(job.id, {
+          state: 'FAILED',
+          reason: 'SUBMIT_FAILED',
+          message: err.message,
+          ...(err.nativeMessage ? { nativeReason: err.nativeMessage } : {})
+        });
+      } else {
+        this.log.warn({ err, jobId: job.id }, 'submission failed; will retry');
+        this.failed.add(job.id);
+      }
+    } finally {
+      this.submitting.delete(job.id);
+    }
+    this.observations.flush();
+    const now = this.store.get(job.id)!;
+    if (now.cancelRequested && !isFinal(now.state)) await connector.cancel(trackedJob(now));
+  }
+
+  /** Send again the jobs whose submission failed transiently (and are still unsent). */
+  async retryFailed(): Promise<void> {
+    for (const id of [...this.failed]) {
+      const job = this.store.get(id);
+      if (!job || job.state !== 'NEW' || job.nativeId) {
+        this.failed.delete(id);
+        continue;
+      }
+      await this.send(job);
+    }
+  }
+
+  /** Cancel: answers once the facility confirmed (CANCELED) or after `waitMs`, with the job as it is then. */
+  async cancel(id: string, principal: Principal, waitMs = 3000): Promise<Job> {
+    await this.ready;
+    const job = this.store.get(id);
+    if (!job || job.owner !== principal.user) throw noJob(id);
+    if (isFinal(job.state)) return publicJob(job);
+    this.store.markCancelRequested(id, new Date().toISOString());
+    const stored = this.store.get(id)!;
+    if (stored.state === 'NEW' && !stored.nativeId && !this.submitting.has(id)) {
+      this.failed.delete(id);
+      this.observations.sink.observe(id, CANCELED_BEFORE_SENT);
+      this.observations.flush();
+      return publicJob(this.store.get(id)!);
+    }
+    if (!this.submitting.has(id)) await this.facilities.require(stored.facility).cancel(trackedJob(stored));
+    await this.observations.until(id, (j) => isFinal(j.state), waitMs);
+    return publicJob(this.store.get(id)!);
+  }
+}
+
+export function noJob(id: string): GenesisError {
+  return new GenesisError('not_found', `No job "${id}"`, {
+    hint: 'List jobs with GET /api/jobs or `genesis jobs list`'
+  });
+}
