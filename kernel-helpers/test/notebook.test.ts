@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { DatasetUse, DatasetVersion, LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
-import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../../platform/test/support/process';
 import {
   REPO_ROOT,
   requireKernelSetup,
@@ -10,6 +9,7 @@ import {
   type Notebook,
   type NotebookCell
 } from './support/kernel';
+import { authedFetch, type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 /**
  * The tutorial notebook, executed headless by a real tslab kernel against a real platform

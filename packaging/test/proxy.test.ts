@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { ErrorBody, Health } from '@genesis-lab/contract';
-import { startPlatformProcess } from '../../platform/test/support/process';
 import {
   GENESIS_BIN,
   isAlive,
@@ -14,6 +13,7 @@ import {
   waitUntil,
   type JupyterServer
 } from './support/jupyter';
+import { startPlatformProcess } from '@genesis-lab/test-support';
 
 // Real Jupyter servers (the installed genesis-lab server extension) and real platform processes.
 jest.setTimeout(120000);

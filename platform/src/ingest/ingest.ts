@@ -19,9 +19,9 @@ import { BatchBuilder, ConversionError, type ColumnPlan } from './batch-builder'
 import { ColumnInference, classifyJson, classifyText, COLUMN_TYPES, type ColumnType } from './column-type';
 import { openArrow } from './sources/arrow';
 import { csvRecordChunks } from './sources/csv';
-import { sha256File } from './sources/file-bytes';
+import { sha256File } from '../util/file-chunks';
 import { featureRow, GeometryScan, isFeature } from './sources/geojson';
-import { jsonValues, sniffJsonLayout, type JsonLayout } from './sources/json';
+import { jsonValues, sniffJsonLayout, type JsonLayout } from '../util/json-values';
 import { openParquet } from './sources/parquet';
 
 export interface IngestProgress {

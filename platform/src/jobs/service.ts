@@ -15,7 +15,8 @@ import {
   type LogChunk,
   type LogQuery,
   type LogStream,
-  type Principal
+  type Principal,
+  closest
 } from '@genesis-lab/contract';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogService } from '../catalog/service';
@@ -23,7 +24,8 @@ import { SubmitRefused, type ConnectorSink, type FacilityConnector, type Tracked
 import { newJobId } from './ids';
 import { readLogChunk } from './logs';
 import { checkStaging, stageIn, stageOut } from './stage';
-import { JobStore, publicJob, type Observation, type StoredJob } from './store';
+import type { Observation } from '../facilities/connector';
+import { JobStore, publicJob, type StoredJob } from './store';
 
 /** How long observations wait to be written together; well under the 100 ms event-latency budget. */
 const FLUSH_WINDOW_MS = 10;
@@ -49,10 +51,6 @@ function canonical(v: unknown): string {
 export function specHash(spec: JobSpec): string {
   const { idempotencyKey: _k, ...rest } = spec;
   return createHash('sha256').update(canonical(rest)).digest('hex');
-}
-
-function closest(name: string, names: string[]): string[] {
-  return names.filter((n) => n.startsWith(name.slice(0, 2)) || name.startsWith(n.slice(0, 2))).slice(0, 3);
 }
 
 /**

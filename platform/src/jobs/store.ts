@@ -11,17 +11,7 @@ import {
   type JobStateEvent
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
-
-/** What a connector or the service observed; becomes a persisted event when it changes the state. */
-export interface Observation {
-  state: JobState;
-  at?: string;
-  message?: string;
-  exitCode?: number | null;
-  reason?: JobReason;
-  nativeState?: string;
-  nativeReason?: string;
-}
+import type { Observation } from '../facilities/connector';
 
 export interface NewJob {
   id: string;

@@ -1,9 +1,12 @@
 import { DataType, DateUnit, TimeUnit, Type, Vector, type Data } from 'apache-arrow';
+import { isoDate, isoTimestamp, jsonText as jsonValue } from '@genesis-lab/contract';
 import { numberValues } from '../filter/column-kind';
 import { hasNulls, isValid } from '../filter/tri';
 
 /**
- * Text for one cell of a column, for the text exports. Policies (documented in docs/data-path.md):
+ * Text for one cell of a column, for the text exports: the contract's one cell-to-text rule
+ * (contract/src/core/cell-text.ts: exact int64, ISO dates, timestamps with every sub-millisecond
+ * digit), with the exports' quoting. Policies (documented in docs/data-path.md):
  * - int64/uint64 are written with all their digits (JSON: as numbers by default, `int64=string` quotes them);
  * - NaN and infinities are `null` in JSON (it has no such numbers) and `NaN`/`Infinity` in CSV;
  * - dates are `YYYY-MM-DD`, timestamps ISO 8601 (UTC with `Z` when the column has a time zone);
@@ -23,40 +26,6 @@ function quote(style: TextStyle, s: string): string {
 }
 
 const DAY_MS = 86_400_000;
-
-function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** ISO 8601 for an epoch value in `unit`, keeping sub-millisecond digits. */
-function isoTimestamp(v: bigint, unit: TimeUnit, utc: boolean): string {
-  const perMs =
-    unit === TimeUnit.SECOND
-      ? 0n
-      : unit === TimeUnit.MILLISECOND
-        ? 1n
-        : unit === TimeUnit.MICROSECOND
-          ? 1000n
-          : 1_000_000n;
-  let ms: bigint;
-  let sub = '';
-  if (perMs === 0n) ms = v * 1000n;
-  else {
-    ms = v / perMs;
-    let rest = v % perMs;
-    if (rest < 0n) {
-      rest += perMs;
-      ms -= 1n;
-    }
-    if (perMs > 1n && rest !== 0n) sub = rest.toString().padStart(perMs === 1000n ? 3 : 6, '0');
-  }
-  const iso = new Date(Number(ms)).toISOString(); // ...sss Z
-  return `${iso.slice(0, 23)}${sub}${utc ? 'Z' : ''}`;
-}
-
-function jsonValue(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
-}
 
 /** Build the formatter of one column's data (dictionary values are formatted once per dictionary). */
 export function cellFormatter(data: Data, style: TextStyle, cache: WeakMap<object, string[]>): CellFormatter {

@@ -1,0 +1,37 @@
+import type { GenesisError } from '@genesis-lab/contract';
+import type { WireRequest } from './request';
+
+/** A response as a transport hands it over; `B` is its streamed body (a Node byte source, a fetch Response). */
+export interface WireResponse<B> {
+  readonly status: number;
+  header(name: string): string | undefined;
+  /** The whole (small) body as text; more than `limit` bytes is an error. */
+  text(limit?: number): Promise<string>;
+  /** The body as the transport streams it (read it, or `text()`, not both). */
+  readonly body: B;
+  /** Stop receiving (the platform then stops sending). */
+  cancel(): void;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** The body will be streamed (a data route), not read as JSON. */
+  stream?: boolean;
+  /** `Accept-Encoding` to ask for, where the transport lets the caller choose (Node does). */
+  acceptEncoding?: string;
+}
+
+/**
+ * What a client needs from its environment: one function that sends a wire request. The Node
+ * transport (discovery, token, zero-copy reads) and the browser's (through Jupyter's proxy, or a
+ * platform URL) supply only this; requests, error mapping and validation are the core's.
+ */
+export interface Transport<B> {
+  send(request: WireRequest, options: SendOptions): Promise<WireResponse<B>>;
+  /**
+   * An error status whose body is not the platform's error shape (a proxy's or a server's own
+   * page), in the words this transport can give (what to check, where). The core's plain
+   * description is used otherwise.
+   */
+  failure?(response: WireResponse<B>, text: string, request: WireRequest): GenesisError;
+}
