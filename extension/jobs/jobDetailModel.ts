@@ -1,9 +1,9 @@
+import { isNewerJob, isNewerUpdate } from '@genesis-lab/client/core';
 import { isFinal, type Job, type JobUpdate, type LogStream } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, ILogTail } from '../tokens';
-import { lastSeq } from './jobsModel';
 
 /**
  * One job as its detail view shows it: the job (kept current by `job:update` pushes) and a
@@ -84,13 +84,13 @@ export class JobDetailModel implements IDisposable {
   }
 
   private _setJob(job: Job): void {
-    if (this._job && lastSeq(this._job) > lastSeq(job)) return;
+    if (!isNewerJob(job, this._job)) return;
     this._job = job;
   }
 
   private _onUpdate(_: IGenesisClient, update: JobUpdate): void {
     if (update.job.id !== this.id) return;
-    if (this._job && update.event.seq <= lastSeq(this._job)) return;
+    if (!isNewerUpdate(update, this._job)) return;
     this._job = update.job;
     this._error = null;
     // The job ended: read the rest of its logs now rather than wait for the last push.

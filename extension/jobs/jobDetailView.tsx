@@ -3,12 +3,12 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
+import { jobElapsedMs } from '@genesis-lab/contract/core';
 import { formatDuration, formatTime } from '../common/format';
 import { jobIcon } from '../common/icons';
 import { useSignal } from '../common/useSignal';
 import type { IGenesisClient, ILogTail } from '../tokens';
 import type { JobDetailModel } from './jobDetailModel';
-import { elapsedMs } from './jobsPanel';
 import { JobTimeline } from './timeline';
 import { useNow } from './useNow';
 
@@ -108,7 +108,7 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
                 {!job.nativeId && <> on {job.facility}</>}
               </dd>
               <dt>Elapsed</dt>
-              <dd>{formatDuration(elapsedMs(job, now))}</dd>
+              <dd>{formatDuration(jobElapsedMs(job, now))}</dd>
               {job.exitCode !== null && (
                 <>
                   <dt>Exit code</dt>

@@ -1,3 +1,4 @@
+import { isNewerJob, isNewerUpdate } from '@genesis-lab/client/core';
 import type { FacilityInfo, Job, JobUpdate } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
@@ -8,11 +9,6 @@ import type { IConnectionState, IGenesisClient } from '../tokens';
 export const DEFAULT_PAGE_SIZE = 200;
 /** Facility queues are re-read at most this often, and only when a job changed (never on a timer). */
 const FACILITY_REFRESH_MS = 300;
-
-/** The last event sequence number a job has seen (its history is in seq order). */
-export function lastSeq(job: Job): number {
-  return job.history.length ? job.history[job.history.length - 1]!.seq : -1;
-}
 
 /** Newest first, as the platform pages them; the id breaks ties within one millisecond. */
 function newestFirst(a: Job, b: Job): number {
@@ -204,9 +200,7 @@ export class JobsModel implements IDisposable {
 
   /** Keep the newer of two views of a job; true when it changed. */
   private _put(job: Job): boolean {
-    const known = this._jobs.get(job.id);
-    if (known && lastSeq(known) > lastSeq(job)) return false;
-    if (known && lastSeq(known) === lastSeq(job) && known.updatedAt >= job.updatedAt) return false;
+    if (!isNewerJob(job, this._jobs.get(job.id))) return false;
     this._jobs.set(job.id, job);
     return true;
   }
@@ -239,8 +233,7 @@ export class JobsModel implements IDisposable {
 
   private _onUpdate(_: IGenesisClient, update: JobUpdate): void {
     if (!this._watch) return;
-    const known = this._jobs.get(update.job.id);
-    if (known && update.event.seq <= lastSeq(known)) return;
+    if (!isNewerUpdate(update, this._jobs.get(update.job.id))) return;
     if (this._put(update.job)) {
       this._resort();
       this._changed.emit();

@@ -4,6 +4,7 @@ import type { Message } from '@lumino/messaging';
 import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
+import { jobElapsedMs } from '@genesis-lab/contract/core';
 import { formatDuration } from '../common/format';
 import { useSignal } from '../common/useSignal';
 import type { IGenesisClient } from '../tokens';
@@ -13,13 +14,6 @@ import { useNow } from './useNow';
 
 export interface IJobsActions {
   open(job: Job): void;
-}
-
-/** Elapsed time: from start (or creation while queued) to end, or to now while running. */
-export function elapsedMs(job: Job, now: number): number {
-  const start = Date.parse(job.startedAt ?? job.submittedAt ?? job.createdAt);
-  const end = job.endedAt ? Date.parse(job.endedAt) : now;
-  return Math.max(0, end - start);
 }
 
 /**
@@ -228,7 +222,7 @@ function JobList(props: { model: JobsModel; actions: IJobsActions }) {
             <span className="jp-Genesis-jobFacility">{job.facility}</span>
             <span className="jp-Genesis-jobTimes">
               <span className="jp-Genesis-jobElapsed" title="elapsed">
-                {formatDuration(elapsedMs(job, now))}
+                {formatDuration(jobElapsedMs(job, now))}
               </span>
               {job.exitCode !== null && (
                 <span className="jp-Genesis-jobExit" title="exit code">

@@ -1,14 +1,7 @@
-import { LINEAGE_MIME_TYPE, LineageRecord, validationError, type DatasetUse, type JobUse } from '@genesis-lab/contract';
+import { LineageRecord, validationError, type DatasetUse, type JobUse } from '@genesis-lab/contract';
 import { formatRows, shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
-import { LINEAGE_MIME } from './mime';
-import type { IChipActions } from './renderer';
-
-if (LINEAGE_MIME_TYPE !== LINEAGE_MIME) {
-  console.error(
-    `Genesis: the lineage renderer is registered for ${LINEAGE_MIME} but the contract says ${LINEAGE_MIME_TYPE}`
-  );
-}
+import type { IChipActions } from './actions';
 
 /**
  * Render one `application/vnd.genesis.lineage+json` output into `node` as a compact chip: kind
@@ -36,7 +29,7 @@ function datasetChip(use: DatasetUse, actions: IChipActions): HTMLElement {
   append(chip, 'jp-Genesis-chipRef', use.id);
   append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
   append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
-  append(chip, 'jp-Genesis-chipMeta', formatRows(use.rowCount));
+  append(chip, 'jp-Genesis-chipMeta', formatRows(use.rowCount, use.totalRows, use.limit));
   chip.dataset.ref = ref;
   chip.dataset.sha256 = use.sha256;
   return chip;

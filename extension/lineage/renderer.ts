@@ -1,11 +1,9 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { LINEAGE_MIME } from './mime';
+import { LINEAGE_MIME_TYPE } from '@genesis-lab/contract/core';
+import type { IChipActions } from './actions';
 
-export interface IChipActions {
-  openDataset(ref: string): void;
-  openJob(id: string): void;
-}
+export type { IChipActions };
 
 type ChipModule = typeof import('./chip');
 let chipModule: Promise<ChipModule> | null = null;
@@ -23,6 +21,6 @@ export class LineageRenderer extends Widget implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     chipModule ??= import('./chip');
     const { renderLineage } = await chipModule;
-    renderLineage(this.node, model.data[LINEAGE_MIME], this._actions);
+    renderLineage(this.node, model.data[LINEAGE_MIME_TYPE], this._actions);
   }
 }

@@ -1,3 +1,4 @@
+import type { ManagedPlatformAction } from '@genesis-lab/contract';
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -62,7 +63,7 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
       caption: 'Check the platform again now and reconnect live updates',
       execute: () => client.retry()
     });
-    const control = (action: 'start' | 'stop' | 'restart', label: string, caption: string) => ({
+    const control = (action: ManagedPlatformAction['action'], label: string, caption: string) => ({
       label,
       caption,
       // Only a platform behind this Jupyter server's proxy is Jupyter's to start and stop.

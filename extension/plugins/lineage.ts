@@ -1,7 +1,7 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { CommandIds } from '../commands';
-import { LINEAGE_MIME } from '../lineage/mime';
+import { LINEAGE_MIME_TYPE as LINEAGE_MIME } from '@genesis-lab/contract/core';
 import { LineageRenderer } from '../lineage/renderer';
 
 export const LINEAGE_PLUGIN_ID = 'genesis-lab:lineage';

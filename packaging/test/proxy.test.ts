@@ -254,7 +254,7 @@ describe('remote platform', () => {
 });
 
 describe('the genesis CLI the server extension runs', () => {
-  it('is the checkout platform/bin/genesis.js, linked into the environment by scripts/setup', async () => {
+  it('is the checkout cli/bin/genesis.js, linked into the environment by scripts/setup', async () => {
     const link = path.join(process.env.GENESIS_VENV || path.join(__dirname, '../../.venv'), 'bin', 'genesis');
     expect(fs.realpathSync(link)).toBe(fs.realpathSync(GENESIS_BIN));
     const out = await new Promise<string>((resolve, reject) => {

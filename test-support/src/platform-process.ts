@@ -62,7 +62,14 @@ export function runCliOk(args: string[], env: NodeJS.ProcessEnv = {}): CliResult
  * wait until its discovery file names it. Tests talk to it over HTTP like any client.
  */
 export async function startPlatformProcess(
-  opts: { home?: string; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+  opts: {
+    home?: string;
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Pass the platform's stderr on to ours as it comes (benchmarks show its warnings during the run). */
+    echoStderr?: boolean;
+  } = {}
 ): Promise<PlatformProcess> {
   requireBuilt();
   const home = opts.home ?? tempHome();
@@ -73,8 +80,14 @@ export async function startPlatformProcess(
   });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (opts.echoStderr) process.stderr.write(d);
+  });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // Its last stderr lines arrive before a caller prints what follows (bounded: a child that
+  // inherited the pipe may hold it open).
+  const drained = new Promise<void>((resolve) => proc.stderr!.once('close', () => resolve()));
   const deadline = Date.now() + (opts.timeoutMs ?? 20000);
   let discovery: Discovery | undefined;
   while (!discovery) {
@@ -94,6 +107,7 @@ export async function startPlatformProcess(
   const wait = async (signal: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     await exited;
+    await Promise.race([drained, new Promise((r) => setTimeout(r, 2000).unref())]);
   };
   return {
     url: discovery.url,

@@ -24,7 +24,7 @@ const path = require('node:path');
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const UI_TESTS = path.resolve(__dirname, '..');
 const VENV = process.env.GENESIS_VENV || path.join(REPO_ROOT, '.venv');
-const GENESIS_BIN = path.join(REPO_ROOT, 'platform/bin/genesis.js');
+const GENESIS_BIN = path.join(REPO_ROOT, 'cli/bin/genesis.js');
 const CHROMIUM = process.env.GENESIS_CHROMIUM || '/usr/bin/chromium';
 
 /**

@@ -46,9 +46,9 @@ export class GenesisApi<B> {
     if (response.status < 400) return response;
     const text = await response.text(ERROR_TEXT_LIMIT).catch(() => '');
     throw (
-      platformError(text) ??
       this.transport.failure?.(response, text, request) ??
-      httpError(response.status, text, `The platform (${request.method} ${request.path})`)
+      platformError(text) ??
+      httpError(response.status, text, this.transport.describe?.(request) ?? `The platform (${request.method} ${request.path})`)
     );
   }
 }

@@ -29,9 +29,10 @@ export interface SendOptions {
 export interface Transport<B> {
   send(request: WireRequest, options: SendOptions): Promise<WireResponse<B>>;
   /**
-   * An error status whose body is not the platform's error shape (a proxy's or a server's own
-   * page), in the words this transport can give (what to check, where). The core's plain
-   * description is used otherwise.
+   * An error status this transport can explain better than its body (a proxy's own answers):
+   * asked first; undefined leaves it to the platform's error body, or the core's plain words.
    */
-  failure?(response: WireResponse<B>, text: string, request: WireRequest): GenesisError;
+  failure?(response: WireResponse<B>, text: string, request: WireRequest): GenesisError | undefined;
+  /** Who answered, for the plain words: "The platform at http://127.0.0.1:8787". */
+  describe?(request: WireRequest): string;
 }

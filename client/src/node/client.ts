@@ -1,7 +1,6 @@
 import {
   GenesisApi,
   buildRequest,
-  httpError,
   type CallArgs,
   type JsonRouteName,
   type RouteInput,
@@ -114,8 +113,8 @@ class NodeTransport implements Transport<ByteSource> {
     return this.withConnection((conn) => this.attempt(conn, req, options), req.repeatable);
   }
 
-  failure(res: WireResponse<ByteSource>, text: string): GenesisError {
-    return httpError(res.status, text, `The platform at ${this.client.connection().url}`);
+  describe(): string {
+    return `The platform at ${this.client.connection().url}`;
   }
 
   private async attempt(conn: Connection, req: WireRequest, options: SendOptions): Promise<NodeResponse> {

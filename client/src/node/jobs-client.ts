@@ -150,10 +150,15 @@ export class JobsClient {
     const cursor = new LogCursor(offset);
     return new Promise((resolve, reject) => {
       let done = false;
+      /** Whether the reader was handed the end (an empty last chunk adds no text, but says eof). */
+      let endSeen = false;
       const follower = new LogFollower(
         cursor,
         (from) => this.logs(id, { stream, offset: from }),
-        (data, from, to) => onData({ jobId: id, stream, offset: from, data, nextOffset: to, eof: cursor.eof })
+        (data, from, to) => {
+          endSeen = cursor.eof;
+          onData({ jobId: id, stream, offset: from, data, nextOffset: to, eof: cursor.eof });
+        }
       );
       const onChunk = (c: LogChunk) => {
         if (c.jobId !== id || c.stream !== stream) return;
@@ -163,6 +168,7 @@ export class JobsClient {
         if (done) return;
         done = true;
         cleanup();
+        if (!endSeen) onData({ jobId: id, stream, offset: cursor.offset, data: '', nextOffset: cursor.offset, eof: true });
         resolve(cursor.offset);
       };
       const fail = (err: unknown) => {

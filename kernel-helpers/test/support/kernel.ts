@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GENESIS_BIN, REPO_ROOT } from '../../../platform/test/support/process';
+import { GENESIS_BIN, REPO_ROOT } from '@genesis-lab/test-support';
 
 export { GENESIS_BIN, REPO_ROOT };
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Discovery, LAB_PLATFORM_PATH, ManagedPlatformStatus, parseOrThrow } from '@genesis-lab/contract';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const GENESIS_BIN = path.join(REPO_ROOT, 'platform/bin/genesis.js');
+export { GENESIS_BIN } from '@genesis-lab/test-support';
 /** The Python environment scripts/setup prepared (scripts/test exports GENESIS_VENV). */
 export const VENV = process.env.GENESIS_VENV || path.join(REPO_ROOT, '.venv');
 
