@@ -14,7 +14,8 @@ export type JobsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * The socket.io channel of one Node client: connected lazily, reconnecting by itself
- * (socket.io's own backoff), and subscribing again after every reconnect with the core's
+ * (socket.io's own backoff, and after a platform's own disconnect on a restart), and
+ * subscribing again after every reconnect with the core's
  * policy (`Subscriptions`): each jobs filter once, each log from its reader's offset.
  * `onResubscribed` runs after the platform acknowledged them, so readers can catch up over HTTP.
  */
@@ -25,16 +26,29 @@ export class LiveSocket {
 
   constructor(conn: Connection) {
     this.socket = io(conn.url, { path: SOCKET_PATH, auth: { token: conn.token }, transports: ['websocket'] });
-    this.socket.io.on('reconnect', () => {
-      // Catch up only once the platform holds every subscription again: nothing falls between.
-      const messages = this.subs.resubscribe();
-      let pending = messages.length;
-      const caughtUp = () => {
-        for (const f of this.resubscribed) f();
-      };
-      if (pending === 0) caughtUp();
-      for (const m of messages) this.emit(m, () => --pending === 0 && caughtUp());
+    let connectedBefore = false;
+    this.socket.on('connect', () => {
+      if (connectedBefore) this.resubscribe();
+      connectedBefore = true;
     });
+    // A platform that stops (a restart) closes its sockets itself; socket.io-client does not
+    // reconnect after such a server-side disconnect unless asked, and a restarted platform
+    // (same address and token) should find its clients back.
+    this.socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') this.socket.connect();
+    });
+  }
+
+  /** After a reconnect: the subscriptions again, then (once all are acknowledged) the catch-ups. */
+  private resubscribe(): void {
+    // Catch up only once the platform holds every subscription again: nothing falls between.
+    const messages = this.subs.resubscribe();
+    let pending = messages.length;
+    const caughtUp = () => {
+      for (const f of this.resubscribed) f();
+    };
+    if (pending === 0) caughtUp();
+    for (const m of messages) this.emit(m, () => --pending === 0 && caughtUp());
   }
 
   /** Subscribe to job updates (counted per filter); `ack` gets the platform's answer. */
