@@ -9,3 +9,4 @@ export * from './wait';
 export * from './processes';
 export * from './datasets';
 export * from './reference';
+export * from './jupyter';

@@ -3,9 +3,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JobsClient } from '@genesis-lab/client';
-import type { PlatformProcess } from '../support/process';
 import { SLURMRESTD_URL, mintSlurmToken, removeTokenFiles, slurmRestUp, tokenFile } from '../support/slurm-rest';
-import { describeWithService, isAlive, platformWithFacilities, slurmUp, until, untilFinal } from '@genesis-lab/test-support';
+import {
+  describeWithService,
+  isAlive,
+  platformWithFacilities,
+  slurmUp,
+  until,
+  untilFinal,
+  type PlatformProcess
+} from '@genesis-lab/test-support';
 
 /**
  * Failures of the cluster itself, on the real one-node Slurm of scripts/slurm-up. Setting the

@@ -6,8 +6,8 @@ import {
   formatProgressLine,
   percentOf,
   progressSettings
-} from '../../src/cli/progress';
-import type { IngestProgress } from '../../src/ingest/ingest';
+} from '../src/progress';
+import type { IngestProgress } from '@genesis-lab/platform';
 
 /** A real stream that keeps what was written, split into lines. */
 function sink(): { stream: PassThrough; lines(): string[] } {
