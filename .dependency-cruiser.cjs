@@ -30,7 +30,10 @@ module.exports = {
       'client-core-is-browser-safe',
       'client/core is bundled into the extension and loaded by tslab: no Node modules, no socket.io.',
       { path: '^client/src/core' },
-      { path: '^(node:|socket\\.io-client)|node_modules/socket\\.io-client|^client/src/node', dependencyTypesNot: ['type-only'] }
+      {
+        path: '^(node:|socket\\.io-client)|node_modules/socket\\.io-client|^client/src/node',
+        dependencyTypesNot: ['type-only']
+      }
     ),
     forbid(
       'core-uses-no-node-builtins',

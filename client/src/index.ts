@@ -4,15 +4,15 @@
  * the Node transport (discovery, token, zero-copy Arrow reads) and the socket.io channel.
  */
 export * from '@genesis-lab/client/core';
-export {
-  GenesisClient,
-  COMPRESSIONS,
-  type Compression,
-  type StreamOptions,
-  type StreamResponse
-} from './node/client';
+export { GenesisClient, COMPRESSIONS, type Compression, type StreamOptions, type StreamResponse } from './node/client';
 export { JobsClient, type JobListFilter, type JobWaitOptions, type LogRead } from './node/jobs-client';
 export { LiveSocket, type JobsSocket } from './node/live';
-export { resolveConnection, unreachableHint, processAlive, type Connection, type ConnectOptions } from './node/connection';
+export {
+  resolveConnection,
+  unreachableHint,
+  processAlive,
+  type Connection,
+  type ConnectOptions
+} from './node/connection';
 export { presentable } from './node/presentable';
 export type { ByteSource, SourceHandlers } from './node/byte-source';

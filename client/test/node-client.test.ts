@@ -18,19 +18,25 @@ describe('the Node client', () => {
     expect(health.status).toBe('ok');
     const facilities = (await c.call('facilities')).facilities;
     expect(facilities.map((f) => f.name)).toContain('local');
-    const { status, value } = await c.send('submitJob', { body: { name: 'echo', executable: '/bin/echo', arguments: ['hi'] } });
+    const { status, value } = await c.send('submitJob', {
+      body: { name: 'echo', executable: '/bin/echo', arguments: ['hi'] }
+    });
     expect(status).toBe(201);
     expect(value.state).toMatch(/NEW|QUEUED|ACTIVE|COMPLETED/);
   });
 
   it('raises the platform’s own error (code, message, suggestions), readable when printed', async () => {
     const c = new GenesisClient(p);
-    const err = (await c.call('record', { params: { ns: 'noaa', name: 'nothing-here' } }).catch((e: unknown) => e)) as GenesisError;
+    const err = (await c
+      .call('record', { params: { ns: 'noaa', name: 'nothing-here' } })
+      .catch((e: unknown) => e)) as GenesisError;
     expect(err).toBeInstanceOf(GenesisError);
     expect(err.code).toBe('not_found');
     expect(err.status).toBe(404);
     expect(String(err.stack)).toMatch(/^GenesisError \[not_found\]: No dataset "noaa\/nothing-here"/);
-    const wrong = await new GenesisClient({ url: p.url, token: 'x'.repeat(32) }).call('facilities').catch((e: unknown) => e);
+    const wrong = await new GenesisClient({ url: p.url, token: 'x'.repeat(32) })
+      .call('facilities')
+      .catch((e: unknown) => e);
     expect(wrong).toMatchObject({ code: 'unauthorized', status: 401 });
   });
 

@@ -16,7 +16,10 @@ function decode(encoding: ListEncoding, v: unknown): unknown {
   if (v === undefined || v === '') return undefined;
   const values = Array.isArray(v) ? v : [v];
   return encoding === 'comma'
-    ? values.flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter((s) => s.length > 0)
+    ? values
+        .flatMap((s) => String(s).split(','))
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
     : values;
 }
 
@@ -51,7 +54,7 @@ export function queryWire(schema: z.ZodType): Record<string, ListEncoding> {
 
 /** Through the wrappers a field may carry (.optional(), .default(), .describe() clones). */
 function encodingOf(field: z.ZodType): ListEncoding | undefined {
-  for (let s: z.ZodType | undefined = field; s; ) {
+  for (let s: z.ZodType | undefined = field; s;) {
     const found = wires.get(s);
     if (found) return found.encoding;
     s = (s._zod.def as { innerType?: z.ZodType }).innerType;

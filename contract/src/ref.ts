@@ -25,7 +25,6 @@ export type VersionSelector = z.infer<typeof VersionSelector>;
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 export type Sha256 = z.infer<typeof Sha256>;
 
-
 /** A ref in string form, validated on parse (for API bodies and lineage). */
 export const RefString = z
   .string()

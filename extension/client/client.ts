@@ -22,7 +22,7 @@ import type { IConnectionState, IGenesisClient, ILogTail, IPreviewOptions, IPrev
 import type { IEndpoint } from './endpoint';
 import { abortError, errorCode, isAbort, isUnreachable, splitError } from './errors';
 import { LiveChannel, type LiveStatus } from './live';
-import { LogTail } from './logtail';
+import { LogTail, type ILogSource } from './logtail';
 
 type Io = typeof import('./io');
 
@@ -239,9 +239,8 @@ export class GenesisClient implements IGenesisClient {
   }
 
   tailLog(jobId: string, stream: LogStream, tailBytes: number): ILogTail {
-    const source = {
-      read: (id: string, s: LogStream, q: { offset?: number; tail?: number }) =>
-        this._call((api) => api.call('jobLogs', { params: { id }, query: { stream: s, ...q } }))
+    const source: ILogSource = {
+      read: (id, s, q) => this._call((api) => api.call('jobLogs', { params: { id }, query: { stream: s, ...q } }))
     };
     return new LogTail(jobId, stream, tailBytes, source, this._liveReady);
   }

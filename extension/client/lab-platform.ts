@@ -1,4 +1,10 @@
-import { GenesisError, LAB_PLATFORM_PATH, ManagedPlatformStatus, validationError, type ManagedPlatformAction } from '@genesis-lab/contract';
+import {
+  GenesisError,
+  LAB_PLATFORM_PATH,
+  ManagedPlatformStatus,
+  validationError,
+  type ManagedPlatformAction
+} from '@genesis-lab/contract';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { IEndpoint } from './endpoint';
@@ -19,7 +25,10 @@ export async function labPlatform(endpoint: IEndpoint, action?: ManagedPlatformA
     response = await ServerConnection.makeRequest(url, init, endpoint.serverSettings);
   } catch (err) {
     const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
-    throw unreachableError(`Cannot reach the Jupyter server at ${url}${detail}.`, 'Check that the Jupyter server is running.');
+    throw unreachableError(
+      `Cannot reach the Jupyter server at ${url}${detail}.`,
+      'Check that the Jupyter server is running.'
+    );
   }
   const json: unknown = await response.json().catch(() => undefined);
   const status = ManagedPlatformStatus.safeParse(json);

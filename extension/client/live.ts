@@ -57,7 +57,9 @@ export class LiveChannel implements IDisposable {
   reconnect(): void {
     if (this._disposed || this._refused || this.connected) return;
     if (this._poll.isDisposed) return;
-    void (this._poll.state.phase === 'standby' || this._poll.state.phase === 'stopped' || this._poll.state.phase === 'constructed'
+    void (this._poll.state.phase === 'standby' ||
+    this._poll.state.phase === 'stopped' ||
+    this._poll.state.phase === 'constructed'
       ? this._poll.start()
       : this._poll.refresh());
   }
@@ -163,7 +165,10 @@ export class LiveChannel implements IDisposable {
     if (m.event === 'jobs:subscribe') socket.emit('jobs:subscribe', m.payload);
     else
       socket.emit('logs:subscribe', m.payload, (r) => {
-        if (!r.ok) this._logErrors.get(`${m.payload.jobId}\n${m.payload.stream}`)?.(r.error ?? 'the platform refused the log subscription');
+        if (!r.ok)
+          this._logErrors.get(`${m.payload.jobId}\n${m.payload.stream}`)?.(
+            r.error ?? 'the platform refused the log subscription'
+          );
       });
   }
 

@@ -1,5 +1,6 @@
 import { LogCursor, LogFollower } from '@genesis-lab/client/core';
-import type { LogChunk, LogStream } from '@genesis-lab/contract';
+import type { LogChunk, LogQuery, LogStream } from '@genesis-lab/contract';
+import type { z } from 'zod';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ILogTail } from '../tokens';
@@ -11,7 +12,7 @@ const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 export interface ILogSource {
   /** Read from `offset` (or the last `tail` bytes). */
-  read(jobId: string, stream: LogStream, query: { offset?: number; tail?: number }): Promise<LogChunk>;
+  read(jobId: string, stream: LogStream, query: Pick<z.input<typeof LogQuery>, 'offset' | 'tail'>): Promise<LogChunk>;
 }
 
 /**

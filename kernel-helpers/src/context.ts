@@ -5,7 +5,6 @@ import type { GenesisSettings } from './settings';
 
 export type { GenesisSettings };
 
-
 /**
  * What every namespace of the helpers (catalog, datasets, jobs, ...) shares: the client (HTTP,
  * errors, discovery), the lineage recorder, the settings, and the notebook the code runs in.

@@ -10,7 +10,6 @@ import { tableBundle } from './notebook/table-html';
 import { tslabOutput, type NotebookOutput } from './notebook/tslab';
 import { DEFAULT_SETTINGS, Settings, type GenesisSettings } from './settings';
 
-
 export interface ConfigureOptions extends Partial<GenesisSettings> {
   /** Also show outputs when not in tslab? No: outputs need a kernel. Set false to never touch the notebook. */
   notebook?: boolean;

@@ -87,7 +87,7 @@ export class JobsApi {
     return this.transport.get(id);
   }
 
-  async list(query: Omit<JobListFilter, 'state'> & { state?: JobState[] } = {}): Promise<Job[]> {
+  async list(query: JobListFilter = {}): Promise<Job[]> {
     return (await this.transport.list(query)).jobs;
   }
 

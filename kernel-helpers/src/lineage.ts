@@ -1,4 +1,11 @@
-import { LINEAGE_MIME_TYPE, LineageRecord, formatRef, rowsText, type DatasetUse, type JobUse } from '@genesis-lab/contract';
+import {
+  LINEAGE_MIME_TYPE,
+  LineageRecord,
+  formatRef,
+  rowsText,
+  type DatasetUse,
+  type JobUse
+} from '@genesis-lab/contract';
 import type { NotebookOutput } from './notebook/tslab';
 
 type Input<T> = Omit<T, 'schemaVersion' | 'at'> & { at?: string };

@@ -17,4 +17,9 @@ export const Settings = z
   .strict();
 export type GenesisSettings = z.infer<typeof Settings>;
 
-export const DEFAULT_SETTINGS: GenesisSettings = { display: true, progress: true, int64: 'number', compression: 'auto' };
+export const DEFAULT_SETTINGS: GenesisSettings = {
+  display: true,
+  progress: true,
+  int64: 'number',
+  compression: 'auto'
+};

@@ -42,7 +42,9 @@ export function removeTempDirs(): void {
 /** The platform the discovery file of `home` names, if it is a valid one. */
 export function readDiscovery(home: string): Discovery | undefined {
   try {
-    return Discovery.parse(JSON.parse(fs.readFileSync(discoveryFilePath({ GENESIS_HOME: home }, os.homedir()), 'utf8')));
+    return Discovery.parse(
+      JSON.parse(fs.readFileSync(discoveryFilePath({ GENESIS_HOME: home }, os.homedir()), 'utf8'))
+    );
   } catch {
     return undefined;
   }
@@ -108,7 +110,9 @@ export async function startJupyter(opts: JupyterOptions = {}): Promise<JupyterSe
   const home = opts.home ?? path.join(dir, 'genesis-home');
   const port = opts.port ?? (await freePort());
   const token =
-    opts.token === null ? null : (opts.token ?? `t${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`);
+    opts.token === null
+      ? null
+      : (opts.token ?? `t${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`);
   const args = [
     opts.app ?? 'server',
     '--no-browser',
@@ -154,7 +158,8 @@ export async function startJupyter(opts: JupyterOptions = {}): Promise<JupyterSe
   const deadline = Date.now() + (opts.timeoutMs ?? 60000);
   const waitUntilReady = async (what: string, ready: () => Promise<boolean>) => {
     for (;;) {
-      if (proc.exitCode !== null) throw new Error(`jupyter ${args[0]} exited with ${proc.exitCode} before ${what}:\n${tail(log())}`);
+      if (proc.exitCode !== null)
+        throw new Error(`jupyter ${args[0]} exited with ${proc.exitCode} before ${what}:\n${tail(log())}`);
       if (Date.now() > deadline) {
         proc.kill('SIGKILL');
         throw new Error(`timed out waiting until ${what}:\n${tail(log())}`);
@@ -214,7 +219,8 @@ export async function startJupyter(opts: JupyterOptions = {}): Promise<JupyterSe
       }
     }
   };
-  if (opts.waitForPlatform) await waitUntilReady('the platform runs', async () => (await server.status()).state === 'running');
+  if (opts.waitForPlatform)
+    await waitUntilReady('the platform runs', async () => (await server.status()).state === 'running');
   return server;
 }
 

@@ -28,7 +28,8 @@ export function tempHome(prefix = 'genesis-test-'): string {
 /** Fail (never skip) when the packages a process test runs were not built. */
 export function requireBuilt(): void {
   for (const f of ['cli/dist/main.js', 'platform/dist/index.js', 'client/dist/index.js'])
-    if (!fs.existsSync(path.join(REPO_ROOT, f))) throw new Error(`${f} is missing: run \`npm run build:packages\` first`);
+    if (!fs.existsSync(path.join(REPO_ROOT, f)))
+      throw new Error(`${f} is missing: run \`npm run build:packages\` first`);
 }
 
 export interface CliResult {

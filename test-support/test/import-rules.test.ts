@@ -40,8 +40,10 @@ describe('the import rules of the lint step', () => {
 
   it('fail on an import cycle', () => {
     const r = check({
-      'client/src/core/import-rule-probe-a.ts': "import { b } from './import-rule-probe-b';\nexport const a = () => b;\n",
-      'client/src/core/import-rule-probe-b.ts': "import { a } from './import-rule-probe-a';\nexport const b = () => a;\n"
+      'client/src/core/import-rule-probe-a.ts':
+        "import { b } from './import-rule-probe-b';\nexport const a = () => b;\n",
+      'client/src/core/import-rule-probe-b.ts':
+        "import { a } from './import-rule-probe-a';\nexport const b = () => a;\n"
     });
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/no-circular: client\/src\/core\/import-rule-probe-a\.ts/);

@@ -230,4 +230,12 @@ async function startLab(opts = {}) {
   };
 }
 
-module.exports = { startLab, freePortSync, readDiscovery: support.readDiscovery, REPO_ROOT, VENV, CHROMIUM, CHROMIUM_ARGS };
+module.exports = {
+  startLab,
+  freePortSync,
+  readDiscovery: support.readDiscovery,
+  REPO_ROOT,
+  VENV,
+  CHROMIUM,
+  CHROMIUM_ARGS
+};

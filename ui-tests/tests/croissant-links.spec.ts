@@ -5,7 +5,10 @@ import { expect, test } from '../support/fixtures';
  * the browser: through the lab's /genesis/ proxy (which adds the platform token), not the
  * platform's own loopback address, which the browser cannot use (no token: 401).
  */
-test('Croissant download links in the dataset view go through the proxy and download the file', async ({ page, baseURL }) => {
+test('Croissant download links in the dataset view go through the proxy and download the file', async ({
+  page,
+  baseURL
+}) => {
   await page.evaluate(() => window.jupyterapp.commands.execute('genesis:open-dataset', { ref: 'noaa/mauna-loa-co2' }));
   const detail = page.locator('#genesis-dataset-noaa-mauna-loa-co2');
   await expect(detail.locator('.jp-Genesis-detailTitle')).toContainText('Mauna Loa');

@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { DataFormat, GenesisError, parseOrThrow } from '@genesis-lab/contract';
-import { COLUMN_TYPES, Home, SqliteCatalog, ingestFile, type ColumnType, type IngestReport } from '@genesis-lab/platform';
+import {
+  COLUMN_TYPES,
+  Home,
+  SqliteCatalog,
+  ingestFile,
+  type ColumnType,
+  type IngestReport
+} from '@genesis-lab/platform';
 import { ingestProgress, progressSettings } from '../progress';
 
 function readJsonFile(file: string, what: string): unknown {

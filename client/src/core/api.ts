@@ -48,7 +48,11 @@ export class GenesisApi<B> {
     throw (
       this.transport.failure?.(response, text, request) ??
       platformError(text) ??
-      httpError(response.status, text, this.transport.describe?.(request) ?? `The platform (${request.method} ${request.path})`)
+      httpError(
+        response.status,
+        text,
+        this.transport.describe?.(request) ?? `The platform (${request.method} ${request.path})`
+      )
     );
   }
 }

@@ -60,7 +60,8 @@ export function encodeQuery(schema: RouteDef['query'] & object, values: unknown)
     if (Array.isArray(v)) {
       if (v.length === 0) continue;
       const encoding = wire[key];
-      if (!encoding) throw new Error(`query parameter "${key}" is a list but its schema declares no encoding (listParam)`);
+      if (!encoding)
+        throw new Error(`query parameter "${key}" is a list but its schema declares no encoding (listParam)`);
       if (encoding === 'comma') u.set(key, v.map(String).join(','));
       else for (const x of v) u.append(key, String(x));
     } else u.set(key, typeof v === 'object' ? JSON.stringify(v) : String(v));

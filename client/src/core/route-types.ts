@@ -6,7 +6,11 @@ import type { z } from 'zod';
  * callable at once, with its params, query, body and answer typed from its zod schemas.
  */
 type Def<N extends RouteName> = (typeof routes)[N];
-type Input<D, K extends string> = D extends { readonly [P in K]: infer S } ? (S extends z.ZodType ? z.input<S> : never) : never;
+type Input<D, K extends string> = D extends { readonly [P in K]: infer S }
+  ? S extends z.ZodType
+    ? z.input<S>
+    : never
+  : never;
 
 /** What a call of route `N` sends: path params (required when the route has any), query, body, headers. */
 export type RouteInput<N extends RouteName> = (Def<N> extends { readonly params: z.ZodType }
@@ -17,11 +21,8 @@ export type RouteInput<N extends RouteName> = (Def<N> extends { readonly params:
   (Def<N> extends { readonly headers: z.ZodType } ? { headers?: Input<Def<N>, 'headers'> } : { headers?: undefined });
 
 /** The validated JSON answer of route `N` (`unknown` for routes that answer another media type). */
-export type RouteOutput<N extends RouteName> = Def<N> extends { readonly response: infer S }
-  ? S extends z.ZodType
-    ? z.output<S>
-    : unknown
-  : unknown;
+export type RouteOutput<N extends RouteName> =
+  Def<N> extends { readonly response: infer S } ? (S extends z.ZodType ? z.output<S> : unknown) : unknown;
 
 /** Routes whose answer is JSON described by the contract. */
 export type JsonRouteName = {
@@ -29,6 +30,5 @@ export type JsonRouteName = {
 }[RouteName];
 
 /** A call's arguments after the route name: `[input?, options?]`, the input required when a part of it is. */
-export type CallArgs<N extends RouteName, O> = object extends RouteInput<N>
-  ? [input?: RouteInput<N>, options?: O]
-  : [input: RouteInput<N>, options?: O];
+export type CallArgs<N extends RouteName, O> =
+  object extends RouteInput<N> ? [input?: RouteInput<N>, options?: O] : [input: RouteInput<N>, options?: O];

@@ -9,8 +9,7 @@ import type { LogStream, SubscribeJobs, SubscribeLogs } from '@genesis-lab/contr
  * it was away are not replayed.
  */
 export type SubscribeMessage =
-  | { event: 'jobs:subscribe'; payload: SubscribeJobs }
-  | { event: 'logs:subscribe'; payload: SubscribeLogs };
+  { event: 'jobs:subscribe'; payload: SubscribeJobs } | { event: 'logs:subscribe'; payload: SubscribeLogs };
 
 interface LogSubscription {
   jobId: string;

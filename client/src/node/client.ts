@@ -88,12 +88,21 @@ export class GenesisClient {
    * A route whose body is streamed (Arrow); errors (4xx/5xx) are raised before any body is read.
    * Uncompressed plain-HTTP streams (the loopback default) take the zero-copy raw-socket reader.
    */
-  async stream<N extends RouteName>(name: N, input: RouteInput<N>, options: StreamOptions = {}): Promise<StreamResponse> {
+  async stream<N extends RouteName>(
+    name: N,
+    input: RouteInput<N>,
+    options: StreamOptions = {}
+  ): Promise<StreamResponse> {
     const req = presenting(() => buildRequest(name, input));
     const res = await presentingAsync(() =>
       this.api.checked(req, { stream: true, acceptEncoding: this.acceptEncoding(options.compression ?? 'auto') })
     );
-    return { status: res.status, headers: (res as NodeResponse).headers, source: res.body, destroy: () => res.cancel() };
+    return {
+      status: res.status,
+      headers: (res as NodeResponse).headers,
+      source: res.body,
+      destroy: () => res.cancel()
+    };
   }
 
   private acceptEncoding(compression: Compression): string {
@@ -125,7 +134,12 @@ class NodeTransport implements Transport<ByteSource> {
       'accept-encoding': options.acceptEncoding ?? (isLoopback(url) ? 'identity' : 'gzip, br'),
       'user-agent': 'genesis-lab-client'
     };
-    if (options.stream && req.method === 'GET' && url.protocol === 'http:' && headers['accept-encoding'] === 'identity') {
+    if (
+      options.stream &&
+      req.method === 'GET' &&
+      url.protocol === 'http:' &&
+      headers['accept-encoding'] === 'identity'
+    ) {
       const res = await rawGet(url, headers);
       const encoding = res.headers['content-encoding'] ?? 'identity';
       if (res.status < 400 && encoding !== 'identity') {

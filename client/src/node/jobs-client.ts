@@ -100,7 +100,12 @@ export class JobsClient {
    * reconnect. Resolves once the platform acknowledged; returns the function that stops.
    */
   watch(filter: SubscribeJobs, onUpdate: (u: JobUpdate) => void): Promise<() => void> {
-    return this.subscribe(filter, onUpdate, () => undefined, () => undefined);
+    return this.subscribe(
+      filter,
+      onUpdate,
+      () => undefined,
+      () => undefined
+    );
   }
 
   /**
@@ -168,7 +173,8 @@ export class JobsClient {
         if (done) return;
         done = true;
         cleanup();
-        if (!endSeen) onData({ jobId: id, stream, offset: cursor.offset, data: '', nextOffset: cursor.offset, eof: true });
+        if (!endSeen)
+          onData({ jobId: id, stream, offset: cursor.offset, data: '', nextOffset: cursor.offset, eof: true });
         resolve(cursor.offset);
       };
       const fail = (err: unknown) => {
@@ -178,9 +184,14 @@ export class JobsClient {
         reject(err);
       };
       live.socket.on('job:log', onChunk);
-      const unfollow = live.followLog(id, stream, () => cursor.offset, (r) => {
-        if (!r.ok) fail(presentable(new GenesisError('bad_request', r.error ?? 'subscribe failed')));
-      });
+      const unfollow = live.followLog(
+        id,
+        stream,
+        () => cursor.offset,
+        (r) => {
+          if (!r.ok) fail(presentable(new GenesisError('bad_request', r.error ?? 'subscribe failed')));
+        }
+      );
       const cleanup = () => {
         live.socket.off('job:log', onChunk);
         unfollow();

@@ -127,9 +127,7 @@ function valueText(data: ArrowColumnData, value: (i: number) => unknown): (i: nu
       return (i) => String(value(i));
     case ARROW_TYPE.Date: {
       const v = data.values;
-      return type.unit === 0
-        ? (i) => isoDate(Number(v[off + i]) * DAY_MS)
-        : (i) => isoDate(Number(v[off + i]));
+      return type.unit === 0 ? (i) => isoDate(Number(v[off + i]) * DAY_MS) : (i) => isoDate(Number(v[off + i]));
     }
     case ARROW_TYPE.Timestamp: {
       const v = data.values as ArrayLike<bigint>;

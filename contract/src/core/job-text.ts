@@ -9,7 +9,10 @@ import type { Job } from '../jobs';
  * Milliseconds the job has been going: from when it started running, or (not started yet) from
  * when it was handed to its facility, or created; to when it ended, or `now`.
  */
-export function jobElapsedMs(job: Pick<Job, 'startedAt' | 'submittedAt' | 'createdAt' | 'endedAt'>, now = Date.now()): number {
+export function jobElapsedMs(
+  job: Pick<Job, 'startedAt' | 'submittedAt' | 'createdAt' | 'endedAt'>,
+  now = Date.now()
+): number {
   const from = Date.parse(job.startedAt ?? job.submittedAt ?? job.createdAt);
   const to = job.endedAt ? Date.parse(job.endedAt) : now;
   return Math.max(0, to - from);

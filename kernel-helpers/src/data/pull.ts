@@ -44,7 +44,9 @@ export function validateOptions(opts: PullOptions): DataQuery {
 
 /** Resolve a selector (a version or "latest") to the concrete version, once per pull. */
 export function resolveVersion(ctx: GenesisContext, ref: Ref): Promise<DatasetVersion> {
-  return ctx.client.call('version', { params: { ns: ref.namespace, name: ref.name, version: ref.version ?? 'latest' } });
+  return ctx.client.call('version', {
+    params: { ns: ref.namespace, name: ref.name, version: ref.version ?? 'latest' }
+  });
 }
 
 /**
@@ -101,10 +103,12 @@ export class Pull {
       const schema = await stream.schema();
       const meta = schema.metadata;
       if (meta.get(ARROW_META.sha256) !== version.sha256 || meta.get(ARROW_META.version) !== version.version)
-        throw presentable(contractMismatch(
-          'stream',
-          `asked for ${ref.id}@${version.version} (sha256 ${version.sha256.slice(0, 12)}…), got ${meta.get(ARROW_META.ref)} (sha256 ${meta.get(ARROW_META.sha256)?.slice(0, 12)}…)`
-        ));
+        throw presentable(
+          contractMismatch(
+            'stream',
+            `asked for ${ref.id}@${version.version} (sha256 ${version.sha256.slice(0, 12)}…), got ${meta.get(ARROW_META.ref)} (sha256 ${meta.get(ARROW_META.sha256)?.slice(0, 12)}…)`
+          )
+        );
       const converter = new Int64Converter(schema, options.int64 ?? ctx.settings.int64);
       pull = new Pull(
         ctx,

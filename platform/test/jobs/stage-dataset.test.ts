@@ -4,7 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { JobsClient } from '@genesis-lab/client';
-import { GENESIS_BIN, type PlatformProcess, startPlatformProcess, tempHome, untilFinal } from '@genesis-lab/test-support';
+import {
+  GENESIS_BIN,
+  type PlatformProcess,
+  startPlatformProcess,
+  tempHome,
+  untilFinal
+} from '@genesis-lab/test-support';
 
 /** Stage-in of a catalog dataset: the job finds the immutable Arrow file of the pinned version. */
 describe('dataset stage-in', () => {
