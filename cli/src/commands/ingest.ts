@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { DataFormat, GenesisError, parseOrThrow } from '@genesis-lab/contract';
+import { DataFormat, GenesisError, formatBytes, parseOrThrow } from '@genesis-lab/contract';
 import {
   COLUMN_TYPES,
   Home,
@@ -51,7 +51,7 @@ export function printReport(r: IngestReport, json: boolean): void {
   const v = r.version;
   process.stdout.write(
     `${r.created ? 'Published' : 'Unchanged (identical content already published)'} ${r.record.id}@${v.version}: ` +
-      `${v.rowCount.toLocaleString('en-US')} rows, ${v.batchCount} batches, ${(v.sizeBytes / 1e6).toFixed(2)} MB, sha256 ${v.sha256}\n`
+      `${v.rowCount.toLocaleString('en-US')} rows, ${v.batchCount} batches, ${formatBytes(v.sizeBytes)}, sha256 ${v.sha256}\n`
   );
   process.stdout.write(`Schema (${r.format}):\n`);
   const width = Math.max(...r.columns.map((c) => c.name.length), 4);
