@@ -183,8 +183,13 @@ export class JobsClient {
         cleanup();
         reject(err);
       };
+      let unfollow = (): void => undefined;
+      const cleanup = () => {
+        live.socket.off('job:log', onChunk);
+        unfollow();
+      };
       live.socket.on('job:log', onChunk);
-      const unfollow = live.followLog(
+      unfollow = live.followLog(
         id,
         stream,
         () => cursor.offset,
@@ -192,10 +197,6 @@ export class JobsClient {
           if (!r.ok) fail(presentable(new GenesisError('bad_request', r.error ?? 'subscribe failed')));
         }
       );
-      const cleanup = () => {
-        live.socket.off('job:log', onChunk);
-        unfollow();
-      };
     });
   }
 

@@ -37,12 +37,14 @@ export interface ArrowColumnData {
     readonly timezone?: string | null;
   };
   readonly length: number;
+  /** Where the chunk starts in its bitmaps (validity, booleans); `values` already starts there. */
   readonly offset: number;
   readonly nullCount: number;
   readonly nullBitmap?: Uint8Array | null;
   readonly values: ArrayLike<number | bigint> & { readonly BYTES_PER_ELEMENT?: number };
   readonly valueOffsets?: ArrayLike<number | bigint> | null;
-  readonly dictionary?: { readonly data: readonly ArrowColumnData[] } | null;
+  /** A dictionary column's values (an apache-arrow Vector). */
+  readonly dictionary?: { readonly data: readonly ArrowColumnData[]; get(i: number): unknown } | null;
 }
 
 /** The text of one cell, or null for a null cell. */
@@ -111,12 +113,12 @@ function valueText(data: ArrowColumnData, value: (i: number) => unknown): (i: nu
   switch (type.typeId) {
     case ARROW_TYPE.Int: {
       const v = data.values;
-      return (i) => String(v[off + i]);
+      return (i) => String(v[i]);
     }
     case ARROW_TYPE.Float: {
       if (type.precision === 0) return (i) => String(value(i));
       const v = data.values;
-      return (i) => String(v[off + i]);
+      return (i) => String(v[i]);
     }
     case ARROW_TYPE.Bool: {
       const v = data.values as ArrayLike<number>;
@@ -127,18 +129,18 @@ function valueText(data: ArrowColumnData, value: (i: number) => unknown): (i: nu
       return (i) => String(value(i));
     case ARROW_TYPE.Date: {
       const v = data.values;
-      return type.unit === 0 ? (i) => isoDate(Number(v[off + i]) * DAY_MS) : (i) => isoDate(Number(v[off + i]));
+      return type.unit === 0 ? (i) => isoDate(Number(v[i]) * DAY_MS) : (i) => isoDate(Number(v[i]));
     }
     case ARROW_TYPE.Timestamp: {
       const v = data.values as ArrayLike<bigint>;
       const unit = type.unit ?? 1;
       const utc = !!type.timezone;
-      return (i) => isoTimestamp(BigInt(v[off + i]!), unit, utc);
+      return (i) => isoTimestamp(BigInt(v[i]!), unit, utc);
     }
     case ARROW_TYPE.Dictionary: {
       const texts = dictionaryTexts(data);
       const idx = data.values;
-      return (i) => texts[Number(idx[off + i])] ?? 'null';
+      return (i) => texts[Number(idx[i])] ?? 'null';
     }
     case ARROW_TYPE.Decimal:
       return (i) => String(value(i));
@@ -158,7 +160,8 @@ function dictionaryTexts(data: ArrowColumnData): string[] {
   if (!texts) {
     texts = [];
     for (const chunk of dict.data) {
-      const text = cellTextOf(chunk, (k) => (chunk as unknown as { get?: (k: number) => unknown }).get?.(k));
+      const base = texts.length;
+      const text = cellTextOf(chunk, (k) => dict.get(base + k));
       for (let k = 0; k < chunk.length; k++) texts.push(text(k) ?? 'null');
     }
     dictionaries.set(dict, texts);
