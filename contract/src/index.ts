@@ -17,3 +17,4 @@ export * from './security';
 export * from './lab';
 export * from './openapi';
 export * from './query';
+export * from './lab-settings';

@@ -1,9 +1,8 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import type { IDisposable } from '@lumino/disposable';
 import { Widget } from '@lumino/widgets';
-import { LINEAGE_MIME_TYPE } from '@genesis-lab/contract/core';
-import type { IChipActions } from './actions';
-
-export type { IChipActions };
+import type { IChipContext } from './context';
+import { LINEAGE_MIME_TYPE as LINEAGE_MIME } from '@genesis-lab/contract/core';
 
 type ChipModule = typeof import('./chip');
 let chipModule: Promise<ChipModule> | null = null;
@@ -13,7 +12,7 @@ let chipModule: Promise<ChipModule> | null = null;
  * contract schema that validates the output) loads with the first lineage output shown.
  */
 export class LineageRenderer extends Widget implements IRenderMime.IRenderer {
-  constructor(private _actions: IChipActions) {
+  constructor(private _context: IChipContext) {
     super();
     this.addClass('jp-Genesis-lineageOutput');
   }
@@ -21,6 +20,16 @@ export class LineageRenderer extends Widget implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     chipModule ??= import('./chip');
     const { renderLineage } = await chipModule;
-    renderLineage(this.node, model.data[LINEAGE_MIME_TYPE], this._actions);
+    this._follow?.dispose();
+    this._follow = renderLineage(this.node, model.data[LINEAGE_MIME], this._context);
   }
+
+  override dispose(): void {
+    this._follow?.dispose();
+    this._follow = null;
+    super.dispose();
+  }
+
+  /** A job chip's subscription to its job's updates (while the output is shown). */
+  private _follow: IDisposable | null = null;
 }
