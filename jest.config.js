@@ -6,8 +6,12 @@ const shared = {
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.test.json' }] },
   moduleNameMapper: {
     '^@genesis-lab/contract$': '<rootDir>/../contract/src',
+    '^@genesis-lab/contract/core$': '<rootDir>/../contract/src/core',
+    '^@genesis-lab/client$': '<rootDir>/../client/src',
+    '^@genesis-lab/client/core$': '<rootDir>/../client/src/core',
     '^@genesis-lab/kernel$': '<rootDir>/../kernel-helpers/src',
-    '^@genesis-lab/platform$': '<rootDir>/../platform/src'
+    '^@genesis-lab/platform$': '<rootDir>/../platform/src',
+    '^@genesis-lab/test-support$': '<rootDir>/../test-support/src'
   }
 };
 // Tests that take a whole shared service for themselves (slurm-failures sets the one Slurm node
@@ -55,5 +59,8 @@ const extension = {
 };
 module.exports = {
   testTimeout: 60000,
-  projects: [...['contract', 'platform', 'kernel-helpers', 'packaging'].map(node), extension]
+  projects: [
+    ...['contract', 'client', 'platform', 'kernel-helpers', 'cli', 'packaging', 'test-support'].map(node),
+    extension
+  ]
 };

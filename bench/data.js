@@ -30,7 +30,6 @@ const path = require('node:path');
 const { StringDecoder } = require('node:string_decoder');
 
 const { ROOT, logger, requireBuilt } = require('./support/run');
-const { startPlatform } = require('./support/platform');
 const { round } = require('./support/stats');
 
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
@@ -44,8 +43,10 @@ const BATCH_ROWS = 65_536;
 requireBuilt('data', [
   'platform/dist/catalog/sqlite-catalog.js',
   'kernel-helpers/dist/index.js',
+  'test-support/dist/index.js',
   'contract/dist/index.js'
 ]);
+const { startPlatformProcess } = require(path.join(ROOT, 'test-support/dist/index.js'));
 
 const log = logger('data');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -260,7 +261,7 @@ async function main() {
     `home ${home}; ${ROWS.toLocaleString()} rows x ${COLUMNS} float64 (+ ${BIG_ROWS.toLocaleString()} rows for memory)${SMOKE ? ' [smoke]' : ''}`
   );
   await publishDatasets(home);
-  const platform = await startPlatform(home);
+  const platform = await startPlatformProcess({ home, echoStderr: true, timeoutMs: 30_000 });
   const env = { ...process.env, GENESIS_HOME: home, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_RUNTIME_DIR: '' };
   Object.assign(process.env, { GENESIS_HOME: home, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_RUNTIME_DIR: '' });
   let summary;

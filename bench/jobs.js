@@ -26,7 +26,6 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ROOT, logger, requireBuilt } = require('./support/run');
-const { startPlatform } = require('./support/platform');
 const { percentile, round } = require('./support/stats');
 
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
@@ -36,8 +35,9 @@ const N_LOCAL = Number(process.env.GENESIS_BENCH_LOCAL_JOBS || (SMOKE ? 100 : 10
 const N_LATENCY = SMOKE ? 20 : 300;
 const CYCLES = SMOKE ? 2 : 10;
 const CONCURRENCY = os.cpus().length * 2;
-requireBuilt('jobs', ['kernel-helpers/dist/index.js', 'contract/dist/index.js']);
-const { JobsClient } = require(path.join(ROOT, 'kernel-helpers/dist/index.js'));
+requireBuilt('jobs', ['client/dist/index.js', 'contract/dist/index.js', 'test-support/dist/index.js']);
+const { startPlatformProcess } = require(path.join(ROOT, 'test-support/dist/index.js'));
+const { JobsClient } = require(path.join(ROOT, 'client/dist/index.js'));
 const { isFinal } = require(path.join(ROOT, 'contract/dist/index.js'));
 
 const log = logger('jobs');
@@ -93,7 +93,7 @@ async function main() {
   const facilities = [{ name: 'local', kind: 'local', maxConcurrent: CONCURRENCY }];
   if (haveSlurm) facilities.push({ name: 'slurm', kind: 'slurm', pollIntervalMs: 1000 });
   fs.writeFileSync(path.join(home, 'facilities.json'), JSON.stringify({ facilities }));
-  const platform = await startPlatform(home);
+  const platform = await startPlatformProcess({ home, echoStderr: true, timeoutMs: 30_000 });
   const client = new JobsClient(platform);
   const result = {};
   try {

@@ -1,3 +1,4 @@
+import type { RouteInput } from '@genesis-lab/client/core';
 import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
@@ -8,10 +9,10 @@ import type {
   Health,
   Job,
   JobList,
-  JobListQuery,
   JobSpecInput,
   JobUpdate,
   LogStream,
+  ManagedPlatformAction,
   ManagedPlatformStatus,
   SearchQueryInput,
   SearchResult
@@ -87,7 +88,7 @@ export interface IGenesisClient extends IDisposable {
    * configured by URL. `controlPlatform` starts, stops or restarts it.
    */
   managedPlatform(): Promise<ManagedPlatformStatus | null>;
-  controlPlatform(action: 'start' | 'stop' | 'restart'): Promise<ManagedPlatformStatus>;
+  controlPlatform(action: ManagedPlatformAction['action']): Promise<ManagedPlatformStatus>;
   /** Whether live events (socket.io) flow now; consumers catch up over HTTP when it turns true. */
   readonly live: boolean;
   readonly liveChanged: ISignal<IGenesisClient, boolean>;
@@ -95,12 +96,18 @@ export interface IGenesisClient extends IDisposable {
   health(signal?: AbortSignal): Promise<Health>;
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult>;
   record(id: string, signal?: AbortSignal): Promise<CatalogRecord>;
+  /** The record as Croissant JSON-LD, its links pointing where this lab reaches the platform. */
   croissant(id: string, signal?: AbortSignal): Promise<unknown>;
+  /**
+   * The URL the browser opens for a platform path (a distribution's `contentUrl`, a route path):
+   * through the Jupyter proxy, which adds the platform token, so a plain link downloads.
+   */
+  downloadUrl(path: string): string;
   preview(id: string, version: string, options: IPreviewOptions): Promise<IPreviewTable>;
   readonly catalogChanged: ISignal<IGenesisClient, CatalogChanged>;
 
   facilities(signal?: AbortSignal): Promise<FacilityInfo[]>;
-  listJobs(query?: Partial<JobListQuery>, signal?: AbortSignal): Promise<JobList>;
+  listJobs(query?: RouteInput<'listJobs'>['query'], signal?: AbortSignal): Promise<JobList>;
   getJob(id: string, signal?: AbortSignal): Promise<Job>;
   submitJob(spec: JobSpecInput): Promise<Job>;
   cancelJob(id: string): Promise<Job>;

@@ -33,7 +33,7 @@ MANAGED, EXTERNAL, REMOTE = "managed", "external", "remote"
 
 COMMAND_HINT = (
     "Point Jupyter at the platform executable: GENESIS_PLATFORM_BIN=/path/to/genesis (or "
-    "platform/bin/genesis.js of a Genesis Lab checkout), c.GenesisLab.platform_command, or put "
+    "cli/bin/genesis.js of a Genesis Lab checkout), c.GenesisLab.platform_command, or put "
     "`genesis` on PATH. `scripts/setup` links it into the project's environment."
 )
 

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
-import { DataQuery, ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './data';
+import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './core/media';
+import { IDEMPOTENCY_HEADER } from './core/jobs';
+import { DataQuery } from './data';
 import { Health } from './discovery';
 import { SearchQuery, SearchResult } from './search';
-import { IDEMPOTENCY_HEADER, Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
+import { Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
 import { FacilityInfo, FacilityRefresh } from './facilities';
 import {
   CRATE_MEDIA_TYPE,

@@ -1,5 +1,6 @@
 import { iso, z } from 'zod';
-import { GenesisError, parseOrThrow } from './errors';
+import { GenesisError } from './core/errors';
+import { parseOrThrow } from './errors';
 
 /**
  * Row filters: a documented subset of OGC CQL2-JSON (the language STAC API uses).

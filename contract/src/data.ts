@@ -1,38 +1,10 @@
 import { z } from 'zod';
+import { DATA_LIMIT_MAX } from './core/media';
 import { Cql2Expr, parseFilter } from './cql2';
+import { listParam } from './query';
 
-/** Media types of the data path. */
-export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
-export const ARROW_FILE_MEDIA_TYPE = 'application/vnd.apache.arrow.file';
-export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet';
-export const CSV_MEDIA_TYPE = 'text/csv';
-
-/** Keys in the Arrow schema metadata of every table the platform serves. */
-export const ARROW_META = {
-  id: 'genesis:id',
-  version: 'genesis:version',
-  sha256: 'genesis:sha256',
-  ref: 'genesis:ref',
-  columns: 'genesis:columns',
-  filter: 'genesis:filter',
-  /** Per-field metadata keys. */
-  unit: 'genesis:unit',
-  description: 'genesis:description',
-  /** Set by the kernel helpers on a column converted from int64/uint64 under an Int64Policy (`number` or `string`). */
-  int64: 'genesis:int64'
-} as const;
-
-export const DATA_LIMIT_MAX = 1_000_000_000;
-
-/** `a,b` or repeated `columns=a&columns=b` (or both); the typed argument keeps the input type honest. */
-const columnsParam = z.preprocess(
-  (v: string | string[] | undefined) => {
-    if (v === undefined || v === '') return undefined;
-    const parts = Array.isArray(v) ? v.flatMap((s) => String(s).split(',')) : String(v).split(',');
-    return parts.map((s) => s.trim()).filter((s) => s.length > 0);
-  },
-  z.array(z.string().min(1)).max(10000).optional()
-);
+/** Projection: `a,b`, or repeated `columns=a&columns=b` (or both). */
+const columnsParam = listParam('comma', z.string().min(1), (a) => a.max(10000));
 
 /**
  * The filter parameter: CQL2-JSON text (or an object). An invalid filter throws the

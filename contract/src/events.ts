@@ -16,8 +16,6 @@ import { Job, JobStateEvent, LogChunk, LogStream } from './jobs';
  * file is fully sent. A reconnecting client subscribes again with the last `nextOffset` it
  * received: no gap, no duplicate. Chunks never split a UTF-8 character.
  */
-export const SOCKET_PATH = '/socket.io';
-
 /** Client -> server. At most one of `facility` / `jobId`; neither = every job. */
 export const SubscribeJobs = z
   .object({

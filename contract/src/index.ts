@@ -1,3 +1,6 @@
+export * from './core';
+// Names the zod modules define both as a schema and (in ./core) as a type: the schema wins.
+export { ErrorCode } from './errors';
 export * from './errors';
 export * from './ref';
 export * from './catalog';
@@ -10,12 +13,10 @@ export * from './jobs';
 export * from './facilities';
 export * from './events';
 export * from './api';
-export * from './paths';
 export * from './security';
 export * from './lab';
 export * from './openapi';
+export * from './query';
 export * from './lab-settings';
 export * from './nbformat';
-export * from './output-digest';
-export * from './staleness';
 export * from './provenance';

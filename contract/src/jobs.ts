@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { JOB_STATES, LOG_STREAMS } from './core/jobs';
+import { listParam } from './query';
 import { RefString } from './ref';
 
 /**
@@ -139,27 +141,8 @@ export const JobSpec = z
 export type JobSpec = z.infer<typeof JobSpec>;
 export type JobSpecInput = z.input<typeof JobSpec>;
 
-export const JOB_STATES = ['NEW', 'QUEUED', 'HELD', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 export const JobState = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobState>;
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
-
-/** Forward-only: QUEUED <-> HELD is the one way back. */
-const NEXT: Record<JobState, readonly JobState[]> = {
-  NEW: ['QUEUED', 'HELD', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'],
-  QUEUED: ['HELD', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'],
-  HELD: ['QUEUED', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELED'],
-  ACTIVE: ['COMPLETED', 'FAILED', 'CANCELED'],
-  COMPLETED: [],
-  FAILED: [],
-  CANCELED: []
-};
-export function canTransition(from: JobState, to: JobState): boolean {
-  return NEXT[from].includes(to);
-}
-export function isFinal(state: JobState): boolean {
-  return FINAL_STATES.has(state);
-}
 
 /** Why a job ended or waits, normalised; the scheduler's own words are kept beside it. */
 export const JobReason = z.enum([
@@ -176,9 +159,6 @@ export const JobReason = z.enum([
   'OTHER'
 ]);
 export type JobReason = z.infer<typeof JobReason>;
-
-/** The HTTP header that makes a submit idempotent (the spec's `idempotencyKey` does the same). */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export const JobStateEvent = z
   .object({
@@ -224,10 +204,7 @@ export type Job = z.infer<typeof Job>;
 export const JobListQuery = z
   .object({
     facility: FacilityName.optional(),
-    state: z.preprocess(
-      (v) => (v === undefined ? undefined : Array.isArray(v) ? v : String(v).split(',')),
-      z.array(JobState).optional()
-    ),
+    state: listParam('comma', JobState).describe('States, comma-separated'),
     tag: z.string().optional().describe('"key=value"'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     cursor: z.string().optional()
@@ -238,7 +215,7 @@ export type JobListQuery = z.infer<typeof JobListQuery>;
 export const JobList = z.object({ jobs: z.array(Job), nextCursor: z.string().optional() }).meta({ id: 'JobList' });
 export type JobList = z.infer<typeof JobList>;
 
-export const LogStream = z.enum(['stdout', 'stderr']);
+export const LogStream = z.enum(LOG_STREAMS);
 export type LogStream = z.infer<typeof LogStream>;
 
 /** A piece of a job's log. `offset` is the byte offset of `data` in the file, so readers resume exactly. */

@@ -6,8 +6,6 @@ import { z } from 'zod';
  * (or adopts, or proxies) and the start/stop/restart actions a user may take from the lab.
  * The Python side produces it (genesis_lab/supervisor.py `status()`); the extension validates it here.
  */
-export const LAB_PLATFORM_PATH = 'genesis-lab/platform';
-
 export const ManagedPlatformStatus = z
   .object({
     mode: z.enum(['managed', 'external', 'remote']),

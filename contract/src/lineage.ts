@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LINEAGE_SCHEMA_VERSION } from './core/lineage';
 import { Cql2Expr } from './cql2';
 import { RecordId, Sha256, Version } from './ref';
 
@@ -7,8 +8,6 @@ import { RecordId, Sha256, Version } from './ref';
  * version and job it used. The extension renders it as a chip and records it; the
  * provenance store turns it into PROV entities and activities.
  */
-export const LINEAGE_MIME_TYPE = 'application/vnd.genesis.lineage+json';
-export const LINEAGE_SCHEMA_VERSION = 1;
 
 const base = {
   schemaVersion: z.literal(LINEAGE_SCHEMA_VERSION),

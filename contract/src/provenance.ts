@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RecordMetadata } from './catalog';
-import { GenesisError, formatPath, issueMessage } from './errors';
+import { GenesisError } from './core/errors';
+import { formatPath, issueMessage } from './errors';
 import { FacilityName } from './jobs';
 import { LineageRecord } from './lineage';
 import { CellId, OutputType } from './nbformat';
@@ -12,10 +13,10 @@ import {
   outputMimeTypes,
   sha256Hex,
   type NormalizedOutput
-} from './output-digest';
+} from './core/output-digest';
 import type { NotebookOutputInput } from './nbformat';
 import { RecordId, Sha256, Version } from './ref';
-import { STALE_FLAG_KINDS } from './staleness';
+import { STALE_FLAG_KINDS } from './core/staleness';
 
 /**
  * Provenance: what each cell execution used and produced, as the extension and the headless

@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { AccessLevel, RecordKind } from './catalog';
+import { FACETS, SEARCH_LIMIT_MAX, nearestFacet } from './core/search';
+import { listParam } from './query';
 import { RecordId, Version } from './ref';
 
-/** Facets that search counts and filters on (the CKAN/STAC shape). */
-export const FACETS = ['license', 'accessLevel', 'domain', 'publisher', 'format', 'keywords'] as const;
 export const FacetName = z.enum(FACETS);
 export type FacetName = z.infer<typeof FacetName>;
 
 export const SearchSort = z.enum(['relevance', 'title', '-title', 'updated', '-updated', 'rows', '-rows']);
 export type SearchSort = z.infer<typeof SearchSort>;
-
-export const SEARCH_LIMIT_MAX = 100;
 
 /** One `facet:value` pair; several values of one facet OR together, facets AND together. */
 export const FacetFilter = z
@@ -26,35 +24,12 @@ export const FacetFilter = z
     });
   });
 
-/** The facet a typo most likely meant ("licence" -> "license", "keyword" -> "keywords"), if any. */
-function nearestFacet(typed: string): FacetName | undefined {
-  const t = typed.toLowerCase();
-  const shared = (f: string) => {
-    let n = 0;
-    while (n < f.length && n < t.length && f[n]!.toLowerCase() === t[n]) n++;
-    return n;
-  };
-  const best = [...FACETS].sort((a, b) => shared(b) - shared(a))[0]!;
-  return shared(best) >= 4 ? best : undefined;
-}
-
-/**
- * A repeatable query parameter: absent, one value (`?filter=a`) or several (`?filter=a&filter=b`);
- * always an array once parsed. The typed preprocess argument and the default keep the INPUT type
- * honest (optional, a value or an array of values) instead of a required `unknown`.
- */
-const arrayOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v: z.input<T> | z.input<T>[] | undefined) => (v === undefined || Array.isArray(v) ? v : [v]),
-    z.array(item).default([])
-  );
-
 /** Query-string of `GET /api/catalog/search`. */
 export const SearchQuery = z
   .object({
     q: z.string().max(500, 'query is longer than 500 characters').default(''),
     kind: RecordKind.optional(),
-    filter: arrayOf(FacetFilter).describe('Repeatable "facet:value"'),
+    filter: listParam('repeat', FacetFilter).default([]).describe('Repeatable "facet:value"'),
     sort: SearchSort.default('relevance'),
     limit: z.coerce
       .number()
@@ -67,6 +42,13 @@ export const SearchQuery = z
   .meta({ id: 'SearchQuery' });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 export type SearchQueryInput = z.input<typeof SearchQuery>;
+
+/**
+ * A piece of highlighted text: plain text, never HTML, so every front end renders it safely its
+ * own way (a <mark> element, bold in a terminal) and nothing is escaped twice.
+ */
+export const HighlightSpan = z.object({ text: z.string(), mark: z.boolean() }).meta({ id: 'HighlightSpan' });
+export type HighlightSpan = z.infer<typeof HighlightSpan>;
 
 export const SearchHit = z
   .object({
@@ -85,8 +67,8 @@ export const SearchHit = z
     sizeBytes: z.number().int().optional(),
     updatedAt: z.iso.datetime(),
     score: z.number().describe('bm25 relevance, larger is better; 0 without a query'),
-    /** Fragments with matches wrapped in <mark>…</mark>; other text is HTML-escaped. */
-    highlights: z.object({ title: z.string().optional(), description: z.string().optional() })
+    /** The title (whole) and a fragment of the description, as text spans; `mark` spans matched the query. */
+    highlights: z.object({ title: z.array(HighlightSpan).optional(), description: z.array(HighlightSpan).optional() })
   })
   .meta({ id: 'SearchHit' });
 export type SearchHit = z.infer<typeof SearchHit>;

@@ -279,14 +279,14 @@ function ResultItem(props: {
       onMouseDown={(e) => canInsert && actions.startDrag(hit, e)}
     >
       <div className="jp-Genesis-resultTitle">
-        {hit.highlights.title ? <Highlighted fragment={hit.highlights.title} /> : hit.title}
+        {hit.highlights.title ? <Highlighted spans={hit.highlights.title} /> : hit.title}
       </div>
       <div className="jp-Genesis-resultId">
         {hit.id}
         {hit.latestVersion ? `@${hit.latestVersion}` : ''}
       </div>
       <div className="jp-Genesis-resultDescription">
-        {hit.highlights.description ? <Highlighted fragment={hit.highlights.description} /> : hit.description}
+        {hit.highlights.description ? <Highlighted spans={hit.highlights.description} /> : hit.description}
       </div>
       <div className="jp-Genesis-resultMeta">
         <LicenseBadge license={hit.license} trans={trans} />

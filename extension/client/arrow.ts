@@ -1,4 +1,4 @@
-import { ARROW_META } from '@genesis-lab/contract';
+import { ARROW_META, cellTextOf, type ArrowColumnData } from '@genesis-lab/contract/core';
 import type { IPreviewTable } from '../tokens';
 
 type Cell = string | number | null;
@@ -18,13 +18,12 @@ export async function decodePreview(response: Response, limit: number, cancel: (
     type: String(f.type),
     unit: f.metadata.get(ARROW_META.unit) ?? undefined
   }));
-  const formatters = schema.fields.map((f) => formatterFor(arrow, f.type));
   const rows: Cell[][] = [];
   let truncated = false;
   for await (const batch of reader) {
     const n = Math.min(batch.numRows, limit - rows.length);
-    const vectors = schema.fields.map((_, i) => batch.getChildAt(i));
-    for (let r = 0; r < n; r++) rows.push(vectors.map((v, c) => (v ? formatters[c]!(v.get(r)) : null)));
+    const cells = schema.fields.map((f, i) => cellsOf(arrow, f.type, batch.getChildAt(i)));
+    for (let r = 0; r < n; r++) rows.push(cells.map((cell) => cell(r)));
     if (rows.length >= limit) {
       truncated = n < batch.numRows;
       break;
@@ -40,37 +39,29 @@ export async function decodePreview(response: Response, limit: number, cancel: (
 
 type ArrowModule = typeof import('apache-arrow');
 
-function formatterFor(arrow: ArrowModule, type: import('apache-arrow').DataType): (v: unknown) => Cell {
+/**
+ * The cells of one column of a batch: plain numbers stay numbers (the grid aligns them); every
+ * other value is the text of the one cell-to-text rule (contract/core `cellTextOf`) the notebook
+ * table and the CSV export use too: exact int64, sub-millisecond timestamps, ISO dates.
+ */
+function cellsOf(
+  arrow: ArrowModule,
+  type: import('apache-arrow').DataType,
+  vector: import('apache-arrow').Vector | null
+): (row: number) => Cell {
+  if (!vector) return () => null;
   const DT = arrow.DataType;
-  if (DT.isTimestamp(type) || DT.isDate(type)) {
-    return (v) => (v == null ? null : isoOrText(v));
-  }
-  if (DT.isInt(type) || DT.isFloat(type) || DT.isDecimal(type)) {
-    return (v) => {
-      if (v == null) return null;
-      if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-      return typeof v === 'number' ? v : String(v);
-    };
-  }
-  if (DT.isBool(type)) return (v) => (v == null ? null : v ? 'true' : 'false');
-  if (DT.isUtf8(type) || DT.isLargeUtf8(type) || DT.isDictionary(type)) {
-    return (v) => (v == null ? null : String(v));
-  }
-  return (v) => (v == null ? null : textOf(v));
-}
-
-function isoOrText(v: unknown): string {
-  const ms = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : Number(v);
-  if (!Number.isFinite(ms)) return String(v);
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
-}
-
-/** Nested values (lists, structs, binary) as short text: the grid shows text, not objects. */
-function textOf(v: unknown): string {
-  if (v instanceof Uint8Array) return `<${v.byteLength} bytes>`;
-  if (typeof v === 'object' && v !== null && 'toJSON' in v && typeof v.toJSON === 'function') {
-    return JSON.stringify(v.toJSON(), (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
-  }
-  return String(v);
+  const chunks = vector.data.map((d) => {
+    const chunk = new arrow.Vector([d]);
+    return cellTextOf(d as unknown as ArrowColumnData, (k) => chunk.get(k));
+  });
+  const textAt = (row: number) => {
+    let i = row;
+    let c = 0;
+    while (c < vector.data.length - 1 && i >= vector.data[c]!.length) i -= vector.data[c++]!.length;
+    return chunks[c]!(i);
+  };
+  const plainNumber = DT.isFloat(type) || (DT.isInt(type) && type.bitWidth <= 32);
+  if (plainNumber) return (row) => (vector.isValid(row) ? (vector.get(row) as number) : null);
+  return textAt;
 }

@@ -1,3 +1,5 @@
+import type { GenesisApi, RouteInput } from '@genesis-lab/client/core';
+import { IDEMPOTENCY_HEADER } from '@genesis-lab/contract/core';
 import type {
   CatalogChanged,
   CatalogRecord,
@@ -5,10 +7,10 @@ import type {
   Health,
   Job,
   JobList,
-  JobListQuery,
   JobSpecInput,
   JobUpdate,
   LogStream,
+  ManagedPlatformAction,
   ManagedPlatformStatus,
   SearchQueryInput,
   SearchResult
@@ -16,13 +18,11 @@ import type {
 import type { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
-import type { z } from 'zod';
 import type { IConnectionState, IGenesisClient, ILogTail, IPreviewOptions, IPreviewTable } from '../tokens';
 import type { IEndpoint } from './endpoint';
 import { abortError, errorCode, isAbort, isUnreachable, splitError } from './errors';
-import type { IRequest } from './http';
 import { LiveChannel, type LiveStatus } from './live';
-import { LogTail } from './logtail';
+import { LogTail, type ILogSource } from './logtail';
 
 type Io = typeof import('./io');
 
@@ -127,8 +127,7 @@ export class GenesisClient implements IGenesisClient {
   }
 
   private async _health(signal?: AbortSignal): Promise<Health> {
-    const io = await loadIo();
-    const h = await this._json({ route: 'health', signal }, io.Health);
+    const h = await this._call((api) => api.call('health', {}, { signal }));
     if (this._connection.status !== 'connected' || this._connection.version !== h.version) {
       this._setConnection({ status: 'connected', version: h.version });
     }
@@ -136,29 +135,29 @@ export class GenesisClient implements IGenesisClient {
   }
 
   async search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult> {
-    const io = await loadIo();
-    const qs = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === '') continue;
-      for (const v of Array.isArray(value) ? value : [value]) qs.append(key, String(v));
-    }
-    return this._json({ route: 'search', query: qs, signal }, io.SearchResult);
+    return this._call((api) => api.call('search', { query }, { signal }));
   }
 
   async record(id: string, signal?: AbortSignal): Promise<CatalogRecord> {
-    const io = await loadIo();
-    return this._json({ route: 'record', params: recordParams(io, id), signal }, io.CatalogRecord);
+    const params = await recordParams(id);
+    return this._call((api) => api.call('record', { params }, { signal }));
   }
 
   async croissant(id: string, signal?: AbortSignal): Promise<unknown> {
-    const io = await loadIo();
-    const response = await this._send({
-      route: 'croissant',
-      params: recordParams(io, id),
-      signal,
-      headers: { Accept: 'application/ld+json' }
-    });
-    return response.json() as Promise<unknown>;
+    const params = await recordParams(id);
+    const response = await this._call((api) => api.open('croissant', { params }, { signal }));
+    const doc = (await response.body.json()) as unknown;
+    // Its links name the platform's own address, which the browser cannot use (or only without
+    // the token): point them where this lab reaches the platform.
+    const base = platformBase(doc);
+    await this._endpointReady;
+    return base ? rebaseLinks(doc, `${base}/api/`, this.downloadUrl('/api/')) : doc;
+  }
+
+  downloadUrl(path: string): string {
+    const endpoint = this._endpoint;
+    if (!endpoint) throw new Error('The Genesis client is not configured yet.');
+    return endpoint.baseUrl + path.replace(/^\//, '');
   }
 
   async preview(id: string, version: string, options: IPreviewOptions): Promise<IPreviewTable> {
@@ -166,17 +165,11 @@ export class GenesisClient implements IGenesisClient {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const query = new URLSearchParams({ limit: String(options.limit) });
-    if (options.columns?.length) query.set('columns', options.columns.join(','));
+    const params = { ...(await recordParams(id)), version };
+    const query = { limit: options.limit, ...(options.columns?.length ? { columns: options.columns } : {}) };
     try {
-      const response = await this._send({
-        route: 'arrow',
-        params: { ...recordParams(io, id), version },
-        query,
-        signal: controller.signal,
-        headers: { Accept: io.routes.arrow.produces[0] }
-      });
-      return await io.decodePreview(response, options.limit, () => controller.abort());
+      const response = await this._call((api) => api.open('arrow', { params, query }, { signal: controller.signal }));
+      return await io.decodePreview(response.body, options.limit, () => controller.abort());
     } catch (err) {
       if (options.signal?.aborted) throw abortError();
       throw err;
@@ -186,37 +179,25 @@ export class GenesisClient implements IGenesisClient {
   }
 
   async facilities(signal?: AbortSignal): Promise<FacilityInfo[]> {
-    const io = await loadIo();
-    const r = await this._json({ route: 'facilities', signal }, io.routes.facilities.response);
-    return r.facilities;
+    return (await this._call((api) => api.call('facilities', {}, { signal }))).facilities;
   }
 
-  async listJobs(query: Partial<JobListQuery> = {}, signal?: AbortSignal): Promise<JobList> {
-    const io = await loadIo();
-    const qs = new URLSearchParams();
-    if (query.facility) qs.set('facility', query.facility);
-    if (query.state?.length) qs.set('state', query.state.join(','));
-    if (query.tag) qs.set('tag', query.tag);
-    if (query.limit) qs.set('limit', String(query.limit));
-    if (query.cursor) qs.set('cursor', query.cursor);
-    return this._json({ route: 'listJobs', query: qs, signal }, io.JobList);
+  async listJobs(query: RouteInput<'listJobs'>['query'] = {}, signal?: AbortSignal): Promise<JobList> {
+    return this._call((api) => api.call('listJobs', { query }, { signal }));
   }
 
   async getJob(id: string, signal?: AbortSignal): Promise<Job> {
-    const io = await loadIo();
-    return this._json({ route: 'getJob', params: { id }, signal }, io.Job);
+    return this._call((api) => api.call('getJob', { params: { id } }, { signal }));
   }
 
   async submitJob(spec: JobSpecInput): Promise<Job> {
-    const io = await loadIo();
     // Header and body carry the same key: a retry of this submission returns the same job.
-    const headers: Record<string, string> = spec.idempotencyKey ? { 'Idempotency-Key': spec.idempotencyKey } : {};
-    return this._json({ route: 'submitJob', body: spec, headers }, io.Job);
+    const headers = spec.idempotencyKey ? { [IDEMPOTENCY_HEADER]: spec.idempotencyKey } : undefined;
+    return this._call((api) => api.call('submitJob', { body: spec, headers }));
   }
 
   async cancelJob(id: string): Promise<Job> {
-    const io = await loadIo();
-    return this._json({ route: 'cancelJob', params: { id } }, io.Job);
+    return this._call((api) => api.call('cancelJob', { params: { id } }));
   }
 
   async managedPlatform(): Promise<ManagedPlatformStatus | null> {
@@ -226,7 +207,7 @@ export class GenesisClient implements IGenesisClient {
     return io.labPlatform(endpoint);
   }
 
-  async controlPlatform(action: 'start' | 'stop' | 'restart'): Promise<ManagedPlatformStatus> {
+  async controlPlatform(action: ManagedPlatformAction['action']): Promise<ManagedPlatformStatus> {
     const endpoint = await this._endpointReady;
     if (endpoint.mode !== 'proxy') {
       throw new Error('This lab uses a platform configured by URL; Jupyter does not run it.');
@@ -258,14 +239,8 @@ export class GenesisClient implements IGenesisClient {
   }
 
   tailLog(jobId: string, stream: LogStream, tailBytes: number): ILogTail {
-    const source = {
-      read: async (id: string, s: LogStream, q: { offset?: number; tail?: number }) => {
-        const io = await loadIo();
-        const qs = new URLSearchParams({ stream: s });
-        if (q.offset !== undefined) qs.set('offset', String(q.offset));
-        if (q.tail !== undefined) qs.set('tail', String(q.tail));
-        return this._json({ route: 'jobLogs', params: { id }, query: qs }, io.LogChunk);
-      }
+    const source: ILogSource = {
+      read: (id, s, q) => this._call((api) => api.call('jobLogs', { params: { id }, query: { stream: s, ...q } }))
     };
     return new LogTail(jobId, stream, tailBytes, source, this._liveReady);
   }
@@ -278,17 +253,14 @@ export class GenesisClient implements IGenesisClient {
     Signal.clearData(this);
   }
 
-  private async _json<S extends z.ZodType>(req: IRequest, schema: S): Promise<z.output<S>> {
+  /** A call through the client core on the current endpoint (its chunk loaded on first use). */
+  private _call<T>(work: (api: GenesisApi<Response>) => Promise<T>): Promise<T> {
     return this._track(async (endpoint) => {
       const io = await loadIo();
-      return io.requestJson(endpoint, { timeoutMs: this._timeoutMs, ...req }, schema);
-    });
-  }
-
-  private _send(req: IRequest): Promise<Response> {
-    return this._track(async (endpoint) => {
-      const io = await loadIo();
-      return io.send(endpoint, { timeoutMs: this._timeoutMs, ...req });
+      if (this._api?.endpoint !== endpoint || this._api.timeoutMs !== this._timeoutMs) {
+        this._api = { endpoint, timeoutMs: this._timeoutMs, api: io.createApi(endpoint, this._timeoutMs) };
+      }
+      return work(this._api.api);
     });
   }
 
@@ -377,6 +349,7 @@ export class GenesisClient implements IGenesisClient {
   }
 
   private _endpoint: IEndpoint | null = null;
+  private _api: { endpoint: IEndpoint; timeoutMs: number; api: GenesisApi<Response> } | null = null;
   private _endpointReady: Promise<IEndpoint>;
   private _resolveEndpoint: ((e: IEndpoint) => void) | null = null;
   private _timeoutMs: number;
@@ -397,9 +370,26 @@ export class GenesisClient implements IGenesisClient {
   private _jobUpdated = new Signal<this, JobUpdate>(this);
 }
 
-function recordParams(io: Io, ref: string): { ns: string; name: string } {
-  const r = io.parseRef(ref);
+async function recordParams(ref: string): Promise<{ ns: string; name: string }> {
+  const r = (await loadIo()).parseRef(ref);
   return { ns: r.namespace, name: r.name };
+}
+
+/** The platform's own base URL, as a Croissant document names it (its `@id` is `<base>/api/...`). */
+function platformBase(doc: unknown): string | undefined {
+  const id = (doc as { '@id'?: unknown } | null)?.['@id'];
+  if (typeof id !== 'string') return undefined;
+  const i = id.indexOf('/api/');
+  return i > 0 ? id.slice(0, i) : undefined;
+}
+
+/** Every string of a JSON document that starts with `from`, starting with `to` instead. */
+export function rebaseLinks(doc: unknown, from: string, to: string): unknown {
+  if (typeof doc === 'string') return doc.startsWith(from) ? to + doc.slice(from.length) : doc;
+  if (Array.isArray(doc)) return doc.map((x) => rebaseLinks(x, from, to));
+  if (doc && typeof doc === 'object')
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, rebaseLinks(v, from, to)]));
+  return doc;
 }
 
 function sameEndpoint(a: IEndpoint, b: IEndpoint): boolean {

@@ -1,3 +1,5 @@
+import { errorSentence } from '@genesis-lab/contract/core';
+
 /**
  * Error helpers that need no contract code at startup. Errors thrown by the client are the
  * contract's `GenesisError`s (created in the lazily loaded I/O module); "unreachable" ones are
@@ -30,18 +32,8 @@ export function abortError(): DOMException {
   return new DOMException('The request was cancelled', 'AbortError');
 }
 
-/** One sentence for the UI: the platform's message plus its hint, whatever was thrown. */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const { hint, suggestions } = err as { hint?: unknown; suggestions?: unknown };
-    const sentence = (t: string) => (/[.!?:]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
-    let text = sentence(err.message);
-    if (Array.isArray(suggestions) && suggestions.length) text += ` Did you mean ${suggestions.join(', ')}?`;
-    if (typeof hint === 'string' && hint) text += ` ${sentence(hint)}`;
-    return text;
-  }
-  return String(err);
-}
+/** One sentence for the UI: the platform's message, suggestions and hint (the contract's rule). */
+export const describeError = errorSentence;
 
 /** The message and the hint of a thrown error, separately (the banner shows the hint folded). */
 export function splitError(err: unknown): { message: string; hint?: string } {

@@ -1,22 +1,31 @@
-import type { CatalogChanged, JobUpdate, LogChunk, SubscribeLogs } from '@genesis-lab/contract';
+import { Subscriptions, type SubscribeMessage } from '@genesis-lab/client/core';
+import type { CatalogChanged, JobUpdate, LogChunk, LogStream } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { IEndpoint } from './endpoint';
 import type { GenesisSocket } from './socket';
 
-const RETRY_MIN_MS = 1000;
-const RETRY_MAX_MS = 30000;
-
 export type LiveStatus = { connected: true } | { connected: false; reason: string; refused?: string };
 
 /**
- * The socket.io connection: push events in, subscriptions out. It remembers what was
- * subscribed and subscribes again after every reconnect, so consumers never re-subscribe by
- * hand; log subscriptions resume from the offset their consumer has reached. The socket
- * itself (socket.io-client and the event schemas) is loaded on `open()`, after startup.
+ * The socket.io connection: push events in, subscriptions out. One `Poll` owns reconnection,
+ * as JupyterLab's own EventManager does: its factory opens the socket and returns a promise
+ * that rejects when the socket closes, so the poll's backoff is the retry schedule and
+ * `standby: 'when-hidden'` pauses it in a hidden tab. It runs only while the platform answers
+ * HTTP (`setReachable`); the client's health probe waits for it otherwise. After every connect
+ * the core's policy (`Subscriptions`) subscribes again: jobs once, logs from their reader's offset.
  */
 export class LiveChannel implements IDisposable {
-  constructor(private _endpoint: IEndpoint) {}
+  constructor(private _endpoint: IEndpoint) {
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._connected(),
+      frequency: { interval: 1000, backoff: true, max: 30000 },
+      standby: 'when-hidden',
+      name: 'genesis-lab:live'
+    });
+  }
 
   get connected(): boolean {
     return this._socket?.connected ?? false;
@@ -37,88 +46,41 @@ export class LiveChannel implements IDisposable {
     return this._catalogChanged;
   }
 
-  /** Load socket.io and connect (once). */
-  async open(): Promise<void> {
-    if (this._socket || this._opening || this._disposed) return;
-    this._opening = true;
-    try {
-      const { openSocket } = await import('./socket');
-      if (this._disposed) return;
-      this._socket = openSocket(this._endpoint, {
-        connect: () => {
-          this._attempting = false;
-          this._retryDelay = RETRY_MIN_MS;
-          if (this._jobWatchers > 0) this._socket?.emit('jobs:subscribe', {});
-          for (const sub of this._logSubs.values()) this._subscribeLog(sub);
-          this._statusChanged.emit({ connected: true });
-        },
-        disconnect: (reason) => {
-          this._statusChanged.emit({ connected: false, reason });
-          this._scheduleRetry();
-        },
-        connectError: (reason, refused) => {
-          this._attempting = false;
-          this._statusChanged.emit({ connected: false, reason, ...(refused ? { refused } : {}) });
-          // A refusal (wrong token) does not get better by retrying.
-          if (!refused) this._scheduleRetry();
-        },
-        jobUpdate: (u) => this._jobUpdated.emit(u),
-        logChunk: (c) => this._logChunk.emit(c),
-        catalogChanged: (c) => this._catalogChanged.emit(c)
-      });
-    } catch (err) {
-      this._statusChanged.emit({ connected: false, reason: `could not load the live connection: ${String(err)}` });
-    } finally {
-      this._opening = false;
-    }
-  }
-
-  /**
-   * Whether the platform answers HTTP. Only then does the socket retry by itself (with
-   * backoff); while it is unreachable the client's health probe waits for it instead.
-   */
+  /** Whether the platform answers HTTP: only then does the poll (re)connect the socket. */
   setReachable(reachable: boolean): void {
-    this._reachable = reachable;
+    if (this._disposed || this._refused) return;
     if (reachable) this.reconnect();
-    else clearTimeout(this._manualRetry);
+    else void this._poll.stop();
   }
 
-  /** Reconnect now instead of waiting for the next backoff step (never aborts an attempt in flight). */
+  /** Connect now instead of at the next backoff step (a connected socket is left as it is). */
   reconnect(): void {
-    clearTimeout(this._manualRetry);
-    const s = this._socket;
-    if (!s) {
-      void this.open();
-      return;
-    }
-    if (s.connected || this._attempting || this._disposed) return;
-    this._attempting = true;
-    s.disconnect();
-    s.connect();
+    if (this._disposed || this._refused || this.connected) return;
+    if (this._poll.isDisposed) return;
+    void (this._poll.state.phase === 'standby' ||
+    this._poll.state.phase === 'stopped' ||
+    this._poll.state.phase === 'constructed'
+      ? this._poll.start()
+      : this._poll.refresh());
   }
 
   watchJobs(): void {
-    if (this._jobWatchers++ === 0 && this.connected) this._socket!.emit('jobs:subscribe', {});
+    if (this._subs.addJobs({}) && this.connected) this._socket!.emit('jobs:subscribe', {});
   }
 
   unwatchJobs(): void {
-    if (--this._jobWatchers === 0 && this.connected) this._socket!.emit('jobs:unsubscribe', {});
+    if (this._subs.removeJobs({}) && this.connected) this._socket!.emit('jobs:unsubscribe', {});
   }
 
   /**
    * Follow a log from `offset()` (read at every (re)subscribe, so a reconnect resumes exactly
    * where the consumer is). `onError` gets the server's refusal (unknown job, ...).
    */
-  followLog(
-    jobId: string,
-    stream: 'stdout' | 'stderr',
-    offset: () => number,
-    onError: (message: string) => void
-  ): IDisposable {
+  followLog(jobId: string, stream: LogStream, offset: () => number, onError: (message: string) => void): IDisposable {
     const key = `${jobId}\n${stream}`;
-    const sub: ILogSub = { jobId, stream, offset, onError };
-    this._logSubs.set(key, sub);
-    if (this.connected) this._subscribeLog(sub);
+    this._logErrors.set(key, onError);
+    const message = this._subs.addLog(jobId, stream, offset);
+    if (this.connected) this._send(message);
     let disposed = false;
     return {
       get isDisposed() {
@@ -127,7 +89,10 @@ export class LiveChannel implements IDisposable {
       dispose: () => {
         if (disposed) return;
         disposed = true;
-        if (this._logSubs.get(key) === sub) this._logSubs.delete(key);
+        if (this._logErrors.get(key) === onError) {
+          this._logErrors.delete(key);
+          this._subs.removeLog(jobId, stream);
+        }
         if (this.connected) this._socket!.emit('logs:unsubscribe', { jobId, stream });
       }
     };
@@ -136,45 +101,85 @@ export class LiveChannel implements IDisposable {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    clearTimeout(this._manualRetry);
+    this._poll.dispose();
     this._socket?.removeAllListeners();
     this._socket?.io.removeAllListeners();
     this._socket?.disconnect();
     Signal.clearData(this);
   }
 
-  private _scheduleRetry(): void {
-    clearTimeout(this._manualRetry);
-    if (!this._reachable || this._disposed) return;
-    this._manualRetry = setTimeout(() => this.reconnect(), this._retryDelay);
-    this._retryDelay = Math.min(RETRY_MAX_MS, this._retryDelay * 2);
-  }
-
-  private _subscribeLog(sub: ILogSub): void {
-    const request: SubscribeLogs = { jobId: sub.jobId, stream: sub.stream, offset: sub.offset() };
-    this._socket?.emit('logs:subscribe', request, (r) => {
-      if (!r.ok) sub.onError(r.error ?? 'the platform refused the log subscription');
+  /**
+   * The poll's factory: connect (socket.io-client and the event schemas load with the first
+   * call), and stay pending while connected; reject when the socket closes or fails to connect.
+   */
+  private async _connected(): Promise<void> {
+    const socket = await this._open();
+    if (this._disposed) return;
+    await new Promise<void>((_, reject) => {
+      const cleanup = () => {
+        socket.off('disconnect', onClose);
+        socket.off('connect_error', onError);
+      };
+      const onClose = (reason: string) => {
+        cleanup();
+        reject(new Error(`the live connection closed: ${reason}`));
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
+      socket.on('disconnect', onClose);
+      socket.on('connect_error', onError);
+      // Idempotent: a connection attempt already under way is not started twice.
+      if (!socket.connected) socket.connect();
     });
   }
 
+  private async _open(): Promise<GenesisSocket> {
+    if (this._socket) return this._socket;
+    const { openSocket } = await import('./socket');
+    this._socket ??= openSocket(this._endpoint, {
+      connect: () => {
+        for (const m of this._subs.resubscribe()) this._send(m);
+        this._statusChanged.emit({ connected: true });
+      },
+      disconnect: (reason) => this._statusChanged.emit({ connected: false, reason }),
+      connectError: (reason, refused) => {
+        this._statusChanged.emit({ connected: false, reason, ...(refused ? { refused } : {}) });
+        // A refusal (wrong token) does not get better by retrying.
+        if (refused) {
+          this._refused = true;
+          void this._poll.stop();
+        }
+      },
+      jobUpdate: (u) => this._jobUpdated.emit(u),
+      logChunk: (c) => this._logChunk.emit(c),
+      catalogChanged: (c) => this._catalogChanged.emit(c)
+    });
+    return this._socket;
+  }
+
+  private _send(m: SubscribeMessage): void {
+    const socket = this._socket;
+    if (!socket) return;
+    if (m.event === 'jobs:subscribe') socket.emit('jobs:subscribe', m.payload);
+    else
+      socket.emit('logs:subscribe', m.payload, (r) => {
+        if (!r.ok)
+          this._logErrors.get(`${m.payload.jobId}\n${m.payload.stream}`)?.(
+            r.error ?? 'the platform refused the log subscription'
+          );
+      });
+  }
+
   private _socket: GenesisSocket | null = null;
-  private _opening = false;
-  private _reachable = false;
-  private _retryDelay = RETRY_MIN_MS;
-  private _attempting = true;
+  private _poll: Poll;
+  private _refused = false;
   private _disposed = false;
-  private _jobWatchers = 0;
-  private _logSubs = new Map<string, ILogSub>();
-  private _manualRetry: ReturnType<typeof setTimeout> | undefined;
+  private _subs = new Subscriptions();
+  private _logErrors = new Map<string, (message: string) => void>();
   private _statusChanged = new Signal<this, LiveStatus>(this);
   private _jobUpdated = new Signal<this, JobUpdate>(this);
   private _logChunk = new Signal<this, LogChunk>(this);
   private _catalogChanged = new Signal<this, CatalogChanged>(this);
-}
-
-interface ILogSub {
-  jobId: string;
-  stream: 'stdout' | 'stderr';
-  offset: () => number;
-  onError: (message: string) => void;
 }

@@ -1,4 +1,6 @@
-import type { LogChunk, LogStream } from '@genesis-lab/contract';
+import { LogCursor, LogFollower } from '@genesis-lab/client/core';
+import type { LogChunk, LogQuery, LogStream } from '@genesis-lab/contract';
+import type { z } from 'zod';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ILogTail } from '../tokens';
@@ -10,13 +12,14 @@ const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 export interface ILogSource {
   /** Read from `offset` (or the last `tail` bytes). */
-  read(jobId: string, stream: LogStream, query: { offset?: number; tail?: number }): Promise<LogChunk>;
+  read(jobId: string, stream: LogStream, query: Pick<z.input<typeof LogQuery>, 'offset' | 'tail'>): Promise<LogChunk>;
 }
 
 /**
- * A job log followed live. Bytes are placed by their offset in the file, so a chunk that
- * arrives twice (after a reconnect) is dropped and a chunk that arrives after a gap first
- * makes us read the missing bytes over HTTP: the text never has a hole or a repeat.
+ * A job log followed live, by the core's log cursor: bytes are placed by their offset in the
+ * file, so a chunk that arrives twice (after a reconnect) is dropped and a chunk that arrives
+ * after a gap first makes the follower read the missing bytes over HTTP: the text never has a
+ * hole or a repeat.
  */
 export class LogTail implements ILogTail {
   constructor(
@@ -42,10 +45,10 @@ export class LogTail implements ILogTail {
     return this._startOffset;
   }
   get nextOffset(): number {
-    return this._nextOffset;
+    return this._follower?.cursor.offset ?? this._startOffset;
   }
   get eof(): boolean {
-    return this._eof;
+    return this._follower?.cursor.eof ?? false;
   }
   get error(): string | null {
     return this._error;
@@ -58,15 +61,7 @@ export class LogTail implements ILogTail {
   }
 
   catchUp(): void {
-    this._enqueue(async () => {
-      if (!this._started || this._eof) return;
-      for (;;) {
-        const chunk = await this._source.read(this.jobId, this.stream, { offset: this._nextOffset });
-        const before = this._nextOffset;
-        this._append(chunk);
-        if (chunk.eof || this._nextOffset === before) return;
-      }
-    });
+    if (this._follower && !this.eof) this._applied(this._follower.catchUp());
   }
 
   dispose(): void {
@@ -80,57 +75,57 @@ export class LogTail implements ILogTail {
 
   /** Read the tail, then follow live from its end (again, if a first attempt failed). */
   private _start(): void {
-    this._enqueue(async () => {
-      if (this._started) return;
-      const first = await this._source.read(this.jobId, this.stream, { tail: this._tailBytes });
-      this._started = true;
+    if (this._starting || this._follower) return;
+    this._starting = true;
+    const started = this._source.read(this.jobId, this.stream, { tail: this._tailBytes }).then((first) => {
+      if (this._disposed) return;
       this._startOffset = first.offset;
-      this._nextOffset = first.offset;
-      this._append(first);
-      if (!this._eof && this._live) {
+      this._follower = new LogFollower(
+        new LogCursor(first.offset),
+        (offset) => this._source.read(this.jobId, this.stream, { offset }),
+        (text) => this._add(text)
+      );
+      this._applied(this._follower.push(first));
+      if (!this.eof && this._live) {
         this._follow = this._live.followLog(
           this.jobId,
           this.stream,
-          () => this._nextOffset,
+          () => this.nextOffset,
           (m) => this._fail(m)
         );
       }
     });
+    this._applied(started.finally(() => (this._starting = false)));
   }
 
   private _onLiveStatus(_: LiveChannel, status: LiveStatus): void {
-    if (status.connected && !this._started) this._start();
+    if (status.connected && !this._follower) this._start();
   }
 
   private _onChunk(_: LiveChannel, chunk: LogChunk): void {
-    if (chunk.jobId !== this.jobId || chunk.stream !== this.stream || !this._started) return;
-    this._enqueue(async () => {
-      // A gap (we missed bytes while disconnected): read them before this chunk.
-      while (!this._eof && this._nextOffset < chunk.offset) {
-        const missing = await this._source.read(this.jobId, this.stream, { offset: this._nextOffset });
-        if (missing.nextOffset <= this._nextOffset) break;
-        this._append(missing);
-      }
-      this._append(chunk);
-    });
+    if (chunk.jobId !== this.jobId || chunk.stream !== this.stream || !this._follower) return;
+    this._applied(this._follower.push(chunk));
   }
 
-  /** Place a chunk at its offset: skip what we already have, never leave a hole. */
-  private _append(chunk: LogChunk): void {
+  private _add(text: string): void {
     if (this._disposed) return;
-    if (chunk.nextOffset > this._nextOffset && chunk.offset <= this._nextOffset) {
-      const skip = this._nextOffset - chunk.offset;
-      const data = skip === 0 ? chunk.data : sliceBytes(chunk.data, skip);
-      this._text += data;
-      this._nextOffset = chunk.nextOffset;
-      this._trim();
-    }
-    if (chunk.eof && chunk.nextOffset >= this._nextOffset) {
-      this._eof = true;
-      this._follow?.dispose();
-    }
-    this._error = null;
-    this._changed.emit();
+    this._text += text;
+    this._trim();
+  }
+
+  /** Once a step is applied: tell the view, end the live subscription at eof, or show the failure. */
+  private _applied(step: Promise<void>): void {
+    step.then(
+      () => {
+        if (this._disposed) return;
+        if (this.eof) this._follow?.dispose();
+        this._error = null;
+        this._changed.emit();
+      },
+      (err: unknown) => {
+        if (!isAbort(err)) this._fail(describeError(err));
+      }
+    );
   }
 
   private _trim(): void {
@@ -141,36 +136,20 @@ export class LogTail implements ILogTail {
   }
 
   private _fail(message: string): void {
+    if (this._disposed) return;
     this._error = message;
     this._changed.emit();
   }
 
-  /** Chunks are applied strictly in arrival order, each after the previous one's reads. */
-  private _enqueue(work: () => Promise<void>): void {
-    this._queue = this._queue
-      .then(() => (this._disposed ? undefined : work()))
-      .catch((err: unknown) => {
-        if (!isAbort(err)) this._fail(describeError(err));
-      });
-  }
-
   private _live: LiveChannel | null = null;
-  private _started = false;
+  private _follower: LogFollower | null = null;
+  private _starting = false;
   private _text = '';
   private _startOffset = 0;
-  private _nextOffset = 0;
-  private _eof = false;
   private _error: string | null = null;
   private _disposed = false;
   private _follow: IDisposable | null = null;
-  private _queue: Promise<void> = Promise.resolve();
   private _changed = new Signal<this, void>(this);
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** Drop the first `bytes` UTF-8 bytes of `text` (offsets are byte offsets in the file). */
-function sliceBytes(text: string, bytes: number): string {
-  return decoder.decode(encoder.encode(text).subarray(bytes));
-}

@@ -1,23 +1,18 @@
+/**
+ * The panels' formatting. Numbers, sizes and durations are the contract's (contract/core), so they
+ * read the same in the panels, a notebook and the CLI; the words around them are translated here.
+ */
+import { formatBytes as bytes, formatCount as count } from '@genesis-lab/contract/core';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
-/** Small, pure formatting helpers shared by the panels. */
-// TODO(core): byte units, "N rows" and elapsed time move into the contract's zod-free core; these
-// then call it (keeping `trans` for the words).
+export { formatDuration } from '@genesis-lab/contract/core';
 
 export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return '';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+  return n === undefined ? '' : bytes(n);
 }
 
 export function formatCount(n: number | undefined): string {
-  return n === undefined ? '' : n.toLocaleString('en-US');
+  return n === undefined ? '' : count(n);
 }
 
 /** `1 row`, `2,922 rows`. */
@@ -33,18 +28,6 @@ export function formatRowsOf(trans: TranslationBundle, shown: number, total: num
 
 export function shortDigest(sha256: string | undefined, length = 12): string {
   return sha256 ? sha256.slice(0, length) : '';
-}
-
-/** `1h 02m`, `3m 07s`, `12s`: elapsed time of a job. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  const s = Math.floor(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(sec).padStart(2, '0')}s`;
-  return `${sec}s`;
 }
 
 export function formatTime(iso: string | null | undefined): string {

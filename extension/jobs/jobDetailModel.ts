@@ -1,9 +1,9 @@
+import { isNewerJob, isNewerUpdate } from '@genesis-lab/client/core';
 import { isFinal, type Job, type JobUpdate, type LogStream } from '@genesis-lab/contract';
 import { VDomModel } from '@jupyterlab/ui-components';
 import type { IDisposable } from '@lumino/disposable';
 import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, ILogTail } from '../tokens';
-import { lastSeq } from './lastSeq';
 
 /**
  * One job as its detail view shows it: the job (kept current by `job:update` pushes) and a
@@ -103,7 +103,7 @@ export class JobDetailModel extends VDomModel {
   }
 
   private _setJob(job: Job): void {
-    if (this._job && lastSeq(this._job) > lastSeq(job)) return;
+    if (!isNewerJob(job, this._job)) return;
     this._job = job;
     this._readStderrOfFailure();
   }
@@ -115,7 +115,7 @@ export class JobDetailModel extends VDomModel {
 
   private _onUpdate(_: IGenesisClient, update: JobUpdate): void {
     if (update.job.id !== this.id) return;
-    if (this._job && update.event.seq <= lastSeq(this._job)) return;
+    if (!isNewerUpdate(update, this._job)) return;
     this._job = update.job;
     this._error = null;
     this._readStderrOfFailure();

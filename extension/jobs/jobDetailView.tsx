@@ -7,12 +7,11 @@ import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { CommandIds } from '../commands';
 import { ConnectionBanner } from '../common/connection';
+import { jobElapsedMs } from '@genesis-lab/contract/core';
 import { formatDuration, formatTime } from '../common/format';
 import { jobIcon } from '../common/icons';
 import type { IGenesisClient, ILogTail } from '../tokens';
 import type { JobDetailModel } from './jobDetailModel';
-// TODO(core): job elapsed time moves into the contract's zod-free core; call it from there.
-import { elapsedMs } from './jobsPanel';
 import { JobTimeline } from './timeline';
 import { useNow } from './useNow';
 
@@ -131,7 +130,7 @@ function JobDetailBody(props: { model: JobDetailModel; client: IGenesisClient; t
                 )}
               </dd>
               <dt>{trans.__('Elapsed')}</dt>
-              <dd>{formatDuration(elapsedMs(job, now))}</dd>
+              <dd>{formatDuration(jobElapsedMs(job, now))}</dd>
               {job.exitCode !== null && (
                 <>
                   <dt>{trans.__('Exit code')}</dt>

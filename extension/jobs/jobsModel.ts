@@ -1,10 +1,10 @@
+import { isNewerJob, isNewerUpdate } from '@genesis-lab/client/core';
 import type { FacilityInfo, Job, JobUpdate } from '@genesis-lab/contract';
 import { VDomModel } from '@jupyterlab/ui-components';
 import type { IDisposable } from '@lumino/disposable';
 import { Throttler } from '@lumino/polling';
 import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
-import { lastSeq } from './lastSeq';
 
 /** Facility queues are re-read at most this often, and only when a job changed (never on a timer). */
 const FACILITY_REFRESH_MS = 300;
@@ -196,9 +196,7 @@ export class JobsModel extends VDomModel {
 
   /** Keep the newer of two views of a job; true when it changed. */
   private _put(job: Job): boolean {
-    const known = this._jobs.get(job.id);
-    if (known && lastSeq(known) > lastSeq(job)) return false;
-    if (known && lastSeq(known) === lastSeq(job) && known.updatedAt >= job.updatedAt) return false;
+    if (!isNewerJob(job, this._jobs.get(job.id))) return false;
     this._jobs.set(job.id, job);
     return true;
   }
@@ -231,8 +229,7 @@ export class JobsModel extends VDomModel {
 
   private _onUpdate(_: IGenesisClient, update: JobUpdate): void {
     if (!this._watch) return;
-    const known = this._jobs.get(update.job.id);
-    if (known && update.event.seq <= lastSeq(known)) return;
+    if (!isNewerUpdate(update, this._jobs.get(update.job.id))) return;
     if (this._put(update.job)) {
       this._resort();
       this.stateChanged.emit();

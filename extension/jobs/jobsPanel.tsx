@@ -4,6 +4,7 @@ import { VDomRenderer } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
+import { jobElapsedMs } from '@genesis-lab/contract/core';
 import { formatDuration } from '../common/format';
 import { useRovingListbox } from '../common/rovingListbox';
 import type { IGenesisClient } from '../tokens';
@@ -13,15 +14,6 @@ import { useNow } from './useNow';
 
 export interface IJobsActions {
   open(job: Job): void;
-}
-
-// TODO(core): one job elapsed-time rule for the panel, the notebook and the CLI moves into the
-// contract's zod-free core; this copy goes then.
-/** Elapsed time: from start (or creation while queued) to end, or to now while running. */
-export function elapsedMs(job: Job, now: number): number {
-  const start = Date.parse(job.startedAt ?? job.submittedAt ?? job.createdAt);
-  const end = job.endedAt ? Date.parse(job.endedAt) : now;
-  return Math.max(0, end - start);
 }
 
 /** Whether the submit form is open, what it was prefilled with; a new key resets it. */
@@ -193,7 +185,7 @@ function JobList(props: { model: JobsModel; actions: IJobsActions; trans: Transl
             <span className="jp-Genesis-jobFacility">{job.facility}</span>
             <span className="jp-Genesis-jobTimes">
               <span className="jp-Genesis-jobElapsed" title={trans.__('elapsed')}>
-                {formatDuration(elapsedMs(job, now))}
+                {formatDuration(jobElapsedMs(job, now))}
               </span>
               {job.exitCode !== null && (
                 <span className="jp-Genesis-jobExit" title={trans.__('exit code')}>

@@ -1,5 +1,5 @@
+import { lastSeq } from '@genesis-lab/client/core';
 import {
-  LINEAGE_MIME_TYPE,
   LineageRecord,
   isFinal,
   validationError,
@@ -12,16 +12,8 @@ import {
 import type { IDisposable } from '@lumino/disposable';
 import { formatRowsOf, shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
-import { lastSeq } from '../jobs/lastSeq';
 import type { IGenesisClient } from '../tokens';
-import { LINEAGE_MIME } from './mime';
 import type { IChipContext } from './context';
-
-if (LINEAGE_MIME_TYPE !== LINEAGE_MIME) {
-  console.error(
-    `Genesis: the lineage renderer is registered for ${LINEAGE_MIME} but the contract says ${LINEAGE_MIME_TYPE}`
-  );
-}
 
 /**
  * Render one `application/vnd.genesis.lineage+json` output into `node` as a compact chip: kind

@@ -2,7 +2,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { IDisposable } from '@lumino/disposable';
 import { Widget } from '@lumino/widgets';
 import type { IChipContext } from './context';
-import { LINEAGE_MIME } from './mime';
+import { LINEAGE_MIME_TYPE as LINEAGE_MIME } from '@genesis-lab/contract/core';
 
 type ChipModule = typeof import('./chip');
 let chipModule: Promise<ChipModule> | null = null;

@@ -4,7 +4,7 @@ import { ITranslator } from '@jupyterlab/translation';
 import { CommandIds } from '../commands';
 import { translationBundle } from '../common/i18n';
 import type { IChipContext } from '../lineage/context';
-import { LINEAGE_MIME } from '../lineage/mime';
+import { LINEAGE_MIME_TYPE as LINEAGE_MIME } from '@genesis-lab/contract/core';
 import { LineageRenderer } from '../lineage/renderer';
 import { IGenesisClient } from '../tokens';
 

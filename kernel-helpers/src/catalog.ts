@@ -1,13 +1,12 @@
 import {
-  CatalogRecord,
   GenesisError,
   SearchQuery,
-  SearchResult,
   parseOrThrow,
   parseRef,
-  type DatasetRecord
+  type DatasetRecord,
+  type SearchResult
 } from '@genesis-lab/contract';
-import { presentable } from './client/errors';
+import { presentable } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { searchBundle } from './notebook/search-html';
 
@@ -35,19 +34,7 @@ export class CatalogApi {
     } catch (err) {
       rethrow(err);
     }
-    const result = await this.ctx.client.json(
-      'search',
-      {},
-      {
-        q: query.q,
-        kind: query.kind,
-        filter: query.filter,
-        sort: query.sort,
-        limit: query.limit,
-        cursor: query.cursor
-      },
-      SearchResult
-    );
+    const result = await this.ctx.client.call('search', { query });
     if (display ?? this.ctx.settings.display) this.ctx.notebook()?.show(searchBundle(q, result));
     return result;
   }
@@ -61,6 +48,6 @@ export class CatalogApi {
     } catch (err) {
       rethrow(err);
     }
-    return this.ctx.client.json('record', { ns, name }, {}, CatalogRecord);
+    return this.ctx.client.call('record', { params: { ns, name } });
   }
 }

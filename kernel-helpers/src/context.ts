@@ -1,19 +1,9 @@
-import type { Int64Policy } from '@genesis-lab/contract';
-import type { GenesisClient } from './client/client';
+import type { GenesisClient } from '@genesis-lab/client';
 import type { LineageRecorder } from './lineage';
 import type { NotebookOutput } from './notebook/tslab';
+import type { GenesisSettings } from './settings';
 
-/** Defaults every pull starts from; `genesis.configure(...)` changes them. */
-export interface GenesisSettings {
-  /** Show tables (and search results) as rich HTML in a tslab notebook. Default true. */
-  display: boolean;
-  /** Show a live progress indicator for pulls that take longer than a second. Default true. */
-  progress: boolean;
-  /** How int64/uint64 columns reach JavaScript. Default "number" (see docs/kernel-helpers.md). */
-  int64: Int64Policy;
-  /** HTTP compression of pulls: "auto" = none on loopback, gzip/br for remote platforms. */
-  compression: 'auto' | 'identity' | 'gzip' | 'br';
-}
+export type { GenesisSettings };
 
 /**
  * What every namespace of the helpers (catalog, datasets, jobs, ...) shares: the client (HTTP,

@@ -1,25 +1,14 @@
 import type { Table } from 'apache-arrow';
-import { Int64Policy, parseOrThrow, type DatasetRecord, type SearchResult } from '@genesis-lab/contract';
-import { z } from 'zod';
+import { GenesisClient, type ConnectOptions } from '@genesis-lab/client';
+import { parseOrThrow, type DatasetRecord, type SearchResult } from '@genesis-lab/contract';
 import { CatalogApi, type SearchOptions } from './catalog';
-import { GenesisClient } from './client/client';
-import type { ConnectOptions } from './client/connection';
-import type { GenesisContext, GenesisSettings } from './context';
+import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
 import { JobsApi } from './jobs';
 import { LineageRecorder } from './lineage';
 import { tableBundle } from './notebook/table-html';
 import { tslabOutput, type NotebookOutput } from './notebook/tslab';
-
-const Settings = z
-  .object({
-    display: z.boolean(),
-    progress: z.boolean(),
-    int64: Int64Policy,
-    compression: z.enum(['auto', 'identity', 'gzip', 'br'])
-  })
-  .partial()
-  .strict();
+import { DEFAULT_SETTINGS, Settings, type GenesisSettings } from './settings';
 
 export interface ConfigureOptions extends Partial<GenesisSettings> {
   /** Also show outputs when not in tslab? No: outputs need a kernel. Set false to never touch the notebook. */
@@ -39,7 +28,7 @@ export class Genesis {
   private useNotebook = true;
 
   constructor(connect: ConnectOptions = {}) {
-    const settings: GenesisSettings = { display: true, progress: true, int64: 'number', compression: 'auto' };
+    const settings: GenesisSettings = { ...DEFAULT_SETTINGS };
     const client = new GenesisClient(connect);
     const notebook = (): NotebookOutput | undefined => (this.useNotebook ? tslabOutput() : undefined);
     this.context = { client, settings, notebook, lineage: new LineageRecorder(notebook) };
@@ -56,7 +45,7 @@ export class Genesis {
   /** Change defaults: display, progress, int64 policy, compression; `notebook: false` never writes outputs. */
   configure(options: ConfigureOptions): this {
     const { notebook, ...rest } = options;
-    const valid = parseOrThrow(Settings, rest, 'options');
+    const valid = parseOrThrow(Settings.partial(), rest, 'options');
     Object.assign(this.context.settings, valid);
     if (notebook !== undefined) this.useNotebook = notebook;
     return this;

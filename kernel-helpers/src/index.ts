@@ -7,22 +7,27 @@
  */
 export { genesis, Genesis, type ConfigureOptions } from './genesis';
 export type { GenesisContext, GenesisSettings } from './context';
-export { GenesisClient, type CallOptions, type QueryValue, type StreamOptions } from './client/client';
-export { resolveConnection, type Connection, type ConnectOptions } from './client/connection';
-export { presentable } from './client/errors';
+// The Node clients these helpers are built on, for programs that want the platform's own objects.
 export {
+  GenesisClient,
   JobsClient,
+  resolveConnection,
+  presentable,
+  type Connection,
+  type ConnectOptions,
   type JobListFilter,
   type JobWaitOptions,
   type JobsSocket,
-  type LogQuery
-} from './client/jobs-client';
+  type LogRead,
+  type StreamOptions
+} from '@genesis-lab/client';
 export { Dataset } from './data/dataset';
 export type { BatchOptions, TableOptions } from './data/pull';
 export { CatalogApi, type SearchOptions } from './catalog';
 export { LineageRecorder, lineageText } from './lineage';
 export { JobsApi, JobHandle, JobFailedError, type JobResult, type WaitOptions } from './jobs';
-export { jobStatusHtml, jobStatusText } from './jobs-view';
+export { jobStatusHtml } from './jobs-view';
+export { jobStatusText } from '@genesis-lab/contract';
 export { tableBundle, tableText } from './notebook/table-html';
 export type { NotebookOutput, LiveOutput, MimeBundle } from './notebook/tslab';
 export {

@@ -4,14 +4,15 @@ import {
   type FacilityInfo,
   type Job,
   type JobSpecInput,
+  jobStatusText,
   type JobState,
   type LogChunk,
   type LogStream
 } from '@genesis-lab/contract';
 import type { GenesisContext } from './context';
-import { presentable } from './client/errors';
-import { JobsClient, type JobListFilter, type LogQuery } from './client/jobs-client';
-import { jobStatusHtml, jobStatusText } from './jobs-view';
+import { presentable } from '@genesis-lab/client';
+import { JobsClient, type JobListFilter, type LogRead } from '@genesis-lab/client';
+import { jobStatusHtml } from './jobs-view';
 
 export interface WaitOptions {
   /** Give up (with an error) after this long; the job keeps running. Default: no limit. */
@@ -86,7 +87,7 @@ export class JobsApi {
     return this.transport.get(id);
   }
 
-  async list(query: Omit<JobListFilter, 'state'> & { state?: JobState[] } = {}): Promise<Job[]> {
+  async list(query: JobListFilter = {}): Promise<Job[]> {
     return (await this.transport.list(query)).jobs;
   }
 
@@ -98,11 +99,11 @@ export class JobsApi {
     return this.transport.facilities();
   }
 
-  logChunk(id: string, query: LogQuery): Promise<LogChunk> {
+  logChunk(id: string, query: LogRead): Promise<LogChunk> {
     return this.transport.logs(id, query);
   }
 
-  readLog(id: string, query: LogQuery, onChunk: (c: LogChunk) => void): Promise<LogChunk> {
+  readLog(id: string, query: LogRead, onChunk: (c: LogChunk) => void): Promise<LogChunk> {
     return this.transport.readLog(id, query, onChunk);
   }
 

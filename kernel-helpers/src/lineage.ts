@@ -1,5 +1,11 @@
-import { LINEAGE_MIME_TYPE, LineageRecord, formatRef, type DatasetUse, type JobUse } from '@genesis-lab/contract';
-import { countText } from './notebook/format';
+import {
+  LINEAGE_MIME_TYPE,
+  LineageRecord,
+  formatRef,
+  rowsText,
+  type DatasetUse,
+  type JobUse
+} from '@genesis-lab/contract';
 import type { NotebookOutput } from './notebook/tslab';
 
 type Input<T> = Omit<T, 'schemaVersion' | 'at'> & { at?: string };
@@ -8,7 +14,7 @@ type Input<T> = Omit<T, 'schemaVersion' | 'at'> & { at?: string };
 export function lineageText(r: LineageRecord): string {
   if (r.kind === 'dataset') {
     const ref = formatRef({ id: r.id, version: r.version });
-    return `genesis lineage: used ${ref} (sha256 ${r.sha256.slice(0, 12)}…), ${countText(r.rowCount, 'row')}${r.ref !== ref ? ` [asked for ${r.ref}]` : ''}`;
+    return `genesis lineage: used ${ref} (sha256 ${r.sha256.slice(0, 12)}…), ${rowsText(r.rowCount, r.totalRows, r.limit)}${r.ref !== ref ? ` [asked for ${r.ref}]` : ''}`;
   }
   return `genesis lineage: job ${r.jobId} (${r.name}) ${r.action} on ${r.facility}: ${r.state}`;
 }

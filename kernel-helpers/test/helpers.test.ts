@@ -5,15 +5,18 @@ import { inspect } from 'node:util';
 import { Field, Float64, Int64, Schema, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { ARROW_META, DatasetUse, ErrorBody, GenesisError } from '@genesis-lab/contract';
 import { Genesis, tableBundle } from '@genesis-lab/kernel';
-import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../../platform/test/support/process';
 import {
+  authedFetch,
   MIXED_META,
   mixedRows,
   mixedTable,
   numericBatches,
   numericSchema,
-  publish
-} from '../../platform/test/data/support/fixtures';
+  type PlatformProcess,
+  publish,
+  startPlatformProcess,
+  tempHome
+} from '@genesis-lab/test-support';
 
 /** The helpers in plain Node against a real platform process, over datasets published through the catalog. */
 

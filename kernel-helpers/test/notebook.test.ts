@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { DatasetUse, DatasetVersion, LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
-import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../../platform/test/support/process';
 import {
   REPO_ROOT,
   requireKernelSetup,
@@ -10,6 +9,7 @@ import {
   type Notebook,
   type NotebookCell
 } from './support/kernel';
+import { authedFetch, type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 /**
  * The tutorial notebook, executed headless by a real tslab kernel against a real platform
@@ -134,5 +134,37 @@ describe('live progress and display switches in a real tslab kernel', () => {
     expect(stdout(off)).toMatch(/isotopes: 3 rows/);
     expect(htmlOf(off)).toHaveLength(0);
     expect(lineageOf(off)).toHaveLength(1);
+  });
+
+  it('shows search highlights as the text reads: an apostrophe, not &#39;', () => {
+    const search = nb.cells.find((c) => src(c).includes("vega-datasets' scripts"))!;
+    const html = htmlOf(search).find((h) => h.includes('genesis-search'))!;
+    expect(html).toContain('<mark>');
+    // What a browser shows: tags gone, entities decoded once.
+    const shown = html
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+    expect(shown).toContain("vega-datasets' scripts");
+    expect(shown).not.toContain('&#39;');
+  });
+
+  it('says a limited pull is "first 100,000 of N rows": table HTML, text form and lineage record', async () => {
+    const version = DatasetVersion.parse(
+      await (await authedFetch(p, '/api/datasets/bts/flights-3m/versions/latest')).json()
+    );
+    const total = version.rowCount.toLocaleString('en-US');
+    const cell = nb.cells.find((c) => src(c).includes('limit: 100000'))!;
+    expect(stdout(cell)).toContain('limited: 100000 rows');
+    const table = htmlOf(cell).find((h) => h.includes('genesis-table'))!;
+    expect(table).toContain(`first 100,000 of ${total} rows × 1 column`);
+    const plain = (cell.outputs ?? []).map((o) => text((o.data?.['text/plain'] as string) ?? '')).join('\n');
+    expect(plain).toContain(`first 100,000 of ${total} rows × 1 column`);
+    const use = DatasetUse.parse(lineageOf(cell)[0]);
+    expect(use).toMatchObject({ rowCount: 100000, totalRows: version.rowCount, limit: 100000 });
+    expect(plain).toContain(`first 100,000 of ${total} rows`);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Health, SearchResult } from '@genesis-lab/contract';
-import { REPO_ROOT, run, startJupyter, removeTempDirs, tempDir, type JupyterServer } from './support/jupyter';
+import { REPO_ROOT, run, startJupyter, removeTempDirs, tempDir, type JupyterServer } from '@genesis-lab/test-support';
 import { freshEnvironment, jupyterCli } from './support/python';
 
 // Runs the Binder steps for real: a fresh environment, binder/postBuild (= scripts/setup).

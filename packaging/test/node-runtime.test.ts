@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GENESIS_BIN, REPO_ROOT, VENV, removeTempDirs, requireVenv, tempDir } from './support/jupyter';
+import { GENESIS_BIN, REPO_ROOT, VENV, removeTempDirs, requireVenv, tempDir } from '@genesis-lab/test-support';
 
 // The version scripts/lib.sh pins; read from there so this test follows a bump.
 const PINNED = /^GENESIS_NODE_VERSION=(\S+)$/m.exec(

@@ -3,17 +3,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { ErrorBody, Health } from '@genesis-lab/contract';
-import { startPlatformProcess } from '../../platform/test/support/process';
 import {
   GENESIS_BIN,
   isAlive,
   readDiscovery,
   startJupyter,
   removeTempDirs,
+  startPlatformProcess,
   tempDir,
-  waitUntil,
+  until,
   type JupyterServer
-} from './support/jupyter';
+} from '@genesis-lab/test-support';
 
 // Real Jupyter servers (the installed genesis-lab server extension) and real platform processes.
 jest.setTimeout(120000);
@@ -110,12 +110,12 @@ describe('managed platform (the default)', () => {
     const s = await jupyter();
     await s.waitFor((st) => st.state === 'running');
     for (const transport of ['websocket', 'polling'] as const) {
-      const socket = await connectSocket(s, transport, s.token);
+      const socket = await connectSocket(s, transport, s.token!);
       expect(socket.connected).toBe(true);
       socket.close();
     }
     // As JupyterLab's extension connects: the Jupyter token in the handshake's query.
-    const socket = await connectSocket(s, 'websocket', s.token, 'query');
+    const socket = await connectSocket(s, 'websocket', s.token!, 'query');
     expect(socket.connected).toBe(true);
     socket.close();
   });
@@ -124,7 +124,7 @@ describe('managed platform (the default)', () => {
     const s = await jupyter();
     const { pid } = await s.waitFor((st) => st.state === 'running');
     await s.stop();
-    await waitUntil('the platform exits', () => !isAlive(pid!), 15000);
+    await until('the platform exits', () => !isAlive(pid!), 15000);
     expect(readDiscovery(s.home)).toBeUndefined();
   });
 
@@ -146,7 +146,7 @@ describe('managed platform (the default)', () => {
     const first = await s.waitFor((st) => st.state === 'running');
     const stop = await s.fetch('/genesis-lab/platform', { method: 'POST', body: JSON.stringify({ action: 'stop' }) });
     expect(stop.status).toBe(200);
-    await waitUntil('the platform exits', () => !isAlive(first.pid!));
+    await until('the platform exits', () => !isAlive(first.pid!));
     await expectUnavailable(s, /stopped from JupyterLab/);
     const start = await s.fetch('/genesis-lab/platform', { method: 'POST', body: JSON.stringify({ action: 'start' }) });
     expect(start.status).toBe(200);
@@ -214,16 +214,16 @@ describe('when the platform cannot run', () => {
     await expectUnavailable(s, /No Genesis platform is running for .*genesis serve --home/s);
 
     const p1 = await startPlatformProcess({ home });
-    await waitUntil('the proxy reaches the new platform', async () => (await health(s)).status === 200);
+    await until('the proxy reaches the new platform', async () => (await health(s)).status === 200);
     expect((await s.fetch('/genesis/api/openapi.json')).status).toBe(200);
     await p1.kill();
-    await waitUntil('the proxy notices', async () => (await health(s)).status === 503);
+    await until('the proxy notices', async () => (await health(s)).status === 503);
 
     // A new platform has a new token: the proxy follows the discovery file.
     const p2 = await startPlatformProcess({ home });
     try {
       expect(p2.token).not.toBe(p1.token);
-      await waitUntil('the proxy reaches the second platform', async () => (await health(s)).status === 200);
+      await until('the proxy reaches the second platform', async () => (await health(s)).status === 200);
       expect((await s.fetch('/genesis/api/openapi.json')).status).toBe(200);
       expect((await s.status()).pid).toBe(p2.proc.pid);
     } finally {
@@ -254,7 +254,7 @@ describe('remote platform', () => {
 });
 
 describe('the genesis CLI the server extension runs', () => {
-  it('is the checkout platform/bin/genesis.js, run by the wrapper scripts/setup puts into the environment', async () => {
+  it('is the checkout cli/bin/genesis.js, run by the wrapper scripts/setup puts into the environment', async () => {
     const link = path.join(process.env.GENESIS_VENV || path.join(__dirname, '../../.venv'), 'bin', 'genesis');
     const exec = /^exec "([^"]+)" "([^"]+)" "\$@"$/m.exec(fs.readFileSync(link, 'utf8'));
     expect(exec).not.toBeNull();

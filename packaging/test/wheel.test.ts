@@ -11,7 +11,7 @@ import {
   removeTempDirs,
   tempDir,
   type JupyterServer
-} from './support/jupyter';
+} from '@genesis-lab/test-support';
 import { freshEnvironment, jupyterCli, pip, systemPath } from './support/python';
 
 // Builds the wheel and installs it into a fresh environment (pip downloads: minutes, not seconds).

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorBody, Health } from '@genesis-lab/contract';
-import { GENESIS_BIN, authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from './support/process';
+import {
+  authedFetch,
+  GENESIS_BIN,
+  type PlatformProcess,
+  startPlatformProcess,
+  tempHome
+} from '@genesis-lab/test-support';
 
 describe('platform process', () => {
   let p: PlatformProcess;

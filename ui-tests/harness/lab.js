@@ -5,6 +5,9 @@
  * the project's Python environment, Galata's server configuration, a temporary GENESIS_HOME seeded
  * with the example catalog, a temporary copy of examples/ as the notebook root (kernels there
  * resolve @genesis-lab/kernel), and the tslab kernel. Nothing of the user's ~/.jupyter is used.
+ * Starting, waiting for and stopping the server is the tests' one Jupyter launcher
+ * (@genesis-lab/test-support `startJupyter`, built by `npm run build:packages`); this file adds
+ * what only a lab for the UI needs (notebooks, catalog, labextensions, Chromium).
  *
  * Options that matter to tests and benchmarks:
  * - `extension: false`: the same lab WITHOUT Genesis Lab (its labextension left out of the lab's
@@ -15,16 +18,17 @@
  * - `platform: 'stopped'`: the Jupyter server keeps the platform down until a user (or a test)
  *   starts it: the "platform unreachable" scenario.
  */
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
+/** @type {typeof import('../../test-support/src')} */
+const support = require(path.join(REPO_ROOT, 'test-support/dist/index.js'));
 const UI_TESTS = path.resolve(__dirname, '..');
-const VENV = process.env.GENESIS_VENV || path.join(REPO_ROOT, '.venv');
-const GENESIS_BIN = path.join(REPO_ROOT, 'platform/bin/genesis.js');
+const VENV = support.VENV;
+const GENESIS_BIN = path.join(REPO_ROOT, 'cli/bin/genesis.js');
 const CHROMIUM = process.env.GENESIS_CHROMIUM || '/usr/bin/chromium';
 
 /**
@@ -52,38 +56,6 @@ function freePortSync() {
   return Number(execFileSync(process.execPath, ['-e', script]).toString());
 }
 
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(address.port));
-    });
-  });
-}
-
-/** @param {number} ms */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Whether `promise` settles within `ms`; the timer does not outlive the answer (a pending one
- * would keep a plain Node caller, such as a benchmark, alive after its last lab stopped).
- * @param {Promise<unknown>} promise
- * @param {number} ms
- */
-async function settlesWithin(promise, ms) {
-  /** @type {NodeJS.Timeout | undefined} */
-  let timer;
-  const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * @param {string} cmd
  * @param {string[]} args
@@ -95,29 +67,6 @@ function runOrThrow(cmd, args, env) {
     throw new Error(`${[cmd, ...args].join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   }
   return r.stdout;
-}
-
-/** @param {number} pid */
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The platform the discovery file of `home` names, if any.
- * @param {string} home
- * @returns {{ url: string, token: string, pid: number } | undefined}
- */
-function readDiscovery(home) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(home, 'run', 'platform.json'), 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -204,8 +153,7 @@ function labextensionsDir(dir, env, genesisLab) {
  */
 async function startLab(opts = {}) {
   const extension = opts.extension ?? true;
-  const jupyter = path.join(VENV, 'bin', 'jupyter');
-  if (!fs.existsSync(jupyter)) throw new Error(`No Jupyter in ${VENV}: run \`bash scripts/setup\` first`);
+  support.requireVenv(VENV);
   const runDir = opts.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-ui-'));
   const home = path.join(runDir, 'genesis-home');
   // Inside the checkout (git-ignored), so kernels started there resolve @genesis-lab/kernel and
@@ -215,7 +163,7 @@ async function startLab(opts = {}) {
   fs.mkdirSync(jupyterTest, { recursive: true });
   const notebooks = path.join(fs.mkdtempSync(path.join(jupyterTest, 'run-')), 'notebooks');
   const logFile = path.join(runDir, 'jupyter.log');
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await support.freePort());
 
   // The notebooks: a copy of examples/ (tests may write).
   fs.cpSync(path.join(REPO_ROOT, 'examples'), notebooks, { recursive: true });
@@ -239,7 +187,7 @@ async function startLab(opts = {}) {
   const catalog = opts.catalog ?? 'examples';
   if (catalog === 'examples') runOrThrow(process.execPath, [GENESIS_BIN, 'seed', 'examples', '--home', home], env);
   if (catalog === 'tiny') seedTinyCatalog(home, runDir, env);
-  const args = ['lab', `--config=${path.join(UI_TESTS, 'jupyter_server_test_config.py')}`];
+  const args = [`--config=${path.join(UI_TESTS, 'jupyter_server_test_config.py')}`];
   // Only for this run, on the command line (in a virtualenv the environment's config outranks the
   // user's); the installed package stays untouched.
   if (!extension || opts.labextension) {
@@ -247,63 +195,33 @@ async function startLab(opts = {}) {
     args.push(`--LabApp.labextensions_path=${dir}`);
   }
   if (!extension) args.push(`--ServerApp.jpserver_extensions={'genesis_lab': False}`);
-  if (process.getuid?.() === 0) args.push('--allow-root');
-  const log = fs.openSync(logFile, 'a');
-  const proc = spawn(jupyter, args, { cwd: notebooks, env, stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
-  const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n');
-
-  const deadline = Date.now() + (opts.timeoutMs ?? 120000);
-  /** @param {string} what @param {() => Promise<boolean>} ready */
-  const waitFor = async (what, ready) => {
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`JupyterLab exited (${proc.exitCode}) before ${what}:\n${tail()}`);
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`timed out waiting until ${what}:\n${tail()}`);
-      }
-      try {
-        if (await ready()) return;
-      } catch {
-        /* not up yet */
-      }
-      await sleep(200);
-    }
-  };
-  await waitFor('JupyterLab answers', async () => (await fetch(`${url}/lab`)).ok);
-  if (extension && opts.platform !== 'stopped') {
-    await waitFor('the platform runs', async () => {
-      const r = await fetch(`${url}/genesis-lab/platform`);
-      return r.ok && (await r.json()).state === 'running';
-    });
-  }
+  const server = await support.startJupyter({
+    app: 'lab',
+    token: null, // Galata's configuration: no token, no XSRF check
+    venv: VENV,
+    dir: runDir,
+    root: notebooks,
+    home,
+    port,
+    env,
+    args,
+    logFile,
+    waitForPlatform: extension && opts.platform !== 'stopped',
+    ownHome: true,
+    timeoutMs: opts.timeoutMs ?? 120000
+  });
 
   return {
-    url,
+    url: server.url,
     port,
     runDir,
     home,
     notebooks,
     logFile,
-    pid: /** @type {number} */ (proc.pid),
+    pid: server.pid,
     extension,
     async stop({ keepFiles = false } = {}) {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGTERM'); // Jupyter's clean shutdown stops the platform it started
-        if (!(await settlesWithin(exited, 20000))) {
-          proc.kill('SIGKILL');
-          await exited;
-        }
-      }
-      // A platform that outlived its server (this home is ours alone): stop it too.
-      const leftover = readDiscovery(home);
-      if (leftover && alive(leftover.pid)) {
-        process.kill(leftover.pid, 'SIGTERM');
-        for (let i = 0; i < 50 && alive(leftover.pid); i++) await sleep(100);
-        if (alive(leftover.pid)) process.kill(leftover.pid, 'SIGKILL');
-      }
+      await server.stop();
       if (!keepFiles) {
         fs.rmSync(runDir, { recursive: true, force: true });
         fs.rmSync(path.dirname(notebooks), { recursive: true, force: true });
@@ -312,4 +230,12 @@ async function startLab(opts = {}) {
   };
 }
 
-module.exports = { startLab, freePortSync, readDiscovery, REPO_ROOT, VENV, CHROMIUM, CHROMIUM_ARGS };
+module.exports = {
+  startLab,
+  freePortSync,
+  readDiscovery: support.readDiscovery,
+  REPO_ROOT,
+  VENV,
+  CHROMIUM,
+  CHROMIUM_ARGS
+};

@@ -20,7 +20,7 @@ const PORT = Number(process.env.GENESIS_UI_DIRECT_PORT);
 const PLATFORM_URL = `http://127.0.0.1:${PORT}`;
 const TOKEN = 'ui-test-direct-platform-token-0123456789';
 const LAB_ORIGIN = `http://127.0.0.1:${process.env.GENESIS_UI_PORT}`;
-const GENESIS = path.join(REPO_ROOT, 'platform/bin/genesis.js');
+const GENESIS = path.join(REPO_ROOT, 'cli/bin/genesis.js');
 
 let home = '';
 let platform: ChildProcess | null = null;

@@ -17,6 +17,7 @@ import {
   type SearchQueryInput,
   type SearchResult
 } from '@genesis-lab/contract';
+import type { RouteInput } from '@genesis-lab/client/core';
 import { PromiseDelegate } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Signal } from '@lumino/signaling';
@@ -112,13 +113,16 @@ export class TestClient implements IGenesisClient {
   croissant(): Promise<unknown> {
     return Promise.reject(new Error('no croissant in this test'));
   }
+  downloadUrl(path: string): string {
+    return `http://lab.test/genesis/${path.replace(/^\//, '')}`;
+  }
   preview(_id: string, _version: string, _options: IPreviewOptions): Promise<IPreviewTable> {
     return Promise.reject(new Error('no preview in this test'));
   }
   facilities(signal?: AbortSignal): Promise<FacilityInfo[]> {
     return this._record(this.facilityReads, undefined, signal);
   }
-  listJobs(query: Partial<JobListQuery> = {}, signal?: AbortSignal): Promise<JobList> {
+  listJobs(query: RouteInput<'listJobs'>['query'] = {}, signal?: AbortSignal): Promise<JobList> {
     return this._record(this.jobLists, query, signal);
   }
   getJob(id: string, signal?: AbortSignal): Promise<Job> {

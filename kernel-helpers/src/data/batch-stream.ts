@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { ByteSource } from '../client/byte-source';
+import type { ByteSource } from '@genesis-lab/client';
 import { IpcStreamDecoder } from './ipc-decoder';
 
 /** Decoded batches held ahead of the consumer before the socket is paused (TCP then slows the platform). */

@@ -1,14 +1,13 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import {
-  CatalogRecord,
+  ARROW_META,
   GenesisError,
-  VersionList,
   parseRef,
   type DatasetRecord,
   type DatasetVersion,
   type Ref
 } from '@genesis-lab/contract';
-import { presentable } from '../client/errors';
+import { presentable } from '@genesis-lab/client';
 import type { GenesisContext } from '../context';
 import { tableBundle } from '../notebook/table-html';
 import { Pull, resolveVersion, type BatchOptions, type TableOptions } from './pull';
@@ -45,6 +44,8 @@ export class Dataset {
     const batches: RecordBatch[] = [];
     for await (const b of pull.batches()) batches.push(b);
     const table = batches.length ? new Table(batches) : new Table(pull.schema);
+    // What the table is a part of travels with it (its display says "first N of M rows").
+    if (pull.totalRows !== undefined) table.schema.metadata.set(ARROW_META.totalRows, String(pull.totalRows));
     const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
     notebook?.show(tableBundle(table));
     return table;
@@ -73,17 +74,14 @@ export class Dataset {
 
   /** Every published version, newest first. */
   async versions(): Promise<DatasetVersion[]> {
-    const list = await this.ctx.client.json(
-      'versions',
-      { ns: this.parsed.namespace, name: this.parsed.name },
-      {},
-      VersionList
-    );
+    const list = await this.ctx.client.call('versions', {
+      params: { ns: this.parsed.namespace, name: this.parsed.name }
+    });
     return list.versions;
   }
 
   /** The catalog record (title, licence, creators, fields with units, versions...). */
   async record(): Promise<DatasetRecord> {
-    return this.ctx.client.json('record', { ns: this.parsed.namespace, name: this.parsed.name }, {}, CatalogRecord);
+    return this.ctx.client.call('record', { params: { ns: this.parsed.namespace, name: this.parsed.name } });
   }
 }

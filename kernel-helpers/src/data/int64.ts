@@ -11,7 +11,7 @@ import {
   type Data
 } from 'apache-arrow';
 import { ARROW_META, GenesisError, type Int64Policy } from '@genesis-lab/contract';
-import { presentable } from '../client/errors';
+import { presentable } from '@genesis-lab/client';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 

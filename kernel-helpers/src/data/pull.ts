@@ -2,7 +2,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import {
   ARROW_META,
   DataQuery,
-  DatasetVersion,
+  type DatasetVersion,
   GenesisError,
   formatRef,
   parseOrThrow,
@@ -10,8 +10,7 @@ import {
   type PullOptions,
   type Ref
 } from '@genesis-lab/contract';
-import type { StreamResponse } from '../client/client';
-import { contractMismatch, presentable } from '../client/errors';
+import { contractMismatch, presentable, type StreamResponse } from '@genesis-lab/client';
 import type { GenesisContext } from '../context';
 import { PullProgress } from '../notebook/progress';
 import { BatchStream } from './batch-stream';
@@ -45,12 +44,9 @@ export function validateOptions(opts: PullOptions): DataQuery {
 
 /** Resolve a selector (a version or "latest") to the concrete version, once per pull. */
 export function resolveVersion(ctx: GenesisContext, ref: Ref): Promise<DatasetVersion> {
-  return ctx.client.json(
-    'version',
-    { ns: ref.namespace, name: ref.name, version: ref.version ?? 'latest' },
-    {},
-    DatasetVersion
-  );
+  return ctx.client.call('version', {
+    params: { ns: ref.namespace, name: ref.name, version: ref.version ?? 'latest' }
+  });
 }
 
 /**
@@ -85,13 +81,15 @@ export class Pull {
     const version = await resolveVersion(ctx, ref);
     const res = await ctx.client.stream(
       'arrow',
-      { ns: ref.namespace, name: ref.name, version: version.version },
       {
-        columns: query.columns,
-        filter: query.filter,
-        limit: query.limit,
-        offset: query.offset || undefined,
-        batchSize: query.batchSize
+        params: { ns: ref.namespace, name: ref.name, version: version.version },
+        query: {
+          columns: query.columns,
+          filter: query.filter,
+          limit: query.limit,
+          offset: query.offset || undefined,
+          batchSize: query.batchSize
+        }
       },
       { compression: ctx.settings.compression }
     );
@@ -105,9 +103,11 @@ export class Pull {
       const schema = await stream.schema();
       const meta = schema.metadata;
       if (meta.get(ARROW_META.sha256) !== version.sha256 || meta.get(ARROW_META.version) !== version.version)
-        throw contractMismatch(
-          'stream',
-          `asked for ${ref.id}@${version.version} (sha256 ${version.sha256.slice(0, 12)}…), got ${meta.get(ARROW_META.ref)} (sha256 ${meta.get(ARROW_META.sha256)?.slice(0, 12)}…)`
+        throw presentable(
+          contractMismatch(
+            'stream',
+            `asked for ${ref.id}@${version.version} (sha256 ${version.sha256.slice(0, 12)}…), got ${meta.get(ARROW_META.ref)} (sha256 ${meta.get(ARROW_META.sha256)?.slice(0, 12)}…)`
+          )
         );
       const converter = new Int64Converter(schema, options.int64 ?? ctx.settings.int64);
       pull = new Pull(
@@ -140,10 +140,14 @@ export class Pull {
     this.res.destroy();
   }
 
+  /** How many rows the query matches in all, when that is known without reading them (no filter). */
+  get totalRows(): number | undefined {
+    return this.query.filter ? undefined : Math.max(0, this.version.rowCount - this.query.offset);
+  }
+
   private expectedRows(): number | undefined {
-    if (this.query.filter) return undefined;
-    const left = Math.max(0, this.version.rowCount - this.query.offset);
-    return this.query.limit === undefined ? left : Math.min(left, this.query.limit);
+    const total = this.totalRows;
+    return total === undefined || this.query.limit === undefined ? total : Math.min(total, this.query.limit);
   }
 
   async *batches(): AsyncGenerator<RecordBatch, void, undefined> {
@@ -198,6 +202,7 @@ export class Pull {
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
       ...(q.offset ? { offset: q.offset } : {}),
       rowCount: rows,
+      ...(this.totalRows !== undefined ? { totalRows: this.totalRows } : {}),
       mode: this.mode
     });
   }

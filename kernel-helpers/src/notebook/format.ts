@@ -1,13 +1,8 @@
-import { DataType, DateUnit, TimeUnit, type Field, type Vector } from 'apache-arrow';
-import { ARROW_META } from '@genesis-lab/contract';
+import { DataType, type Field, type Vector } from 'apache-arrow';
+import { ARROW_META, cellTextOf, type ArrowColumnData } from '@genesis-lab/contract';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** `1 row`, `2,922 rows`: counts as a reader says them. */
-export function countText(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /** Short type names as the catalog prints them. */
@@ -26,29 +21,13 @@ export function unitOf(field: Field): string | undefined {
   return field.metadata.get(ARROW_META.unit) || undefined;
 }
 
-/** A cell as text: dates and instants in ISO 8601, numbers as JavaScript prints them, null as "null". */
-export function formatValue(field: Field, vector: Vector, row: number): string {
-  const v: unknown = vector.get(row);
-  if (v === null || v === undefined) return 'null';
-  const type = DataType.isDictionary(field.type) ? field.type.dictionary : field.type;
-  if (DataType.isDate(type)) {
-    const ms = typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Number(v);
-    const iso = new Date(ms).toISOString();
-    return type.unit === DateUnit.DAY || iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  if (DataType.isTimestamp(type)) {
-    const ms =
-      typeof v === 'number'
-        ? v
-        : Number(v) / (type.unit === TimeUnit.MICROSECOND ? 1e3 : type.unit === TimeUnit.NANOSECOND ? 1e6 : 1);
-    return new Date(ms).toISOString().replace('.000Z', 'Z');
-  }
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  try {
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v);
-  } catch {
-    return String(v);
-  }
+/**
+ * A cell as text, by the one rule the preview grid and the exports follow too (contract/core
+ * `cellTextOf`: exact int64 and sub-millisecond digits, ISO dates and instants); null as "null".
+ */
+export function formatValue(_field: Field, vector: Vector, row: number): string {
+  let [chunk, i] = [0, row];
+  while (chunk < vector.data.length - 1 && i >= vector.data[chunk]!.length) i -= vector.data[chunk++]!.length;
+  const data = vector.data[chunk]!;
+  return cellTextOf(data as unknown as ArrowColumnData, (k) => vector.get(row - i + k))(i) ?? 'null';
 }

@@ -1,3 +1,4 @@
+import { formatBytes } from '@genesis-lab/contract';
 import { escapeHtml } from './format';
 import type { LiveOutput, NotebookOutput } from './tslab';
 
@@ -5,9 +6,7 @@ import type { LiveOutput, NotebookOutput } from './tslab';
 export const PROGRESS_DELAY_MS = 1000;
 const REFRESH_MS = 250;
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
-}
+const mb = (bytes: number) => formatBytes(Math.round(bytes));
 
 /**
  * A live indicator for one pull: nothing for the first second, then one output updated in

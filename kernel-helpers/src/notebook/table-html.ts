@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { ARROW_META, type Cql2Expr } from '@genesis-lab/contract';
-import { countText, escapeHtml, formatValue, typeLabel, unitOf } from './format';
+import { ARROW_META, countText, rowsText, type Cql2Expr } from '@genesis-lab/contract';
+import { escapeHtml, formatValue, typeLabel, unitOf } from './format';
 import type { MimeBundle } from './tslab';
 
 /** Rows shown at each end of a table. */
@@ -16,12 +16,14 @@ function rowIndices(n: number): (number | 'gap')[] {
 }
 
 /** Where a table came from, as its schema metadata says (absent for tables not from the platform). */
-export function provenanceOf(table: Table): { ref?: string; sha256?: string; filter?: Cql2Expr } {
+export function provenanceOf(table: Table): { ref?: string; sha256?: string; filter?: Cql2Expr; totalRows?: number } {
   const m = table.schema.metadata;
   const filter = m.get(ARROW_META.filter);
+  const total = m.get(ARROW_META.totalRows);
   return {
     ref: m.get(ARROW_META.ref),
     sha256: m.get(ARROW_META.sha256),
+    ...(total !== undefined && /^\d+$/.test(total) ? { totalRows: Number(total) } : {}),
     ...(filter ? { filter: JSON.parse(filter) as Cql2Expr } : {})
   };
 }
@@ -60,12 +62,12 @@ export function filterText(e: Cql2Expr): string {
  * text form for front ends without HTML.
  */
 export function tableBundle(table: Table): MimeBundle {
-  const { ref, sha256, filter } = provenanceOf(table);
+  const { ref, sha256, filter, totalRows } = provenanceOf(table);
   const fields = table.schema.fields;
   const n = table.numRows;
   const caption = [
     ref ? `<b>${escapeHtml(ref)}</b>` : '<b>Arrow table</b>',
-    `${countText(n, 'row')} × ${countText(fields.length, 'column')}`,
+    `${rowsText(n, totalRows)} × ${countText(fields.length, 'column')}`,
     sha256 ? `sha256 <code title="${escapeHtml(sha256)}">${escapeHtml(sha256.slice(0, 12))}…</code>` : '',
     filter ? `filter <code>${escapeHtml(filterText(filter))}</code>` : ''
   ]
@@ -96,9 +98,9 @@ export function tableBundle(table: Table): MimeBundle {
 }
 
 export function tableText(table: Table): string {
-  const { ref, sha256 } = provenanceOf(table);
+  const { ref, sha256, totalRows } = provenanceOf(table);
   const fields = table.schema.fields;
-  const header = `${ref ?? 'Arrow table'}: ${countText(table.numRows, 'row')} × ${countText(fields.length, 'column')}${sha256 ? ` (sha256 ${sha256.slice(0, 12)}…)` : ''}`;
+  const header = `${ref ?? 'Arrow table'}: ${rowsText(table.numRows, totalRows)} × ${countText(fields.length, 'column')}${sha256 ? ` (sha256 ${sha256.slice(0, 12)}…)` : ''}`;
   const cols = fields.map((f) => `${f.name}: ${typeLabel(f.type)}${unitOf(f) ? ` [${unitOf(f)}]` : ''}`);
   const vectors = fields.map((f) => table.getChild(f.name)!);
   const lines = rowIndices(table.numRows).map((i) =>

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { LINEAGE_MIME_TYPE, type JobUse } from '@genesis-lab/contract';
 import { Genesis, JobFailedError, type MimeBundle } from '@genesis-lab/kernel';
-import { tempHome, type PlatformProcess } from '../../../platform/test/support/process';
-import { platformWithFacilities } from '../../../platform/test/support/jobs';
+import { tempHome, type PlatformProcess, platformWithFacilities } from '@genesis-lab/test-support';
 
 /** genesis.jobs from a Node script against a real platform process. */
 describe('genesis.jobs (kernel helpers)', () => {

@@ -1,10 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
-import { tempHome, type PlatformProcess } from '../../../platform/test/support/process';
-import { platformWithFacilities } from '../../../platform/test/support/jobs';
-import { describeWithService, slurmUp } from '../../../platform/test/support/services';
 import { REPO_ROOT, TSLAB_KERNELSPEC, VENV_PYTHON, runNotebook, text, type NotebookOutput } from '../support/kernel';
+import {
+  tempHome,
+  type PlatformProcess,
+  platformWithFacilities,
+  describeWithService,
+  slurmUp
+} from '@genesis-lab/test-support';
 
 function tslabReady(): { ok: boolean; why: string } {
   if (!fs.existsSync(VENV_PYTHON)) return { ok: false, why: `no ${VENV_PYTHON} (run scripts/setup)` };

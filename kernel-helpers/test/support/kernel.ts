@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GENESIS_BIN, REPO_ROOT } from '../../../platform/test/support/process';
+import { GENESIS_BIN, REPO_ROOT } from '@genesis-lab/test-support';
 
 export { GENESIS_BIN, REPO_ROOT };
 
@@ -18,7 +18,7 @@ export function requireKernelSetup(): void {
   if (!fs.existsSync(TSLAB_KERNELSPEC)) missing.push(`${TSLAB_KERNELSPEC} (the tslab kernelspec)`);
   if (!fs.existsSync(path.join(REPO_ROOT, 'kernel-helpers/dist/index.js')))
     missing.push('kernel-helpers/dist (the built helpers tslab loads)');
-  if (!fs.existsSync(path.join(REPO_ROOT, 'platform/dist/cli/main.js'))) missing.push('platform/dist (the built CLI)');
+  if (!fs.existsSync(path.join(REPO_ROOT, 'cli/dist/main.js'))) missing.push('cli/dist (the built CLI)');
   if (missing.length)
     throw new Error(
       `The notebook test needs:\n  ${missing.join('\n  ')}\nRun \`bash scripts/setup\` (creates .venv, registers tslab) and \`npm run build:packages\`.`

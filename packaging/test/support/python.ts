@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, run, tempDir } from './jupyter';
+import { REPO_ROOT, run, tempDir } from '@genesis-lab/test-support';
 
 /** The interpreter fresh environments are made from (the one scripts/setup uses). */
 export function basePython(): string {

@@ -1,5 +1,5 @@
 import type { RecordImportInput } from '@genesis-lab/contract';
-import { jsonValues, sniffJsonLayout } from '../ingest/sources/json';
+import { jsonValues, sniffJsonLayout } from '../util/json-values';
 import * as fs from 'node:fs';
 
 /**

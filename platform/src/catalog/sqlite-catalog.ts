@@ -15,7 +15,8 @@ import {
   type SearchQuery,
   type SearchResult,
   type VersionList,
-  type VersionSelector
+  type VersionSelector,
+  closest
 } from '@genesis-lab/contract';
 import { openDatabase, type Db } from '../db/database';
 import { platformMigrations } from '../db/migrations';
@@ -37,7 +38,6 @@ import {
 } from './record-rows';
 import { CatalogSearch } from './search/search';
 import type { CatalogService, PublishInput, PublishResult, ResolvedVersion } from './service';
-import { closest } from './suggest';
 
 export interface ImportResult {
   created: number;

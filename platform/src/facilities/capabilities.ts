@@ -3,7 +3,8 @@ import {
   parseMemoryBytes,
   type ErrorIssue,
   type FacilityCapabilities,
-  type JobSpec
+  type JobSpec,
+  formatBytes
 } from '@genesis-lab/contract';
 
 /** The shape of a request per node, derived the way PSI/J does from the spec's resources. */
@@ -34,17 +35,6 @@ export function footprintOf(spec: JobSpec): Footprint {
     memoryBytes: r.memory === undefined ? undefined : parseMemoryBytes(r.memory),
     durationSeconds: spec.attributes.duration === undefined ? undefined : parseDurationSeconds(spec.attributes.duration)
   };
-}
-
-function fmtBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
 }
 
 /**
@@ -79,7 +69,7 @@ export function checkCapabilities(spec: JobSpec, caps: FacilityCapabilities, fac
   if (caps.maxMemoryBytes !== null && f.memoryBytes !== undefined && f.memoryBytes > caps.maxMemoryBytes)
     issues.push({
       path: 'body.resources.memory',
-      message: `asks for ${fmtBytes(f.memoryBytes)} per node; facility "${facility}" has at most ${fmtBytes(caps.maxMemoryBytes)}`
+      message: `asks for ${formatBytes(f.memoryBytes)} per node; facility "${facility}" has at most ${formatBytes(caps.maxMemoryBytes)}`
     });
   if (
     caps.maxDurationSeconds !== null &&

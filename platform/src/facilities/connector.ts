@@ -1,6 +1,24 @@
-import type { ErrorIssue, FacilityCapabilities, FacilityConfig, JobSpec, LogStream } from '@genesis-lab/contract';
-import type { Observation } from '../jobs/store';
+import type {
+  ErrorIssue,
+  FacilityCapabilities,
+  FacilityConfig,
+  JobReason,
+  JobSpec,
+  JobState,
+  LogStream
+} from '@genesis-lab/contract';
 import type { FacilityStats } from './stats';
+
+/** What a connector or the service observed; becomes a persisted event when it changes the state. */
+export interface Observation {
+  state: JobState;
+  at?: string;
+  message?: string;
+  exitCode?: number | null;
+  reason?: JobReason;
+  nativeState?: string;
+  nativeReason?: string;
+}
 
 /** What a connector knows of a job: enough to submit, find, cancel and read it. */
 export interface TrackedJob {
@@ -9,7 +27,7 @@ export interface TrackedJob {
   nativeId: string | null;
   /** Our per-job directory: logs, the script, the exit-code file. */
   workDir: string;
-  state: import('@genesis-lab/contract').JobState;
+  state: JobState;
   /** How often submission was attempted (0 = the facility never heard of it). */
   submitAttempts: number;
   cancelRequested: boolean;

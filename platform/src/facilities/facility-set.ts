@@ -1,4 +1,4 @@
-import { GenesisError, type FacilityConfig } from '@genesis-lab/contract';
+import { closest, GenesisError, type FacilityConfig } from '@genesis-lab/contract';
 import type { LoadedFacilities } from './config';
 import type { FacilityConnector } from './connector';
 
@@ -8,10 +8,6 @@ export interface FacilityReload {
   added: FacilityConnector[];
   /** What changed but needs a restart, or why the configuration could not be read. */
   notes: string[];
-}
-
-function closest(name: string, names: string[]): string[] {
-  return names.filter((n) => n.startsWith(name.slice(0, 2)) || name.startsWith(n.slice(0, 2))).slice(0, 3);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Observation } from '../jobs/store';
+import type { Observation } from './connector';
 
 /**
  * The files every connector keeps in a job's directory. The exit-code file is written by our

@@ -5,7 +5,7 @@ import type { Source } from './source';
 import { openArrow } from './sources/arrow';
 import { CsvSource } from './sources/csv-source';
 import { GeoJsonSource } from './sources/geojson-source';
-import { sniffJsonLayout, type JsonLayout } from './sources/json';
+import { sniffJsonLayout, type JsonLayout } from '../util/json-values';
 import { JsonSource } from './sources/json-source';
 import { openParquet } from './sources/parquet';
 

@@ -17,7 +17,7 @@ import { checkTypeOverrides, existingFieldInfo, fieldMetadata, finalNames, type 
 import type { ColumnType } from './column-type';
 import { detectFormat, sourceFor } from './formats';
 import type { TextSource, TypedSource } from './source';
-import { sha256File } from './sources/file-bytes';
+import { sha256File } from '../util/file-chunks';
 
 export interface IngestProgress {
   phase: 'scan' | 'write';

@@ -2,7 +2,8 @@ import { EventEmitter, on } from 'node:events';
 import { isFinal, type Job, type JobUpdate } from '@genesis-lab/contract';
 import type { ConnectorSink } from '../facilities/connector';
 import { stageOut } from './stage';
-import { publicJob, type JobStore, type Observation } from './store';
+import type { Observation } from '../facilities/connector';
+import { publicJob, type JobStore } from './store';
 
 /** How long observations wait to be written together; well under the 100 ms event-latency budget. */
 const FLUSH_WINDOW_MS = 10;

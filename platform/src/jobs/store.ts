@@ -13,18 +13,8 @@ import {
   type JobStateEvent
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
+import type { Observation } from '../facilities/connector';
 import { PageCursor } from '../http/page-cursor';
-
-/** What a connector or the service observed; becomes a persisted event when it changes the state. */
-export interface Observation {
-  state: JobState;
-  at?: string;
-  message?: string;
-  exitCode?: number | null;
-  reason?: JobReason;
-  nativeState?: string;
-  nativeReason?: string;
-}
 
 export interface NewJob {
   id: string;

@@ -10,7 +10,8 @@ import { newJobId } from './ids';
 import type { Observations } from './observations';
 import { specHash } from './spec-hash';
 import { checkStaging, stageIn } from './stage';
-import { publicJob, type JobStore, type Observation, type StoredJob } from './store';
+import type { Observation } from '../facilities/connector';
+import { publicJob, type JobStore, type StoredJob } from './store';
 
 /** The one verdict for a job whose cancel came before any facility heard of it. */
 export const CANCELED_BEFORE_SENT: Observation = {

@@ -15,7 +15,7 @@ function jobLookup(jobs: () => JobService | undefined, catalog: () => CatalogSer
     if (!service) return undefined;
     let job;
     try {
-      job = service.get(jobId, OWNER);
+      job = service.reads.get(jobId, OWNER);
     } catch {
       return undefined;
     }
@@ -55,10 +55,6 @@ export const provenanceModule: PlatformModule = {
     ctx.services.provide(PROVENANCE_SERVICE, new SqliteProvenanceStore(ctx.db, jobLookup(jobs, catalog)));
   },
   routes(app, ctx) {
-    registerProvenanceRoutes(
-      app,
-      ctx.services.require(PROVENANCE_SERVICE),
-      () => ctx.services.get(CATALOG_SERVICE)
-    );
+    registerProvenanceRoutes(app, ctx.services.require(PROVENANCE_SERVICE), () => ctx.services.get(CATALOG_SERVICE));
   }
 };

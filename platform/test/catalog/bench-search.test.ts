@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../support/process';
+import { REPO_ROOT } from '@genesis-lab/test-support';
 
 // Proves bench/search.js works (smoke size); the figures themselves come from `npm run bench:search`.
 describe('bench/search.js (smoke)', () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SearchResult } from '@genesis-lab/contract';
-import { GENESIS_BIN, authedFetch, startPlatformProcess, tempHome } from '../support/process';
+import { authedFetch, GENESIS_BIN, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 describe('a crash during ingest', () => {
   it('leaves nothing visible, and the next platform start sweeps its temp file', async () => {

@@ -4,8 +4,14 @@ import { CatalogRecord, DatasetRecord } from '@genesis-lab/contract';
 import { toCroissant } from '../../src/catalog/croissant';
 import { loadDefinitions } from '../../src/seed/examples';
 import { croissantValidatorAvailable, validateCroissant, type CroissantValidation } from '../support/croissant';
-import { authedFetch, runCliOk, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
-import { describeWithService } from '../support/services';
+import {
+  authedFetch,
+  describeWithService,
+  type PlatformProcess,
+  runCliOk,
+  startPlatformProcess,
+  tempHome
+} from '@genesis-lab/test-support';
 
 /** One harvested record: metadata only, no version held here (empty distribution and recordSet). */
 const HARVESTED = { id: 'harvest/soil-carbon', title: 'Soil organic carbon stocks', license: 'CC0-1.0' };

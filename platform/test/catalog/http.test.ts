@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CatalogRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
-import { authedFetch, runCli, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
+import { authedFetch, type PlatformProcess, runCli, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 const cli = runCli;
 
@@ -47,7 +47,7 @@ describe('catalog routes', () => {
     expect(status).toBe(200);
     const r = SearchResult.parse(body);
     expect(r.hits[0]!.id).toBe('noaa/mauna-loa-co2');
-    expect(r.hits[0]!.highlights.title).toContain('<mark>Mauna</mark>');
+    expect(r.hits[0]!.highlights.title).toContainEqual({ text: 'Mauna', mark: true });
     expect(r.facets.license).toEqual([{ value: 'CC-BY-4.0', count: 1 }]);
     const f = SearchResult.parse(
       (await json(p, '/api/catalog/search?filter=domain:chemistry&filter=domain:seismology')).body

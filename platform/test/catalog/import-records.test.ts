@@ -4,7 +4,7 @@ import { OWNER, SearchQuery } from '@genesis-lab/contract';
 import { SqliteCatalog } from '../../src/catalog/sqlite-catalog';
 import { Home } from '../../src/home';
 import { ingestFile } from '../../src/ingest/ingest';
-import { runCli, tempHome } from '../support/process';
+import { runCli, tempHome } from '@genesis-lab/test-support';
 
 const cli = (args: string[]) => runCli(args, {}, 60000);
 

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GENESIS_BIN, runCli, tempHome } from '../support/process';
-import { describeWithService } from '../support/services';
+import { describeWithService, GENESIS_BIN, runCli, tempHome } from '@genesis-lab/test-support';
 
 /**
  * `--progress` of the real, built CLI (`genesis ingest`, `genesis seed examples`) in a

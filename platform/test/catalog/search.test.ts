@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FACETS, OWNER, SearchQuery, type SearchQueryInput, type SearchResult } from '@genesis-lab/contract';
+import { FACETS, OWNER, SearchQuery, spansText, type SearchQueryInput, type SearchResult } from '@genesis-lab/contract';
 import { seedExamples } from '../../src/seed/examples';
 import { tempCatalog } from '../support/catalog';
 
@@ -97,12 +97,18 @@ describe('relevance', () => {
 });
 
 describe('highlights', () => {
-  it('wraps matches in <mark> and escapes everything else', () => {
+  it('are text spans, matches marked, the text as written (no HTML, nothing escaped)', () => {
     const hit = search({ q: 'seawater sodium' }).hits.find((h) => h.id === 'escape/html')!;
-    expect(hit.highlights.title).toBe('Ions &lt;b&gt;&amp; &quot;quotes&quot;&lt;/b&gt; in <mark>seawater</mark>');
-    expect(hit.highlights.description).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(hit.highlights.description).toContain('<mark>sodium</mark>');
-    expect(hit.highlights.description!.replace(/<\/?mark>/g, '')).not.toMatch(/<|>/);
+    expect(hit.highlights.title).toEqual([
+      { text: 'Ions <b>& "quotes"</b> in ', mark: false },
+      { text: 'seawater', mark: true }
+    ]);
+    const description = hit.highlights.description!;
+    expect(spansText(description)).toContain('<script>alert(1)</script>');
+    expect(description).toContainEqual({ text: 'sodium', mark: true });
+    expect(description.filter((s) => s.mark).map((s) => s.text.toLowerCase())).toEqual(
+      expect.arrayContaining(['sodium'])
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { RecordBatch } from 'apache-arrow';
 import { GenesisError, parseFilter, type Cql2Expr, type Cql2Scalar } from '@genesis-lab/contract';
 import { compileFilter } from '../../src/data/filter/compile';
-import { DAY_MS, FAMILY, colArb, evalRow, exprArb, rowsArb, toTable } from './support/reference';
+import { colArb, DAY_MS, evalRow, exprArb, FAMILY, rowsArb, toTable } from '@genesis-lab/test-support';
 
 /**
  * The vectorised evaluator must agree with the row-at-a-time reference evaluator

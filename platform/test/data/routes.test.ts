@@ -5,10 +5,22 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { Field, Int64, Schema, Table, tableFromIPC, vectorFromArray } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { ARROW_META, ErrorBody, type Cql2Expr } from '@genesis-lab/contract';
-import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
-import { MIXED_META, mixedRows, mixedTable, numericBatches, numericSchema, publish } from './support/fixtures';
-import { evalRow, exprArb, type Row } from './support/reference';
 import type { DataStats } from '../../src/data/stats';
+import {
+  authedFetch,
+  evalRow,
+  exprArb,
+  MIXED_META,
+  mixedRows,
+  mixedTable,
+  numericBatches,
+  numericSchema,
+  type PlatformProcess,
+  publish,
+  type Row,
+  startPlatformProcess,
+  tempHome
+} from '@genesis-lab/test-support';
 
 /** The data routes against a real platform process, over datasets published through the catalog. */
 

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/process';
-import { slurmUp } from '../support/services';
+import { REPO_ROOT, slurmUp } from '@genesis-lab/test-support';
 
 /** The jobs benchmark in smoke mode: it runs, ends with one JSON line, and its counts hold. */
 describe('bench/jobs.js (GENESIS_BENCH_SMOKE=1)', () => {

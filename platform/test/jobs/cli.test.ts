@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Job, JobList } from '@genesis-lab/contract';
-import { GENESIS_BIN, type PlatformProcess } from '../support/process';
-import { platformWithFacilities, untilFinal } from '../support/jobs';
-import type { JobsClient } from '@genesis-lab/kernel';
+import type { JobsClient } from '@genesis-lab/client';
+import { GENESIS_BIN, type PlatformProcess, platformWithFacilities, untilFinal } from '@genesis-lab/test-support';
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JobsClient } from '@genesis-lab/kernel';
+import { JobsClient } from '@genesis-lab/client';
 import { loadFacilities } from '../../src/facilities/config';
-import { startPlatformProcess, tempHome } from '../support/process';
+import { startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 describe('facilities configuration', () => {
   it('refuses to start on an invalid facilities file, naming the field', async () => {

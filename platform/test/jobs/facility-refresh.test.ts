@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorBody, FacilityRefresh, Health, type FacilityInfo } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/kernel';
-import { authedFetch, runCli, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
-import { until, untilFinal } from '../support/jobs';
-import { describeWithService, slurmUp } from '../support/services';
+import { authedFetch, runCli, startPlatformProcess, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
+import { until, untilFinal } from '@genesis-lab/test-support';
+import { describeWithService, slurmUp } from '@genesis-lab/test-support';
 
 const SLURM_TOOLS = ['sbatch', 'squeue', 'scancel', 'scontrol', 'sacct'];
 

@@ -2,9 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorBody, Job, type JobUpdate, type LogChunk } from '@genesis-lab/contract';
-import { JobsClient } from '@genesis-lab/kernel';
-import { authedFetch, type PlatformProcess } from '../support/process';
-import { pidAlive, platformWithFacilities, until, untilFinal } from '../support/jobs';
+import { JobsClient } from '@genesis-lab/client';
+import {
+  authedFetch,
+  isAlive,
+  type PlatformProcess,
+  platformWithFacilities,
+  until,
+  untilFinal
+} from '@genesis-lab/test-support';
 
 /** Real platform process, real child processes: the local facility end to end. */
 describe('local facility', () => {
@@ -93,7 +99,7 @@ describe('local facility', () => {
         return undefined;
       }
     });
-    expect(pidAlive(childPid)).toBe(true);
+    expect(isAlive(childPid)).toBe(true);
     const r = await authedFetch(p, `/api/jobs/${job.id}`, { method: 'DELETE' });
     expect(r.status).toBe(200);
     const answered = Job.parse(await r.json());
@@ -101,7 +107,7 @@ describe('local facility', () => {
     const after = answered.state === 'CANCELED' ? answered : await untilFinal(client, job.id);
     expect(after.state).toBe('CANCELED');
     expect(after.reason).toBe('CANCELED_BY_USER');
-    await until('grandchild gone', () => !pidAlive(childPid), 10000);
+    await until('grandchild gone', () => !isAlive(childPid), 10000);
     // Canceling again is harmless and answers the same final job.
     expect((await client.cancel(job.id)).state).toBe('CANCELED');
   });

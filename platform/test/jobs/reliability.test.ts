@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isFinal, type Job } from '@genesis-lab/contract';
-import { JobsClient } from '@genesis-lab/kernel';
+import { JobsClient } from '@genesis-lab/client';
 import { parseJobcomp, parseSqueueJson } from '../../src/facilities/slurm/status';
-import { startPlatformProcess, tempHome } from '../support/process';
-import { until } from '../support/jobs';
-import { describeWithService, slurmUp } from '../support/services';
+import { describeWithService, slurmUp, startPlatformProcess, tempHome, until } from '@genesis-lab/test-support';
 
 const N = 50;
 

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JobsClient } from '@genesis-lab/kernel';
-import { startPlatformProcess, tempHome } from '../support/process';
-import { until, untilFinal } from '../support/jobs';
+import { JobsClient } from '@genesis-lab/client';
+import { startPlatformProcess, tempHome, until, untilFinal } from '@genesis-lab/test-support';
 
 /** Local jobs outlive a platform crash and are found again, running or finished. */
 describe('local jobs across a platform crash', () => {

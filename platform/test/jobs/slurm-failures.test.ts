@@ -2,11 +2,17 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { JobsClient } from '@genesis-lab/kernel';
-import type { PlatformProcess } from '../support/process';
-import { pidAlive, platformWithFacilities, until, untilFinal } from '../support/jobs';
-import { describeWithService, slurmUp } from '../support/services';
+import type { JobsClient } from '@genesis-lab/client';
 import { SLURMRESTD_URL, mintSlurmToken, removeTokenFiles, slurmRestUp, tokenFile } from '../support/slurm-rest';
+import {
+  describeWithService,
+  isAlive,
+  platformWithFacilities,
+  slurmUp,
+  until,
+  untilFinal,
+  type PlatformProcess
+} from '@genesis-lab/test-support';
 
 /**
  * Failures of the cluster itself, on the real one-node Slurm of scripts/slurm-up. Setting the
@@ -102,7 +108,7 @@ for (const t of transports)
         expect(done.history[done.history.length - 1]).toMatchObject(verdict);
         expect(done.history.map((e) => e.state)).toEqual(['NEW', 'QUEUED', 'ACTIVE', 'FAILED']);
         // Slurm really stopped the program (JobRequeue=0: it does not run again either).
-        await until('the program to be gone', () => !pidAlive(programPid) || undefined, 20000);
+        await until('the program to be gone', () => !isAlive(programPid) || undefined, 20000);
       } finally {
         await resume(node);
       }

@@ -3,17 +3,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorBody, JobSpec, SlurmRestTransportConfig } from '@genesis-lab/contract';
-import type { JobsClient } from '@genesis-lab/kernel';
+import type { JobsClient } from '@genesis-lab/client';
 import { SlurmCliTransport } from '../../src/facilities/slurm/cli-transport';
 import { SlurmRestTransport } from '../../src/facilities/slurm/rest-transport';
 import { buildBatchSubmission } from '../../src/facilities/slurm/script';
 import type { NativeStatus } from '../../src/facilities/slurm/status';
 import { restJobSubmission } from '../../src/facilities/slurm/rest-job';
 import { SlurmAuthError, readRestToken } from '../../src/facilities/slurm/rest-token';
-import { authedFetch, runCliOk, type PlatformProcess } from '../support/process';
-import { platformWithFacilities, until } from '../support/jobs';
-import { describeWithService } from '../support/services';
 import { SLURMRESTD_URL, mintSlurmToken, removeTokenFiles, slurmRestUp, tokenFile } from '../support/slurm-rest';
+import {
+  authedFetch,
+  describeWithService,
+  type PlatformProcess,
+  platformWithFacilities,
+  runCliOk,
+  until
+} from '@genesis-lab/test-support';
 
 /** An HS256 JWT shaped like slurmctld's, signed with a key slurmctld does not have. */
 function foreignJwt(user: string): string {

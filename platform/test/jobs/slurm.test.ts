@@ -2,10 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorBody, type FacilityInfo, type JobUpdate } from '@genesis-lab/contract';
-import { JobsClient } from '@genesis-lab/kernel';
-import { authedFetch, startPlatformProcess, type PlatformProcess } from '../support/process';
-import { platformWithFacilities, until, untilFinal } from '../support/jobs';
-import { describeWithService, slurmUp, slurmctld } from '../support/services';
+import { JobsClient } from '@genesis-lab/client';
 import {
   countingProxy,
   mintSlurmToken,
@@ -14,6 +11,17 @@ import {
   tokenFile,
   type CountingProxy
 } from '../support/slurm-rest';
+import {
+  authedFetch,
+  describeWithService,
+  type PlatformProcess,
+  platformWithFacilities,
+  slurmctld,
+  slurmUp,
+  startPlatformProcess,
+  until,
+  untilFinal
+} from '@genesis-lab/test-support';
 
 /**
  * How a suite reaches Slurm: the transport config, the status calls it made (as counted

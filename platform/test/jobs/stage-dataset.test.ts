@@ -3,9 +3,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { JobsClient } from '@genesis-lab/kernel';
-import { GENESIS_BIN, startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
-import { untilFinal } from '../support/jobs';
+import { JobsClient } from '@genesis-lab/client';
+import {
+  GENESIS_BIN,
+  type PlatformProcess,
+  startPlatformProcess,
+  tempHome,
+  untilFinal
+} from '@genesis-lab/test-support';
 
 /** Stage-in of a catalog dataset: the job finds the immutable Arrow file of the pinned version. */
 describe('dataset stage-in', () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/process';
+import { REPO_ROOT } from '@genesis-lab/test-support';
 
 /** The provenance benchmark in smoke mode: it runs, and its last line is the JSON with every target. */
 describe('bench/provenance.js (GENESIS_BENCH_SMOKE=1)', () => {

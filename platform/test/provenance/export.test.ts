@@ -10,8 +10,8 @@ import {
   readNotebookProvenance,
   type RunDetail
 } from '@genesis-lab/contract';
-import { describeWithService } from '../support/services';
-import { startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
+import { describeWithService } from '@genesis-lab/test-support';
+import { startPlatformProcess, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
 import {
   Session,
   call,

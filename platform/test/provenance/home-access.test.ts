@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { unzipSync } from 'fflate';
 import { Home } from '../../src/home';
 import { exportCrateFile, importCrateFile } from '../../src/provenance/home-access';
-import { startPlatformProcess, tempHome } from '../support/process';
+import { startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 import { provNodeId, type ProvGraph } from '@genesis-lab/contract';
 import { Session, call, datasetUse, ingestCsv, jobUse, stdout } from '../support/provenance';
 

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { JobsClient } from '@genesis-lab/kernel';
 import { provNodeId, type ProvGraph, type RunDetail } from '@genesis-lab/contract';
-import { startPlatformProcess, tempHome, type PlatformProcess } from '../support/process';
-import { untilFinal } from '../support/jobs';
+import { startPlatformProcess, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
+import { untilFinal } from '@genesis-lab/test-support';
 import { Session, call, datasetUse, ingestCsv, jobUse, stdout } from '../support/provenance';
 
 /** Capture, idempotency, durability and the graph queries, against a real platform process. */

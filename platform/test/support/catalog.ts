@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { RecordMetadataInput } from '@genesis-lab/contract';
 import { SqliteCatalog } from '../../src/catalog/sqlite-catalog';
 import { Home } from '../../src/home';
-import { tempHome } from './process';
+import { tempHome } from '@genesis-lab/test-support';
 
 /** A catalog on a fresh temporary home, opened the way the CLI opens it. */
 export function tempCatalog(): { catalog: SqliteCatalog; home: Home; dir: string; close(): void } {

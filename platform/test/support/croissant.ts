@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { REPO_ROOT } from './process';
+import { REPO_ROOT } from '@genesis-lab/test-support';
 
 /** The Python environment scripts/setup prepared (scripts/test exports GENESIS_VENV). */
 const PYTHON = path.join(process.env.GENESIS_VENV || path.join(REPO_ROOT, '.venv'), 'bin', 'python');

@@ -14,7 +14,7 @@ import {
   type NotebookOutputInput,
   type RouteName
 } from '@genesis-lab/contract';
-import { GENESIS_BIN, REPO_ROOT, authedFetch } from './process';
+import { GENESIS_BIN, REPO_ROOT, authedFetch } from '@genesis-lab/test-support';
 
 const PYTHON = path.join(process.env.GENESIS_VENV || path.join(REPO_ROOT, '.venv'), 'bin', 'python');
 const TOOLS = path.join(__dirname, 'provenance_tools.py');

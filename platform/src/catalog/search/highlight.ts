@@ -1,3 +1,4 @@
+import type { HighlightSpan } from '@genesis-lab/contract';
 import { queryTokens, singularForms } from './match-expression';
 
 /**
@@ -5,17 +6,12 @@ import { queryTokens, singularForms } from './match-expression';
  * the full-text query per returned row. Words are split and folded exactly as the index does
  * (letters and digits; lower case; diacritics removed), and a word is marked when it starts
  * with a query token (or its singular), which is what the MATCH expression matched.
- * Everything that is not a mark is HTML-escaped, so the result is safe for innerHTML.
+ * The result is text spans (the contract's HighlightSpan), never HTML: each front end renders
+ * marks its own way and escapes once.
  */
 export const ELLIPSIS = '…';
 
 const WORD = /[\p{L}\p{N}]+/gu;
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'
-  );
-}
 
 export function fold(word: string): string {
   return word
@@ -46,19 +42,27 @@ function words(text: string, terms: string[]): Word[] {
   return out;
 }
 
-function render(text: string, ws: Word[], from: number, to: number): string {
-  let out = '';
+function render(text: string, ws: Word[], from: number, to: number): HighlightSpan[] {
+  const out: HighlightSpan[] = [];
+  const plain = (t: string) => {
+    if (!t) return;
+    const last = out[out.length - 1];
+    if (last && !last.mark) last.text += t;
+    else out.push({ text: t, mark: false });
+  };
   let pos = from;
   for (const w of ws) {
     if (w.start < from || w.end > to || !w.hit) continue;
-    out += escapeHtml(text.slice(pos, w.start)) + '<mark>' + escapeHtml(text.slice(w.start, w.end)) + '</mark>';
+    plain(text.slice(pos, w.start));
+    out.push({ text: text.slice(w.start, w.end), mark: true });
     pos = w.end;
   }
-  return out + escapeHtml(text.slice(pos, to));
+  plain(text.slice(pos, to));
+  return out;
 }
 
-/** The whole text, escaped, with every matching word marked. */
-export function highlightAll(text: string, terms: string[]): string {
+/** The whole text, with every matching word marked. */
+export function highlightAll(text: string, terms: string[]): HighlightSpan[] {
   return render(text, words(text, terms), 0, text.length);
 }
 
@@ -66,7 +70,7 @@ export function highlightAll(text: string, terms: string[]): string {
  * A fragment of about `size` words around the densest cluster of matches (the start of the
  * text when nothing matches), with ellipses where it was cut.
  */
-export function snippet(text: string, terms: string[], size = 32): string {
+export function snippet(text: string, terms: string[], size = 32): HighlightSpan[] {
   const ws = words(text, terms);
   if (ws.length <= size) return render(text, ws, 0, text.length);
   let best = 0;
@@ -84,5 +88,8 @@ export function snippet(text: string, terms: string[], size = 32): string {
   const from = best === 0 ? 0 : ws[best]!.start;
   const last = Math.min(ws.length - 1, best + size - 1);
   const to = last === ws.length - 1 ? text.length : ws[last]!.end;
-  return (from > 0 ? ELLIPSIS : '') + render(text, ws, from, to) + (to < text.length ? ELLIPSIS : '');
+  const spans = render(text, ws, from, to);
+  if (from > 0) spans.unshift({ text: ELLIPSIS, mark: false });
+  if (to < text.length) spans.push({ text: ELLIPSIS, mark: false });
+  return spans;
 }

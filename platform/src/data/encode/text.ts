@@ -6,16 +6,15 @@ import type { Piece } from './piece';
 /** Rows per text chunk: large enough to amortise, small enough to keep memory flat. */
 const ROWS_PER_CHUNK = 4096;
 
-function formatters(batch: RecordBatch, style: TextStyle, cache: WeakMap<object, string[]>): CellFormatter[] {
-  return batch.data.children.map((d) => cellFormatter(d, style, cache));
+function formatters(batch: RecordBatch, style: TextStyle): CellFormatter[] {
+  return batch.data.children.map((d) => cellFormatter(d, style));
 }
 
 /** CSV (RFC 4180 quoting, `\n` line ends): a header line, then one line per row. */
 export async function* csvPieces(schema: Schema, batches: AsyncIterable<RecordBatch>): AsyncGenerator<Piece> {
   yield { chunks: [schema.fields.map((f) => csvQuote(f.name)).join(',') + '\n'] };
-  const cache = new WeakMap<object, string[]>();
   for await (const batch of batches) {
-    const cells = formatters(batch, { format: 'csv' }, cache);
+    const cells = formatters(batch, { format: 'csv' });
     for (let s = 0; s < batch.numRows; s += ROWS_PER_CHUNK) {
       const e = Math.min(s + ROWS_PER_CHUNK, batch.numRows);
       const lines: string[] = new Array(e - s);
@@ -37,11 +36,10 @@ export async function* jsonPieces(
   int64: 'number' | 'string'
 ): AsyncGenerator<Piece> {
   const keys = schema.fields.map((f) => JSON.stringify(f.name) + ':');
-  const cache = new WeakMap<object, string[]>();
   let first = true;
   yield { chunks: ['['] };
   for await (const batch of batches) {
-    const cells = formatters(batch, { format: 'json', int64 }, cache);
+    const cells = formatters(batch, { format: 'json', int64 });
     for (let s = 0; s < batch.numRows; s += ROWS_PER_CHUNK) {
       const e = Math.min(s + ROWS_PER_CHUNK, batch.numRows);
       const rows: string[] = new Array(e - s);

@@ -1,4 +1,4 @@
-import type { Observation } from '../../jobs/store';
+import type { Observation } from '../connector';
 
 /** One job as Slurm reports it, whatever the source (squeue JSON, the jobcomp log). */
 export interface NativeStatus {

@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { parse, CsvError, type Parser } from 'csv-parse';
 import { GenesisError } from '@genesis-lab/contract';
-import { fileChunks } from './file-bytes';
+import { fileChunks } from '../../util/file-chunks';
 
 /**
  * Records of a CSV (or TSV) file, streamed in chunks of records (one per file chunk read, so

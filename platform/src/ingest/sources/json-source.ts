@@ -2,7 +2,7 @@ import type { Hash } from 'node:crypto';
 import { GenesisError } from '@genesis-lab/contract';
 import { ColumnInference, classifyJson } from '../column-type';
 import type { ReadProgress, SourceRow, TextScan, TextSource } from '../source';
-import { jsonValues, type JsonLayout } from './json';
+import { jsonValues, type JsonLayout } from '../../util/json-values';
 
 /** One value of a JSON file, checked to be an object, with where it is. */
 export interface JsonObject {
