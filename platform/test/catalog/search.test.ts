@@ -127,7 +127,8 @@ describe('facets and filters', () => {
     const ocean = search({ q: 'temperature', filter: ['keywords:ocean', 'license:CC-BY-4.0'], limit: 100 });
     expect(ocean.total).toBeGreaterThan(0);
     expect(ocean.hits.every((h) => h.keywords.includes('ocean') && h.license === 'CC-BY-4.0')).toBe(true);
-    expect(ocean.facets.license).toEqual([{ value: 'CC-BY-4.0', count: ocean.total }]);
+    // The licence counts ignore the licence selection (see the facet rule tests below).
+    expect(ocean.facets.license).toContainEqual({ value: 'CC-BY-4.0', count: ocean.total });
     expect(search({ filter: ['format:parquet'] }).hits.map((h) => h.id)).toEqual(['bts/flights-3m']);
   });
 });
