@@ -7,8 +7,9 @@ import type { Migration } from '../db/migrations';
  * values (licence, access level, domain, publisher, format, keywords) live in one table.
  *
  * Version 2 moves search into memory (see search/record-index.ts): each record gets a search
- * document (its words with their weights, its facet values) written with it, which the index
- * loads; the FTS5 table, the facet rows and the sort indexes that served the SQL search go.
+ * document (its words with their weights, its facet values, as ids of two dictionaries) written
+ * with it, which the index loads; the FTS5 table, the facet rows and the sort indexes that
+ * served the SQL search go.
  * Documents of the records already there are built when the catalog is next opened, from
  * `catalog_search_rebuild` (SQL cannot split text into words the way search does).
  */
@@ -94,11 +95,11 @@ DROP INDEX catalog_records_rows;
 
 CREATE TABLE catalog_search_docs (
   rid INTEGER PRIMARY KEY REFERENCES catalog_records (rid),
-  length INTEGER NOT NULL,
-  terms TEXT NOT NULL,
-  weights BLOB NOT NULL,
-  facets TEXT NOT NULL
+  doc BLOB NOT NULL
 );
+-- Dense ids, assigned by writers under the write lock (no UNIQUE index: inserts stay appends).
+CREATE TABLE catalog_search_words (id INTEGER PRIMARY KEY, word TEXT NOT NULL);
+CREATE TABLE catalog_search_facet_values (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL);
 
 CREATE TABLE catalog_search_rebuild (rid INTEGER PRIMARY KEY);
 INSERT INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;

@@ -1,13 +1,72 @@
-import type { AccessLevel, FacetName, RecordKind } from '@genesis-lab/contract';
+import type { AccessLevel, RecordKind } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
-import type { SearchDocument } from './search-document';
 
 /**
  * Search documents in SQLite (`catalog_search_docs`, one row per record, written in the same
- * transaction as the record): what the in-memory index is loaded from, without parsing
- * metadata or splitting text again. Words are stored space-separated (a word never holds a
- * space), their weights as little-endian 16-bit integers, facet values as JSON.
+ * transaction as the record): what the in-memory index loads, without parsing metadata or
+ * splitting text again. A document is one blob of little-endian integers: its length in words,
+ * its word ids (see TermDictionary) with their 16-bit weights, and its facet value ids (see
+ * FacetDictionary):
+ *
+ *   u32 length | u32 words | u32 facets | u32 word id x words | u16 weight x words | u32 facet value id x facets
  */
+export interface EncodedDocument {
+  length: number;
+  terms: number;
+  facets: number;
+  termIds: Uint32Array;
+  weights: Uint16Array;
+  facetIds: Uint32Array;
+}
+
+export function encodeDocument(
+  length: number,
+  termIds: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  facetIds: ArrayLike<number>
+): Buffer {
+  const n = termIds.length;
+  const buf = Buffer.allocUnsafe(12 + 6 * n + 4 * facetIds.length);
+  buf.writeUInt32LE(length, 0);
+  buf.writeUInt32LE(n, 4);
+  buf.writeUInt32LE(facetIds.length, 8);
+  let at = 12;
+  for (let i = 0; i < n; i++, at += 4) buf.writeUInt32LE(termIds[i]!, at);
+  for (let i = 0; i < n; i++, at += 2) buf.writeUInt16LE(weights[i]!, at);
+  for (let i = 0; i < facetIds.length; i++, at += 4) buf.writeUInt32LE(facetIds[i]!, at);
+  return buf;
+}
+
+/** Decode into `into`, reusing its arrays (an index load decodes a million documents). */
+export function decodeDocument(buf: Buffer, into: EncodedDocument): EncodedDocument {
+  const n = buf.readUInt32LE(4);
+  const f = buf.readUInt32LE(8);
+  if (into.termIds.length < n) {
+    into.termIds = new Uint32Array(n * 2);
+    into.weights = new Uint16Array(n * 2);
+  }
+  if (into.facetIds.length < f) into.facetIds = new Uint32Array(f * 2);
+  into.length = buf.readUInt32LE(0);
+  into.terms = n;
+  into.facets = f;
+  let at = 12;
+  for (let i = 0; i < n; i++, at += 4) into.termIds[i] = buf.readUInt32LE(at);
+  for (let i = 0; i < n; i++, at += 2) into.weights[i] = buf.readUInt16LE(at);
+  for (let i = 0; i < f; i++, at += 4) into.facetIds[i] = buf.readUInt32LE(at);
+  return into;
+}
+
+export function emptyDocument(): EncodedDocument {
+  return {
+    length: 0,
+    terms: 0,
+    facets: 0,
+    termIds: new Uint32Array(256),
+    weights: new Uint16Array(256),
+    facetIds: new Uint32Array(64)
+  };
+}
+
 export interface DocumentRow {
   rid: number;
   id: string;
@@ -17,36 +76,20 @@ export interface DocumentRow {
   updatedAt: string;
   rows: number | null;
   changeSeq: number;
-  doc: SearchDocument;
+  doc: Buffer;
 }
 
-type RawRow = [
-  number,
-  string,
-  RecordKind,
-  AccessLevel,
-  string,
-  string,
-  number | null,
-  number,
-  number,
-  string,
-  Buffer,
-  string
-];
+type RawRow = [number, string, RecordKind, AccessLevel, string, string, number | null, number, Buffer];
 
 export class DocumentTable {
   private readonly upsert;
   private readonly changed;
 
   constructor(db: Db) {
-    this.upsert = db.prepare(
-      'INSERT OR REPLACE INTO catalog_search_docs (rid, length, terms, weights, facets) VALUES (?, ?, ?, ?, ?)'
-    );
+    this.upsert = db.prepare('INSERT OR REPLACE INTO catalog_search_docs (rid, doc) VALUES (?, ?)');
     this.changed = db
       .prepare<[number], RawRow>(
-        `SELECT r.rid, r.id, r.kind, r.access_level, r.title_key, r.updated_at, r.latest_rows, r.change_seq,
-                d.length, d.terms, d.weights, d.facets
+        `SELECT r.rid, r.id, r.kind, r.access_level, r.title_key, r.updated_at, r.latest_rows, r.change_seq, d.doc
          FROM catalog_records r JOIN catalog_search_docs d ON d.rid = r.rid
          WHERE r.change_seq > ? ORDER BY r.change_seq`
       )
@@ -54,17 +97,13 @@ export class DocumentTable {
   }
 
   /** Call inside the transaction that writes the record. */
-  write(rid: number, doc: SearchDocument): void {
-    const weights = Buffer.allocUnsafe(doc.weights.length * 2);
-    for (let i = 0; i < doc.weights.length; i++) weights.writeUInt16LE(doc.weights[i]!, 2 * i);
-    this.upsert.run(rid, doc.length, doc.terms.join(' '), weights, JSON.stringify(doc.facets));
+  write(rid: number, doc: Buffer): void {
+    this.upsert.run(rid, doc);
   }
 
   /** Records changed after `seq`, with their documents, oldest change first (streamed). */
   *changedSince(seq: number): Generator<DocumentRow> {
-    for (const r of this.changed.iterate(seq)) {
-      const weights = new Uint16Array(r[10].byteLength / 2);
-      for (let i = 0; i < weights.length; i++) weights[i] = r[10].readUInt16LE(2 * i);
+    for (const r of this.changed.iterate(seq))
       yield {
         rid: r[0],
         id: r[1],
@@ -74,13 +113,7 @@ export class DocumentTable {
         updatedAt: r[5],
         rows: r[6],
         changeSeq: r[7],
-        doc: {
-          length: r[8],
-          terms: r[9] === '' ? [] : r[9].split(' '),
-          weights,
-          facets: JSON.parse(r[11]) as [FacetName, string][]
-        }
+        doc: r[8]
       };
-    }
   }
 }

@@ -22,14 +22,3 @@ export function facetLists(dict: FacetDictionary, counts: Int32Array): Record<Fa
     FACETS.map((f, i) => [f, tops[i]!.sorted().map((id) => ({ value: dict.values[id]!, count: counts[id]! }))])
   ) as Record<FacetName, FacetCount[]>;
 }
-
-/** Facet counts of every live record in the allowed partitions (kept at write time; no record is visited). */
-export function partitionCounts(dict: FacetDictionary, allowed: Uint8Array): Int32Array {
-  const out = new Int32Array(dict.size);
-  for (let p = 0; p < dict.partitions; p++) {
-    if (!allowed[p]) continue;
-    const c = dict.counts[p]!;
-    for (let id = 0; id < dict.size; id++) out[id]! += c[id]!;
-  }
-  return out;
-}

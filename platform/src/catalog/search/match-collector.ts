@@ -21,9 +21,10 @@ export class MatchCollector {
   private readonly failedFacet = new Int8Array(64).fill(-1);
   private readonly required: number;
   readonly counts: Int32Array;
-  /** Matching slots and their sort keys. */
+  /** Matching slots, their sort keys, and their scores when the query has words but sorts by a field. */
   slots = new Int32Array(1024);
   keys = new Float64Array(1024);
+  scores: Float64Array | undefined;
   total = 0;
 
   /** `groups`: per filtered facet, the value ids selected (an empty list matches nothing). */
@@ -31,8 +32,8 @@ export class MatchCollector {
     private readonly idx: RecordIndex,
     groups: Map<FacetName, number[]>
   ) {
-    this.groupBit = new Uint8Array(idx.facets.size);
-    this.counts = new Int32Array(idx.facets.size);
+    this.groupBit = new Uint8Array(idx.facetValues.size);
+    this.counts = new Int32Array(idx.facetValues.size);
     let g = 0;
     for (const [facet, ids] of groups) {
       for (const id of ids) this.groupBit[id] = 1 << g;
@@ -59,17 +60,19 @@ export class MatchCollector {
     }
     if ((fails & (fails - 1)) === 0) {
       const facet = this.failedFacet[fails]!;
-      const facetOf = this.idx.facets.facetOf;
+      const facetOf = this.idx.facetValues.facetOf;
       for (let k = from; k < to; k++) if (facetOf[ids[k]!] === facet) this.counts[ids[k]!]!++;
     }
     return false;
   }
 
-  add(slot: number, key: number): void {
+  add(slot: number, key: number, score?: number): void {
     if (this.total === this.slots.length) {
       this.slots = resized(this.slots, this.total * 2);
       this.keys = resized(this.keys, this.total * 2);
+      if (this.scores) this.scores = resized(this.scores, this.total * 2);
     }
+    if (score !== undefined) (this.scores ??= new Float64Array(this.slots.length))[this.total] = score;
     this.slots[this.total] = slot;
     this.keys[this.total++] = key;
   }

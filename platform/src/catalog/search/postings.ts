@@ -146,7 +146,10 @@ function copyLive(
   return at;
 }
 
-export function resized<T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(a: T, n: number): T {
+export function resized<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(
+  a: T,
+  n: number
+): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a.subarray(0, Math.min(a.length, n)));
   return b;

@@ -1,10 +1,10 @@
 import { AccessLevel, RecordKind } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
-import { DocumentTable, type DocumentRow } from './document-table';
-import { FacetDictionary } from './facet-dictionary';
+import { DocumentTable, decodeDocument, emptyDocument, type DocumentRow } from './document-table';
+import { FacetCounts, type FacetDictionary } from './facet-dictionary';
 import { PostingsStore, SegmentBuilder, resized } from './postings';
 import { SortOrders } from './sort-orders';
-import { TermDictionary } from './term-dictionary';
+import type { TermDictionary } from './term-dictionary';
 
 /**
  * The in-memory search index of the catalog: one slot per record, with what search filters,
@@ -56,9 +56,8 @@ export class RecordIndex {
   /** Sum of the live records' lengths (for BM25's average length). */
   totalLength = 0;
 
-  terms = new TermDictionary();
   termPostings = new PostingsStore();
-  facets = new FacetDictionary(PARTITIONS);
+  facetCounts = new FacetCounts(PARTITIONS);
   facetPostings = new PostingsStore();
   orders = new SortOrders(this);
 
@@ -70,13 +69,21 @@ export class RecordIndex {
   private dataVersion = -1;
   private dirty = true;
   private readonly docs: DocumentTable;
+  private readonly doc = emptyDocument();
+  private readonly version;
 
-  /** `generation`: where the previous index of this catalog stopped (generations only grow). */
+  /**
+   * `words` and `facetValues` are the catalog's dictionaries (shared with its writer);
+   * `generation`: where the previous index of this catalog stopped (generations only grow).
+   */
   constructor(
     private readonly db: Db,
+    readonly words: TermDictionary,
+    readonly facetValues: FacetDictionary,
     generation = 0
   ) {
     this.docs = new DocumentTable(db);
+    this.version = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.generation = generation;
   }
 
@@ -97,15 +104,18 @@ export class RecordIndex {
 
   /** Bring the index up to date with the database; cheap when nothing changed. */
   refresh(): void {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = this.version.get()!;
     if (!this.dirty && version === this.dataVersion) return;
     this.dirty = false;
     this.dataVersion = version;
-    this.load();
+    // One read transaction: the dictionaries and the documents come from the same snapshot.
+    this.db.transaction(() => this.load())();
   }
 
-  /** Load every document changed since the last load; true when something changed. */
-  private load(): boolean {
+  /** Load every document changed since the last load. */
+  private load(): void {
+    this.words.catchUp();
+    this.facetValues.catchUp();
     const added: number[] = [];
     let terms = new SegmentBuilder(true);
     let facets = new SegmentBuilder(false);
@@ -116,19 +126,19 @@ export class RecordIndex {
       added.push(this.add(row, terms, facets));
       if (row.changeSeq > this.lastSeq) this.lastSeq = row.changeSeq;
       if (++pending === SEGMENT_RECORDS) {
-        this.termPostings.append(terms.seal(this.terms.size), this.live);
-        this.facetPostings.append(facets.seal(this.facets.size), this.live);
+        this.termPostings.append(terms.seal(this.words.size), this.live);
+        this.facetPostings.append(facets.seal(this.facetValues.size), this.live);
         terms = new SegmentBuilder(true);
         facets = new SegmentBuilder(false);
         pending = 0;
       }
     }
-    if (!added.length) return false;
-    this.termPostings.append(terms.seal(this.terms.size), this.live);
-    this.facetPostings.append(facets.seal(this.facets.size), this.live);
+    if (!added.length) return;
+    this.termPostings.append(terms.seal(this.words.size), this.live);
+    this.facetPostings.append(facets.seal(this.facetValues.size), this.live);
     this.orders.update(Int32Array.from(added), this.live, this.slotCount);
+    this.words.tidy();
     this.generation++;
-    return true;
   }
 
   private add(row: DocumentRow, terms: SegmentBuilder, facets: SegmentBuilder): number {
@@ -146,23 +156,21 @@ export class RecordIndex {
     this.partition[slot] = part;
     this.state[slot] = part;
     this.live[slot] = 1;
-    const doc = row.doc;
+    const doc = decodeDocument(row.doc, this.doc);
     this.lengths[slot] = doc.length;
     this.totalLength += doc.length;
     this.liveCount++;
 
     const from = this.facetStart[slot]!;
-    if (from + doc.facets.length > this.facetIds.length)
-      this.facetIds = resized(this.facetIds, Math.max(this.facetIds.length * 2, from + doc.facets.length));
-    let to = from;
-    for (const [facet, value] of doc.facets) {
-      const id = this.facets.intern(facet, value);
-      this.facetIds[to++] = id;
-      facets.add(id, slot);
+    const to = from + doc.facets;
+    if (to > this.facetIds.length) this.facetIds = resized(this.facetIds, Math.max(this.facetIds.length * 2, to));
+    for (let i = 0; i < doc.facets; i++) {
+      this.facetIds[from + i] = doc.facetIds[i]!;
+      facets.add(doc.facetIds[i]!, slot);
     }
     this.facetStart[slot + 1] = to;
-    this.facets.count(part, this.facetIds, from, to, 1);
-    for (let i = 0; i < doc.terms.length; i++) terms.add(this.terms.intern(doc.terms[i]!), slot, doc.weights[i]!);
+    this.facetCounts.count(part, this.facetIds, from, to, 1);
+    for (let i = 0; i < doc.terms; i++) terms.add(doc.termIds[i]!, slot, doc.weights[i]!);
     return slot;
   }
 
@@ -171,7 +179,13 @@ export class RecordIndex {
     this.state[slot] = DEAD;
     this.liveCount--;
     this.totalLength -= this.lengths[slot]!;
-    this.facets.count(this.partition[slot]!, this.facetIds, this.facetStart[slot]!, this.facetStart[slot + 1]!, -1);
+    this.facetCounts.count(
+      this.partition[slot]!,
+      this.facetIds,
+      this.facetStart[slot]!,
+      this.facetStart[slot + 1]!,
+      -1
+    );
   }
 
   private grow(n: number): void {

@@ -12,6 +12,8 @@ export interface CachedResult {
   /** The matching slots and their sort keys (score, or rank in the sort's order). */
   slots: Int32Array;
   keys: Float64Array;
+  /** Scores, when the query has words and its keys are ranks. */
+  scores: Float64Array | undefined;
 }
 
 /** Budget in cached matches (12 bytes each): about 24 MB. */

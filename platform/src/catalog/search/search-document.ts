@@ -1,5 +1,6 @@
 import type { DataFormat, FacetName, Field } from '@genesis-lab/contract';
 import { facetValuesOf, type StoredMetadata } from '../record-store';
+import { resized } from './postings';
 import { wordsOf } from './words';
 
 /**
@@ -22,8 +23,8 @@ export interface SearchDocumentInput {
 }
 
 export interface SearchDocument {
-  /** Distinct words, in first-seen order. */
-  terms: string[];
+  /** Ids of the distinct words (by the caller's numbering), in first-seen order. */
+  termIds: number[];
   /** Per word: the sum over columns of column weight x occurrences. */
   weights: Uint16Array;
   /** Words in all columns together (BM25's document length). */
@@ -31,7 +32,15 @@ export interface SearchDocument {
   facets: [FacetName, string][];
 }
 
-export function searchDocumentOf(x: SearchDocumentInput): SearchDocument {
+/** Per word id, the weight summed so far for the document being built (all zero between documents). */
+let weightOf = new Uint32Array(1024);
+
+/**
+ * A record's search document. `numberWord` gives a word's id (the catalog's dictionary, or any
+ * numbering a test keeps); weights are summed per id in a reused array, so each word of the
+ * record costs one lookup.
+ */
+export function searchDocumentOf(x: SearchDocumentInput, numberWord: (word: string) => number): SearchDocument {
   const m = x.meta;
   const columns: [string, number][] = [
     [m.title, COLUMN_WEIGHTS.title],
@@ -46,17 +55,25 @@ export function searchDocumentOf(x: SearchDocumentInput): SearchDocument {
       COLUMN_WEIGHTS.agents
     ]
   ];
-  const weightOf = new Map<string, number>();
+  const termIds: number[] = [];
   let length = 0;
   const words: string[] = [];
   for (const [text, weight] of columns) {
     words.length = 0;
     wordsOf(text, words);
     length += words.length;
-    for (const w of words) weightOf.set(w, (weightOf.get(w) ?? 0) + weight);
+    for (const w of words) {
+      const id = numberWord(w);
+      if (id >= weightOf.length) weightOf = resized(weightOf, Math.max(id + 1, weightOf.length * 2));
+      if (weightOf[id] === 0) termIds.push(id);
+      weightOf[id]! += weight;
+    }
   }
-  const terms = [...weightOf.keys()];
-  const weights = Uint16Array.from(weightOf.values(), (w) => Math.min(w, MAX_WEIGHT));
+  const weights = new Uint16Array(termIds.length);
+  termIds.forEach((id, i) => {
+    weights[i] = Math.min(weightOf[id]!, MAX_WEIGHT);
+    weightOf[id] = 0;
+  });
   const seen = new Set<string>();
   const facets: [FacetName, string][] = [];
   for (const [facet, value] of facetValuesOf(m, x.formats)) {
@@ -65,5 +82,5 @@ export function searchDocumentOf(x: SearchDocumentInput): SearchDocument {
     seen.add(key);
     facets.push([facet, value]);
   }
-  return { terms, weights, length, facets };
+  return { termIds, weights, length, facets };
 }

