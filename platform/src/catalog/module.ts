@@ -17,6 +17,10 @@ export const catalogModule: PlatformModule = {
   routes(app, ctx) {
     catalogRoutes(app, getService<SqliteCatalog>(ctx, CATALOG_SERVICE));
   },
+  start(ctx) {
+    // Load the search index before the platform says it is up, so no user's first search waits for it.
+    getService<SqliteCatalog>(ctx, CATALOG_SERVICE).warmSearch();
+  },
   health(ctx) {
     // Health is public: count what anyone may see (export-controlled records are not revealed).
     return { datasets: getService<SqliteCatalog>(ctx, CATALOG_SERVICE).count(ANONYMOUS) };

@@ -37,6 +37,7 @@ import {
 } from './record-store';
 import { CatalogSearch } from './search/search';
 import type { SearchEngine } from './search/search-engine';
+import { foldText } from './search/words';
 import type { CatalogService, PublishInput, PublishResult, ResolvedVersion } from './service';
 import { closest } from './suggest';
 
@@ -174,6 +175,10 @@ export class SqliteCatalog implements CatalogService {
 
   get searchCacheStats(): { hits: number; misses: number } {
     return { ...this.searcher.cacheStats };
+  }
+
+  get searchIndexStats(): SearchEngine['indexStats'] {
+    return this.searcher.indexStats;
   }
 
   count(principal: Principal): number {
@@ -432,12 +437,8 @@ export class SqliteCatalog implements CatalogService {
   }
 }
 
-function titleKey(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-}
+/** What titles sort by: folded as search folds words (lower case, no diacritics). */
+const titleKey = foldText;
 
 /**
  * Without --version: identical content to an existing version is that version (a no-op);

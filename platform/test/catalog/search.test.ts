@@ -133,6 +133,47 @@ describe('facets and filters', () => {
   });
 });
 
+describe('facet rule: OR within a facet, AND across facets', () => {
+  const all = (filter: string[], q = '') => search({ q, filter, limit: 100 });
+  const sum = (counts: { count: number }[]) => counts.reduce((a, c) => a + c.count, 0);
+
+  it('two values of one facet return the union of their records', () => {
+    const chemistry = ids(all(['domain:chemistry']));
+    const seismology = ids(all(['domain:seismology']));
+    expect(chemistry.length).toBeGreaterThan(0);
+    expect(seismology.length).toBeGreaterThan(0);
+    const either = all(['domain:chemistry', 'domain:seismology']);
+    expect(ids(either).sort()).toEqual([...chemistry, ...seismology].sort());
+    expect(either.total).toBe(chemistry.length + seismology.length);
+  });
+
+  it('two facets return the intersection of their records', () => {
+    const ocean = ids(all(['domain:oceanography']));
+    const ccBy = ids(all(['license:CC-BY-4.0']));
+    const both = all(['domain:oceanography', 'license:CC-BY-4.0']);
+    expect(both.total).toBeGreaterThan(0);
+    expect(both.total).toBeLessThan(Math.min(ocean.length, ccBy.length));
+    expect(ids(both).sort()).toEqual(ocean.filter((id) => ccBy.includes(id)).sort());
+  });
+
+  it("a facet's own selection does not narrow its own counts; every other facet counts the matches", () => {
+    const chemistry = all(['domain:chemistry']);
+    expect(chemistry.facets.domain).toEqual(all([]).facets.domain);
+    for (const f of ['license', 'accessLevel'] as const) expect(sum(chemistry.facets[f])).toBe(chemistry.total);
+
+    const both = all(['domain:oceanography', 'license:CC-BY-4.0']);
+    expect(both.facets.domain).toEqual(all(['license:CC-BY-4.0']).facets.domain);
+    expect(both.facets.license).toEqual(all(['domain:oceanography']).facets.license);
+    expect(both.facets.license.map((c) => c.value)).toContain('CC0-1.0');
+    expect(sum(both.facets.accessLevel)).toBe(both.total);
+
+    // With words: the licence counts are those of the words alone.
+    const words = all(['license:CC-BY-4.0'], 'temperature');
+    expect(words.facets.license).toEqual(all([], 'temperature').facets.license);
+    expect(sum(words.facets.domain)).toBe(words.total);
+  });
+});
+
 describe('kind', () => {
   it('filters by record kind (every record is a dataset so far)', () => {
     expect(search({ kind: 'dataset' }).total).toBe(search({}).total);

@@ -89,7 +89,7 @@ export class RecordIndex {
 
   /** More dead slots than live ones: a fresh index would be half the size. */
   get wasteful(): boolean {
-    return this.slotCount - this.liveCount > Math.max(SEGMENT_RECORDS, this.liveCount);
+    return this.slotCount - this.liveCount > Math.max(1024, this.liveCount);
   }
 
   /** This connection wrote: the next search refreshes. */

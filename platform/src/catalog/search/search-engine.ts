@@ -20,4 +20,6 @@ export interface SearchEngine {
   /** Forget cached results (benchmarks measure cold queries with it). */
   clearCache(): void;
   readonly cacheStats: { hits: number; misses: number };
+  /** What the index holds: live records, slots (dead ones included), words, postings. */
+  readonly indexStats: { records: number; slots: number; words: number; postings: number };
 }

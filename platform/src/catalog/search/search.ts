@@ -67,6 +67,15 @@ export class CatalogSearch implements SearchEngine {
     return this.cache.stats;
   }
 
+  get indexStats(): { records: number; slots: number; words: number; postings: number } {
+    return {
+      records: this.idx.liveCount,
+      slots: this.idx.slotCount,
+      words: this.words.size,
+      postings: this.idx.termPostings.size
+    };
+  }
+
   write(rid: number, input: SearchDocumentInput): void {
     // Another process committed since: it may have added words this transaction must not number again.
     const version = this.dataVersion.get()!;
