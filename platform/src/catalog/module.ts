@@ -23,6 +23,7 @@ export const catalogModule: PlatformModule = {
   },
   health(ctx) {
     // Health is public: count what anyone may see (export-controlled records are not revealed).
-    return { datasets: getService<SqliteCatalog>(ctx, CATALOG_SERVICE).count(ANONYMOUS) };
+    const catalog = getService<SqliteCatalog>(ctx, CATALOG_SERVICE);
+    return { datasets: catalog.count(ANONYMOUS), searchCache: catalog.searchCacheStats };
   }
 };
