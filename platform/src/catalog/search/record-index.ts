@@ -1,4 +1,4 @@
-import { AccessLevel, RecordKind } from '@genesis-lab/contract';
+import { AccessLevel, FACETS, RecordKind } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
 import { DocumentTable, decodeDocument, emptyDocument, type DocumentRow } from './document-table';
 import { FacetCounts, type FacetDictionary } from './facet-dictionary';
@@ -51,6 +51,14 @@ export class RecordIndex {
   /** Facet value ids of slot s: facetIds[facetStart[s] .. facetStart[s + 1]). */
   facetStart = new Int32Array(1025);
   facetIds = new Int32Array(4096);
+  /**
+   * Per facet (index in FACETS), each slot's value id (-1: none), for the facets no record has
+   * two values of (licence, access level, domain, publisher): counting one facet over many
+   * records then reads one number per record instead of its whole list.
+   */
+  singleValue = FACETS.map(() => new Int32Array(1024));
+  /** 1 for a facet some record has two values of: its singleValue column is not to be used. */
+  readonly multiValued = new Uint8Array(FACETS.length);
 
   liveCount = 0;
   /** Sum of the live records' lengths (for BM25's average length). */
@@ -164,9 +172,14 @@ export class RecordIndex {
     const from = this.facetStart[slot]!;
     const to = from + doc.facets;
     if (to > this.facetIds.length) this.facetIds = resized(this.facetIds, Math.max(this.facetIds.length * 2, to));
+    for (const column of this.singleValue) column[slot] = -1;
     for (let i = 0; i < doc.facets; i++) {
-      this.facetIds[from + i] = doc.facetIds[i]!;
-      facets.add(doc.facetIds[i]!, slot);
+      const id = doc.facetIds[i]!;
+      this.facetIds[from + i] = id;
+      facets.add(id, slot);
+      const column = this.singleValue[this.facetValues.facetOf[id]!]!;
+      if (column[slot] !== -1) this.multiValued[this.facetValues.facetOf[id]!] = 1;
+      column[slot] = id;
     }
     this.facetStart[slot + 1] = to;
     this.facetCounts.count(part, this.facetIds, from, to, 1);
@@ -196,5 +209,6 @@ export class RecordIndex {
     this.lengths = resized(this.lengths, n);
     this.rows = resized(this.rows, n);
     this.facetStart = resized(this.facetStart, n + 1);
+    this.singleValue = this.singleValue.map((column) => resized(column, n));
   }
 }

@@ -8,6 +8,8 @@ export class Scratch {
   private stamps = new Int32Array(0);
   private stamp = 0;
   private list = new Int32Array(1024);
+  private matchSlots = new Int32Array(1024);
+  private matchKeys = new Float64Array(1024);
 
   /** Accumulator `i`, all zero, at least `slots` long. */
   accumulator(i: number, slots: number): Uint32Array {
@@ -34,5 +36,19 @@ export class Scratch {
   slotList(size: number): Int32Array {
     if (this.list.length < size) this.list = new Int32Array(Math.ceil(size * 1.25));
     return this.list;
+  }
+
+  /** Buffers for one query's matches, at least `size` long; growing keeps their first `keep` entries. */
+  matches(size = 0, keep = 0): { slots: Int32Array; keys: Float64Array } {
+    if (this.matchSlots.length < size) {
+      const n = Math.ceil(size * 1.25);
+      const slots = new Int32Array(n);
+      const keys = new Float64Array(n);
+      slots.set(this.matchSlots.subarray(0, keep));
+      keys.set(this.matchKeys.subarray(0, keep));
+      this.matchSlots = slots;
+      this.matchKeys = keys;
+    }
+    return { slots: this.matchSlots, keys: this.matchKeys };
   }
 }

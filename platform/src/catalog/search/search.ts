@@ -174,7 +174,7 @@ export class CatalogSearch implements SearchEngine {
     const cached = this.cache.get(key, idx.generation);
     if (cached) return cached;
     const groups = filterGroups(idx, query.filter);
-    const collector = new MatchCollector(idx, groups);
+    const collector = new MatchCollector(idx, groups, this.scratch);
     const rank = order.by === 'score' ? undefined : idx.orders.get(order.by).rank;
     if (words.length) {
       if (words.every((ids) => ids.length)) collectTextMatches(idx, this.scratch, words, allowed, collector, rank);
