@@ -5,10 +5,10 @@ import type { Db } from '../../db/database';
  * Search documents in SQLite (`catalog_search_docs`, one row per record, written in the same
  * transaction as the record): what the in-memory index loads, without parsing metadata or
  * splitting text again. A document is one blob of little-endian integers: its length in words,
- * its word ids (see TermDictionary) with their 16-bit weights, and its facet value ids (see
- * FacetDictionary):
+ * its word ids (see TermDictionary), its facet value ids (see FacetDictionary) and the words'
+ * 16-bit weights, in that order so every array is aligned and can be read in place:
  *
- *   u32 length | u32 words | u32 facets | u32 word id x words | u16 weight x words | u32 facet value id x facets
+ *   u32 length | u32 words | u32 facets | u32 word id x words | u32 facet value id x facets | u16 weight x words
  */
 export interface EncodedDocument {
   length: number;
@@ -17,6 +17,8 @@ export interface EncodedDocument {
   termIds: Uint32Array;
   weights: Uint16Array;
   facetIds: Uint32Array;
+  /** The decoder's own arrays, for blobs it cannot view in place. */
+  own: { termIds: Uint32Array; weights: Uint16Array; facetIds: Uint32Array };
 }
 
 export function encodeDocument(
@@ -26,45 +28,55 @@ export function encodeDocument(
   facetIds: ArrayLike<number>
 ): Buffer {
   const n = termIds.length;
-  const buf = Buffer.allocUnsafe(12 + 6 * n + 4 * facetIds.length);
+  const f = facetIds.length;
+  const buf = Buffer.allocUnsafe(12 + 4 * n + 4 * f + 2 * n);
   buf.writeUInt32LE(length, 0);
   buf.writeUInt32LE(n, 4);
-  buf.writeUInt32LE(facetIds.length, 8);
+  buf.writeUInt32LE(f, 8);
   let at = 12;
   for (let i = 0; i < n; i++, at += 4) buf.writeUInt32LE(termIds[i]!, at);
+  for (let i = 0; i < f; i++, at += 4) buf.writeUInt32LE(facetIds[i]!, at);
   for (let i = 0; i < n; i++, at += 2) buf.writeUInt16LE(weights[i]!, at);
-  for (let i = 0; i < facetIds.length; i++, at += 4) buf.writeUInt32LE(facetIds[i]!, at);
   return buf;
 }
 
-/** Decode into `into`, reusing its arrays (an index load decodes a million documents). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Decode into `into`: views of the blob's own bytes when they are aligned (and the machine is
+ * little-endian), copies into `into`'s reused arrays otherwise (an index load decodes a million).
+ */
 export function decodeDocument(buf: Buffer, into: EncodedDocument): EncodedDocument {
   const n = buf.readUInt32LE(4);
   const f = buf.readUInt32LE(8);
-  if (into.termIds.length < n) {
-    into.termIds = new Uint32Array(n * 2);
-    into.weights = new Uint16Array(n * 2);
-  }
-  if (into.facetIds.length < f) into.facetIds = new Uint32Array(f * 2);
   into.length = buf.readUInt32LE(0);
   into.terms = n;
   into.facets = f;
+  if (LITTLE_ENDIAN && buf.byteOffset % 4 === 0) {
+    into.termIds = new Uint32Array(buf.buffer, buf.byteOffset + 12, n);
+    into.facetIds = new Uint32Array(buf.buffer, buf.byteOffset + 12 + 4 * n, f);
+    into.weights = new Uint16Array(buf.buffer, buf.byteOffset + 12 + 4 * n + 4 * f, n);
+    return into;
+  }
+  const own = into.own;
+  if (own.termIds.length < n) {
+    own.termIds = new Uint32Array(n * 2);
+    own.weights = new Uint16Array(n * 2);
+  }
+  if (own.facetIds.length < f) own.facetIds = new Uint32Array(f * 2);
+  into.termIds = own.termIds;
+  into.weights = own.weights;
+  into.facetIds = own.facetIds;
   let at = 12;
   for (let i = 0; i < n; i++, at += 4) into.termIds[i] = buf.readUInt32LE(at);
-  for (let i = 0; i < n; i++, at += 2) into.weights[i] = buf.readUInt16LE(at);
   for (let i = 0; i < f; i++, at += 4) into.facetIds[i] = buf.readUInt32LE(at);
+  for (let i = 0; i < n; i++, at += 2) into.weights[i] = buf.readUInt16LE(at);
   return into;
 }
 
 export function emptyDocument(): EncodedDocument {
-  return {
-    length: 0,
-    terms: 0,
-    facets: 0,
-    termIds: new Uint32Array(256),
-    weights: new Uint16Array(256),
-    facetIds: new Uint32Array(64)
-  };
+  const own = { termIds: new Uint32Array(256), weights: new Uint16Array(256), facetIds: new Uint32Array(64) };
+  return { length: 0, terms: 0, facets: 0, ...own, own };
 }
 
 export interface DocumentRow {

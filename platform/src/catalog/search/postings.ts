@@ -3,12 +3,14 @@
  * carry it, in ascending slot order, with an optional 16-bit weight per posting.
  *
  * Slots only grow (a changed record gets a new slot, the old one dies), so new postings are
- * always appended after the existing ones. Each index refresh adds one segment in compressed
+ * always appended after the existing ones. Each index refresh adds segments in compressed
  * sparse row form (one offsets array, one slots array, one weights array: no object per key);
- * a segment is merged into the one before it once it grows to a quarter of its size, like an
- * LSM tree, so a refresh costs what it adds and a read walks a handful of segments. Merging
- * drops the postings of dead slots.
+ * small segments merge as in an LSM tree, so a refresh costs what it adds and a read walks a
+ * few dozen segments at most. Merging drops the postings of dead slots.
  */
+/** Postings beyond which segments are not merged (about 24 MB of slots and weights). */
+const MERGE_LIMIT = 4_000_000;
+
 export interface Segment {
   /** Keys below this have an entry (keys interned later have none). */
   readonly keys: number;
@@ -86,11 +88,13 @@ export class PostingsStore {
   append(seg: Segment, live: Uint8Array): void {
     if (!seg.slots.length) return;
     this.segs.push(seg);
-    // Merge while the newest segment is large next to the one before it (or there are too many).
+    // Merge like a binary counter (the newest into the one before while it is at least half its
+    // size), but leave segments of MERGE_LIMIT postings alone: merging big ones would only double
+    // the memory a load needs, and a read walks a few dozen segments at most.
     while (this.segs.length > 1) {
       const last = this.segs[this.segs.length - 1]!;
       const prev = this.segs[this.segs.length - 2]!;
-      if (last.slots.length * 4 < prev.slots.length && this.segs.length <= 8) break;
+      if (last.slots.length * 2 < prev.slots.length || prev.slots.length + last.slots.length > MERGE_LIMIT) break;
       this.segs.splice(this.segs.length - 2, 2, merge(prev, last, live));
     }
   }
