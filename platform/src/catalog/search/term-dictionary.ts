@@ -24,11 +24,8 @@ export class TermDictionary extends Dictionary {
   tidy(): void {
     const unsorted = this.keys.length - this.sortedWords.length;
     if (unsorted > Math.max(4096, this.sortedWords.length / 16) || unsorted < 0) {
-      // Sorted as strings "word NUL id" by the engine's own sort, without a comparator called per
-      // comparison: several times faster for a million words. Words hold letters and digits only.
       const keys = this.keys;
-      const decorated = keys.map((k, i) => `${k}\u0000${i}`).sort();
-      this.sortedIds = Int32Array.from(decorated, (d) => Number(d.slice(d.lastIndexOf('\u0000') + 1)));
+      this.sortedIds = Int32Array.from(keys, (_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
       this.sortedWords = Array.from(this.sortedIds, (id) => keys[id]!);
     }
   }
