@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import {
-  FACETS,
   OWNER,
   SearchQuery,
   type DataFormat,
@@ -9,14 +8,9 @@ import {
   type SearchQueryInput,
   type SearchResult
 } from '@genesis-lab/contract';
-import { createNaiveSearch } from '../../../bench/support/naive-search';
-import { visibleLevels } from '../../src/catalog/access';
-import { formatsOf, mergeFieldInfo } from '../../src/catalog/record-store';
 import { SqliteCatalog } from '../../src/catalog/sqlite-catalog';
-import { idf, lengthNorm, wordScore } from '../../src/catalog/search/bm25';
-import { queryWords } from '../../src/catalog/search/match-expression';
-import { searchDocumentOf } from '../../src/catalog/search/search-document';
 import { tempCatalog } from '../support/catalog';
+import { naive } from '../support/naive-search';
 
 /**
  * The index against the naive scan (bench/support/naive-search.js), on random catalogs that
@@ -25,17 +19,6 @@ import { tempCatalog } from '../support/catalog';
  * query must give exactly the naive totals, facet counts, hits, scores and page order, cold
  * and from the result cache.
  */
-const naive = createNaiveSearch({
-  searchDocumentOf,
-  queryWords,
-  idf,
-  wordScore,
-  lengthNorm,
-  visibleLevels,
-  mergeFieldInfo,
-  formatsOf,
-  FACETS
-});
 
 const PUBLIC: Principal = { user: 'guest', clearances: ['open'], projects: [] };
 const NOBODY: Principal = { user: 'anonymous', clearances: [], projects: [] };

@@ -1,30 +1,13 @@
-import { FACETS, OWNER, SearchQuery } from '@genesis-lab/contract';
-import { createNaiveSearch } from '../../../bench/support/naive-search';
-import { visibleLevels } from '../../src/catalog/access';
+import { OWNER, SearchQuery } from '@genesis-lab/contract';
 import { catalogMigrations } from '../../src/catalog/migrations';
-import { formatsOf, mergeFieldInfo } from '../../src/catalog/record-store';
 import { SqliteCatalog } from '../../src/catalog/sqlite-catalog';
-import { idf, lengthNorm, wordScore } from '../../src/catalog/search/bm25';
-import { queryWords } from '../../src/catalog/search/match-expression';
 import { decodeDocument, emptyDocument, encodeDocument } from '../../src/catalog/search/document-table';
-import { searchDocumentOf } from '../../src/catalog/search/search-document';
 import { openDatabase } from '../../src/db/database';
 import { platformMigrations } from '../../src/db/migrations';
 import { Home } from '../../src/home';
 import { tempCatalog } from '../support/catalog';
+import { naive } from '../support/naive-search';
 import { tempHome } from '../support/process';
-
-const naive = createNaiveSearch({
-  searchDocumentOf,
-  queryWords,
-  idf,
-  wordScore,
-  lengthNorm,
-  visibleLevels,
-  mergeFieldInfo,
-  formatsOf,
-  FACETS
-});
 
 describe('the search index', () => {
   it('a catalog from before search documents (schema catalog 1, FTS5) is searchable after opening, with its words and facets', () => {
