@@ -10,8 +10,9 @@
  *   queries, every cache emptied before each query: the headline), WARM (the realistic mix, with
  *   its repeats, against an engine whose result cache runs as in the server; its hit rate is
  *   reported) and the NAIVE scan (bench/support/naive-search.js: records prepared once, a pass
- *   over all of them per query, top-k selection) on a fixed sample of the cold queries, which
- *   also checks that both give the same totals, facet counts and first pages;
+ *   over all of them per query, top-k selection; in a worker thread, so its heap's garbage
+ *   collections never pause the engine) on a fixed sample of the cold queries, which also
+ *   checks that both give the same totals, facet counts and first pages;
  * - the same over HTTP against a real platform process (`genesis serve` on the catalog): the
  *   service latency a panel sees, cold (queries that server never saw) and warm, in alternating
  *   blocks; the platform's peak RSS.
@@ -32,22 +33,34 @@ const path = require('node:path');
 const { startPlatform } = require('./support/platform');
 const { median, percentile, round } = require('./support/stats');
 const { ROOT, requireBuilt, logger } = require('./support/run');
-const { createNaiveSearch } = require('./support/naive-search');
+const { Worker } = require('node:worker_threads');
 const VOCABULARY = require('./search-vocabulary.json');
 
 requireBuilt('search', ['platform/dist/catalog/sqlite-catalog.js', 'contract/dist/index.js']);
 const dist = (p) => require(path.join(ROOT, p));
 const { SqliteCatalog } = dist('platform/dist/catalog/sqlite-catalog.js');
 const { Home } = dist('platform/dist/home.js');
-const { SearchQuery, OWNER, FACETS } = dist('contract/dist/index.js');
-const naive = createNaiveSearch({
-  ...dist('platform/dist/catalog/search/bm25.js'),
-  ...dist('platform/dist/catalog/search/search-document.js'),
-  ...dist('platform/dist/catalog/search/match-expression.js'),
-  ...dist('platform/dist/catalog/access.js'),
-  ...dist('platform/dist/catalog/record-store.js'),
-  FACETS
-});
+const { SearchQuery, OWNER } = dist('contract/dist/index.js');
+
+/** The naive scan (support/naive-worker.js) on its own thread and heap; resolves once it prepared its records. */
+async function naiveScan(dbPath) {
+  const worker = new Worker(path.join(__dirname, 'support/naive-worker.js'), { workerData: { dbPath } });
+  const next = () =>
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  const { prepareMs } = await next();
+  return {
+    prepareMs,
+    search: (query, principal, k) => {
+      const answer = next();
+      worker.postMessage({ query, principal, k });
+      return answer;
+    },
+    close: () => worker.terminate()
+  };
+}
 
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
 const SIZES = (process.env.GENESIS_BENCH_SIZES || (SMOKE ? '2000' : '100000,300000,1000000')).split(',').map(Number);
@@ -195,17 +208,24 @@ const line = (name, s, extra = '') =>
   (s.rounds > 1 ? `  (p95 ${fmt(s.p95_spread[0])}..${fmt(s.p95_spread[1])} over ${s.rounds} rounds)` : '') +
   extra;
 
-/** Search, and its second page when the query asks for one: each request timed on its own. */
-function timedSearch(catalog, { query, principal, second }, times, beforeFirst) {
+/**
+ * Search, and its second page when the query asks for one: each request timed on its own, in
+ * wall time and in this process's CPU time (on a machine others share, wall time also counts
+ * waiting for a core; CPU time is the work itself).
+ */
+function timedSearch(catalog, { query, principal, second }, times, beforeFirst, cpuTimes) {
   beforeFirst?.();
-  let t0 = process.hrtime.bigint();
-  const r = catalog.search(SearchQuery.parse(query), principal);
-  times.push(ms(t0));
-  if (second && r.nextCursor) {
-    t0 = process.hrtime.bigint();
-    catalog.search(SearchQuery.parse({ ...query, cursor: r.nextCursor }), principal);
+  const one = (q) => {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const r = catalog.search(SearchQuery.parse(q), principal);
     times.push(ms(t0));
-  }
+    const c = process.cpuUsage(c0);
+    cpuTimes?.push((c.user + c.system) / 1000);
+    return r;
+  };
+  const r = one(query);
+  if (second && r.nextCursor) one({ ...query, cursor: r.nextCursor });
   return r;
 }
 
@@ -217,7 +237,7 @@ function sameResult(a, b) {
   );
 }
 
-function inProcess(home, size, queries) {
+async function inProcess(home, size, queries) {
   // Two engines on the one database, each with its own index: one queried cold, one warm.
   const cold = SqliteCatalog.open(home);
   const warm = SqliteCatalog.open(home);
@@ -227,19 +247,19 @@ function inProcess(home, size, queries) {
     const loadMs = ms(t0);
     warm.warmSearch();
     log(`${size}: index loaded in ${fmt(loadMs / 1000)} s (${JSON.stringify(cold.searchIndexStats)})`);
-    t0 = process.hrtime.bigint();
-    const scanned = naive.load(cold.db);
-    const naiveLoadMs = ms(t0);
-    log(`${size}: naive scan prepared its records in ${fmt(naiveLoadMs / 1000)} s`);
+    const scan = await naiveScan(home.dbPath);
+    const naiveLoadMs = scan.prepareMs;
+    log(`${size}: naive scan prepared its records in ${fmt(naiveLoadMs / 1000)} s (in a worker thread)`);
     // JIT and page cache: a few queries of another sample on every arm, not measured.
     for (const q of makeQueries(30, generator(size + 7))) {
       cold.search(SearchQuery.parse(q.query), q.principal);
       warm.search(SearchQuery.parse(q.query), q.principal);
     }
-    naive.search(scanned, SearchQuery.parse({ q: 'ozone' }), OWNER, 21);
+    await scan.search({ q: 'ozone' }, OWNER, 21);
 
     const K = Math.min(naiveQueries(size), queries.cold.length);
     const coldTimes = [];
+    const coldCpu = [];
     const warmTimes = [];
     const naiveTimes = [];
     const engineTimesOnNaiveSample = [];
@@ -248,42 +268,45 @@ function inProcess(home, size, queries) {
     let agree = 0;
     for (let r = 0; r < ROUNDS; r++) {
       const ct = [];
+      const cc = [];
       const wt = [];
       warm.clearSearchCache();
       const before = warm.searchCacheStats;
       for (let i = 0; i < queries.cold.length; i++) {
         // Arms alternate, in a rotating order, so load on the machine falls on all of them alike.
         const arms = [
-          () => {
+          async () => {
             const start = ct.length;
-            const res = timedSearch(cold, queries.cold[i], ct, () => cold.clearSearchCache());
+            const res = timedSearch(cold, queries.cold[i], ct, () => cold.clearSearchCache(), cc);
             if (r === 0 && i < K) {
               engineTimesOnNaiveSample.push(ct[start]);
               const q = SearchQuery.parse(queries.cold[i].query);
-              const t = process.hrtime.bigint();
-              const want = naive.search(scanned, q, queries.cold[i].principal, q.limit);
-              naiveTimes.push(ms(t));
-              if (sameResult(res, want)) agree++;
+              const want = await scan.search(queries.cold[i].query, queries.cold[i].principal, q.limit);
+              naiveTimes.push(want.ms);
+              if (sameResult(res, want.result)) agree++;
             }
           },
-          () => timedSearch(warm, queries.warm[i], wt)
+          async () => timedSearch(warm, queries.warm[i], wt)
         ];
         const order = i % 2 ? [1, 0] : [0, 1];
-        for (const a of order) arms[a]();
+        for (const a of order) await arms[a]();
       }
       const after = warm.searchCacheStats;
       hits += after.hits - before.hits;
       lookups += after.hits - before.hits + after.misses - before.misses;
       coldTimes.push(ct);
+      coldCpu.push(cc);
       warmTimes.push(wt);
       log(`${size}: in-process round ${r + 1}/${ROUNDS} done`);
     }
+    await scan.close();
     const naiveSummary = summary([naiveTimes]);
     const engineOnSample = summary([engineTimesOnNaiveSample]);
     return {
       index_load_ms: Math.round(loadMs),
       index: cold.searchIndexStats,
       cold: summary(coldTimes),
+      cold_cpu: summary(coldCpu),
       warm: { ...summary(warmTimes), hit_rate: round(hits / Math.max(1, lookups), 3) },
       naive: {
         queries: K,
@@ -368,6 +391,7 @@ async function main() {
     const rand = generator(0x9e3779b9);
     for (const size of SIZES) {
       const from = imported;
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       writer.importRecords(
         (function* () {
@@ -376,6 +400,8 @@ async function main() {
         { onProgress: (n) => n % 100_000 === 0 && log(`${size}: imported ${(from + n).toLocaleString('en-US')}`) }
       );
       const importMs = ms(t0);
+      const importCpu = process.cpuUsage(c0);
+      const cpuRate = (size - from) / ((importCpu.user + importCpu.system) / 1e6);
       imported = size;
       importMsTotal += importMs;
       const rate = (size - from) / (importMs / 1000);
@@ -386,10 +412,15 @@ async function main() {
         httpCold: makeQueries(QUERIES, generator(size * 3 + 3), { distinct: true, principals: false }),
         httpWarm: makeQueries(QUERIES, generator(size * 3 + 2), { principals: false })
       };
-      const local = inProcess(home, size, queries);
+      const local = await inProcess(home, size, queries);
       const http = await overHttp(dir, size, queries);
       results[size] = {
-        import: { records: size - from, ms: Math.round(importMs), records_per_s: Math.round(rate) },
+        import: {
+          records: size - from,
+          ms: Math.round(importMs),
+          records_per_s: Math.round(rate),
+          records_per_cpu_s: Math.round(cpuRate)
+        },
         ...local,
         http
       };
@@ -397,9 +428,10 @@ async function main() {
       const r = results[size];
       console.log(`  ${size.toLocaleString('en-US')} records`);
       console.log(
-        `    import ${(size - from).toLocaleString('en-US')} records: ${Math.round(rate).toLocaleString('en-US')} records/s; a fresh index loads the catalog in ${fmt(r.index_load_ms / 1000)} s`
+        `    import ${(size - from).toLocaleString('en-US')} records: ${Math.round(rate).toLocaleString('en-US')} records/s (${Math.round(cpuRate).toLocaleString('en-US')} per CPU second); a fresh index loads the catalog in ${fmt(r.index_load_ms / 1000)} s`
       );
       console.log(line('cold, in-process', r.cold, '  <- headline'));
+      console.log(line('... its CPU time', r.cold_cpu, '  (the work alone, without waiting for a core)'));
       console.log(line('warm, in-process', r.warm, `  (result cache hit rate ${Math.round(r.warm.hit_rate * 100)}%)`));
       console.log(
         line(
