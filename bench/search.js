@@ -45,11 +45,11 @@ const { SearchQuery, OWNER } = dist('contract/dist/index.js');
 /** The naive scan (support/naive-worker.js) on its own thread and heap; resolves once it prepared its records. */
 async function naiveScan(dbPath) {
   const worker = new Worker(path.join(__dirname, 'support/naive-worker.js'), { workerData: { dbPath } });
-  const next = () =>
-    new Promise((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
+  // One answer at a time: each message settles the oldest waiting request; an error fails them all.
+  const waiting = [];
+  worker.on('message', (m) => waiting.shift()?.resolve(m));
+  worker.on('error', (err) => waiting.splice(0).forEach((w) => w.reject(err)));
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   const { prepareMs } = await next();
   return {
     prepareMs,
