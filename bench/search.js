@@ -242,7 +242,7 @@ async function inProcess(home, size, queries) {
   const cold = SqliteCatalog.open(home);
   const warm = SqliteCatalog.open(home);
   try {
-    let t0 = process.hrtime.bigint();
+    const t0 = process.hrtime.bigint();
     cold.warmSearch();
     const loadMs = ms(t0);
     warm.warmSearch();

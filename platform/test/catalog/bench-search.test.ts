@@ -2,6 +2,16 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../support/process';
 
+interface Arm {
+  p95: number;
+}
+interface SizeResult {
+  cold: Arm;
+  warm: Arm;
+  naive: Arm & { results_agree: number };
+  http: { cold: Arm; warm: Arm; platform_peak_rss_mb: number };
+}
+
 // Proves bench/search.js works (smoke size: in-process, naive scan, a real platform over HTTP);
 // the figures themselves come from `npm run bench:search`.
 describe('bench/search.js (smoke)', () => {
@@ -19,15 +29,14 @@ describe('bench/search.js (smoke)', () => {
       bench: string;
       smoke: boolean;
       sizes: number[];
-      results: Record<string, Record<string, Record<string, number>>>;
+      results: Record<string, SizeResult>;
       targets: Record<string, { value: number; target: string; met: boolean }>;
     };
     expect(result).toMatchObject({ bench: 'search', smoke: true, sizes: [2000] });
     const at = result.results['2000']!;
-    for (const arm of [at.cold!, at.warm!, at.naive!, at.http!.cold!, at.http!.warm!])
-      expect(arm.p95).toBeGreaterThan(0);
-    expect(at.naive!.results_agree).toBe(1);
-    expect(at.http!.platform_peak_rss_mb).toBeGreaterThan(0);
+    for (const arm of [at.cold, at.warm, at.naive, at.http.cold, at.http.warm]) expect(arm.p95).toBeGreaterThan(0);
+    expect(at.naive.results_agree).toBe(1);
+    expect(at.http.platform_peak_rss_mb).toBeGreaterThan(0);
     expect(Object.keys(result.targets).sort()).toEqual(
       [
         'cold_p95_ms_2000',
