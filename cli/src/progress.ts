@@ -71,7 +71,7 @@ const count = (n: number) => n.toLocaleString('en-US');
  */
 export function formatProgressLine(label: string, p: IngestProgress): string {
   const amount = p.unit === 'bytes' ? `${mb(p.done)}/${mb(p.total)} MB` : `${count(p.done)}/${count(p.total)} rows`;
-  const rows = p.unit === 'bytes' ? ` | ${count(p.rows)} rows` : '';
+  const rows = p.unit === 'bytes' ? ` | ${count(p.rows)} ${p.items ?? 'rows'}` : '';
   return `${label}: ${PHASE_WORD[p.phase]} ${String(percentOf(p)).padStart(3)}% | ${amount}${rows}`;
 }
 
@@ -145,7 +145,7 @@ export class IngestProgressBar implements IngestProgressView {
       const units = p.unit === 'bytes' ? 'MB' : 'rows';
       this.bar = new SingleBar(
         {
-          format: `${this.label} ${PHASE_WORD[p.phase].padEnd(8)} [{bar}] {percentage}% | {value}/{total} ${units} | {rows} rows | ETA {eta_formatted}`,
+          format: `${this.label} ${PHASE_WORD[p.phase].padEnd(8)} [{bar}] {percentage}% | {value}/{total} ${units} | {rows} ${p.items ?? 'rows'} | ETA {eta_formatted}`,
           stream: this.stream,
           hideCursor: true,
           clearOnComplete: true,

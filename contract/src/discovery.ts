@@ -19,6 +19,8 @@ export const Health = z
     startedAt: z.iso.datetime(),
     uptimeSeconds: z.number(),
     datasets: z.number().int(),
+    /** Catalog searches answered from the result cache, and evaluated (counters since start). */
+    searchCache: z.object({ hits: z.number().int(), misses: z.number().int() }).optional(),
     facilities: z
       .array(z.object({ name: z.string(), healthy: z.boolean(), message: z.string().optional() }))
       .default([])

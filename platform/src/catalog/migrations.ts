@@ -5,6 +5,13 @@ import type { Migration } from '../db/migrations';
  * the columns search sorts on; `change_seq` increases with every write so a reader can pick
  * up exactly what changed (the search index of another process, see RecordIndex). Facet
  * values (licence, access level, domain, publisher, format, keywords) live in one table.
+ *
+ * Version 2 moves search into memory (see search/record-index.ts): each record gets a search
+ * document (its words with their weights, its facet values, as ids of two dictionaries) written
+ * with it, which the index loads; the FTS5 table, the facet rows and the sort indexes that
+ * served the SQL search go.
+ * Documents of the records already there are built when the catalog is next opened, from
+ * `catalog_search_rebuild` (SQL cannot split text into words the way search does).
  */
 export const catalogMigrations: readonly Migration[] = [
   {
@@ -73,6 +80,29 @@ CREATE VIRTUAL TABLE catalog_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2',
   prefix = '2 3 4'
 );
+`
+  },
+  {
+    module: 'catalog',
+    version: 2,
+    name: 'in-memory search: search documents instead of FTS5',
+    sql: `
+DROP TABLE catalog_fts;
+DROP TABLE catalog_facets;
+DROP INDEX catalog_records_title;
+DROP INDEX catalog_records_updated;
+DROP INDEX catalog_records_rows;
+
+CREATE TABLE catalog_search_docs (
+  rid INTEGER PRIMARY KEY REFERENCES catalog_records (rid),
+  doc BLOB NOT NULL
+);
+-- Dense ids, assigned by writers under the write lock (no UNIQUE index: inserts stay appends).
+CREATE TABLE catalog_search_words (id INTEGER PRIMARY KEY, word TEXT NOT NULL);
+CREATE TABLE catalog_search_facet_values (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL);
+
+CREATE TABLE catalog_search_rebuild (rid INTEGER PRIMARY KEY);
+INSERT INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;
 `
   }
 ];

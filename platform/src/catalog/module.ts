@@ -17,8 +17,13 @@ export const catalogModule: PlatformModule = {
   routes(app, ctx) {
     catalogRoutes(app, ctx.services.require(CATALOG_SERVICE));
   },
+  start(ctx) {
+    // Load the search index before the platform says it is up, so no user's first search waits for it.
+    ctx.services.require(CATALOG_SERVICE).warmSearch();
+  },
   health(ctx) {
     // Health is public: count what anyone may see (export-controlled records are not revealed).
-    return { datasets: ctx.services.require(CATALOG_SERVICE).count(ANONYMOUS) };
+    const catalog = ctx.services.require(CATALOG_SERVICE);
+    return { datasets: catalog.count(ANONYMOUS), searchCache: catalog.searchCacheStats };
   }
 };

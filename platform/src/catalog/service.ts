@@ -66,6 +66,10 @@ export interface CatalogService {
   publish(input: PublishInput): Promise<PublishResult>;
   /** Count of visible records (for /api/health). */
   count(principal: Principal): number;
+  /** Load the search index now (at start, so no user's first search waits for it). */
+  warmSearch(): void;
+  /** Hits and misses of the search result cache since start (reported by /api/health). */
+  readonly searchCacheStats: { hits: number; misses: number };
 }
 
 /** The catalog as the other modules of a platform find it. */

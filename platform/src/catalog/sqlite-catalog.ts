@@ -10,6 +10,7 @@ import {
   parseOrThrow,
   type DatasetRecord,
   type DatasetVersion,
+  type Field,
   type Principal,
   type RecordImportInput,
   type SearchQuery,
@@ -27,7 +28,6 @@ import { fieldsOf } from './arrow-types';
 import { catalogMigrations } from './migrations';
 import { writeArrowObject } from './object-writer';
 import {
-  IndexWriter,
   formatsOf,
   mergeFieldInfo,
   recordFromRows,
@@ -37,6 +37,8 @@ import {
   type VersionRow
 } from './record-rows';
 import { CatalogSearch } from './search/search';
+import type { SearchEngine } from './search/search-engine';
+import { foldText } from './search/words';
 import type { CatalogService, PublishInput, PublishResult, ResolvedVersion } from './service';
 
 export interface ImportResult {
@@ -45,27 +47,76 @@ export interface ImportResult {
   unchanged: number;
 }
 
+export interface ImportOptions {
+  /** Records per transaction (default 5,000): each batch becomes searchable at once, never in part. */
+  batchSize?: number;
+  /** Number of records before these in the whole input (error messages name records by their place in it). */
+  offset?: number;
+  /** Called after each committed batch with the records handled so far in this call. */
+  onProgress?: (records: number) => void;
+}
+
+/** Parameters of the record upsert. */
+interface RecordRowValues {
+  id: string;
+  title: string;
+  titleKey: string;
+  access: string;
+  metadata: string;
+  version: string | null;
+  rows: number | null;
+  size: number | null;
+  updatedAt: string;
+  seq: number;
+}
+
+/** A record's latest version, as its row keeps it for listing and sorting. */
+interface LatestVersion {
+  version: string;
+  rows: number;
+  sizeBytes: number;
+}
+
 /**
  * The catalog on SQLite + the home's content-addressed objects. One instance per database
  * connection: the platform's module creates one on the server's connection, the CLI opens
  * its own on the same home (WAL lets the running server see what the CLI commits).
  */
 export class SqliteCatalog implements CatalogService {
-  private readonly index: IndexWriter;
-  private readonly searcher: CatalogSearch;
+  private readonly searcher: SearchEngine;
   private readonly byId;
   private readonly versionsOf;
+  private readonly upsertRow;
+  private readonly lastSeq;
 
   constructor(
     readonly db: Db,
     readonly home: Home
   ) {
-    this.index = new IndexWriter(db);
     this.searcher = new CatalogSearch(db);
     this.byId = db.prepare<[string], RecordRow>('SELECT * FROM catalog_records WHERE id = ?');
     this.versionsOf = db.prepare<[number], VersionRow>(
       'SELECT * FROM catalog_versions WHERE rid = ? ORDER BY seq DESC'
     );
+    // A new id is inserted; an existing one gets its metadata (and, from a publish, its latest
+    // version) replaced; created_at and an unmentioned latest version stay.
+    this.upsertRow = db
+      .prepare<[RecordRowValues], number>(
+        `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, latest_version, latest_rows,
+           latest_size, created_at, updated_at, change_seq)
+         VALUES (@id, 'dataset', @title, @titleKey, @access, @metadata, @version, @rows, @size, @updatedAt, @updatedAt,
+           @seq)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key,
+           access_level = excluded.access_level, metadata = excluded.metadata,
+           latest_version = COALESCE(excluded.latest_version, latest_version),
+           latest_rows = COALESCE(excluded.latest_rows, latest_rows),
+           latest_size = COALESCE(excluded.latest_size, latest_size),
+           updated_at = excluded.updated_at, change_seq = excluded.change_seq
+         RETURNING rid`
+      )
+      .pluck();
+    this.lastSeq = db.prepare<[], number>('SELECT IFNULL(MAX(change_seq), 0) FROM catalog_records').pluck();
+    this.rebuildSearchDocuments();
   }
 
   /** Open a home's database directly (CLI ingest/seed, benches): applies the platform's and the catalog's migrations. */
@@ -112,13 +163,22 @@ export class SqliteCatalog implements CatalogService {
     return this.searcher.search(query, principal);
   }
 
-  /** Drop cached full-text matches (benchmarks use it to measure cold searches). */
+  /** Load the search index now instead of on the first search (the platform does at start). */
+  warmSearch(): void {
+    this.searcher.warm();
+  }
+
+  /** Drop cached search results (benchmarks use it to measure cold searches). */
   clearSearchCache(): void {
     this.searcher.clearCache();
   }
 
   get searchCacheStats(): { hits: number; misses: number } {
     return { ...this.searcher.cacheStats };
+  }
+
+  get searchIndexStats(): SearchEngine['indexStats'] {
+    return this.searcher.indexStats;
   }
 
   count(principal: Principal): number {
@@ -192,7 +252,7 @@ export class SqliteCatalog implements CatalogService {
     try {
       return this.db.transaction(() => this.commitVersion(id, version, metadata, input, written)).immediate();
     } finally {
-      this.searcher.index.markDirty();
+      this.searcher.changed();
       fs.rmSync(tmp, { force: true });
     }
   }
@@ -205,7 +265,7 @@ export class SqliteCatalog implements CatalogService {
     written: Awaited<ReturnType<typeof writeArrowObject>>
   ): PublishResult {
     const now = new Date().toISOString();
-    let row = this.byId.get(id);
+    const row = this.byId.get(id);
     const existing = row ? this.versionsOf.all(row.rid) : [];
     const label = wanted ?? defaultVersionLabel(existing, written.sha256);
     const same = existing.find((v) => v.version === label);
@@ -231,18 +291,11 @@ export class SqliteCatalog implements CatalogService {
     const previous = row ? (JSON.parse(row.metadata) as StoredMetadata) : undefined;
     const meta: StoredMetadata = metadata ? { ...metadata, formats: previous?.formats ?? [] } : previous!;
     const fields = fieldsOf(input.schema);
-    const existed = row !== undefined;
-    if (!row) {
-      const info = this.db
-        .prepare(
-          `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, created_at, updated_at, change_seq)
-           VALUES (?, 'dataset', ?, ?, ?, ?, ?, ?, 0)`
-        )
-        .run(id, meta.title, titleKey(meta.title), meta.accessLevel, JSON.stringify(meta), now, now);
-      row = this.db
-        .prepare<[number], RecordRow>('SELECT * FROM catalog_records WHERE rid = ?')
-        .get(Number(info.lastInsertRowid))!;
-    }
+    const rid = this.upsertRecord(id, meta, JSON.stringify(meta), now, this.lastSeq.get()! + 1, {
+      version: label,
+      rows: written.rowCount,
+      sizeBytes: written.sizeBytes
+    });
     const seq = (existing[0]?.seq ?? 0) + 1;
     this.db
       .prepare(
@@ -250,7 +303,7 @@ export class SqliteCatalog implements CatalogService {
            source_sha256, fields, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`
       )
       .run(
-        row.rid,
+        rid,
         label,
         seq,
         written.sha256,
@@ -262,30 +315,12 @@ export class SqliteCatalog implements CatalogService {
         JSON.stringify(fields),
         now
       );
-    this.db
-      .prepare(
-        `UPDATE catalog_records SET title = ?, title_key = ?, access_level = ?, metadata = ?, latest_version = ?,
-           latest_rows = ?, latest_size = ?, updated_at = ? WHERE rid = ?`
-      )
-      .run(
-        meta.title,
-        titleKey(meta.title),
-        meta.accessLevel,
-        JSON.stringify(meta),
-        label,
-        written.rowCount,
-        written.sizeBytes,
-        now,
-        row.rid
-      );
-    const versions = this.versionsOf.all(row.rid);
-    this.index.write({
-      rid: row.rid,
+    const versions = this.versionsOf.all(rid);
+    this.searcher.write(rid, {
       id,
       meta,
       fields: mergeFieldInfo(fields, meta.fieldInfo),
-      formats: formatsOf(meta.formats ?? [], versions),
-      existed
+      formats: formatsOf(meta.formats ?? [], versions)
     });
     const fresh = this.byId.get(id)!;
     const v = versions.find((x) => x.version === label)!;
@@ -294,85 +329,116 @@ export class SqliteCatalog implements CatalogService {
 
   /**
    * Bulk metadata import, as a harvester delivers records from another catalog: validated,
-   * written in transactions of `batchSize`, searchable at once. A record that exists gets its
+   * written in transactions of `batchSize` (one statement per record and one for its search
+   * document), each batch searchable at once and never in part. A record that exists gets its
    * metadata replaced (its versions stay); an identical one is left alone.
    */
-  importRecords(
-    records: Iterable<RecordImportInput>,
-    opts: { batchSize?: number; offset?: number } = {}
-  ): ImportResult {
+  importRecords(records: Iterable<RecordImportInput>, opts: ImportOptions = {}): ImportResult {
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0 };
     const batchSize = opts.batchSize ?? 5000;
-    const insert = this.db.prepare(
-      `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, created_at, updated_at, change_seq)
-       VALUES (?, 'dataset', ?, ?, ?, ?, ?, ?, 0)`
-    );
-    const update = this.db.prepare(
-      'UPDATE catalog_records SET title = ?, title_key = ?, access_level = ?, metadata = ?, updated_at = ? WHERE rid = ?'
-    );
-    const fieldsOfRid = this.db.prepare<[number], { fields: string }>(
-      'SELECT fields FROM catalog_versions WHERE rid = ? ORDER BY seq DESC LIMIT 1'
-    );
     const writeBatch = this.db.transaction((batch: RecordImport[]) => {
+      let seq = this.lastSeq.get()!;
+      const now = new Date().toISOString();
       for (const rec of batch) {
         const { id, kind: _kind, formats, updatedAt, ...metaOnly } = rec;
         const meta: StoredMetadata = { ...metaOnly, formats };
         const json = JSON.stringify(meta);
-        const now = updatedAt ?? new Date().toISOString();
         const row = this.byId.get(id);
         if (row && row.metadata === json) {
           result.unchanged++;
           continue;
         }
-        let rid: number;
-        if (row) {
-          update.run(meta.title, titleKey(meta.title), meta.accessLevel, json, now, row.rid);
-          rid = row.rid;
-          result.updated++;
-        } else {
-          rid = Number(
-            insert.run(id, meta.title, titleKey(meta.title), meta.accessLevel, json, now, now).lastInsertRowid
-          );
-          result.created++;
-        }
+        const rid = this.upsertRecord(id, meta, json, updatedAt ?? now, ++seq);
         const versions = row ? this.versionsOf.all(rid) : [];
-        const latestFields = row ? fieldsOfRid.get(rid) : undefined;
-        this.index.write({
-          rid,
+        this.searcher.write(rid, {
           id,
           meta,
-          fields: mergeFieldInfo(latestFields ? JSON.parse(latestFields.fields) : [], meta.fieldInfo),
-          formats: formatsOf(formats, versions),
-          existed: row !== undefined
+          fields: mergeFieldInfo(versions[0] ? (JSON.parse(versions[0].fields) as Field[]) : [], meta.fieldInfo),
+          formats: formatsOf(formats, versions)
         });
+        if (row) result.updated++;
+        else result.created++;
       }
     });
     let batch: RecordImport[] = [];
     // `offset` numbers records across calls, so an error names the record's place in the whole input.
-    let n = opts.offset ?? 0;
+    const first = opts.offset ?? 0;
+    let n = first;
+    const flush = () => {
+      writeBatch.immediate(batch);
+      batch = [];
+      opts.onProgress?.(n - first);
+    };
     try {
       for (const raw of records) {
         batch.push(parseOrThrow(RecordImport, raw, `records[${n}]`));
         n++;
-        if (batch.length >= batchSize) {
-          writeBatch.immediate(batch);
-          batch = [];
-        }
+        if (batch.length >= batchSize) flush();
       }
-      if (batch.length) writeBatch.immediate(batch);
+      if (batch.length) flush();
     } finally {
-      this.searcher.index.markDirty();
+      this.searcher.changed();
     }
     return result;
   }
+
+  /** The one write of a record's row (insert or update, see upsertRow); returns its rid. Call inside a transaction. */
+  private upsertRecord(
+    id: string,
+    meta: StoredMetadata,
+    json: string,
+    updatedAt: string,
+    seq: number,
+    latest?: LatestVersion
+  ): number {
+    return this.upsertRow.get({
+      id,
+      title: meta.title,
+      titleKey: titleKey(meta.title),
+      access: meta.accessLevel,
+      metadata: json,
+      version: latest?.version ?? null,
+      rows: latest?.rows ?? null,
+      size: latest?.sizeBytes ?? null,
+      updatedAt,
+      seq
+    })!;
+  }
+
+  /**
+   * Records listed in `catalog_search_rebuild` (those from before search documents existed,
+   * see migrations.ts) get their search documents, once, by whichever process opens first.
+   */
+  private rebuildSearchDocuments(): void {
+    if (!this.db.prepare('SELECT 1 FROM catalog_search_rebuild LIMIT 1').get()) return;
+    this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare<[], RecordRow>('SELECT r.* FROM catalog_records r JOIN catalog_search_rebuild b ON b.rid = r.rid')
+          .all();
+        const bump = this.db.prepare('UPDATE catalog_records SET change_seq = ? WHERE rid = ?');
+        let seq = this.lastSeq.get()!;
+        for (const row of rows) {
+          const meta = JSON.parse(row.metadata) as StoredMetadata;
+          const versions = this.versionsOf.all(row.rid);
+          const fields = versions[0] ? (JSON.parse(versions[0].fields) as Field[]) : [];
+          this.searcher.write(row.rid, {
+            id: row.id,
+            meta,
+            fields: mergeFieldInfo(fields, meta.fieldInfo),
+            formats: formatsOf(meta.formats ?? [], versions)
+          });
+          bump.run(++seq, row.rid);
+        }
+        this.db.prepare('DELETE FROM catalog_search_rebuild').run();
+      })
+      .immediate();
+    this.searcher.changed();
+  }
 }
 
-function titleKey(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-}
+/** What titles sort by: folded as search folds words (lower case, no diacritics). */
+const titleKey = foldText;
 
 /**
  * Without --version: identical content to an existing version is that version (a no-op);

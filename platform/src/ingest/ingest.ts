@@ -26,6 +26,8 @@ export interface IngestProgress {
   total: number;
   unit: 'bytes' | 'rows';
   rows: number;
+  /** What `rows` counts, as progress lines name it (default rows; a records import says records). */
+  items?: 'rows' | 'records';
 }
 
 export interface IngestOptions {

@@ -1,5 +1,7 @@
 import { OWNER, SearchQuery, type Principal } from '@genesis-lab/contract';
+import type { SqliteCatalog } from '../../src/catalog/sqlite-catalog';
 import { ingestFile } from '../../src/ingest/ingest';
+import { runCli } from '@genesis-lab/test-support';
 import { fixture, meta, tempCatalog } from '../support/catalog';
 
 const PUBLIC: Principal = { user: 'guest', clearances: ['open'], projects: [] };
@@ -115,5 +117,91 @@ describe('access rules', () => {
     expect(() => ctx.catalog.resolve('lab/open-flux', '2', PUBLIC)).toThrow(
       expect.objectContaining({ status: 404, suggestions: ['lab/open-flux@1'] })
     );
+  });
+});
+
+describe('an access level changed on re-import', () => {
+  const reactor = {
+    id: 'lab/reactor-logs',
+    title: 'Reactor operating logs',
+    license: 'CC0-1.0',
+    domain: 'nuclear-operations',
+    keywords: ['reactor', 'plant-logs'],
+    publisher: { name: 'Plant Operator' }
+  };
+  const others = [
+    { id: 'lab/reactor-physics', title: 'Reactor physics benchmarks', license: 'MIT', keywords: ['reactor'] },
+    { id: 'lab/river-flow', title: 'River flow', license: 'CC0-1.0' }
+  ];
+  // Words, browse, its own facet values as filters, words with a filter: every way it could show.
+  const queries = [
+    { q: 'reactor' },
+    { q: 'operating logs' },
+    { q: '' },
+    { q: '', filter: ['domain:nuclear-operations'] },
+    { q: '', filter: ['keywords:plant-logs', 'license:CC0-1.0'] },
+    { q: 'reactor', filter: ['license:CC0-1.0'] }
+  ];
+  const HIDDEN = ['export-controlled', 'nuclear-operations', 'Plant Operator', 'plant-logs'];
+
+  function expectGone(catalog: SqliteCatalog, shownBefore: number[]): void {
+    queries.forEach((q, i) => {
+      const r = catalog.search(SearchQuery.parse(q), PUBLIC);
+      expect(r.hits.map((h) => h.id)).not.toContain(reactor.id);
+      expect(r.total).toBe(shownBefore[i]! - 1);
+      const values = Object.values(r.facets).flatMap((counts) => counts.map((c) => c.value));
+      for (const v of HIDDEN) expect(values).not.toContain(v);
+    });
+    let suggestions: string[] = [];
+    try {
+      catalog.getRecord('lab/reactor-log', PUBLIC);
+    } catch (err) {
+      suggestions = (err as { suggestions?: string[] }).suggestions ?? [];
+    }
+    expect(suggestions).not.toContain(reactor.id);
+    expect(() => catalog.getRecord(reactor.id, PUBLIC)).toThrow(expect.objectContaining({ status: 404 }));
+    // Whoever is cleared still finds it.
+    expect(catalog.search(SearchQuery.parse({ q: 'operating logs' }), OWNER).hits[0]!.id).toBe(reactor.id);
+  }
+
+  /** Each query's total for the public principal, with every result cached (warm). */
+  function warm(catalog: SqliteCatalog): number[] {
+    return queries.map((q) => {
+      const r = catalog.search(SearchQuery.parse(q), PUBLIC);
+      const values = Object.values(r.facets).flatMap((counts) => counts.map((c) => c.value));
+      expect(values).toContain('nuclear-operations'); // it is visible now
+      return r.total;
+    });
+  }
+
+  it('an open record re-imported as export-controlled vanishes at once for a principal without clearance: hits, totals, facets, suggestions; cached and cold', () => {
+    const c = tempCatalog();
+    try {
+      c.catalog.importRecords([reactor, ...others]);
+      const before = warm(c.catalog);
+      expect(c.catalog.importRecords([{ ...reactor, accessLevel: 'export-controlled' }])).toMatchObject({ updated: 1 });
+      expectGone(c.catalog, before); // the cached results are not served
+      c.catalog.clearSearchCache();
+      expectGone(c.catalog, before);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('the same when another process re-imports it (the CLI while the platform searches)', () => {
+    const c = tempCatalog();
+    try {
+      c.catalog.importRecords([reactor, ...others]);
+      const before = warm(c.catalog);
+      const file = fixture(c.dir, 'changed.json', JSON.stringify([{ ...reactor, accessLevel: 'export-controlled' }]));
+      const r = runCli(['import-records', file, '--home', c.dir], {}, 60000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/0 created, 1 updated, 0 unchanged/);
+      expectGone(c.catalog, before);
+      c.catalog.clearSearchCache();
+      expectGone(c.catalog, before);
+    } finally {
+      c.close();
+    }
   });
 });

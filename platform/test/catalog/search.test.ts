@@ -132,8 +132,50 @@ describe('facets and filters', () => {
     const ocean = search({ q: 'temperature', filter: ['keywords:ocean', 'license:CC-BY-4.0'], limit: 100 });
     expect(ocean.total).toBeGreaterThan(0);
     expect(ocean.hits.every((h) => h.keywords.includes('ocean') && h.license === 'CC-BY-4.0')).toBe(true);
-    expect(ocean.facets.license).toEqual([{ value: 'CC-BY-4.0', count: ocean.total }]);
+    // The licence counts ignore the licence selection (see the facet rule tests below).
+    expect(ocean.facets.license).toContainEqual({ value: 'CC-BY-4.0', count: ocean.total });
     expect(search({ filter: ['format:parquet'] }).hits.map((h) => h.id)).toEqual(['bts/flights-3m']);
+  });
+});
+
+describe('facet rule: OR within a facet, AND across facets', () => {
+  const all = (filter: string[], q = '') => search({ q, filter, limit: 100 });
+  const sum = (counts: { count: number }[]) => counts.reduce((a, c) => a + c.count, 0);
+
+  it('two values of one facet return the union of their records', () => {
+    const chemistry = ids(all(['domain:chemistry']));
+    const seismology = ids(all(['domain:seismology']));
+    expect(chemistry.length).toBeGreaterThan(0);
+    expect(seismology.length).toBeGreaterThan(0);
+    const either = all(['domain:chemistry', 'domain:seismology']);
+    expect(ids(either).sort()).toEqual([...chemistry, ...seismology].sort());
+    expect(either.total).toBe(chemistry.length + seismology.length);
+  });
+
+  it('two facets return the intersection of their records', () => {
+    const ocean = ids(all(['domain:oceanography']));
+    const ccBy = ids(all(['license:CC-BY-4.0']));
+    const both = all(['domain:oceanography', 'license:CC-BY-4.0']);
+    expect(both.total).toBeGreaterThan(0);
+    expect(both.total).toBeLessThan(Math.min(ocean.length, ccBy.length));
+    expect(ids(both).sort()).toEqual(ocean.filter((id) => ccBy.includes(id)).sort());
+  });
+
+  it("a facet's own selection does not narrow its own counts; every other facet counts the matches", () => {
+    const chemistry = all(['domain:chemistry']);
+    expect(chemistry.facets.domain).toEqual(all([]).facets.domain);
+    for (const f of ['license', 'accessLevel'] as const) expect(sum(chemistry.facets[f])).toBe(chemistry.total);
+
+    const both = all(['domain:oceanography', 'license:CC-BY-4.0']);
+    expect(both.facets.domain).toEqual(all(['license:CC-BY-4.0']).facets.domain);
+    expect(both.facets.license).toEqual(all(['domain:oceanography']).facets.license);
+    expect(both.facets.license.map((c) => c.value)).toContain('CC0-1.0');
+    expect(sum(both.facets.accessLevel)).toBe(both.total);
+
+    // With words: the licence counts are those of the words alone.
+    const words = all(['license:CC-BY-4.0'], 'temperature');
+    expect(words.facets.license).toEqual(all([], 'temperature').facets.license);
+    expect(sum(words.facets.domain)).toBe(words.total);
   });
 });
 

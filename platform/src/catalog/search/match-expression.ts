@@ -1,10 +1,11 @@
+import { wordsOf } from './words';
+
 /**
- * Turn what a user typed into a safe FTS5 MATCH expression. User text never reaches FTS5
- * syntax: it is split into word tokens the same way the index splits text (unicode letters
- * and digits), each token is quoted, and operators, quotes, column filters and parentheses
- * in the input are just separators. Every token is a prefix (search-as-you-type: "co" finds
- * "co2"), plural forms also match their singular ("isotopes" finds "isotope"), and all tokens
- * must match (AND). Common English stop words are dropped unless nothing else is left.
+ * What a user typed, as the words search matches. The text is split exactly as records are
+ * (see words.ts), so quotes, operators, column filters and parentheses are just separators.
+ * Every word is a prefix (search-as-you-type: "co" finds "co2"; a one-letter word matches only
+ * itself), a plural also matches its singular ("isotopes" finds "isotope"), and a record must
+ * match every word (AND). Common English stop words are dropped unless nothing else is left.
  */
 
 const STOP_WORDS = new Set([
@@ -31,15 +32,9 @@ const STOP_WORDS = new Set([
   'not'
 ]);
 
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/** Lower-cased, diacritics removed: the index folds text the same way (unicode61, remove_diacritics 2). */
+/** The words of a query (at most 16), lower case, diacritics removed, stop words dropped. */
 export function queryTokens(text: string): string[] {
-  const folded = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-  const words = folded.match(WORD) ?? [];
+  const words = wordsOf(text);
   const meaningful = words.filter((w) => !STOP_WORDS.has(w));
   return (meaningful.length ? meaningful : words).slice(0, 16);
 }
@@ -55,20 +50,15 @@ export function singularForms(word: string): string[] {
   return [];
 }
 
-function term(token: string): string {
-  // Tokens only hold letters and digits, so quoting cannot be broken; prefix with '*'.
-  // One-letter tokens stay exact: a one-letter prefix matches nearly everything.
-  return token.length > 1 ? `"${token}"*` : `"${token}"`;
+/** One word of a query: a record matches it when one of its words is, or starts with, an alternative. */
+export interface QueryWord {
+  alternatives: { text: string; prefix: boolean }[];
 }
 
-/** The MATCH expression for a query, or undefined when it has no searchable word. */
-export function matchExpression(text: string): string | undefined {
-  const tokens = queryTokens(text);
-  if (!tokens.length) return undefined;
-  return tokens
-    .map((t) => {
-      const alternatives = [t, ...singularForms(t)].map(term);
-      return alternatives.length > 1 ? `(${alternatives.join(' OR ')})` : alternatives[0]!;
-    })
-    .join(' AND ');
+/** The words a record must all match; empty when the text has no searchable word. */
+export function queryWords(text: string): QueryWord[] {
+  return queryTokens(text).map((t) => ({
+    // One-letter words stay exact: a one-letter prefix matches nearly everything.
+    alternatives: [t, ...singularForms(t)].map((a) => ({ text: a, prefix: a.length > 1 }))
+  }));
 }

@@ -1,70 +1,103 @@
-import { AccessLevel, type FacetName } from '@genesis-lab/contract';
+import { AccessLevel, FACETS, RecordKind } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
+import { DocumentTable, decodeDocument, emptyDocument, type DocumentRow } from './document-table';
+import { FacetCounts, type FacetDictionary } from './facet-dictionary';
+import { PostingsStore, SegmentBuilder, resized } from './postings';
+import { SortOrders } from './sort-orders';
+import type { TermDictionary } from './term-dictionary';
 
 /**
- * A compact in-memory image of what search filters, counts and sorts on: per record its
- * access level, facet value ids, and sort keys. Full-text matching stays in FTS5; everything
- * after it (access filtering, facet filters, facet counts, ordering) runs over these arrays
- * in a few milliseconds instead of one B-tree lookup per matching record.
+ * The in-memory search index of the catalog: one slot per record, with what search filters,
+ * counts, ranks and sorts on, in typed arrays; postings lists of words and facet values; facet
+ * counts per partition; presorted orders. Full text, facets and paging all run here, with no
+ * SQLite lookup per matching record.
  *
- * It follows the database incrementally: every write bumps a record's `change_seq`, and
- * `refresh()` loads the records changed since the last refresh. Writes by another process
- * (the CLI ingesting while the server runs) show up through SQLite's `data_version`.
+ * It follows the database incrementally: every write of a record bumps its `change_seq` and
+ * rewrites its search document, and `refresh()` loads the documents changed since the last
+ * refresh. A changed record gets a new slot and its old one dies (dead slots are skipped, and
+ * dropped when postings segments merge; when more than half the slots are dead, `wasteful`
+ * says the owner should load a new index). Writes by another process (the CLI importing while the server runs) show up
+ * through SQLite's `data_version`. A refresh reads committed transactions only, so a batch
+ * being imported is searchable all at once or not at all.
  */
 export const ACCESS_CODES: readonly AccessLevel[] = AccessLevel.options;
+export const KIND_CODES: readonly RecordKind[] = RecordKind.options;
+/** Records are counted per partition: kind x access level. */
+export const PARTITIONS = KIND_CODES.length * ACCESS_CODES.length;
+/** `state` of a dead slot. */
+export const DEAD = 255;
 
-export type SortName = 'title' | 'updated' | 'rows';
+export function partitionOf(kind: RecordKind, access: AccessLevel): number {
+  return KIND_CODES.indexOf(kind) * ACCESS_CODES.length + ACCESS_CODES.indexOf(access);
+}
+
+/** Documents loaded per postings segment during one refresh (bounds the memory a refresh needs). */
+const SEGMENT_RECORDS = 65_536;
 
 export class RecordIndex {
-  /** rid -> slot + 1 (0: unknown); rids are dense rowids, so an array beats a Map. */
-  private slotOf = new Int32Array(1024);
+  slotCount = 0;
+  rids = new Int32Array(1024);
+  /** 1 while the slot's record is current. */
+  live = new Uint8Array(1024);
+  partition = new Uint8Array(1024);
+  /** The partition of a live slot, DEAD otherwise: one load answers "live and visible?". */
+  state = new Uint8Array(1024);
+  /** Words in the record (BM25's document length). */
+  lengths = new Int32Array(1024);
+  rows = new Float64Array(1024);
   ids: string[] = [];
-  rids: number[] = [];
-  access: number[] = [];
-  kinds: string[] = [];
   titleKeys: string[] = [];
   updated: string[] = [];
-  rows: number[] = [];
-  facets: Int32Array[] = [];
-  /** Facet value dictionary: id -> facet, value. */
-  readonly facetName: FacetName[] = [];
-  readonly facetValue: string[] = [];
-  private readonly facetId = new Map<string, number>();
+  /** Facet value ids of slot s: facetIds[facetStart[s] .. facetStart[s + 1]). */
+  facetStart = new Int32Array(1025);
+  facetIds = new Int32Array(4096);
+  /**
+   * Per facet (index in FACETS), each slot's value id (-1: none), for the facets no record has
+   * two values of (licence, access level, domain, publisher): counting one facet over many
+   * records then reads one number per record instead of its whole list.
+   */
+  singleValue = FACETS.map(() => new Int32Array(1024));
+  /** 1 for a facet some record has two values of: its singleValue column is not to be used. */
+  readonly multiValued = new Uint8Array(FACETS.length);
 
-  /** Increases whenever the image changes (for caches derived from it). */
+  liveCount = 0;
+  /** Sum of the live records' lengths (for BM25's average length). */
+  totalLength = 0;
+
+  termPostings = new PostingsStore();
+  facetCounts = new FacetCounts(PARTITIONS);
+  facetPostings = new PostingsStore();
+  orders = new SortOrders(this);
+
+  /** Increases whenever the index changes (caches derived from it compare it). */
   generation = 0;
+  /** Slot of each rid, plus one (0: none); rids are dense rowids, so an array beats a Map. */
+  private slotOf = new Int32Array(1024);
   private lastSeq = 0;
   private dataVersion = -1;
   private dirty = true;
-  private orders = new Map<SortName, Int32Array>();
-  private postingsCache: Int32Array[] | undefined;
-  private kindCheck: { generation: number; kind: string; all: boolean } | undefined;
-  private postingsGeneration = -1;
+  private readonly docs: DocumentTable;
+  private readonly doc = emptyDocument();
+  private readonly version;
 
-  private readonly changed;
-  private readonly facetsOf;
+  /**
+   * `words` and `facetValues` are the catalog's dictionaries (shared with its writer);
+   * `generation`: where the previous index of this catalog stopped (generations only grow).
+   */
+  constructor(
+    private readonly db: Db,
+    readonly words: TermDictionary,
+    readonly facetValues: FacetDictionary,
+    generation = 0
+  ) {
+    this.docs = new DocumentTable(db);
+    this.version = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.generation = generation;
+  }
 
-  constructor(private readonly db: Db) {
-    this.changed = db.prepare<
-      [number],
-      {
-        rid: number;
-        id: string;
-        kind: string;
-        access_level: AccessLevel;
-        title_key: string;
-        updated_at: string;
-        latest_rows: number | null;
-        change_seq: number;
-      }
-    >(
-      `SELECT rid, id, kind, access_level, title_key, updated_at, latest_rows, change_seq
-       FROM catalog_records WHERE change_seq > ? ORDER BY change_seq`
-    );
-    this.facetsOf = db.prepare<[number], { rid: number; facet: FacetName; value: string }>(
-      `SELECT f.rid, f.facet, f.value FROM catalog_records r CROSS JOIN catalog_facets f ON f.rid = r.rid
-       WHERE r.change_seq > ? ORDER BY f.rid`
-    );
+  /** More dead slots than live ones: a fresh index would be half the size. */
+  get wasteful(): boolean {
+    return this.slotCount - this.liveCount > Math.max(1024, this.liveCount);
   }
 
   /** This connection wrote: the next search refreshes. */
@@ -72,119 +105,110 @@ export class RecordIndex {
     this.dirty = true;
   }
 
-  get size(): number {
-    return this.ids.length;
-  }
-
-  idOfFacet(facet: FacetName, value: string): number | undefined {
-    return this.facetId.get(`${facet}\u0000${value}`);
-  }
-
-  private internFacet(facet: FacetName, value: string): number {
-    const key = `${facet}\u0000${value}`;
-    let id = this.facetId.get(key);
-    if (id === undefined) {
-      id = this.facetName.length;
-      this.facetName.push(facet);
-      this.facetValue.push(value);
-      this.facetId.set(key, id);
-    }
-    return id;
-  }
-
-  /** Bring the image up to date with the database (cheap when nothing changed). */
-  refresh(): void {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (!this.dirty && version === this.dataVersion) return;
-    this.dirty = false;
-    this.dataVersion = version;
-    const rows = this.changed.all(this.lastSeq);
-    if (!rows.length) return;
-    const facetRows = new Map<number, number[]>();
-    for (const f of this.facetsOf.all(this.lastSeq)) {
-      let list = facetRows.get(f.rid);
-      if (!list) facetRows.set(f.rid, (list = []));
-      list.push(this.internFacet(f.facet, f.value));
-    }
-    for (const r of rows) {
-      if (r.rid >= this.slotOf.length) {
-        const grown = new Int32Array(Math.max(r.rid + 1, this.slotOf.length * 2));
-        grown.set(this.slotOf);
-        this.slotOf = grown;
-      }
-      let slot = this.slotOf[r.rid]! - 1;
-      if (slot < 0) {
-        slot = this.ids.length;
-        this.slotOf[r.rid] = slot + 1;
-      }
-      this.ids[slot] = r.id;
-      this.rids[slot] = r.rid;
-      this.kinds[slot] = r.kind;
-      this.access[slot] = ACCESS_CODES.indexOf(r.access_level);
-      this.titleKeys[slot] = r.title_key;
-      this.updated[slot] = r.updated_at;
-      this.rows[slot] = r.latest_rows ?? -1;
-      this.facets[slot] = Int32Array.from(facetRows.get(r.rid) ?? []);
-      if (r.change_seq > this.lastSeq) this.lastSeq = r.change_seq;
-    }
-    this.orders.clear();
-    this.generation++;
-  }
-
   slotOfRid(rid: number): number | undefined {
     const s = rid < this.slotOf.length ? this.slotOf[rid]! - 1 : -1;
     return s < 0 ? undefined : s;
   }
 
-  /** Compare two slots by a sort key, ties by id (ascending). */
-  compare(sort: SortName, a: number, b: number): number {
-    let d: number;
-    if (sort === 'rows') d = this.rows[a]! - this.rows[b]!;
-    else {
-      const x = sort === 'title' ? this.titleKeys[a]! : this.updated[a]!;
-      const y = sort === 'title' ? this.titleKeys[b]! : this.updated[b]!;
-      d = x < y ? -1 : x > y ? 1 : 0;
+  /** Bring the index up to date with the database; cheap when nothing changed. */
+  refresh(): void {
+    const version = this.version.get()!;
+    if (!this.dirty && version === this.dataVersion) return;
+    this.dirty = false;
+    this.dataVersion = version;
+    // One read transaction: the dictionaries and the documents come from the same snapshot.
+    this.db.transaction(() => this.load())();
+  }
+
+  /** Load every document changed since the last load. */
+  private load(): void {
+    this.words.catchUp();
+    this.facetValues.catchUp();
+    const added: number[] = [];
+    let terms = new SegmentBuilder(true);
+    let facets = new SegmentBuilder(false);
+    let pending = 0;
+    for (const row of this.docs.changedSince(this.lastSeq)) {
+      const old = this.slotOfRid(row.rid);
+      if (old !== undefined) this.kill(old);
+      added.push(this.add(row, terms, facets));
+      if (row.changeSeq > this.lastSeq) this.lastSeq = row.changeSeq;
+      if (++pending === SEGMENT_RECORDS) {
+        this.termPostings.append(terms.seal(this.words.size), this.live);
+        this.facetPostings.append(facets.seal(this.facetValues.size), this.live);
+        terms = new SegmentBuilder(true);
+        facets = new SegmentBuilder(false);
+        pending = 0;
+      }
     }
-    if (d !== 0) return d;
-    const i = this.ids[a]!;
-    const j = this.ids[b]!;
-    return i < j ? -1 : i > j ? 1 : 0;
+    if (!added.length) return;
+    this.termPostings.append(terms.seal(this.words.size), this.live);
+    this.facetPostings.append(facets.seal(this.facetValues.size), this.live);
+    this.orders.update(Int32Array.from(added), this.live, this.slotCount);
+    this.words.tidy();
+    this.generation++;
   }
 
-  /** All slots in ascending (key, id) order; cached until the next change. */
-  order(sort: SortName): Int32Array {
-    let o = this.orders.get(sort);
-    if (!o) {
-      o = Int32Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.compare(sort, a, b));
-      this.orders.set(sort, o);
+  private add(row: DocumentRow, terms: SegmentBuilder, facets: SegmentBuilder): number {
+    const slot = this.slotCount++;
+    if (slot === this.rids.length) this.grow(slot * 2);
+    if (row.rid >= this.slotOf.length)
+      this.slotOf = resized(this.slotOf, Math.max(row.rid + 1, this.slotOf.length * 2));
+    this.slotOf[row.rid] = slot + 1;
+    this.rids[slot] = row.rid;
+    this.ids[slot] = row.id;
+    this.titleKeys[slot] = row.titleKey;
+    this.updated[slot] = row.updatedAt;
+    this.rows[slot] = row.rows ?? -1;
+    const part = partitionOf(row.kind, row.accessLevel);
+    this.partition[slot] = part;
+    this.state[slot] = part;
+    this.live[slot] = 1;
+    const doc = decodeDocument(row.doc, this.doc);
+    this.lengths[slot] = doc.length;
+    this.totalLength += doc.length;
+    this.liveCount++;
+
+    const from = this.facetStart[slot]!;
+    const to = from + doc.facets;
+    if (to > this.facetIds.length) this.facetIds = resized(this.facetIds, Math.max(this.facetIds.length * 2, to));
+    for (const column of this.singleValue) column[slot] = -1;
+    for (let i = 0; i < doc.facets; i++) {
+      const id = doc.facetIds[i]!;
+      this.facetIds[from + i] = id;
+      facets.add(id, slot);
+      const column = this.singleValue[this.facetValues.facetOf[id]!]!;
+      if (column[slot] !== -1) this.multiValued[this.facetValues.facetOf[id]!] = 1;
+      column[slot] = id;
     }
-    return o;
+    this.facetStart[slot + 1] = to;
+    this.facetCounts.count(part, this.facetIds, from, to, 1);
+    for (let i = 0; i < doc.terms; i++) terms.add(doc.termIds[i]!, slot, doc.weights[i]!);
+    return slot;
   }
 
-  /** Slots carrying each facet value id (postings lists), built once per catalog change. */
-  postings(): Int32Array[] {
-    if (this.postingsCache && this.postingsGeneration === this.generation) return this.postingsCache;
-    const counts = new Int32Array(this.facetName.length);
-    for (const f of this.facets) for (let i = 0; i < f.length; i++) counts[f[i]!]!++;
-    const lists = Array.from(counts, (n) => new Int32Array(n));
-    const fill = new Int32Array(this.facetName.length);
-    for (let slot = 0; slot < this.facets.length; slot++) {
-      const f = this.facets[slot]!;
-      for (let i = 0; i < f.length; i++) lists[f[i]!]![fill[f[i]!]!++] = slot;
-    }
-    this.postingsCache = lists;
-    this.postingsGeneration = this.generation;
-    return lists;
+  private kill(slot: number): void {
+    this.live[slot] = 0;
+    this.state[slot] = DEAD;
+    this.liveCount--;
+    this.totalLength -= this.lengths[slot]!;
+    this.facetCounts.count(
+      this.partition[slot]!,
+      this.facetIds,
+      this.facetStart[slot]!,
+      this.facetStart[slot + 1]!,
+      -1
+    );
   }
 
-  /** True when every record has this kind (a kind filter then filters nothing). */
-  allOfKind(kind: string): boolean {
-    if (this.kindCheck?.generation !== this.generation || this.kindCheck.kind !== kind)
-      this.kindCheck = { generation: this.generation, kind, all: this.kinds.every((k) => k === kind) };
-    return this.kindCheck.all;
-  }
-
-  sortKey(sort: SortName, slot: number): string | number {
-    return sort === 'rows' ? this.rows[slot]! : sort === 'title' ? this.titleKeys[slot]! : this.updated[slot]!;
+  private grow(n: number): void {
+    this.rids = resized(this.rids, n);
+    this.live = resized(this.live, n);
+    this.partition = resized(this.partition, n);
+    this.state = resized(this.state, n);
+    this.lengths = resized(this.lengths, n);
+    this.rows = resized(this.rows, n);
+    this.facetStart = resized(this.facetStart, n + 1);
+    this.singleValue = this.singleValue.map((column) => resized(column, n));
   }
 }
