@@ -14,3 +14,4 @@ export * from './paths';
 export * from './security';
 export * from './lab';
 export * from './openapi';
+export * from './plot';

@@ -25,6 +25,8 @@ export { JobsApi, JobHandle, JobFailedError, type JobResult, type WaitOptions } 
 export { jobStatusHtml, jobStatusText } from './jobs-view';
 export { tableBundle, tableText } from './notebook/table-html';
 export type { NotebookOutput, LiveOutput, MimeBundle } from './notebook/tslab';
+export { Plot } from './plot/plot';
+export { Chart } from './plot/chart';
 export {
   GenesisError,
   LINEAGE_MIME_TYPE,
@@ -35,5 +37,12 @@ export {
   type Int64Policy,
   type LineageRecord,
   type PullOptions,
-  type SearchResult
+  type SearchResult,
+  type SeriesOptions,
+  type PointOptions,
+  type BarOptions,
+  type HistogramOptions,
+  type VegaLiteOptions,
+  type PlotReduction,
+  VEGALITE_MIME_TYPE
 } from '@genesis-lab/contract';
