@@ -14,3 +14,7 @@ export * from './paths';
 export * from './security';
 export * from './lab';
 export * from './openapi';
+export * from './nbformat';
+export * from './output-digest';
+export * from './staleness';
+export * from './provenance';
