@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { executeNotebook, text, type CellRun, type CodeCell, type ExecuteResult } from '@genesis-lab/notebook-runner';
+import { joinText as text, type CodeCell } from '@genesis-lab/contract';
+import { executeNotebook, type CellRun, type ExecuteResult } from '@genesis-lab/notebook-runner';
 import { KERNEL_SEARCH, REPO_ROOT, notebook, requireKernel, tempDir } from './support/kernels';
 
 /** The runner against a real tslab kernel (registered in .venv by scripts/setup). */

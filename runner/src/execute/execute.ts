@@ -2,9 +2,8 @@ import * as path from 'node:path';
 import { ExecuteReply, isAborted, parentId, type KernelMessage } from '../protocol/messages';
 import { Kernel, KernelDiedError, sleep, within } from '../kernel/kernel';
 import { findKernelSpec, type KernelSearchOptions, type KernelSpec } from '../kernel/kernelspec';
-import { readNotebook } from '../notebook/file';
-import { text, type CodeCell, type Notebook } from '../notebook/nbformat';
-import { GenesisError } from '@genesis-lab/contract';
+import { notebookKernelspec, readNotebook } from '../notebook/file';
+import { GenesisError, joinText, type CodeCell, type Notebook } from '@genesis-lab/contract';
 import type { CellRun } from './cell-run';
 import { OutputBuilder } from './outputs';
 
@@ -70,7 +69,7 @@ type Outcome =
 
 /** Resolve the kernelspec a notebook runs in: an explicit name, else its metadata's. */
 export function kernelSpecFor(nb: Notebook, opts: Pick<ExecuteOptions, 'kernelName' | 'kernelSearch'>): KernelSpec {
-  const name = opts.kernelName ?? nb.metadata.kernelspec?.name;
+  const name = opts.kernelName ?? notebookKernelspec(nb)?.name;
   if (!name)
     throw new GenesisError(
       'bad_request',
@@ -224,7 +223,7 @@ class NotebookExecution {
     try {
       for (let attempt = 0; ; attempt++) {
         const { msgId, reply } = await this.kernel.send('shell', 'execute_request', {
-          code: text(cell.source),
+          code: joinText(cell.source),
           silent: false,
           store_history: true,
           user_expressions: {},
@@ -378,7 +377,7 @@ class NotebookExecution {
     const err = [...cell.outputs].reverse().find((o) => o.output_type === 'error');
     const stderr = cell.outputs
       .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
-      .map((o) => text((o as { text: string | string[] }).text))
+      .map((o) => joinText((o as { text: string | string[] }).text))
       .join('');
     const ename = r.ename ?? (err?.output_type === 'error' ? err.ename : undefined);
     const evalue = r.evalue ?? (err?.output_type === 'error' ? err.evalue : undefined);

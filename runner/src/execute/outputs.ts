@@ -1,5 +1,5 @@
 import { IopubContent, type KernelMessage } from '../protocol/messages';
-import type { CodeCell, Output } from '../notebook/nbformat';
+import type { CodeCell, NotebookOutput as Output } from '@genesis-lab/contract';
 
 /**
  * Turns a cell's iopub messages into nbformat outputs, as JupyterLab's output area and nbclient do:

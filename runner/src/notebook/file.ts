@@ -1,9 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatPath, GenesisError, issueMessage } from '@genesis-lab/contract';
+import {
+  formatPath,
+  GenesisError,
+  issueMessage,
+  Notebook,
+  NotebookCell,
+  NotebookKernelspec,
+  parseOrThrow
+} from '@genesis-lab/contract';
 import writeFileAtomic from 'write-file-atomic';
-import type { z } from 'zod';
-import { Cell, NotebookShell, type Notebook } from './nbformat';
+import { z } from 'zod';
+
+// The notebook without its cells: they are validated one by one, so an error can name the cell.
+const NotebookShell = Notebook.extend({
+  nbformat: z.literal(4, {
+    error: 'only nbformat 4 notebooks can be run (convert older ones with `jupyter nbconvert --to notebook`)'
+  }),
+  cells: z.array(z.unknown())
+});
 
 /** Which cell, in words a user finds it by: its position, and its id when it has one. */
 export function describeCell(index: number, count: number, cell?: unknown): string {
@@ -24,7 +39,7 @@ export function parseNotebook(json: unknown, name: string): Notebook {
   const shell = NotebookShell.safeParse(json);
   if (!shell.success) throw invalid(name, 'not an nbformat 4 notebook', '', shell.error);
   const cells = shell.data.cells.map((raw, i) => {
-    const r = Cell.safeParse(raw);
+    const r = NotebookCell.safeParse(raw);
     if (!r.success) throw invalid(name, describeCell(i, shell.data.cells.length, raw), `cells[${i}]`, r.error);
     return r.data;
   });
@@ -86,6 +101,12 @@ export function serializeNotebook(nb: Notebook): string {
     return out;
   });
   return JSON.stringify(sorted({ ...nb, cells }), null, 1) + '\n';
+}
+
+/** The kernel a notebook declares (`metadata.kernelspec`), validated; undefined when it names none. */
+export function notebookKernelspec(nb: Notebook): NotebookKernelspec | undefined {
+  const k = nb.metadata.kernelspec;
+  return k === undefined ? undefined : parseOrThrow(NotebookKernelspec, k, 'notebook metadata.kernelspec');
 }
 
 /** Write a notebook so a reader (JupyterLab, git) sees the old file or the whole new one, never a part. */

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Cell, KernelSearchOptions, Notebook } from '@genesis-lab/notebook-runner';
+import type { Notebook, NotebookCell as Cell } from '@genesis-lab/contract';
+import type { KernelSearchOptions } from '@genesis-lab/notebook-runner';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 /** The project's environment, where `scripts/setup` registers the tslab and deno kernels. */
