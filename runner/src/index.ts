@@ -7,3 +7,7 @@ export * from './notebook/file';
 export * from './execute/cell-run';
 export * from './execute/outputs';
 export * from './execute/execute';
+export * from './compare/compare-outputs';
+export * from './compare/html-tables';
+export * from './report/cell-report';
+export * from './report/markdown';
