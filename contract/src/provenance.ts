@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RecordMetadata } from './catalog';
 import { GenesisError, formatPath, issueMessage } from './errors';
 import { FacilityName } from './jobs';
 import { LineageRecord } from './lineage';
@@ -782,6 +783,35 @@ export const CrateImportResult = z
   })
   .meta({ id: 'CrateImportResult' });
 export type CrateImportResult = z.infer<typeof CrateImportResult>;
+
+/** Where a crate keeps what an import needs to record its run here. */
+export const CRATE_RUN_FILE = 'provenance/run.json';
+export const CRATE_PROV_FILE = 'provenance/prov.json';
+
+/**
+ * `provenance/run.json` of an exported crate: the run as captured (so an import records the
+ * same executions, idempotently) and the dataset versions it pinned, with the catalog metadata
+ * a fresh platform needs to publish them and the crate file holding their data, when included.
+ */
+export const CrateRunRecord = z
+  .object({
+    schemaVersion: z.literal(PROVENANCE_SCHEMA_VERSION),
+    runId: RunId,
+    notebook: z.string().min(1).describe('Path of the notebook file inside the crate'),
+    executions: z.array(CellExecution).min(1),
+    datasets: z.array(
+      DatasetVersionRef.extend({
+        sizeBytes: z.number().int().nonnegative(),
+        file: z.string().optional().describe('Crate path of its Arrow IPC file; absent when over the size bound'),
+        metadata: RecordMetadata.describe('The catalog record, to publish it where it is new')
+      })
+    ),
+    generations: z.array(DatasetGeneration.extend({ sha256: Sha256 })).default([]),
+    reproductions: z.array(ReproducibilityReport).default([])
+  })
+  .strict()
+  .meta({ id: 'CrateRunRecord' });
+export type CrateRunRecord = z.infer<typeof CrateRunRecord>;
 
 /** PROV-JSON (W3C member submission), as `prov` (the reference library) reads it. */
 export const ProvJson = z
