@@ -11,3 +11,8 @@ export * from './compare/compare-outputs';
 export * from './compare/html-tables';
 export * from './report/cell-report';
 export * from './report/markdown';
+export * from './record/capture';
+export * from './record/recorder';
+export * from './platform/platform-api';
+export * from './commands/run';
+export { RUNNER_VERSION } from './version';

@@ -27,3 +27,16 @@ export function notebook(kernel: string, sources: string[]): Notebook {
 }
 
 export const tempDir = (prefix = 'genesis-runner-'): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+/**
+ * A copy of a test notebook in a fresh folder inside the repository (git-ignored), so the kernel
+ * resolves @genesis-lab/kernel from the workspace's node_modules as a user's project would.
+ */
+export function notebookCopy(name: string): string {
+  const base = path.join(REPO_ROOT, 'runner/test/notebooks/.runs');
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, 'run-'));
+  const file = path.join(dir, name);
+  fs.copyFileSync(path.join(REPO_ROOT, 'runner/test/notebooks', name), file);
+  return file;
+}
