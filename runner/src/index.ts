@@ -16,3 +16,5 @@ export * from './record/recorder';
 export * from './platform/platform-api';
 export * from './commands/run';
 export { RUNNER_VERSION } from './version';
+export * from './commands/reproduce';
+export * from './commands/reproduce-job';

@@ -43,7 +43,7 @@ describe('genesis run', () => {
     const code = nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
     expect(code.map((c) => c.execution_count)).toEqual([1, 2, 3, 4]);
     expect(JSON.stringify(code[1]!.outputs)).toContain('rows above 413: 2');
-    expect(JSON.stringify(code[2]!.outputs)).toContain('mean: 415.30 ppm');
+    expect(JSON.stringify(code[2]!.outputs)).toContain('mean: 414.00 ppm');
     const meta = readNotebookProvenance(nb.metadata)!;
     expect(meta).toMatchObject({
       runId: r.runId,

@@ -41,12 +41,16 @@ export interface RunCommandOptions {
   runId?: string;
   /** Added to the kernel's environment. */
   env?: Record<string, string>;
+  /** The kernel's working directory; default: the notebook's folder. */
+  cwd?: string;
   kernelSearch?: KernelSearchOptions;
   /** The platform; default: GENESIS_URL/GENESIS_TOKEN or the discovery file. */
   connect?: ConnectOptions;
   /** Progress lines (one per cell); default: none. */
   progress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Each code cell as it ends, with what was recorded for it (none when it did not run). */
+  onCellEnd?: (run: CellRun, cell: CodeCell, execution: CellExecutionInput | undefined) => void;
 }
 
 export interface RunCommandResult {
@@ -134,7 +138,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     result = await executeNotebook(nb, {
       kernelName: spec.name,
       kernelSearch: opts.kernelSearch,
-      cwd: path.dirname(file),
+      cwd: opts.cwd ?? path.dirname(file),
       env,
       cellTimeoutMs: opts.cellTimeoutMs,
       signal: opts.signal,
@@ -146,6 +150,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
           executions.push(e);
           recorder.add(e);
         }
+        opts.onCellEnd?.(run, cell, e);
       }
     });
   } finally {
