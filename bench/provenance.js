@@ -33,9 +33,7 @@ const { startPlatform } = require('./support/platform');
 const { median, percentile, round } = require('./support/stats');
 
 requireBuilt('provenance', ['contract/dist/index.js', 'platform/dist/cli/main.js']);
-const { LINEAGE_MIME_TYPE, digestOutputs, outputMimeTypes, sha256Hex } = require(
-  path.join(ROOT, 'contract/dist/index.js')
-);
+const { LINEAGE_MIME_TYPE, captureOutputs, sha256Hex } = require(path.join(ROOT, 'contract/dist/index.js'));
 
 const Database = require(path.join(ROOT, 'node_modules/better-sqlite3'));
 
@@ -96,12 +94,7 @@ function capture(runId, notebookId, cellIndex, count, dataset) {
     startedAt: start,
     endedAt: end,
     success: true,
-    outputs: digestOutputs(outputs).map(({ output, sha256 }) => ({
-      sha256,
-      outputType: output.output_type,
-      mimeTypes: outputMimeTypes(output),
-      content: output
-    })),
+    outputs: captureOutputs(outputs),
     environment: {
       kernel: { name: 'tslab', displayName: 'TypeScript', language: 'typescript', version: '1.0.22' },
       helperVersion: '0.1.0',
@@ -196,6 +189,7 @@ async function main() {
     result.capture_fsync_commit_p50_ms = round(median(commit), 3);
     result.capture_record_p50_ms = round(median(record), 3);
     result.capture_overhead_p95_ms = round(percentile(record, 95), 3);
+    result.capture_http_baseline_p50_ms = round(median(health), 3);
     result.capture_http_baseline_p95_ms = round(percentile(health, 95), 3);
     result.capture_overhead_minus_http_p95_ms = round(percentile(record, 95) - percentile(health, 95), 3);
     result.captures = record.length;

@@ -4,7 +4,16 @@ import { GenesisError, formatPath, issueMessage } from './errors';
 import { FacilityName } from './jobs';
 import { LineageRecord } from './lineage';
 import { CellId, OutputType } from './nbformat';
-import { outputDigest, sha256Hex, type NormalizedOutput } from './output-digest';
+import { utf8ToBytes } from '@noble/hashes/utils';
+import {
+  canonicalJson,
+  digestOutputs,
+  outputDigest,
+  outputMimeTypes,
+  sha256Hex,
+  type NormalizedOutput
+} from './output-digest';
+import type { NotebookOutputInput } from './nbformat';
 import { RecordId, Sha256, Version } from './ref';
 import { STALE_FLAG_KINDS } from './staleness';
 
@@ -71,6 +80,19 @@ export const CapturedOutput = z
   .strict()
   .meta({ id: 'CapturedOutput' });
 export type CapturedOutput = z.infer<typeof CapturedOutput>;
+
+/** A cell's outputs as capture records them: normalised, hashed, with content up to the bound. */
+export function captureOutputs(
+  outputs: readonly NotebookOutputInput[],
+  maxContentBytes = MAX_CAPTURED_OUTPUT_BYTES
+): CapturedOutput[] {
+  return digestOutputs(outputs).map(({ output, sha256 }) => ({
+    sha256,
+    outputType: output.output_type,
+    mimeTypes: outputMimeTypes(output),
+    ...(utf8ToBytes(canonicalJson(output)).byteLength <= maxContentBytes ? { content: output } : {})
+  }));
+}
 
 export const KernelInfo = z
   .object({
@@ -345,11 +367,16 @@ export const CellStalenessSchema = z
   .object({ cellId: CellId, executionId: ExecutionId, flags: z.array(StaleFlagSchema) })
   .meta({ id: 'CellStaleness' });
 
+export const ReproductionState = z
+  .enum(['running', 'completed', 'failed'])
+  .describe('failed: the reproduction itself could not finish (see message)');
+export type ReproductionState = z.infer<typeof ReproductionState>;
+
 export const ReproductionSummary = z
   .object({
     reproductionId: ReproductionId,
     runId: RunId,
-    state: z.enum(['running', 'completed', 'failed']),
+    state: ReproductionState,
     reproducible: z.boolean(),
     startedAt: Timestamp,
     endedAt: Timestamp.optional()
@@ -468,7 +495,7 @@ export const ProvNode = z
       kind: z.literal('reproduction'),
       prov: z.literal('activity'),
       reproductionId: ReproductionId,
-      state: z.enum(['running', 'completed', 'failed']),
+      state: ReproductionState,
       reproducible: z.boolean(),
       startedAt: Timestamp,
       endedAt: Timestamp.optional()
@@ -594,7 +621,7 @@ export const TimelineEntry = z
     z.object({
       kind: z.literal('reproduction'),
       reproductionId: ReproductionId,
-      state: z.enum(['running', 'completed', 'failed']),
+      state: ReproductionState,
       startedAt: Timestamp,
       endedAt: Timestamp.optional()
     })
@@ -684,7 +711,7 @@ export function summarizeCells(cells: readonly Pick<CellReport, 'status'>[]): Re
 }
 
 /** A finished reproduction whose every cell reproduced, exactly or within its tolerance. */
-export function isReproducible(state: 'running' | 'completed' | 'failed', summary: ReportSummary): boolean {
+export function isReproducible(state: ReproductionState, summary: ReportSummary): boolean {
   return state === 'completed' && summary.reproduced + summary.withinTolerance === summary.total;
 }
 
@@ -714,7 +741,7 @@ export const ReproducibilityReport = z
     notebook: z.object({ id: NotebookId.optional(), path: z.string().min(1) }).strict(),
     facility: FacilityName,
     jobId: z.string().optional().describe('The job the reproduction ran as'),
-    state: z.enum(['running', 'completed', 'failed']),
+    state: ReproductionState,
     message: z.string().optional().describe('Why a failed reproduction stopped'),
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),

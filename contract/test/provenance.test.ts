@@ -5,6 +5,7 @@ import {
   LINEAGE_MIME_TYPE,
   ReproducibilityReport,
   canonicalJson,
+  captureOutputs,
   cellStaleness,
   digestOutputs,
   normalizeOutputs,
@@ -151,6 +152,20 @@ function execution(over: Partial<CellExecutionInput> = {}): CellExecutionInput {
     ...over
   };
 }
+
+describe('captureOutputs', () => {
+  it('keeps the content up to the bound and the hash always', () => {
+    const outs: NotebookOutputInput[] = [
+      { output_type: 'stream', name: 'stdout', text: 'small\n' },
+      { output_type: 'display_data', data: { 'text/plain': 'x'.repeat(5000) }, metadata: {} }
+    ];
+    const [small, big] = captureOutputs(outs, 1000);
+    expect(small).toMatchObject({ outputType: 'stream', mimeTypes: [], content: { text: 'small\n' } });
+    expect(big!.content).toBeUndefined();
+    expect(big).toMatchObject({ outputType: 'display_data', mimeTypes: ['text/plain'] });
+    expect(big!.sha256).toBe(digestOutputs(outs)[1]!.sha256);
+  });
+});
 
 describe('CellExecution', () => {
   it('accepts a capture and checks the code hash, the output hashes and the times', () => {

@@ -200,6 +200,9 @@ describe('provenance: recording and queries', () => {
     expect(small).toMatchObject({ truncated: true });
     expect(small.nodes).toHaveLength(3);
 
+    const reader = new Session();
+    const load = reader.cell('load', 0, "await genesis.dataset('test/co2').table()", [], [datasetUse('test/co2', co2)]);
+    await call(p, 'recordExecutions', { body: { executions: [load] } });
     const impact = (await call(p, 'impact', { params: { ns: 'test', name: 'co2', version: co2.version } })).json;
     expect(impact.jobs.map((j: { jobId: string }) => j.jobId)).toEqual([job.id]);
     expect(impact.derived).toEqual([{ id: 'test/trend', ...trend, jobId: job.id }]);
@@ -212,6 +215,13 @@ describe('provenance: recording and queries', () => {
       .filter((e: { direct: boolean }) => e.direct);
     expect(direct.map((e: { cellId: string }) => e.cellId)).toEqual(expect.arrayContaining(['load']));
     expect(direct.map((e: { cellId: string }) => e.cellId)).not.toContain('use');
+
+    const byExecution = (await call(p, 'lineage', { query: { execution: use.executionId } })).json as ProvGraph;
+    expect(byExecution.roots).toEqual([provNodeId.execution(use.executionId)]);
+    expect(byExecution.nodes.map((n) => n.id)).toEqual(
+      expect.arrayContaining([provNodeId.job(job.id), provNodeId.datasetVersion('test/co2', co2.version)])
+    );
+    expect(byExecution.nodes.map((n) => n.id)).not.toContain(provNodeId.execution(show.executionId));
 
     const unknown = await call(p, 'lineage', { query: { output: 'e'.repeat(64) } });
     expect(unknown.status).toBe(404);

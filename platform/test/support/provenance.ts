@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
   LINEAGE_MIME_TYPE,
-  digestOutputs,
-  outputMimeTypes,
+  captureOutputs,
   routePath,
   routes,
   sha256Hex,
@@ -82,11 +81,13 @@ export function jobUse(jobId: string, action: 'submitted' | 'awaited', state: st
   };
 }
 
+/** One clock for every session, so a later session's cells start later (runs list newest first). */
+let clock = Date.parse('2026-12-01T10:00:00.000Z');
+
 /** A notebook session that captures cells as the extension and the runner do (real hashing). */
 export class Session {
   readonly runId = randomUUID();
   private count = 0;
-  private clock = Date.parse('2026-12-01T10:00:00.000Z');
 
   constructor(
     readonly notebookId: string = randomUUID(),
@@ -102,8 +103,8 @@ export class Session {
     lineage: LineageRecord[] = [],
     success = true
   ): CellExecutionInput {
-    const start = new Date((this.clock += 1000)).toISOString();
-    const end = new Date((this.clock += 250)).toISOString();
+    const start = new Date((clock += 1000)).toISOString();
+    const end = new Date((clock += 250)).toISOString();
     const withLineage: NotebookOutputInput[] = [
       ...outputs,
       ...lineage.map((r) => ({
@@ -126,12 +127,7 @@ export class Session {
       endedAt: end,
       success,
       ...(success ? {} : { error: 'Error: boom' }),
-      outputs: digestOutputs(withLineage).map(({ output, sha256 }) => ({
-        sha256,
-        outputType: output.output_type,
-        mimeTypes: outputMimeTypes(output),
-        content: output
-      })),
+      outputs: captureOutputs(withLineage),
       environment: {
         kernel: { name: 'tslab', displayName: 'TypeScript', language: 'typescript', version: '1.0.22' },
         helperVersion: '0.1.0',
