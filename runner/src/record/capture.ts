@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  canonicalJson,
-  digestOutputs,
+  captureOutputs,
   LINEAGE_MIME_TYPE,
   LineageRecord,
-  MAX_CAPTURED_OUTPUT_BYTES,
-  outputMimeTypes,
   PROVENANCE_SCHEMA_VERSION,
   sha256Hex,
   joinText,
-  type CapturedOutput,
   type CellExecutionInput,
   type CodeCell,
   type ExecutionEnvironment,
@@ -33,16 +29,6 @@ export function lineageOf(outputs: readonly NotebookOutputInput[], problems: str
       );
   }
   return found;
-}
-
-/** A cell's outputs as capture records them: the contract's normalisation and hash, the content when small enough. */
-export function captureOutputs(outputs: readonly NotebookOutputInput[]): CapturedOutput[] {
-  return digestOutputs(outputs).map(({ output, sha256 }) => ({
-    sha256,
-    outputType: output.output_type,
-    mimeTypes: outputMimeTypes(output),
-    ...(Buffer.byteLength(canonicalJson(output)) <= MAX_CAPTURED_OUTPUT_BYTES ? { content: output } : {})
-  }));
 }
 
 export interface CaptureContext {
