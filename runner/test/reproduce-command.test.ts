@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ReproducibilityReport } from '@genesis-lab/contract';
 import { reproduceCommand, runCommand } from '@genesis-lab/notebook-runner';
 import { authedFetch, tempHome, type PlatformProcess } from '../../platform/test/support/process';
@@ -121,4 +122,42 @@ describe('genesis reproduce of a notebook never run with Genesis', () => {
     expect(r.report.cells.map((c) => c.status)).toEqual(['reproduced', 'differs', 'differs', 'reproduced']);
     expect(r.markdown).toContain('never run with Genesis');
   }, 180_000);
+});
+
+describe('genesis reproduce of an exported crate', () => {
+  it('imports it into a fresh, empty platform and reproduces every cell', async () => {
+    const file = notebookCopy('co2.ipynb');
+    const { runId } = await runCommand({ notebook: file, connect: connect(), kernelSearch: KERNEL_SEARCH });
+    const res = await fetch(`${p.url}/api/provenance/runs/${runId}/crate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ notebook: JSON.parse(fs.readFileSync(file, 'utf8')), notebookName: 'co2.ipynb' })
+    });
+    expect(res.status).toBe(200);
+    const crate = path.join(path.dirname(file), 'co2.crate.zip');
+    fs.writeFileSync(crate, Buffer.from(await res.arrayBuffer()));
+
+    const { p: fresh } = await platformWithFacilities(
+      [{ name: 'local', kind: 'local' }],
+      tempHome('genesis-reproduce-fresh-')
+    );
+    try {
+      const lines: string[] = [];
+      const r = await reproduceCommand({
+        source: crate,
+        connect: { url: fresh.url, token: fresh.token },
+        // In the project (as a user would run it), so the kernel finds @genesis-lab/kernel.
+        outputDir: path.join(path.dirname(file), 'reproduction'),
+        kernelSearchPrefixes: [VENV],
+        progress: (l) => lines.push(l)
+      });
+      expect(lines[0]).toMatch(
+        /^imported .*co2\.crate\.zip: run .*, 1 dataset version\(s\) \(test\/co2@\S+ imported\)/
+      );
+      expect(r.report).toMatchObject({ originalRunId: runId, state: 'completed', reproducible: true });
+      expect(r.report.cells.map((c) => c.status)).toEqual(['reproduced', 'reproduced', 'reproduced', 'reproduced']);
+    } finally {
+      await fresh.stop();
+    }
+  }, 240_000);
 });
