@@ -6,7 +6,7 @@ import {
   summarizeCells,
   type NotebookOutputInput
 } from '@genesis-lab/contract';
-import { compareOutputs, readHtml, reportMarkdown, cellReport } from '@genesis-lab/notebook-runner';
+import { compareOutputs, readHtml, reportMarkdown, cellReport, type CellRun } from '@genesis-lab/notebook-runner';
 import { tableBundle } from '@genesis-lab/kernel';
 
 const out = (text: string): NotebookOutputInput => ({ output_type: 'stream', name: 'stdout', text });
@@ -167,39 +167,28 @@ describe('comparing reproduced outputs', () => {
 
 describe('the reproducibility report as Markdown', () => {
   it('gives the verdict, the cells and each diff', () => {
+    const ran = (index: number, extra: Partial<CellRun> = {}): CellRun => ({
+      index,
+      status: 'ok',
+      executionCount: index + 1,
+      attempts: 1,
+      notes: [],
+      ...extra
+    });
+    const cell = (index: number, run: CellRun | undefined, expected: string[], actual: string[]) =>
+      cellReport({
+        cellId: `c${index + 1}`,
+        cellIndex: index,
+        run,
+        expected: expected.map(out),
+        actual: actual.map(out),
+        declared: {}
+      });
     const cells = [
-      cellReport({
-        cellId: 'c1',
-        cellIndex: 0,
-        run: { index: 0, status: 'ok', executionCount: 1, attempts: 1, notes: [] },
-        expected: [out('1\n')],
-        actual: [out('1\n')],
-        declared: {}
-      }),
-      cellReport({
-        cellId: 'c2',
-        cellIndex: 1,
-        run: { index: 1, status: 'ok', executionCount: 2, attempts: 1, notes: [] },
-        expected: [out('52\n')],
-        actual: [out('61\n')],
-        declared: {}
-      }),
-      cellReport({
-        cellId: 'c3',
-        cellIndex: 2,
-        run: {
-          index: 2,
-          status: 'error',
-          executionCount: 3,
-          attempts: 1,
-          notes: [],
-          error: { text: 'evalmachine.<anonymous>:1\nError: boom' }
-        },
-        expected: [],
-        actual: [],
-        declared: {}
-      }),
-      cellReport({ cellId: 'c4', cellIndex: 3, run: undefined, expected: [], actual: [], declared: {} })
+      cell(0, ran(0), ['1\n'], ['1\n']),
+      cell(1, ran(1), ['52\n'], ['61\n']),
+      cell(2, ran(2, { status: 'error', error: { text: 'evalmachine.<anonymous>:1\nError: boom' } }), [], []),
+      cell(3, undefined, [], [])
     ];
     expect(cells.map((c) => c.status)).toEqual(['reproduced', 'differs', 'failed', 'not-run']);
     const md = reportMarkdown({

@@ -24,7 +24,9 @@ afterAll(async () => {
 });
 
 const connect = () => ({ url: p.url, token: p.token });
-const reproduce = (source: string) => reproduceCommand({ source, connect: connect(), kernelSearchPrefixes: [VENV] });
+/** Reproduce on the test platform; `lines` collects what a terminal would show. */
+const reproduce = (source: string, lines: string[] = []) =>
+  reproduceCommand({ source, connect: connect(), kernelSearchPrefixes: [VENV], progress: (l) => lines.push(l) });
 
 describe('genesis reproduce', () => {
   let file: string;
@@ -36,12 +38,7 @@ describe('genesis reproduce', () => {
 
   it('re-executes a recorded run as a job and reports every cell reproduced (the timestamp cell by declaration)', async () => {
     const lines: string[] = [];
-    const r = await reproduceCommand({
-      source: file,
-      connect: connect(),
-      kernelSearchPrefixes: [VENV],
-      progress: (l) => lines.push(l)
-    });
+    const r = await reproduce(file, lines);
     expect(r.job.state).toBe('COMPLETED');
     expect(r.report).toMatchObject({
       state: 'completed',
@@ -104,12 +101,7 @@ describe('genesis reproduce of a notebook never run with Genesis', () => {
   it('runs against latest, says so up front, and lists the refs it did not pin', async () => {
     const file = notebookCopy('co2.ipynb');
     const lines: string[] = [];
-    const r = await reproduceCommand({
-      source: file,
-      connect: connect(),
-      kernelSearchPrefixes: [VENV],
-      progress: (l) => lines.push(l)
-    });
+    const r = await reproduce(file, lines);
     expect(lines[0]).toBe(
       'This notebook was never run with Genesis: nothing is pinned, every dataset ref resolves to its latest version.'
     );
