@@ -31,7 +31,7 @@ function notebookOf(n) {
       i === 0
         ? 'let total = 0;\nconst series: number[] = [];'
         : i % 10 === 0
-          ? `series.push(total);\nconsole.log(JSON.stringify({ cell: ${i}, total, mean: series.reduce((a, b) => a + b, 0) / series.length }));`
+          ? `series.push(total);\nconsole.log(JSON.stringify({ cell: ${i}, total: total, mean: series.reduce((a, b) => a + b, 0) / series.length }));`
           : `for (let k = 0; k < 1000; k++) total += (k * ${i}) % 7;\nconsole.log("cell ${i}:", total);`
   }));
   return {
