@@ -10,6 +10,7 @@ export default tseslint.config(
       'build/**',
       'coverage/**',
       '.venv/**',
+      '.tools/**',
       'genesis_lab/labextension/**',
       'ui-tests/.jupyter-test/**',
       'ui-tests/test-results/**',

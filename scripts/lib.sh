@@ -7,6 +7,35 @@ GENESIS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GENESIS_VENV=${GENESIS_VENV:-$GENESIS_ROOT/.venv}
 export GENESIS_ROOT GENESIS_VENV
 
+# The Node.js the project runs on: the current LTS, pinned. `scripts/setup` installs it into
+# .tools/ from the npm registry (package node-linux-<arch>: the official binary and headers) with
+# whatever Node and npm the machine has; from then on every script, test, kernel and the platform
+# run on it, so native modules (better-sqlite3) are built for and loaded by one Node.
+# GENESIS_NODE=/path/to/node uses another Node 24 instead (not downloaded, not checked further).
+GENESIS_NODE_VERSION=24.21.0
+project_node_prefix() {
+  local arch
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) echo "setup: no Node.js $GENESIS_NODE_VERSION binary package for $(uname -m)" >&2; return 1 ;;
+  esac
+  echo "$GENESIS_ROOT/.tools/node-$GENESIS_NODE_VERSION/node_modules/node-linux-$arch"
+}
+if [ -n "${GENESIS_NODE:-}" ]; then
+  GENESIS_NODE_BIN=$GENESIS_NODE
+else
+  GENESIS_NODE_BIN="$(project_node_prefix 2>/dev/null)/bin/node"
+fi
+# Once installed, the project's Node comes first on PATH for everything started from here.
+if [ -x "$GENESIS_NODE_BIN" ]; then
+  case ":$PATH:" in
+    *":$(dirname "$GENESIS_NODE_BIN"):"*) ;;
+    *) PATH="$(dirname "$GENESIS_NODE_BIN"):$PATH" ;;
+  esac
+fi
+export GENESIS_NODE_VERSION GENESIS_NODE_BIN PATH
+
 # Tools whose install scripts would try to download things this machine cannot reach.
 export ONNXRUNTIME_NODE_INSTALL_CUDA=skip ONNXRUNTIME_NODE_INSTALL=skip
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false

@@ -254,9 +254,11 @@ describe('remote platform', () => {
 });
 
 describe('the genesis CLI the server extension runs', () => {
-  it('is the checkout platform/bin/genesis.js, linked into the environment by scripts/setup', async () => {
+  it('is the checkout platform/bin/genesis.js, run by the wrapper scripts/setup puts into the environment', async () => {
     const link = path.join(process.env.GENESIS_VENV || path.join(__dirname, '../../.venv'), 'bin', 'genesis');
-    expect(fs.realpathSync(link)).toBe(fs.realpathSync(GENESIS_BIN));
+    const exec = /^exec "([^"]+)" "([^"]+)" "\$@"$/m.exec(fs.readFileSync(link, 'utf8'));
+    expect(exec).not.toBeNull();
+    expect(fs.realpathSync(exec![2]!)).toBe(fs.realpathSync(GENESIS_BIN));
     const out = await new Promise<string>((resolve, reject) => {
       const p = spawn(link, ['--version'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';
