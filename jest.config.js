@@ -7,7 +7,8 @@ const shared = {
   moduleNameMapper: {
     '^@genesis-lab/contract$': '<rootDir>/../contract/src',
     '^@genesis-lab/kernel$': '<rootDir>/../kernel-helpers/src',
-    '^@genesis-lab/platform$': '<rootDir>/../platform/src'
+    '^@genesis-lab/platform$': '<rootDir>/../platform/src',
+    '^@genesis-lab/notebook-runner$': '<rootDir>/../runner/src'
   }
 };
 // Tests that take a whole shared service for themselves (slurm-failures sets the one Slurm node
@@ -17,7 +18,7 @@ const serialTests = ['/platform/test/jobs/slurm-failures\\.test\\.ts$'];
 const ignored = ['/node_modules/', ...(process.env.GENESIS_SERIAL_TESTS === '1' ? [] : serialTests)];
 module.exports = {
   testTimeout: 60000,
-  projects: ['contract', 'platform', 'kernel-helpers', 'packaging', 'extension'].map((p) => ({
+  projects: ['contract', 'platform', 'kernel-helpers', 'runner', 'packaging', 'extension'].map((p) => ({
     ...shared,
     displayName: p,
     rootDir: `<rootDir>/${p}`,

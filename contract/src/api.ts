@@ -5,6 +5,32 @@ import { Health } from './discovery';
 import { SearchQuery, SearchResult } from './search';
 import { IDEMPOTENCY_HEADER, Job, JobList, JobListQuery, JobSpec, LogChunk, LogQuery } from './jobs';
 import { FacilityInfo } from './facilities';
+import {
+  CRATE_MEDIA_TYPE,
+  CellSource,
+  CrateExportQuery,
+  CrateExportRequest,
+  CrateImportResult,
+  DatasetGeneration,
+  ExecutionBatch,
+  ImpactAnswer,
+  ImpactQuery,
+  LineageQuery,
+  NotebookId,
+  ProvGraph,
+  ProvJson,
+  RecordedExecutions,
+  RecordedGeneration,
+  ReproducibilityReport,
+  ReproductionId,
+  RunDetail,
+  RunId,
+  RunList,
+  RunListQuery,
+  RunTimeline,
+  StoredOutputContent
+} from './provenance';
+import { Sha256 } from './ref';
 
 /**
  * The HTTP API as data: the platform registers its routes from this table and validates
@@ -20,6 +46,8 @@ export interface RouteDef {
   /** Request headers the route reads (documented in OpenAPI; names lower-case). */
   headers?: z.ZodType;
   body?: z.ZodType;
+  /** Non-JSON request media types the route reads (the handler parses the body itself). */
+  consumes?: readonly string[];
   /** JSON response schema for 2xx; absent when the response is not JSON. */
   response?: z.ZodType;
   status?: number;
@@ -32,6 +60,7 @@ export interface RouteDef {
 const RecordParams = z.object({ ns: z.string(), name: z.string() });
 const VersionParams = RecordParams.extend({ version: z.string().describe('A version, or "latest"') });
 const JobParams = z.object({ id: z.string() });
+const RunParams = z.object({ runId: RunId });
 const SubmitHeaders = z.object({
   [IDEMPOTENCY_HEADER]: z
     .string()
@@ -188,6 +217,146 @@ export const routes = {
     tag: 'jobs',
     params: JobParams,
     response: Job
+  },
+  recordExecutions: {
+    method: 'POST',
+    path: '/api/provenance/executions',
+    summary:
+      'Record a batch of cell executions (capture). Idempotent by executionId: a resend answers "duplicate" ' +
+      'and stores nothing twice; the same id with other content is 409. Answered only once durably stored.',
+    tag: 'provenance',
+    body: ExecutionBatch,
+    response: RecordedExecutions
+  },
+  notebookRuns: {
+    method: 'GET',
+    path: '/api/provenance/notebooks/{notebookId}/runs',
+    summary: 'Runs of a notebook, newest first',
+    tag: 'provenance',
+    params: z.object({ notebookId: NotebookId }),
+    query: RunListQuery,
+    response: RunList
+  },
+  provenanceRun: {
+    method: 'GET',
+    path: '/api/provenance/runs/{runId}',
+    summary: 'A run with its executions in execution order, staleness flags, pins and reproductions',
+    tag: 'provenance',
+    params: RunParams,
+    response: RunDetail
+  },
+  runTimeline: {
+    method: 'GET',
+    path: '/api/provenance/runs/{runId}/timeline',
+    summary: "A run's timeline: executions, the jobs they submitted or awaited, its reproductions",
+    tag: 'provenance',
+    params: RunParams,
+    response: RunTimeline
+  },
+  lineage: {
+    method: 'GET',
+    path: '/api/provenance/lineage',
+    summary:
+      'What produced this? The PROV graph upstream of an output (by hash) or a cell execution: the executions ' +
+      'before it in its kernel, their code, the dataset versions and jobs they used, transitively through ' +
+      'dataset versions jobs generated',
+    tag: 'provenance',
+    query: LineageQuery,
+    response: ProvGraph
+  },
+  impact: {
+    method: 'GET',
+    path: '/api/provenance/impact/{ns}/{name}/{version}',
+    summary: 'Which runs, outputs, jobs and derived dataset versions used a dataset version',
+    tag: 'provenance',
+    params: RecordParams.extend({ version: z.string().describe('A version, or "latest"') }),
+    query: ImpactQuery,
+    response: ImpactAnswer
+  },
+  recordGeneration: {
+    method: 'POST',
+    path: '/api/provenance/generations',
+    summary: 'Record that a job generated a dataset version (201; 200 when already recorded)',
+    tag: 'provenance',
+    body: DatasetGeneration,
+    response: RecordedGeneration,
+    status: 201
+  },
+  recordReproduction: {
+    method: 'PUT',
+    path: '/api/provenance/reproductions/{reproductionId}',
+    summary:
+      'Record a reproducibility report, while it runs and when it ends (a finished report is final: ' +
+      'replacing it with other content is 409)',
+    tag: 'provenance',
+    params: z.object({ reproductionId: ReproductionId }),
+    body: ReproducibilityReport,
+    response: ReproducibilityReport
+  },
+  reproduction: {
+    method: 'GET',
+    path: '/api/provenance/reproductions/{reproductionId}',
+    summary: 'A reproducibility report',
+    tag: 'provenance',
+    params: z.object({ reproductionId: ReproductionId }),
+    response: ReproducibilityReport
+  },
+  cellSource: {
+    method: 'GET',
+    path: '/api/provenance/sources/{sha256}',
+    summary: 'The code of a cell, by its sha256 (stored content-addressed)',
+    tag: 'provenance',
+    params: z.object({ sha256: Sha256 }),
+    response: CellSource
+  },
+  storedOutput: {
+    method: 'GET',
+    path: '/api/provenance/outputs/{sha256}',
+    summary: 'A normalised cell output, by its hash',
+    tag: 'provenance',
+    params: z.object({ sha256: Sha256 }),
+    response: StoredOutputContent
+  },
+  provJson: {
+    method: 'GET',
+    path: '/api/provenance/runs/{runId}/prov',
+    summary: 'The run as a W3C PROV-JSON document',
+    tag: 'provenance',
+    params: RunParams,
+    response: ProvJson
+  },
+  exportCrate: {
+    method: 'GET',
+    path: '/api/provenance/runs/{runId}/crate',
+    summary:
+      'The run as an RO-Crate 1.1 zip (Process Run Crate 0.5): the notebook rebuilt from the record, outputs, ' +
+      'and the data of pinned dataset versions up to maxDataBytes, each file with its sha256',
+    tag: 'provenance',
+    params: RunParams,
+    query: CrateExportQuery,
+    produces: [CRATE_MEDIA_TYPE]
+  },
+  exportCrateWithNotebook: {
+    method: 'POST',
+    path: '/api/provenance/runs/{runId}/crate',
+    summary: 'The run as an RO-Crate zip, with the notebook the client holds (markdown cells included)',
+    tag: 'provenance',
+    params: RunParams,
+    query: CrateExportQuery,
+    body: CrateExportRequest,
+    produces: [CRATE_MEDIA_TYPE]
+  },
+  importCrate: {
+    method: 'POST',
+    path: '/api/provenance/crates',
+    summary:
+      'Import an exported crate: its dataset versions (digests checked), then its run and executions, so the ' +
+      'notebook can be reproduced here. A digest mismatch names the file; a pinned version neither here nor ' +
+      'in the crate is refused naming it',
+    tag: 'provenance',
+    consumes: [CRATE_MEDIA_TYPE],
+    response: CrateImportResult,
+    status: 201
   }
 } as const satisfies Record<string, RouteDef>;
 

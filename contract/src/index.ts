@@ -15,3 +15,7 @@ export * from './security';
 export * from './lab';
 export * from './openapi';
 export * from './plot';
+export * from './nbformat';
+export * from './output-digest';
+export * from './staleness';
+export * from './provenance';

@@ -30,7 +30,13 @@ export const DatasetUse = z
     limit: z.number().int().optional(),
     offset: z.number().int().optional(),
     rowCount: z.number().int().nonnegative(),
-    mode: z.enum(['table', 'batches', 'export']).default('table')
+    mode: z.enum(['table', 'batches', 'export']).default('table'),
+    pinned: z
+      .boolean()
+      .optional()
+      .describe(
+        'The ref had no version and resolved to the version a reproduction pinned (GENESIS_PINS), not to latest'
+      )
   })
   .meta({ id: 'DatasetUse' });
 export type DatasetUse = z.infer<typeof DatasetUse>;

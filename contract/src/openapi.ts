@@ -102,7 +102,9 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
       ...(parameters.length ? { parameters } : {}),
       ...(r.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
-        : {}),
+        : r.consumes
+          ? { requestBody: { required: true, content: Object.fromEntries(r.consumes.map((m) => [m, {}])) } }
+          : {}),
       ...(r.public ? { security: [] } : {}),
       responses: {
         [String(r.status ?? 200)]: ok,

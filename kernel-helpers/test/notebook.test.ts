@@ -3,6 +3,8 @@ import { DatasetUse, DatasetVersion, LINEAGE_MIME_TYPE } from '@genesis-lab/cont
 import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '../../platform/test/support/process';
 import {
   REPO_ROOT,
+  dataOf,
+  outputsOf,
   requireKernelSetup,
   runNotebook,
   seedExamples,
@@ -35,14 +37,17 @@ afterAll(async () => {
 
 const src = (c: NotebookCell) => text(c.source);
 const stdout = (c: NotebookCell) =>
-  (c.outputs ?? [])
-    .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
-    .map((o) => text(o.text))
+  outputsOf(c)
+    .map((o) => (o.output_type === 'stream' && o.name === 'stdout' ? text(o.text) : ''))
     .join('');
 const lineageOf = (c: NotebookCell) =>
-  (c.outputs ?? []).filter((o) => o.data?.[LINEAGE_MIME_TYPE] !== undefined).map((o) => o.data![LINEAGE_MIME_TYPE]);
+  outputsOf(c)
+    .filter((o) => dataOf(o)[LINEAGE_MIME_TYPE] !== undefined)
+    .map((o) => dataOf(o)[LINEAGE_MIME_TYPE]);
 const htmlOf = (c: NotebookCell) =>
-  (c.outputs ?? []).filter((o) => o.data?.['text/html'] !== undefined).map((o) => text(o.data!['text/html'] as string));
+  outputsOf(c)
+    .filter((o) => dataOf(o)['text/html'] !== undefined)
+    .map((o) => text(dataOf(o)['text/html'] as string));
 
 describe('examples/01-catalog-and-data.ipynb in a real tslab kernel', () => {
   let nb: Notebook;

@@ -2,6 +2,7 @@ import { catalogModule } from './catalog/module';
 import { dataModule } from './data/module';
 import { jobsModule } from './jobs/module';
 import type { PlatformModule } from './module';
+import { provenanceModule } from './provenance/module';
 
 /** The modules a default platform runs, in dependency order (a module may use services of those before it). */
-export const defaultModules: readonly PlatformModule[] = [catalogModule, dataModule, jobsModule];
+export const defaultModules: readonly PlatformModule[] = [catalogModule, dataModule, jobsModule, provenanceModule];

@@ -4,7 +4,16 @@ import { LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
 import { tempHome, type PlatformProcess } from '../../../platform/test/support/process';
 import { platformWithFacilities } from '../../../platform/test/support/jobs';
 import { describeWithService, slurmUp } from '../../../platform/test/support/services';
-import { REPO_ROOT, TSLAB_KERNELSPEC, VENV_PYTHON, runNotebook, text, type NotebookOutput } from '../support/kernel';
+import {
+  REPO_ROOT,
+  TSLAB_KERNELSPEC,
+  VENV_PYTHON,
+  dataOf,
+  outputsOf,
+  runNotebook,
+  text,
+  type NotebookOutput
+} from '../support/kernel';
 
 function tslabReady(): { ok: boolean; why: string } {
   if (!fs.existsSync(VENV_PYTHON)) return { ok: false, why: `no ${VENV_PYTHON} (run scripts/setup)` };
@@ -35,22 +44,18 @@ describeWithService('tslab kernel', tslabReady, 'examples/02-jobs.ipynb in a rea
       180_000
     );
     const code = nb.cells.filter((c) => c.cell_type === 'code');
-    const streams = (o: NotebookOutput[]) =>
-      o
-        .filter((x) => x.output_type === 'stream')
-        .map((x) => text(x.text))
-        .join('');
+    const streams = (o: NotebookOutput[]) => o.map((x) => (x.output_type === 'stream' ? text(x.text) : '')).join('');
     const statusLines = (o: NotebookOutput[]) =>
-      o.filter((x) => String(x.data?.['text/html'] ?? '').includes('genesis-job-status'));
+      o.filter((x) => String(dataOf(x)['text/html'] ?? '').includes('genesis-job-status'));
     const lineage = (o: NotebookOutput[]) =>
       o
-        .filter((x) => x.data?.[LINEAGE_MIME_TYPE])
-        .map((x) => x.data![LINEAGE_MIME_TYPE] as { action: string; state: string });
+        .filter((x) => dataOf(x)[LINEAGE_MIME_TYPE])
+        .map((x) => dataOf(x)[LINEAGE_MIME_TYPE] as { action: string; state: string });
 
     // The local job: one status output (updated in place to its final state), two lineage records.
-    const local = code[1]!.outputs!;
+    const local = outputsOf(code[1]!);
     expect(statusLines(local)).toHaveLength(1);
-    expect(String(statusLines(local)[0]!.data!['text/html'])).toMatch(/data-state="COMPLETED"/);
+    expect(String(dataOf(statusLines(local)[0]!)['text/html'])).toMatch(/data-state="COMPLETED"/);
     expect(lineage(local).map((l) => [l.action, l.state])).toEqual([
       ['submitted', expect.any(String)],
       ['awaited', 'COMPLETED']
@@ -58,13 +63,13 @@ describeWithService('tslab kernel', tslabReady, 'examples/02-jobs.ipynb in a rea
     expect(streams(local)).toMatch(/COMPLETED, exit code 0; pi ≈ 3\.1415/);
 
     // The failing job: the error carried the reason, the exit code and the stderr tail.
-    const failing = code[2]!.outputs!;
-    expect(String(statusLines(failing)[0]!.data!['text/html'])).toMatch(/data-state="FAILED"/);
+    const failing = outputsOf(code[2]!);
+    expect(String(dataOf(statusLines(failing)[0]!)['text/html'])).toMatch(/data-state="FAILED"/);
     expect(streams(failing)).toMatch(/caught JobFailedError: reason NONZERO_EXIT, exit code 3/);
     expect(streams(failing)).toMatch(/matrix is singular/);
 
     // Slurm, when this machine has it.
-    const slurm = streams(code[3]!.outputs!);
+    const slurm = streams(outputsOf(code[3]!));
     if (slurmUp().ok) expect(slurm).toMatch(/Slurm job \d+: COMPLETED; hello from/);
     else expect(slurm).toMatch(/No healthy Slurm facility/);
   }, 300000);

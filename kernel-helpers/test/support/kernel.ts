@@ -1,20 +1,20 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Notebook, NotebookCell, NotebookOutput } from '@genesis-lab/contract';
+import { describeCellRun, executeNotebookFile } from '@genesis-lab/notebook-runner';
 import { GENESIS_BIN, REPO_ROOT } from '../../../platform/test/support/process';
 
 export { GENESIS_BIN, REPO_ROOT };
 
-/** The project's virtual environment, as `scripts/setup` creates it (jupyter, nbclient, the tslab kernelspec). */
+/** The project's virtual environment, as `scripts/setup` creates it (jupyter, the tslab kernelspec). */
 export const VENV_PYTHON = path.join(REPO_ROOT, '.venv/bin/python');
 export const TSLAB_KERNELSPEC = path.join(REPO_ROOT, '.venv/share/jupyter/kernels/tslab/kernel.json');
-export const RUNNER = path.join(REPO_ROOT, 'kernel-helpers/test/support/run_notebook.py');
 
 /** Fail (never skip) with what to run when the pieces a kernel test needs are missing. */
 export function requireKernelSetup(): void {
   const missing: string[] = [];
-  if (!fs.existsSync(VENV_PYTHON)) missing.push(`${VENV_PYTHON} (the project venv with nbclient)`);
+  if (!fs.existsSync(VENV_PYTHON)) missing.push(`${VENV_PYTHON} (the project venv)`);
   if (!fs.existsSync(TSLAB_KERNELSPEC)) missing.push(`${TSLAB_KERNELSPEC} (the tslab kernelspec)`);
   if (!fs.existsSync(path.join(REPO_ROOT, 'kernel-helpers/dist/index.js')))
     missing.push('kernel-helpers/dist (the built helpers tslab loads)');
@@ -33,48 +33,35 @@ export function seedExamples(home: string): void {
   });
 }
 
-export interface NotebookOutput {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: Record<string, unknown>;
-  transient?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-}
-export interface NotebookCell {
-  cell_type: string;
-  source: string | string[];
-  outputs?: NotebookOutput[];
-  execution_count?: number | null;
-}
-export interface Notebook {
-  cells: NotebookCell[];
-}
+export type { Notebook, NotebookCell, NotebookOutput } from '@genesis-lab/contract';
+export { joinText as text } from '@genesis-lab/contract';
 
-export const text = (x: string | string[] | undefined): string => (Array.isArray(x) ? x.join('') : (x ?? ''));
+/** A cell's outputs (none for markdown and raw cells). */
+export const outputsOf = (c: NotebookCell): NotebookOutput[] => (c.cell_type === 'code' ? c.outputs : []);
+/** An output's MIME bundle (empty for streams and errors). */
+export const dataOf = (o: NotebookOutput): Record<string, unknown> =>
+  o.output_type === 'display_data' || o.output_type === 'execute_result' ? o.data : {};
 
 /**
- * Execute a notebook in a real tslab kernel (through nbclient, from the project venv) with
- * `env` added to the kernel's environment; resolves to the executed notebook, rejects with the
- * runner's report when any cell fails or is skipped.
+ * Execute a notebook in a real tslab kernel with the project's runner (@genesis-lab/notebook-runner),
+ * `env` added to the kernel's environment, in the notebook's folder; resolves to the executed
+ * notebook, rejects with the runner's per-cell report when any cell failed or did not run.
  */
-export function runNotebook(notebook: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Notebook> {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-nb-')), 'out.ipynb');
-  const cwd = path.dirname(notebook);
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      VENV_PYTHON,
-      [RUNNER, notebook, out, '--kernel', 'tslab', '--cwd', cwd, '--timeout', String(Math.floor(timeoutMs / 1000))],
-      { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }
-    );
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(fs.readFileSync(out, 'utf8')) as Notebook);
-      else reject(new Error(`notebook run failed (exit ${code}):\n${log}`));
-    });
+export async function runNotebook(notebook: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Notebook> {
+  const kernelEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const started = Date.now();
+  const r = await executeNotebookFile(notebook, {
+    kernelName: 'tslab',
+    env: kernelEnv,
+    kernelSearch: { prefixes: [path.join(REPO_ROOT, '.venv')] },
+    cellTimeoutMs: timeoutMs
   });
+  if (!r.ok) {
+    const total = r.cells.length;
+    const lines = r.cells.map(
+      (c, i) => describeCellRun(c, i + 1, total) + (c.status === 'error' ? `\n${c.error?.text ?? ''}` : '')
+    );
+    throw new Error(`notebook ${notebook} failed after ${Date.now() - started} ms:\n${lines.join('\n')}`);
+  }
+  return r.notebook;
 }

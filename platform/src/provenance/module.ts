@@ -1,0 +1,63 @@
+import { LATEST, OWNER, parseRef, type DatasetVersionRef } from '@genesis-lab/contract';
+import { getService, type PlatformModule } from '../module';
+import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
+import { JOBS_SERVICE, type JobService } from '../jobs/service';
+import { provenanceMigrations } from './migrations';
+import { registerProvenanceRoutes } from './routes';
+import { SqliteProvenanceStore, type JobLookup } from './sqlite-store';
+import { PROVENANCE_SERVICE } from './store';
+
+/** Jobs as the jobs service knows them, with their dataset stage-ins resolved in the catalog. */
+function jobLookup(jobs: () => JobService | undefined, catalog: () => CatalogService | undefined): JobLookup {
+  return (jobId) => {
+    const service = jobs();
+    if (!service) return undefined;
+    let job;
+    try {
+      job = service.get(jobId, OWNER);
+    } catch {
+      return undefined;
+    }
+    const used: DatasetVersionRef[] = [];
+    for (const item of job.spec.stageIn) {
+      if (!('dataset' in item)) continue;
+      const ref = parseRef(item.dataset);
+      try {
+        const v = catalog()?.getVersion(ref.id, ref.version ?? LATEST, OWNER);
+        if (v) used.push({ id: ref.id, version: v.version, sha256: v.sha256 });
+      } catch {
+        /* a stage-in the catalog no longer resolves: the job failed to stage it */
+      }
+    }
+    return {
+      jobId,
+      facility: job.facility,
+      name: job.spec.name,
+      state: job.state,
+      ...((job.startedAt ?? job.submittedAt) ? { startedAt: (job.startedAt ?? job.submittedAt)! } : {}),
+      ...(job.endedAt ? { endedAt: job.endedAt } : {}),
+      used
+    };
+  };
+}
+
+/**
+ * Provenance as a platform module: its tables, the store (registered for other modules and the
+ * CLI's functions), its routes. Runs after the catalog and jobs modules, whose services it reads.
+ */
+export const provenanceModule: PlatformModule = {
+  name: 'provenance',
+  migrations: provenanceMigrations,
+  init(ctx) {
+    const catalog = () => ctx.services.get(CATALOG_SERVICE) as CatalogService | undefined;
+    const jobs = () => ctx.services.get(JOBS_SERVICE) as JobService | undefined;
+    ctx.services.set(PROVENANCE_SERVICE, new SqliteProvenanceStore(ctx.db, jobLookup(jobs, catalog)));
+  },
+  routes(app, ctx) {
+    registerProvenanceRoutes(
+      app,
+      getService<SqliteProvenanceStore>(ctx, PROVENANCE_SERVICE),
+      () => ctx.services.get(CATALOG_SERVICE) as CatalogService | undefined
+    );
+  }
+};

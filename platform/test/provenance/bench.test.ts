@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../support/process';
+
+/** The provenance benchmark in smoke mode: it runs, and its last line is the JSON with every target. */
+describe('bench/provenance.js (GENESIS_BENCH_SMOKE=1)', () => {
+  it('ends with one JSON line giving value, target and met for every target', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bench/provenance.js')], {
+      env: { ...process.env, GENESIS_BENCH_SMOKE: '1' },
+      maxBuffer: 1 << 24
+    });
+    const lines = stdout.trim().split('\n');
+    const last = JSON.parse(lines[lines.length - 1]!) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(last).toMatchObject({ bench: 'provenance', smoke: true });
+    expect(Object.keys(last.targets).sort()).toEqual([
+      'capture_overhead_p95_ms',
+      'lineage_query_ms',
+      'reproduce_vs_plain_execute'
+    ]);
+    for (const k of ['capture_overhead_p95_ms', 'lineage_query_ms']) {
+      expect(last.targets[k]).toEqual({
+        value: last[k],
+        target: expect.any(Number),
+        met: last[k] <= last.targets[k].target
+      });
+      expect(last[k]).toBeGreaterThan(0);
+    }
+    expect(last.targets.reproduce_vs_plain_execute).toEqual({ value: null, target: 1.3, met: null });
+    expect(last.store_executions).toBeGreaterThan(100);
+    expect(last.lineage_graph_nodes).toBeGreaterThan(25 * 2);
+    expect(last.export_crate_bytes).toBeGreaterThan(0);
+  }, 180000);
+});
