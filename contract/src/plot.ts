@@ -40,9 +40,24 @@ const Look = {
     .describe(`Rows drawn at most; more are downsampled with a note (default ${PLOT_MAX_POINTS_DEFAULT})`)
 };
 
+/** Scale types of a quantitative axis (log for values spanning decades; log needs values above zero). */
+export const PlotScale = z.enum(['linear', 'log', 'sqrt', 'symlog']);
+export type PlotScale = z.infer<typeof PlotScale>;
+
 /** `line`, `area`: y against x, one line per color value (or per y column when y lists several). */
 export const SeriesOptions = z
-  .object({ ...Look, x: Column, y: z.union([Column, z.array(Column).min(1)]), color: Column.optional() })
+  .object({
+    ...Look,
+    x: Column,
+    y: z.union([Column, z.array(Column).min(1)]),
+    color: Column.optional(),
+    scales: z
+      .object({ x: PlotScale, y: PlotScale })
+      .partial()
+      .strict()
+      .optional()
+      .describe('Scale of a quantitative x or y axis (default linear)')
+  })
   .strict();
 export type SeriesOptions = z.infer<typeof SeriesOptions>;
 

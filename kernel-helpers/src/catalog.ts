@@ -48,7 +48,7 @@ export class CatalogApi {
       },
       SearchResult
     );
-    if (display ?? this.ctx.settings.display) this.ctx.notebook()?.show(searchBundle(q, result));
+    if (display ?? this.ctx.settings.display) await this.ctx.notebook()?.show(searchBundle(q, result));
     return result;
   }
 

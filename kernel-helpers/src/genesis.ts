@@ -93,9 +93,9 @@ export class Genesis {
     return new Dataset(this.context, ref);
   }
 
-  /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). */
-  show(table: Table): void {
-    this.context.notebook()?.show(tableBundle(table));
+  /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). Await it to keep the cell's outputs in order in Deno. */
+  async show(table: Table): Promise<void> {
+    await this.context.notebook()?.show(tableBundle(table));
   }
 
   /** Charts of an Arrow table in one line: `await genesis.plot(co2).line({ x: "date", y: "co2" })`. */

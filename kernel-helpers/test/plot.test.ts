@@ -78,6 +78,17 @@ async function plotError(p: Promise<unknown>): Promise<GenesisError> {
   return err as GenesisError;
 }
 
+// Vega-Lite warns (console.warn) about specs it has to correct: the helper's own specs never need it.
+let warnings: unknown[][] = [];
+beforeEach(() => {
+  warnings = [];
+  jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  expect(warnings).toEqual([]);
+});
+
 describe('genesis.plot(table).line', () => {
   let chart: Chart;
   beforeAll(async () => {
@@ -184,6 +195,16 @@ describe('the other marks', () => {
     ]);
     expect(c.svg).toContain('1 row in 10');
     expect(enc(c).tooltip).toHaveLength(2);
+  });
+
+  it('log scales for values spanning decades', async () => {
+    const t = tableFromArrays({ n: [10, 100, 1000], err: [0.1, 0.01, 0.001] });
+    const c = await genesis.plot(t).line({ x: 'n', y: 'err', scales: { x: 'log', y: 'log' } });
+    expect(enc(c).x!.scale).toEqual({ type: 'log' });
+    expect(enc(c).y!.scale).toEqual({ type: 'log' });
+    expect(c.svg).toMatch(/aria-label="X-axis titled 'n' for a log scale/);
+    const err = await plotError(genesis.plot(keeling()).line({ x: 'date', y: 'co2', scales: { x: 'log' } }));
+    expect(err.message).toBe('Cannot draw the line: a log scale needs a quantitative x, and "date" is temporal');
   });
 
   it('area: filled from zero', async () => {

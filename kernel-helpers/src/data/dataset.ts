@@ -46,7 +46,7 @@ export class Dataset {
     for await (const b of pull.batches()) batches.push(b);
     const table = batches.length ? new Table(batches) : new Table(pull.schema);
     const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
-    notebook?.show(tableBundle(table));
+    await notebook?.show(tableBundle(table));
     return table;
   }
 

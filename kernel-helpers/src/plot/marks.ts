@@ -150,16 +150,32 @@ export function seriesSpec(table: Table, mark: SeriesMark, o: SeriesOptions & Pa
       ? `${ys.map((c) => c.name).join(', ')}${units.length === 1 && units[0] ? ` (${units[0]})` : ''}`
       : columnTitle(ys[0]!));
   const description = `${yTitle} by ${t.x ?? columnTitle(x)}`;
+  if (o.scales?.x && o.scales.x !== 'linear' && x.kind !== 'quantitative')
+    throw presentable(
+      new GenesisError(
+        'validation_failed',
+        `Cannot draw the ${mark}: a ${o.scales.x} scale needs a quantitative x, and "${x.name}" is ${x.kind}`,
+        { issues: [{ path: 'scales.x', message: `x is ${x.kind}` }] }
+      )
+    );
+  // Lines and points start the y axis at the data, not at zero (the Keeling curve is 315-415 ppm); areas fill from zero.
+  // (A log scale has no zero to start from.)
+  const yScale =
+    o.scales?.y === 'log'
+      ? { type: 'log' }
+      : { ...(mark === 'area' ? {} : { zero: false }), ...(o.scales?.y ? { type: o.scales.y } : {}) };
+  const xScale =
+    x.kind !== 'quantitative'
+      ? undefined
+      : o.scales?.x === 'log'
+        ? { type: 'log' }
+        : { zero: false, ...(o.scales?.x ? { type: o.scales.x } : {}) };
+  const scaled = Object.keys(yScale).length ? { scale: yScale } : {};
   const yChannel = several
-    ? {
-        field: fieldRef(valueKey),
-        type: 'quantitative',
-        title: yTitle,
-        ...(mark === 'area' ? {} : { scale: { zero: false } })
-      }
-    : channel(ys[0]!, yTitle, mark === 'area' ? {} : { scale: { zero: false } });
+    ? { field: fieldRef(valueKey), type: 'quantitative', title: yTitle, ...scaled }
+    : channel(ys[0]!, yTitle, scaled);
   const encoding: Record<string, unknown> = {
-    x: channel(x, t.x, x.kind === 'quantitative' ? { scale: { zero: false } } : {}),
+    x: channel(x, t.x, xScale ? { scale: xScale } : {}),
     y: yChannel
   };
   if (several) encoding.color = { field: fieldRef(seriesKey), type: 'nominal', title: t.color ?? 'column' };

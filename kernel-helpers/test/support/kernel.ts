@@ -10,18 +10,22 @@ export { GENESIS_BIN, REPO_ROOT };
 /** The project's virtual environment, as `scripts/setup` creates it (jupyter, the tslab kernelspec). */
 export const VENV_PYTHON = path.join(REPO_ROOT, '.venv/bin/python');
 export const TSLAB_KERNELSPEC = path.join(REPO_ROOT, '.venv/share/jupyter/kernels/tslab/kernel.json');
+/** The two TypeScript kernels `scripts/setup` registers in .venv; the helpers and tutorials run in both. */
+export const KERNELS = ['tslab', 'deno'] as const;
+export type KernelName = (typeof KERNELS)[number];
+const kernelspec = (k: KernelName) => path.join(REPO_ROOT, '.venv/share/jupyter/kernels', k, 'kernel.json');
 
 /** Fail (never skip) with what to run when the pieces a kernel test needs are missing. */
 export function requireKernelSetup(): void {
   const missing: string[] = [];
   if (!fs.existsSync(VENV_PYTHON)) missing.push(`${VENV_PYTHON} (the project venv)`);
-  if (!fs.existsSync(TSLAB_KERNELSPEC)) missing.push(`${TSLAB_KERNELSPEC} (the tslab kernelspec)`);
+  for (const k of KERNELS) if (!fs.existsSync(kernelspec(k))) missing.push(`${kernelspec(k)} (the ${k} kernelspec)`);
   if (!fs.existsSync(path.join(REPO_ROOT, 'kernel-helpers/dist/index.js')))
     missing.push('kernel-helpers/dist (the built helpers tslab loads)');
   if (!fs.existsSync(path.join(REPO_ROOT, 'platform/dist/cli/main.js'))) missing.push('platform/dist (the built CLI)');
   if (missing.length)
     throw new Error(
-      `The notebook test needs:\n  ${missing.join('\n  ')}\nRun \`bash scripts/setup\` (creates .venv, registers tslab) and \`npm run build:packages\`.`
+      `The notebook test needs:\n  ${missing.join('\n  ')}\nRun \`bash scripts/setup\` (creates .venv, registers the tslab and deno kernels) and \`npm run build:packages\`.`
     );
 }
 
@@ -43,15 +47,20 @@ export const dataOf = (o: NotebookOutput): Record<string, unknown> =>
   o.output_type === 'display_data' || o.output_type === 'execute_result' ? o.data : {};
 
 /**
- * Execute a notebook in a real tslab kernel with the project's runner (@genesis-lab/notebook-runner),
+ * Execute a notebook in a real kernel (tslab unless `kernel` says deno) with the project's runner (@genesis-lab/notebook-runner),
  * `env` added to the kernel's environment, in the notebook's folder; resolves to the executed
  * notebook, rejects with the runner's per-cell report when any cell failed or did not run.
  */
-export async function runNotebook(notebook: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Notebook> {
+export async function runNotebook(
+  notebook: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 240_000,
+  kernel: KernelName = 'tslab'
+): Promise<Notebook> {
   const kernelEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   const started = Date.now();
   const r = await executeNotebookFile(notebook, {
-    kernelName: 'tslab',
+    kernelName: kernel,
     env: kernelEnv,
     kernelSearch: { prefixes: [path.join(REPO_ROOT, '.venv')] },
     cellTimeoutMs: timeoutMs
@@ -61,7 +70,7 @@ export async function runNotebook(notebook: string, env: NodeJS.ProcessEnv, time
     const lines = r.cells.map(
       (c, i) => describeCellRun(c, i + 1, total) + (c.status === 'error' ? `\n${c.error?.text ?? ''}` : '')
     );
-    throw new Error(`notebook ${notebook} failed after ${Date.now() - started} ms:\n${lines.join('\n')}`);
+    throw new Error(`notebook ${notebook} (${kernel}) failed after ${Date.now() - started} ms:\n${lines.join('\n')}`);
   }
   return r.notebook;
 }
