@@ -49,7 +49,12 @@ export const SeriesOptions = z
   .object({
     ...Look,
     x: Column,
-    y: z.union([Column, z.array(Column).min(1)]),
+    y: z.union([Column, z.array(Column).min(1)], {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required (a column name, or a list of them) but missing'
+          : 'a column name, or a list of column names'
+    }),
     color: Column.optional(),
     scales: z
       .object({ x: PlotScale, y: PlotScale })

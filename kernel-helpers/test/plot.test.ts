@@ -310,6 +310,10 @@ describe('bad input names the column and the kinds that fit', () => {
   it('malformed options, named by path', async () => {
     const err = await plotError(genesis.plot(t()).line({ x: 'n', y: 'co2', maxPoints: 5 }));
     expect(err.message).toMatch(/^Invalid options at options\.maxPoints: /);
+    const missing = await plotError(genesis.plot(t()).line({ x: 'n' } as never));
+    expect(missing.message).toBe(
+      'Invalid options at options.y: required (a column name, or a list of them) but missing'
+    );
     const extra = await plotError(genesis.plot(t()).bar({ x: 'site', y: 'co2', colour: 'n' } as never));
     expect(extra.message).toContain('colour');
     const both = await plotError(genesis.plot(t()).line({ x: 'n', y: ['co2', 'n'], color: 'site' }));
