@@ -16,13 +16,45 @@ const shared = {
 // and scripts/test runs them alone afterwards (suite "serial": GENESIS_SERIAL_TESTS=1 --runInBand).
 const serialTests = ['/platform/test/jobs/slurm-failures\\.test\\.ts$'];
 const ignored = ['/node_modules/', ...(process.env.GENESIS_SERIAL_TESTS === '1' ? [] : serialTests)];
+const node = (p) => ({
+  ...shared,
+  displayName: p,
+  rootDir: `<rootDir>/${p}`,
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ignored
+});
+// JupyterLab and Lumino ship ES modules: ts-jest (allowJs) compiles them to CommonJS, as
+// @jupyterlab/testing's jest config does with babel. Everything else in node_modules is CommonJS.
+const ES_MODULES = [
+  '@jupyterlab',
+  '@lumino',
+  '@jupyter',
+  '@microsoft',
+  'exenv-es6',
+  'lib0',
+  'yjs',
+  'y-protocols',
+  '@codemirror',
+  '@lezer',
+  'style-mod',
+  'w3c-keyname',
+  'crelt',
+  '@marijn'
+];
+const extension = {
+  ...node('extension'),
+  // The models' tests run in jsdom (the browser the models live in); bench.test.ts drives a real Chromium from Node.
+  testEnvironment: 'jsdom',
+  transform: {
+    '^.+\\.[jt]sx?$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.extension-test.json' }],
+    '^.+\\.svg$': '<rootDir>/test/support/svg-transform.js'
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ES_MODULES.join('|')})/)`],
+  setupFiles: ['<rootDir>/test/support/jsdom-shims.js'],
+  // CSS imported by JupyterLab packages means nothing to a model test.
+  moduleNameMapper: { ...shared.moduleNameMapper, '\\.css$': '<rootDir>/test/support/empty.js' }
+};
 module.exports = {
   testTimeout: 60000,
-  projects: ['contract', 'platform', 'kernel-helpers', 'runner', 'packaging', 'extension'].map((p) => ({
-    ...shared,
-    displayName: p,
-    rootDir: `<rootDir>/${p}`,
-    testMatch: ['<rootDir>/test/**/*.test.ts'],
-    testPathIgnorePatterns: ignored
-  }))
+  projects: [...['contract', 'platform', 'kernel-helpers', 'runner', 'packaging'].map(node), extension]
 };

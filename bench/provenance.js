@@ -10,7 +10,8 @@
  *     HTTP + auth path doing no work; and the floor durability sets: one fsynced SQLite commit
  *     (WAL, synchronous=FULL, as the platform) of one row on the same disk, in this process.
  *     The value is the round trip itself (it includes HTTP); `capture_overhead_minus_http_p95_ms`
- *     is the difference of the p95s. The browser side is measured by the extension's bench later.
+ *     is the difference of the p95s; `capture_store_cpu_p95_ms` is the platform's own work for one
+ *     execution in this process (zod validation + the store's transaction, disk sync off). The browser side is measured by the extension's bench later.
  *  2. lineage_query_ms: a store of 10,000 executions (100 runs x 100 cells, a dataset use every
  *     10th cell, a job in every run), "what produced this?" for the last output of a random run
  *     (the whole run's kernel order is upstream: ~100 executions, their code, data and job),
@@ -35,10 +36,17 @@ const { startPlatform } = require('./support/platform');
 const { reproduceFigures } = require('./support/reproduce');
 const { median, percentile, round } = require('./support/stats');
 
-requireBuilt('provenance', ['contract/dist/index.js', 'platform/dist/cli/main.js', 'runner/dist/index.js']);
+requireBuilt('provenance', [
+  'contract/dist/index.js',
+  'platform/dist/index.js',
+  'platform/dist/cli/main.js',
+  'runner/dist/index.js'
+]);
 const { LINEAGE_MIME_TYPE, captureOutputs, sha256Hex } = require(path.join(ROOT, 'contract/dist/index.js'));
 
 const Database = require(path.join(ROOT, 'node_modules/better-sqlite3'));
+const { Home, openProvenance } = require(path.join(ROOT, 'platform/dist/index.js'));
+const { ExecutionBatch } = require(path.join(ROOT, 'contract/dist/index.js'));
 
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
 const CAPTURES = SMOKE ? 40 : 1000;
@@ -190,6 +198,21 @@ async function main() {
       }
     }
     floor.close();
+    // The platform's own work per execution, without HTTP and fsync: validate + record in-process.
+    const cpuHome = new Home(fs.mkdtempSync(path.join(home, 'cpu-')));
+    const { store, close } = openProvenance(cpuHome);
+    store.db.pragma('synchronous = OFF');
+    const cpu = [];
+    for (let i = 0; i < bodies.length; i++) {
+      const body = { executions: [capture(randomUUID(), randomUUID(), 0, 1, dataset)] };
+      const t = await timed(async () =>
+        store.recordExecutions(ExecutionBatch.parse(JSON.parse(JSON.stringify(body))).executions)
+      );
+      if (i >= 10) cpu.push(t);
+    }
+    close();
+    result.capture_store_cpu_p50_ms = round(median(cpu), 3);
+    result.capture_store_cpu_p95_ms = round(percentile(cpu, 95), 3);
     result.capture_fsync_commit_p95_ms = round(percentile(commit, 95), 3);
     result.capture_fsync_commit_p50_ms = round(median(commit), 3);
     result.capture_record_p50_ms = round(median(record), 3);
@@ -297,7 +320,7 @@ async function main() {
   console.log(
     [
       `Provenance store${SMOKE ? ' (SMOKE sizes: not the real figures)' : ''}`,
-      `  record one execution  p95 ${result.capture_overhead_p95_ms} ms (GET /api/health p95 ${result.capture_http_baseline_p95_ms} ms: ${result.capture_overhead_minus_http_p95_ms} ms above HTTP; one fsynced commit p95 ${result.capture_fsync_commit_p95_ms} ms)`,
+      `  record one execution  p95 ${result.capture_overhead_p95_ms} ms (GET /api/health p95 ${result.capture_http_baseline_p95_ms} ms: ${result.capture_overhead_minus_http_p95_ms} ms above HTTP; one fsynced commit p95 ${result.capture_fsync_commit_p95_ms} ms; in-process validate + store p95 ${result.capture_store_cpu_p95_ms} ms)`,
       `  lineage of an output  p95 ${result.lineage_query_ms} ms in ${result.store_executions} executions (${result.lineage_graph_nodes} nodes)`,
       `  crate of ${result.export_cells} cells   ${result.export_500_cells_ms} ms (run as JSON: ${result.export_baseline_run_json_ms} ms)`,
       `  reproduce ${result.reproduce_cells} cells  ${result.reproduce_ms} ms ${JSON.stringify(result.reproduce_spread_ms)} vs jupyter execute ${result.plain_execute_ms} ms ${JSON.stringify(result.plain_execute_spread_ms)}; runner alone ${result.runner_ms} ms ${JSON.stringify(result.runner_spread_ms)}`,

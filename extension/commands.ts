@@ -1,3 +1,5 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+
 /** Command ids, in one place so plugins, menus and tests agree. */
 export const CommandIds = {
   openCatalog: 'genesis:open-catalog',
@@ -16,4 +18,6 @@ export const CommandIds = {
 } as const;
 
 /** The palette category of every Genesis command. */
-export const PALETTE_CATEGORY = 'Genesis Lab';
+export function paletteCategory(trans: TranslationBundle): string {
+  return trans.__('Genesis Lab');
+}

@@ -1,1 +1,5 @@
-import './base.css';
+import './shared.css';
+import './catalog.css';
+import './dataset.css';
+import './lineage.css';
+import './jobs.css';

@@ -15,6 +15,7 @@ export * from './security';
 export * from './lab';
 export * from './openapi';
 export * from './plot';
+export * from './lab-settings';
 export * from './nbformat';
 export * from './output-digest';
 export * from './staleness';

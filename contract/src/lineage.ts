@@ -30,6 +30,12 @@ export const DatasetUse = z
     limit: z.number().int().optional(),
     offset: z.number().int().optional(),
     rowCount: z.number().int().nonnegative(),
+    totalRows: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Rows the query matches in all, when known (no filter): more than rowCount when a limit cut the pull'),
     mode: z.enum(['table', 'batches', 'export']).default('table'),
     pinned: z
       .boolean()

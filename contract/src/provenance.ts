@@ -305,6 +305,25 @@ export function pinsFromLineage(lineage: Iterable<LineageRecord>): NotebookPins 
   return pins;
 }
 
+/**
+ * `metadata.genesis` for a notebook after a run: its notebook id, the run id, the pins of what
+ * the cells used. The runner writes it after `genesis run`, the platform into exported notebooks.
+ */
+export function runNotebookProvenance(
+  executions: readonly Pick<CellExecution, 'notebook' | 'runId' | 'lineage'>[],
+  platform?: string
+): NotebookProvenance {
+  const first = executions[0];
+  if (!first) throw new GenesisError('bad_request', 'A run without executions has no notebook provenance');
+  return {
+    schemaVersion: PROVENANCE_SCHEMA_VERSION,
+    notebookId: first.notebook.id,
+    runId: first.runId,
+    ...(platform ? { platform } : {}),
+    pins: pinsFromLineage(executions.flatMap((e) => e.lineage))
+  };
+}
+
 // ---- stored runs -------------------------------------------------------------------------------
 
 export const StoredOutput = CapturedOutput.omit({ content: true })
@@ -618,12 +637,8 @@ export const TimelineEntry = z
       endedAt: Timestamp.optional(),
       executionId: ExecutionId.describe('The cell execution that submitted or first awaited it')
     }),
-    z.object({
-      kind: z.literal('reproduction'),
-      reproductionId: ReproductionId,
-      state: ReproductionState,
-      startedAt: Timestamp,
-      endedAt: Timestamp.optional()
+    ReproductionSummary.pick({ reproductionId: true, state: true, startedAt: true, endedAt: true }).extend({
+      kind: z.literal('reproduction')
     })
   ])
   .meta({ id: 'TimelineEntry' });
@@ -840,7 +855,16 @@ export const CrateRunRecord = z
         metadata: RecordMetadata.describe('The catalog record, to publish it where it is new')
       })
     ),
-    generations: z.array(DatasetGeneration.extend({ sha256: Sha256 })).default([]),
+    generations: z
+      .array(
+        DatasetGeneration.extend({
+          sha256: Sha256,
+          job: z
+            .object({ facility: z.string(), name: z.string(), state: z.string(), used: z.array(DatasetVersionRef) })
+            .describe('The job as the exporting platform knew it (the importing one may never have run it)')
+        })
+      )
+      .default([]),
     reproductions: z.array(ReproducibilityReport).default([])
   })
   .strict()

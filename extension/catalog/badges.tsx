@@ -1,30 +1,50 @@
 import type { AccessLevel } from '@genesis-lab/contract';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-export const ACCESS_TEXT: Record<AccessLevel, string> = {
-  open: 'Open',
-  controlled: 'Controlled',
-  'export-controlled': 'Export-controlled'
-};
+/** How an access level reads on a badge and a facet. */
+export function accessText(trans: TranslationBundle, level: AccessLevel): string {
+  switch (level) {
+    case 'open':
+      return trans.__('Open');
+    case 'controlled':
+      return trans.__('Controlled');
+    case 'export-controlled':
+      return trans.__('Export-controlled');
+  }
+}
 
-const ACCESS_HELP: Record<AccessLevel, string> = {
-  open: 'Anyone may read the data',
-  controlled: 'Only users cleared for controlled data may read it',
-  'export-controlled': 'Export-controlled: only cleared users, only on cleared facilities'
-};
+function accessHelp(trans: TranslationBundle, level: AccessLevel): string {
+  switch (level) {
+    case 'open':
+      return trans.__('Anyone may read the data');
+    case 'controlled':
+      return trans.__('Only users cleared for controlled data may read it');
+    case 'export-controlled':
+      return trans.__('Export-controlled: only cleared users, only on cleared facilities');
+  }
+}
 
-export function AccessBadge(props: { level: AccessLevel }): React.ReactElement {
+export function AccessBadge(props: { level: AccessLevel; trans: TranslationBundle }): React.ReactElement {
   return (
-    <span className={`jp-Genesis-badge jp-Genesis-access jp-mod-${props.level}`} title={ACCESS_HELP[props.level]}>
-      {ACCESS_TEXT[props.level]}
+    <span
+      className={`jp-Genesis-badge jp-Genesis-access jp-mod-${props.level}`}
+      title={accessHelp(props.trans, props.level)}
+    >
+      {accessText(props.trans, props.level)}
     </span>
   );
 }
 
 /** The licence; with `link`, a link to its text (SPDX page unless the record names one). */
-export function LicenseBadge(props: { license: string; url?: string; link?: boolean }): React.ReactElement {
+export function LicenseBadge(props: {
+  license: string;
+  url?: string;
+  link?: boolean;
+  trans: TranslationBundle;
+}): React.ReactElement {
   const text = (
-    <span className="jp-Genesis-badge jp-Genesis-license" title={`Licence: ${props.license}`}>
+    <span className="jp-Genesis-badge jp-Genesis-license" title={props.trans.__('Licence: %1', props.license)}>
       {props.license}
     </span>
   );

@@ -1,6 +1,5 @@
 import { GenesisError, parseRef, type CatalogRecord, type DatasetVersion } from '@genesis-lab/contract';
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
+import { VDomModel } from '@jupyterlab/ui-components';
 import { describeError, isAbort, isUnreachable, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, IPreviewTable } from '../tokens';
 
@@ -9,7 +8,8 @@ export type PreviewState =
   | { kind: 'loading' }
   | { kind: 'ready'; table: IPreviewTable }
   | { kind: 'denied'; message: string }
-  | { kind: 'none'; message: string }
+  /** No data is held for this record yet (metadata only). */
+  | { kind: 'none' }
   | { kind: 'error'; message: string };
 
 /**
@@ -17,12 +17,13 @@ export type PreviewState =
  * the first rows of that version and the Croissant export. Each part loads (and fails)
  * on its own, so a refused preview never hides the metadata.
  */
-export class DatasetDetailModel implements IDisposable {
+export class DatasetDetailModel extends VDomModel {
   constructor(
     ref: string,
     private _client: IGenesisClient,
     private _previewRows: number
   ) {
+    super();
     const r = parseRef(ref);
     this.id = r.id;
     this._requestedVersion = r.version;
@@ -58,12 +59,6 @@ export class DatasetDetailModel implements IDisposable {
   get previewRows(): number {
     return this._previewRows;
   }
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
 
   /** `namespace/name@version` of what is shown. */
   get ref(): string {
@@ -75,7 +70,7 @@ export class DatasetDetailModel implements IDisposable {
     this._controller?.abort();
     const controller = (this._controller = new AbortController());
     this._loading = true;
-    this._changed.emit();
+    this.stateChanged.emit();
     try {
       this._record = await this._client.record(this.id, controller.signal);
       this._recordError = null;
@@ -88,7 +83,7 @@ export class DatasetDetailModel implements IDisposable {
     } finally {
       if (this._controller === controller) {
         this._loading = false;
-        this._changed.emit();
+        this.stateChanged.emit();
       }
     }
     if (this._record && !controller.signal.aborted) {
@@ -99,7 +94,7 @@ export class DatasetDetailModel implements IDisposable {
   selectVersion(version: string): void {
     if (version === this._selected) return;
     this._selected = version;
-    this._changed.emit();
+    this.stateChanged.emit();
     const controller = this._controller;
     if (controller) void this._loadPreview(controller.signal);
   }
@@ -110,17 +105,16 @@ export class DatasetDetailModel implements IDisposable {
     if (this._record) void this.load();
   }
 
-  dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     this._controller?.abort();
-    Signal.clearData(this);
+    super.dispose();
   }
 
   private async _loadPreview(signal: AbortSignal): Promise<void> {
     const version = this.version;
     if (!version) {
-      this._setPreview({ kind: 'none', message: 'No data is held for this record yet (metadata only).' });
+      this._setPreview({ kind: 'none' });
       return;
     }
     this._setPreview({ kind: 'loading' });
@@ -149,12 +143,12 @@ export class DatasetDetailModel implements IDisposable {
       this._croissant = null;
       this._croissantError = panelError(err);
     }
-    this._changed.emit();
+    this.stateChanged.emit();
   }
 
   private _setPreview(state: PreviewState): void {
     this._preview = state;
-    this._changed.emit();
+    this.stateChanged.emit();
   }
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
@@ -178,6 +172,4 @@ export class DatasetDetailModel implements IDisposable {
   private _croissant: unknown = null;
   private _croissantError: string | null = null;
   private _controller: AbortController | null = null;
-  private _disposed = false;
-  private _changed = new Signal<this, void>(this);
 }

@@ -1,12 +1,13 @@
 import type { DatasetRecord, DatasetVersion } from '@genesis-lab/contract';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, ToolbarButtonComponent, UseSignal } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { Panel } from '@lumino/widgets';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
-import { formatBytes, formatCount, formatTime, shortDigest } from '../common/format';
+import { formatBytes, formatCount, formatRowsOf, formatTime, shortDigest } from '../common/format';
 import { datasetIcon } from '../common/icons';
-import { useSignal } from '../common/useSignal';
 import type { IGenesisClient } from '../tokens';
 import { AccessBadge, LicenseBadge } from './badges';
 import type { DatasetDetailModel } from './detailModel';
@@ -18,37 +19,67 @@ export interface IDetailActions {
 }
 
 /**
- * The detail of one catalog record in the main area: metadata (React), the preview grid
- * (a Lumino DataGrid) and the Croissant record. Everything it shows comes from the model.
+ * The detail of one catalog record in the main area, as JupyterLab shows documents: a
+ * `MainAreaWidget` (its toolbar holds "Insert into notebook"; closing the tab disposes the
+ * view and its model; activating it focuses the content) around `DatasetDetail`.
  */
-export class DatasetDetailView extends Panel {
+export class DatasetDetailView extends MainAreaWidget<DatasetDetail> {
+  constructor(model: DatasetDetailModel, client: IGenesisClient, trans: TranslationBundle, actions: IDetailActions) {
+    super({ content: new DatasetDetail(model, client, trans) });
+    this.id = `genesis-dataset-${model.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+    this.addClass('jp-Genesis-detailView');
+    this.toolbar.addItem(
+      'insert',
+      ReactWidget.create(
+        <UseSignal signal={model.stateChanged} initialSender={model}>
+          {() => (
+            <ToolbarButtonComponent
+              className="jp-Genesis-insertDetail"
+              label={trans.__('Insert into notebook')}
+              tooltip={trans.__('Insert a cell that loads this exact version into the current notebook')}
+              enabled={model.version !== undefined}
+              onClick={() => actions.insert(model.ref)}
+            />
+          )}
+        </UseSignal>
+      )
+    );
+  }
+}
+
+/**
+ * What the dataset view shows: metadata (React), the preview grid (a Lumino DataGrid) and the
+ * Croissant record. Everything it shows comes from the model.
+ */
+export class DatasetDetail extends Panel {
   constructor(
     readonly model: DatasetDetailModel,
     client: IGenesisClient,
-    actions: IDetailActions
+    trans: TranslationBundle
   ) {
     super();
     this.addClass('jp-Genesis-detail');
-    this.id = `genesis-dataset-${model.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
     this.title.icon = datasetIcon;
     this.title.label = model.id;
-    this.title.caption = `Genesis dataset ${model.id}`;
-    this.title.closable = true;
-    // Focusable, so that activating it moves the focus here (see onActivateRequest).
-    this.node.tabIndex = -1;
+    this.title.caption = trans.__('Genesis dataset %1', model.id);
 
-    this._summary = ReactWidget.create(<Summary model={model} client={client} actions={actions} />);
+    const watch = (render: () => React.ReactElement) => (
+      <UseSignal signal={model.stateChanged} initialSender={model}>
+        {render}
+      </UseSignal>
+    );
+    this._summary = ReactWidget.create(watch(() => <Summary model={model} client={client} trans={trans} />));
     this._summary.addClass('jp-Genesis-detailSummary');
-    this._previewHeader = ReactWidget.create(<PreviewHeader model={model} />);
+    this._previewHeader = ReactWidget.create(watch(() => <PreviewHeader model={model} trans={trans} />));
     this._previewHeader.addClass('jp-Genesis-previewHeader');
-    this._grid = new PreviewGrid();
-    this._croissant = ReactWidget.create(<Croissant model={model} />);
+    this._grid = new PreviewGrid(trans);
+    this._croissant = ReactWidget.create(watch(() => <Croissant model={model} trans={trans} />));
     this._croissant.addClass('jp-Genesis-croissant');
     this.addWidget(this._summary);
     this.addWidget(this._previewHeader);
     this.addWidget(this._grid);
     this.addWidget(this._croissant);
-    model.changed.connect(this._onModelChanged, this);
+    model.stateChanged.connect(this._onModelChanged, this);
     this._onModelChanged();
   }
 
@@ -66,26 +97,6 @@ export class DatasetDetailView extends Panel {
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (!this.model.record && !this.model.loading) void this.model.load();
-  }
-
-  /**
-   * Closing the tab disposes the view: a widget only detached would stay in the
-   * tracker (and the restored layout's state), and opening the same dataset again would "find" it
-   * and show nothing.
-   */
-  protected override onCloseRequest(msg: Message): void {
-    super.onCloseRequest(msg);
-    this.dispose();
-  }
-
-  /**
-   * Take the focus when activated (opened or re-shown from the catalog, a lineage chip, the
-   * palette): the shell's current widget follows focus, and without it File › Close Tab, the
-   * status bar and "current" commands would act on the tab focused before, not this one.
-   */
-  protected override onActivateRequest(msg: Message): void {
-    super.onActivateRequest(msg);
-    if (!this.node.contains(document.activeElement)) this.node.focus();
   }
 
   private _onModelChanged(): void {
@@ -107,68 +118,54 @@ export class DatasetDetailView extends Panel {
   private _shown: unknown = undefined;
 }
 
-function Summary(props: { model: DatasetDetailModel; client: IGenesisClient; actions: IDetailActions }) {
-  const { model, client, actions } = props;
-  useSignal(model.changed);
+function Summary(props: { model: DatasetDetailModel; client: IGenesisClient; trans: TranslationBundle }) {
+  const { model, client, trans } = props;
   const record = model.record;
+  const denied = model.recordError?.code === 'forbidden';
   return (
     <>
-      <ConnectionBanner client={client} />
+      <ConnectionBanner client={client} trans={trans} />
       {model.recordError && (
-        <div
-          className={`jp-Genesis-error${model.recordError.code === 'forbidden' ? ' jp-mod-denied' : ''}`}
-          role="alert"
-        >
-          {model.recordError.code === 'forbidden' ? 'Access denied: ' : ''}
-          {model.recordError.message}
+        <div className={`jp-Genesis-error${denied ? ' jp-mod-denied' : ''}`} role="alert">
+          {denied ? trans.__('Access denied: %1', model.recordError.message) : model.recordError.message}
         </div>
       )}
-      {!record && model.loading && <div className="jp-Genesis-muted">Loading {model.id}…</div>}
-      {record && <RecordSummary record={record} model={model} actions={actions} />}
+      {!record && model.loading && <div className="jp-Genesis-muted">{trans.__('Loading %1…', model.id)}</div>}
+      {record && <RecordSummary record={record} model={model} trans={trans} />}
     </>
   );
 }
 
-function RecordSummary(props: { record: DatasetRecord; model: DatasetDetailModel; actions: IDetailActions }) {
-  const { record, model, actions } = props;
+function RecordSummary(props: { record: DatasetRecord; model: DatasetDetailModel; trans: TranslationBundle }) {
+  const { record, model, trans } = props;
   const version = model.version;
+  const link = (href: string, text: string) => (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {text}
+    </a>
+  );
   return (
-    <article aria-label={`Dataset ${record.id}`}>
+    <article aria-label={trans.__('Dataset %1', record.id)}>
       <header className="jp-Genesis-detailHeader">
         <h1 className="jp-Genesis-detailTitle">{record.title}</h1>
         <div className="jp-Genesis-detailRef">
           <code>{model.ref}</code>
         </div>
         <div className="jp-Genesis-detailBadges">
-          <LicenseBadge license={record.license} url={record.licenseUrl} link />
-          <AccessBadge level={record.accessLevel} />
+          <LicenseBadge license={record.license} url={record.licenseUrl} link trans={trans} />
+          <AccessBadge level={record.accessLevel} trans={trans} />
           {record.domain && <span className="jp-Genesis-badge">{record.domain}</span>}
-          {version && (
-            <button
-              className="jp-Button jp-mod-styled jp-mod-accept jp-Genesis-insertDetail"
-              onClick={() => actions.insert(model.ref)}
-              title="Insert a cell that loads this exact version into the current notebook"
-            >
-              Insert into notebook
-            </button>
-          )}
         </div>
       </header>
       {record.description && <p className="jp-Genesis-description">{record.description}</p>}
       <dl className="jp-Genesis-facts">
         {record.creators.length > 0 && (
           <>
-            <dt>Creators</dt>
+            <dt>{trans.__('Creators')}</dt>
             <dd>
               {record.creators.map((c, i) => (
                 <span key={i} className="jp-Genesis-creator">
-                  {c.url ? (
-                    <a href={c.url} target="_blank" rel="noopener noreferrer">
-                      {c.name}
-                    </a>
-                  ) : (
-                    c.name
-                  )}
+                  {c.url ? link(c.url, c.name) : c.name}
                   {c.affiliation ? ` (${c.affiliation})` : ''}
                   {i < record.creators.length - 1 ? ', ' : ''}
                 </span>
@@ -178,19 +175,19 @@ function RecordSummary(props: { record: DatasetRecord; model: DatasetDetailModel
         )}
         {record.publisher && (
           <>
-            <dt>Publisher</dt>
+            <dt>{trans.__('Publisher')}</dt>
             <dd>{record.publisher.name}</dd>
           </>
         )}
         {record.keywords.length > 0 && (
           <>
-            <dt>Keywords</dt>
+            <dt>{trans.__('Keywords')}</dt>
             <dd>{record.keywords.join(', ')}</dd>
           </>
         )}
         {record.temporalCoverage && (record.temporalCoverage.start || record.temporalCoverage.end) && (
           <>
-            <dt>Time span</dt>
+            <dt>{trans.__('Time span')}</dt>
             <dd>
               {record.temporalCoverage.start ?? '…'} – {record.temporalCoverage.end ?? '…'}
             </dd>
@@ -198,59 +195,54 @@ function RecordSummary(props: { record: DatasetRecord; model: DatasetDetailModel
         )}
         {(record.citation || record.source.citation) && (
           <>
-            <dt>Cite as</dt>
+            <dt>{trans.__('Cite as')}</dt>
             <dd>{record.citation ?? record.source.citation}</dd>
           </>
         )}
         {record.source.url && (
           <>
-            <dt>Source</dt>
-            <dd>
-              <a href={record.source.url} target="_blank" rel="noopener noreferrer">
-                {record.source.description ?? record.source.url}
-              </a>
-            </dd>
+            <dt>{trans.__('Source')}</dt>
+            <dd>{link(record.source.url, record.source.description ?? record.source.url)}</dd>
           </>
         )}
         {record.source.wasDerivedFrom.length > 0 && (
           <>
-            <dt>Derived from</dt>
+            <dt>{trans.__('Derived from')}</dt>
             <dd>
               {record.source.wasDerivedFrom.map((from, i) => (
                 <React.Fragment key={i}>
                   {i > 0 && ', '}
-                  {/^https?:\/\//.test(from) ? (
-                    <a href={from} target="_blank" rel="noopener noreferrer">
-                      {from}
-                    </a>
-                  ) : (
-                    from
-                  )}
+                  {/^https?:\/\//.test(from) ? link(from, from) : from}
                 </React.Fragment>
               ))}
             </dd>
           </>
         )}
       </dl>
-      <Versions record={record} selected={version} onSelect={(v) => model.selectVersion(v)} />
-      <Fields record={record} version={version} />
+      <Versions record={record} selected={version} onSelect={(v) => model.selectVersion(v)} trans={trans} />
+      <Fields record={record} version={version} trans={trans} />
     </article>
   );
 }
 
-function Versions(props: { record: DatasetRecord; selected?: DatasetVersion; onSelect: (v: string) => void }) {
-  const { record, selected, onSelect } = props;
+function Versions(props: {
+  record: DatasetRecord;
+  selected?: DatasetVersion;
+  onSelect: (v: string) => void;
+  trans: TranslationBundle;
+}) {
+  const { record, selected, onSelect, trans } = props;
   if (record.versions.length === 0) return null;
   return (
-    <section className="jp-Genesis-section" aria-label="Versions">
-      <h2>Versions</h2>
+    <section className="jp-Genesis-section" aria-label={trans.__('Versions')}>
+      <h2>{trans.__('Versions')}</h2>
       <table className="jp-Genesis-table jp-Genesis-versions">
         <thead>
           <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Created</th>
-            <th scope="col">Rows</th>
-            <th scope="col">Size</th>
+            <th scope="col">{trans.__('Version')}</th>
+            <th scope="col">{trans.__('Created')}</th>
+            <th scope="col">{trans.__('Rows')}</th>
+            <th scope="col">{trans.__('Size')}</th>
             <th scope="col">sha256</th>
           </tr>
         </thead>
@@ -268,11 +260,13 @@ function Versions(props: { record: DatasetRecord; selected?: DatasetVersion; onS
                     className="jp-Genesis-linkButton"
                     onClick={() => onSelect(v.version)}
                     aria-pressed={current}
-                    title={current ? 'Shown below' : 'Show this version'}
+                    title={current ? trans.__('Shown below') : trans.__('Show this version')}
                   >
                     {v.version}
                   </button>
-                  {v.version === record.latestVersion && <span className="jp-Genesis-muted"> latest</span>}
+                  {v.version === record.latestVersion && (
+                    <span className="jp-Genesis-muted"> {trans.__('latest')}</span>
+                  )}
                 </td>
                 <td>{formatTime(v.createdAt)}</td>
                 <td className="jp-Genesis-num">{formatCount(v.rowCount)}</td>
@@ -289,21 +283,22 @@ function Versions(props: { record: DatasetRecord; selected?: DatasetVersion; onS
   );
 }
 
-function Fields(props: { record: DatasetRecord; version?: DatasetVersion }) {
+function Fields(props: { record: DatasetRecord; version?: DatasetVersion; trans: TranslationBundle }) {
+  const { trans } = props;
   const fields = props.version?.fields ?? props.record.fields;
   if (fields.length === 0) return null;
   // Units and descriptions live on the record's fields; types on the version's.
   const info = new Map(props.record.fields.map((f) => [f.name, f]));
   return (
-    <section className="jp-Genesis-section" aria-label="Fields">
-      <h2>Fields</h2>
+    <section className="jp-Genesis-section" aria-label={trans.__('Fields')}>
+      <h2>{trans.__('Fields')}</h2>
       <table className="jp-Genesis-table jp-Genesis-fields">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Type</th>
-            <th scope="col">Unit</th>
-            <th scope="col">Description</th>
+            <th scope="col">{trans.__('Name')}</th>
+            <th scope="col">{trans.__('Type')}</th>
+            <th scope="col">{trans.__('Unit')}</th>
+            <th scope="col">{trans.__('Description')}</th>
           </tr>
         </thead>
         <tbody>
@@ -314,7 +309,7 @@ function Fields(props: { record: DatasetRecord; version?: DatasetVersion }) {
               </td>
               <td>
                 <code>{f.type}</code>
-                {f.nullable ? '' : ' (required)'}
+                {f.nullable ? '' : ` ${trans.__('(required)')}`}
               </td>
               <td>{f.unit ?? info.get(f.name)?.unit ?? ''}</td>
               <td>{f.description ?? info.get(f.name)?.description ?? ''}</td>
@@ -326,40 +321,48 @@ function Fields(props: { record: DatasetRecord; version?: DatasetVersion }) {
   );
 }
 
-function PreviewHeader(props: { model: DatasetDetailModel }) {
-  const { model } = props;
-  useSignal(model.changed);
+function PreviewHeader(props: { model: DatasetDetailModel; trans: TranslationBundle }) {
+  const { model, trans } = props;
   if (!model.record) return null;
   const p = model.preview;
   const total = model.version?.rowCount;
   let status: React.ReactNode = null;
   switch (p.kind) {
     case 'loading':
-      status = <span className="jp-Genesis-muted">Streaming the first {model.previewRows} rows…</span>;
+      status = (
+        <span className="jp-Genesis-muted">
+          {trans._n(
+            'Streaming the first row…',
+            'Streaming the first %2 rows…',
+            model.previewRows,
+            formatCount(model.previewRows)
+          )}
+        </span>
+      );
       break;
     case 'ready':
       status = (
         <span className="jp-Genesis-muted" data-preview-rows={p.table.rows.length}>
-          {total !== undefined && total > p.table.rows.length
-            ? `First ${formatCount(p.table.rows.length)} of ${formatCount(total)} rows`
-            : `${formatCount(p.table.rows.length)} rows`}
+          {formatRowsOf(trans, p.table.rows.length, total)}
         </span>
       );
       break;
     case 'denied':
       status = (
         <div className="jp-Genesis-error jp-mod-denied" role="alert">
-          <strong>Access denied.</strong> {p.message}
+          <strong>{trans.__('Access denied.')}</strong> {p.message}
         </div>
       );
       break;
     case 'none':
-      status = <span className="jp-Genesis-muted">{p.message}</span>;
+      status = (
+        <span className="jp-Genesis-muted">{trans.__('No data is held for this record yet (metadata only).')}</span>
+      );
       break;
     case 'error':
       status = (
         <div className="jp-Genesis-error" role="alert">
-          Preview failed: {p.message}
+          {trans.__('Preview failed: %1', p.message)}
         </div>
       );
       break;
@@ -367,22 +370,21 @@ function PreviewHeader(props: { model: DatasetDetailModel }) {
       break;
   }
   return (
-    <section className="jp-Genesis-section" aria-label="Preview">
-      <h2>Preview</h2>
+    <section className="jp-Genesis-section" aria-label={trans.__('Preview')}>
+      <h2>{trans.__('Preview')}</h2>
       {status}
     </section>
   );
 }
 
-function Croissant(props: { model: DatasetDetailModel }) {
-  const { model } = props;
-  useSignal(model.changed);
+function Croissant(props: { model: DatasetDetailModel; trans: TranslationBundle }) {
+  const { model, trans } = props;
   if (!model.record) return null;
   const text = model.croissant ? JSON.stringify(model.croissant, null, 2) : '';
   return (
-    <section className="jp-Genesis-section" aria-label="Croissant record">
+    <section className="jp-Genesis-section" aria-label={trans.__('Croissant record')}>
       <details>
-        <summary>Croissant record (JSON-LD)</summary>
+        <summary>{trans.__('Croissant record (JSON-LD)')}</summary>
         {model.croissantError ? (
           <div className="jp-Genesis-error" role="alert">
             {model.croissantError}
@@ -394,9 +396,9 @@ function Croissant(props: { model: DatasetDetailModel }) {
               disabled={!text}
               onClick={() => void navigator.clipboard?.writeText(text)}
             >
-              Copy
+              {trans.__('Copy')}
             </button>
-            <pre className="jp-Genesis-json">{text || 'Loading…'}</pre>
+            <pre className="jp-Genesis-json">{text || trans.__('Loading…')}</pre>
           </>
         )}
       </details>

@@ -1,3 +1,4 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { BasicKeyHandler, BasicMouseHandler, DataGrid, DataModel, RendererMap, TextRenderer } from '@lumino/datagrid';
 import type { Message } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
@@ -38,7 +39,7 @@ function cssVar(node: HTMLElement, name: string, fallback: string): string {
  * re-reads the variables whenever the theme changes.
  */
 export class PreviewGrid extends Widget {
-  constructor() {
+  constructor(trans: TranslationBundle) {
     super();
     this.addClass('jp-Genesis-previewGrid');
     this._grid = new DataGrid({
@@ -53,7 +54,7 @@ export class PreviewGrid extends Widget {
       headers: 'all',
       warningThreshold: 1e6
     };
-    this._grid.node.setAttribute('aria-label', 'Preview of the first rows');
+    this._grid.node.setAttribute('aria-label', trans.__('Preview of the first rows'));
     this._grid.node.tabIndex = 0;
     const layout = new PanelLayout();
     layout.addWidget(this._grid);

@@ -1,6 +1,13 @@
-import { SearchQuery, validationError, type FacetCount, type FacetName, type SearchHit } from '@genesis-lab/contract';
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
+import {
+  SearchQuery,
+  validationError,
+  type FacetCount,
+  type FacetName,
+  type SearchHit,
+  type SearchResult
+} from '@genesis-lab/contract';
+import { VDomModel } from '@jupyterlab/ui-components';
+import { Debouncer } from '@lumino/polling';
 import { isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
 
@@ -12,18 +19,30 @@ export interface ISearchOptions {
   pageSize: number;
 }
 
+/** `facet:value`, the wire form of one facet filter. */
+function filterKey(facet: FacetName, value: string): string {
+  return `${facet}:${value}`;
+}
+
 /**
  * State of the catalog search: query, facet filters, the hits so far (pages appended as
  * the user scrolls) and what went wrong. Typing schedules one search after `debounceMs`;
  * a newer search cancels the request of an older one, so a slow answer can never overwrite
  * a newer one.
+ *
+ * Facets combine as in every faceted search: values of one facet OR together, facets AND
+ * together. The counts shown for a facet with a selection are those of the results without
+ * that facet's own selection, so its other values stay visible (and selectable) with the
+ * number each would add.
  */
-export class CatalogSearchModel implements IDisposable {
+export class CatalogSearchModel extends VDomModel {
   constructor(
     private _client: IGenesisClient,
     private _options: ISearchOptions
   ) {
+    super();
     this._url = _client.connection.url;
+    this._debouncer = new Debouncer(() => this.refresh(), _options.debounceMs);
     _client.connectionChanged.connect(this._onConnection, this);
     _client.catalogChanged.connect(this._onCatalogChanged, this);
   }
@@ -31,6 +50,7 @@ export class CatalogSearchModel implements IDisposable {
   get query(): string {
     return this._query;
   }
+  /** The selected facet values, as `facet:value`. */
   get filters(): ReadonlySet<string> {
     return this._filters;
   }
@@ -59,38 +79,47 @@ export class CatalogSearchModel implements IDisposable {
   get resultQuery(): string {
     return this._resultQuery;
   }
-  /** Increases every time results are replaced (tests and benchmarks wait on it). */
+  /** Increases every time results are replaced; 0 while nothing was ever read. */
   get generation(): number {
     return this._generation;
   }
-  get changed(): ISignal<this, void> {
-    return this._changed;
+
+  /** The values of `facet` that are selected. */
+  selected(facet: FacetName): string[] {
+    const prefix = `${facet}:`;
+    return [...this._filters].filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
   }
-  get isDisposed(): boolean {
-    return this._disposed;
+
+  isSelected(facet: FacetName, value: string): boolean {
+    return this._filters.has(filterKey(facet, value));
   }
 
   configure(options: Partial<ISearchOptions>): void {
+    const debounceMs = this._options.debounceMs;
     this._options = { ...this._options, ...options };
+    if (this._options.debounceMs !== debounceMs) {
+      this._debouncer.dispose();
+      this._debouncer = new Debouncer(() => this.refresh(), this._options.debounceMs);
+    }
   }
 
   /** The user typed: search after the debounce delay. */
   setQuery(query: string): void {
     if (query === this._query) return;
     this._query = query;
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => void this.refresh(), this._options.debounceMs);
-    this._changed.emit();
+    void this._debouncer.invoke();
+    this.stateChanged.emit();
   }
 
-  /** Search now (Enter, a facet click, the panel opening). */
+  /** Search now (Enter, the panel opening). */
   setQueryNow(query: string): Promise<void> {
     this._query = query;
     return this.refresh();
   }
 
+  /** Select or unselect one value of a facet (other values of that facet stay selected). */
   toggleFilter(facet: FacetName, value: string): Promise<void> {
-    const key = `${facet}:${value}`;
+    const key = filterKey(facet, value);
     if (this._filters.has(key)) this._filters.delete(key);
     else this._filters.add(key);
     return this.refresh();
@@ -103,7 +132,7 @@ export class CatalogSearchModel implements IDisposable {
 
   /** Run the current query from the first page. */
   async refresh(): Promise<void> {
-    clearTimeout(this._timer);
+    this._debouncer.stop();
     this._controller?.abort();
     const controller = (this._controller = new AbortController());
     const parsed = SearchQuery.safeParse({
@@ -113,17 +142,22 @@ export class CatalogSearchModel implements IDisposable {
     });
     if (!parsed.success) {
       // Say what is wrong with the query without asking the platform.
-      this._setError(validationError('query', parsed.error).message);
+      this._error = validationError('query', parsed.error).message;
+      this._loading = false;
+      this.stateChanged.emit();
       return;
     }
     this._loading = true;
-    this._changed.emit();
+    this.stateChanged.emit();
     try {
-      const result = await this._client.search(parsed.data, controller.signal);
+      const [result, ownCounts] = await Promise.all([
+        this._client.search(parsed.data, controller.signal),
+        this._countsWithoutOwnSelection(parsed.data.q, controller.signal)
+      ]);
       if (controller.signal.aborted) return;
       this._hits = result.hits;
       this._total = result.total;
-      this._facets = result.facets;
+      this._facets = { ...result.facets, ...ownCounts };
       this._nextCursor = result.nextCursor;
       this._error = null;
       this._resultQuery = parsed.data.q;
@@ -134,7 +168,7 @@ export class CatalogSearchModel implements IDisposable {
     } finally {
       if (this._controller === controller) {
         this._loading = false;
-        this._changed.emit();
+        this.stateChanged.emit();
       }
     }
   }
@@ -145,7 +179,7 @@ export class CatalogSearchModel implements IDisposable {
     if (cursor === undefined || this._loadingMore || this._loading) return;
     const controller = this._controller;
     this._loadingMore = true;
-    this._changed.emit();
+    this.stateChanged.emit();
     try {
       const result = await this._client.search(
         { q: this._query.trim(), filter: [...this._filters], limit: this._options.pageSize, cursor },
@@ -160,22 +194,34 @@ export class CatalogSearchModel implements IDisposable {
       if (!isAbort(err)) this._error = panelError(err);
     } finally {
       this._loadingMore = false;
-      this._changed.emit();
+      this.stateChanged.emit();
     }
   }
 
-  dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
-    clearTimeout(this._timer);
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this._debouncer.dispose();
     this._controller?.abort();
-    Signal.clearData(this);
+    super.dispose();
   }
 
-  private _setError(message: string): void {
-    this._error = message;
-    this._loading = false;
-    this._changed.emit();
+  /**
+   * For each facet with a selection, its counts over the results without its own selection
+   * (one small request per such facet, beside the main search): what selecting one more value
+   * of it would add. Nothing to ask while no facet is selected.
+   */
+  private async _countsWithoutOwnSelection(
+    q: string,
+    signal: AbortSignal
+  ): Promise<Partial<Record<FacetName, FacetCount[]>>> {
+    const facets = [...new Set([...this._filters].map((f) => f.slice(0, f.indexOf(':')) as FacetName))];
+    const results = await Promise.all(
+      facets.map((facet): Promise<SearchResult> => {
+        const others = [...this._filters].filter((f) => !f.startsWith(`${facet}:`));
+        return this._client.search({ q, filter: others, limit: 1 }, signal);
+      })
+    );
+    return Object.fromEntries(facets.map((facet, i) => [facet, results[i]!.facets[facet] ?? []]));
   }
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
@@ -189,8 +235,7 @@ export class CatalogSearchModel implements IDisposable {
   }
 
   private _onCatalogChanged(): void {
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => void this.refresh(), this._options.debounceMs);
+    void this._debouncer.invoke();
   }
 
   private _query = '';
@@ -207,8 +252,6 @@ export class CatalogSearchModel implements IDisposable {
   private _loadingMore = false;
   private _error: string | null = null;
   private _generation = 0;
-  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _debouncer: Debouncer<void>;
   private _controller: AbortController | null = null;
-  private _disposed = false;
-  private _changed = new Signal<this, void>(this);
 }

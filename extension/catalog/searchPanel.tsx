@@ -1,11 +1,13 @@
-import type { FacetName, SearchHit } from '@genesis-lab/contract';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import type { AccessLevel, FacetName, SearchHit } from '@genesis-lab/contract';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { VDomRenderer } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
-import { formatBytes, formatCount } from '../common/format';
-import { useSignal } from '../common/useSignal';
+import { formatBytes, formatCount, formatRows } from '../common/format';
+import { useRovingListbox } from '../common/rovingListbox';
 import type { IGenesisClient } from '../tokens';
-import { ACCESS_TEXT, AccessBadge, LicenseBadge } from './badges';
+import { AccessBadge, LicenseBadge, accessText } from './badges';
 import { Highlighted } from './highlight';
 import { PANEL_FACETS, type CatalogSearchModel } from './searchModel';
 
@@ -16,26 +18,35 @@ export interface ISearchActions {
   startDrag(hit: SearchHit, event: React.MouseEvent): void;
 }
 
-const FACET_TITLES: Record<FacetName, string> = {
-  license: 'Licence',
-  accessLevel: 'Access',
-  domain: 'Domain',
-  publisher: 'Publisher',
-  format: 'Format',
-  keywords: 'Keyword'
-};
+function facetTitle(trans: TranslationBundle, facet: FacetName): string {
+  switch (facet) {
+    case 'license':
+      return trans.__('Licence');
+    case 'accessLevel':
+      return trans.__('Access');
+    case 'domain':
+      return trans.__('Domain');
+    case 'publisher':
+      return trans.__('Publisher');
+    case 'format':
+      return trans.__('Format');
+    case 'keywords':
+      return trans.__('Keyword');
+  }
+}
 
 /** The left-sidebar catalog: search box, facets, results. Renders the model; owns no I/O. */
-export class CatalogSearchPanel extends ReactWidget {
+export class CatalogSearchPanel extends VDomRenderer<CatalogSearchModel> {
   constructor(
-    readonly model: CatalogSearchModel,
+    model: CatalogSearchModel,
     private _client: IGenesisClient,
+    private _trans: TranslationBundle,
     private _actions: ISearchActions
   ) {
-    super();
+    super(model);
     this.addClass('jp-Genesis-catalog');
     this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'Genesis catalog');
+    this.node.setAttribute('aria-label', _trans.__('Genesis catalog'));
   }
 
   /**
@@ -49,7 +60,7 @@ export class CatalogSearchPanel extends ReactWidget {
   }
 
   /** Activating the catalog (its sidebar tab, a command) puts the cursor in the search box. */
-  protected override onActivateRequest(msg: import('@lumino/messaging').Message): void {
+  protected override onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
     // A panel that was just created renders with React a frame or two later.
     const focus = (frames: number) => {
@@ -62,20 +73,34 @@ export class CatalogSearchPanel extends ReactWidget {
     focus(30);
   }
 
-  protected override onAfterAttach(msg: import('@lumino/messaging').Message): void {
+  protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (this.model.generation === 0 && !this.model.loading) void this.model.refresh();
   }
 
   protected render(): React.ReactElement {
-    return <SearchView model={this.model} client={this._client} actions={this._actions} />;
+    return <SearchView model={this.model} client={this._client} trans={this._trans} actions={this._actions} />;
   }
 }
 
-function SearchView(props: { model: CatalogSearchModel; client: IGenesisClient; actions: ISearchActions }) {
-  const { model, client, actions } = props;
-  useSignal(model.changed);
-  const listRef = React.useRef<HTMLUListElement>(null);
+interface IViewProps {
+  model: CatalogSearchModel;
+  trans: TranslationBundle;
+}
+
+function SearchView(props: IViewProps & { client: IGenesisClient; actions: ISearchActions }) {
+  const { model, client, trans, actions } = props;
+  const inputRef = React.useRef<HTMLInputElement>(null);
+  const list = useRovingListbox({
+    items: model.hits,
+    keyOf: (hit) => hit.id,
+    onEnter: (hit, e) => {
+      if (e.shiftKey || e.ctrlKey || e.metaKey) actions.insert(hit);
+      else actions.open(hit);
+    },
+    onExitTop: () => inputRef.current?.focus(),
+    onNearEnd: () => void model.loadMore()
+  });
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
@@ -83,7 +108,7 @@ function SearchView(props: { model: CatalogSearchModel; client: IGenesisClient; 
       void model.setQueryNow(e.currentTarget.value);
     } else if (e.key === 'ArrowDown') {
       e.preventDefault();
-      listRef.current?.querySelector<HTMLElement>('[role="option"]')?.focus();
+      list.focusFirst();
     } else if (e.key === 'Escape' && e.currentTarget.value) {
       e.preventDefault();
       void model.setQueryNow('');
@@ -93,12 +118,13 @@ function SearchView(props: { model: CatalogSearchModel; client: IGenesisClient; 
   return (
     <div className="jp-Genesis-catalogBody">
       <div className="jp-Genesis-catalogHeader">
-        <h2 className="jp-Genesis-panelTitle">Genesis catalog</h2>
+        <h2 className="jp-Genesis-panelTitle">{trans.__('Genesis catalog')}</h2>
         <input
+          ref={inputRef}
           className="jp-Genesis-searchInput jp-mod-styled"
           type="search"
-          placeholder="Search datasets (e.g. co2)"
-          aria-label="Search the Genesis catalog"
+          placeholder={trans.__('Search datasets (e.g. co2)')}
+          aria-label={trans.__('Search the Genesis catalog')}
           aria-controls="genesis-catalog-results"
           value={model.query}
           spellCheck={false}
@@ -106,16 +132,16 @@ function SearchView(props: { model: CatalogSearchModel; client: IGenesisClient; 
           onKeyDown={onKeyDown}
         />
       </div>
-      <ConnectionBanner client={client} />
-      <Facets model={model} />
-      <ResultSummary model={model} />
-      <Results model={model} actions={actions} listRef={listRef} />
+      <ConnectionBanner client={client} trans={trans} />
+      <Facets model={model} trans={trans} />
+      <ResultSummary model={model} trans={trans} />
+      <Results model={model} trans={trans} actions={actions} list={list} />
     </div>
   );
 }
 
-function ResultSummary(props: { model: CatalogSearchModel }) {
-  const { model } = props;
+function ResultSummary(props: IViewProps) {
+  const { model, trans } = props;
   // Nothing read yet (the platform is unreachable: the banner says so): no "0 records".
   if (!model.loading && !model.error && model.generation === 0) return null;
   if (model.error) {
@@ -133,34 +159,37 @@ function ResultSummary(props: { model: CatalogSearchModel }) {
       data-query={model.resultQuery}
       data-loading={model.loading}
     >
-      {model.loading ? 'Searching…' : `${formatCount(model.total)} ${model.total === 1 ? 'record' : 'records'}`}
+      {model.loading
+        ? trans.__('Searching…')
+        : trans._n('%2 record', '%2 records', model.total, formatCount(model.total))}
       {model.filters.size > 0 && (
         <button className="jp-Genesis-linkButton" onClick={() => void model.clearFilters()}>
-          Clear filters
+          {trans.__('Clear filters')}
         </button>
       )}
     </div>
   );
 }
 
-function Facets(props: { model: CatalogSearchModel }) {
-  const { model } = props;
+/**
+ * The facets as groups of checkboxes: several values of one facet may be selected (they OR
+ * together), facets AND together. A selected value stays listed even when no result counts it.
+ */
+function Facets(props: IViewProps) {
+  const { model, trans } = props;
   const groups = PANEL_FACETS.map((facet) => {
-    const counts = model.facets[facet] ?? [];
-    // Keep a selected value visible even when the narrowed result no longer counts it.
-    const selected = [...model.filters].filter((f) => f.startsWith(`${facet}:`)).map((f) => f.slice(facet.length + 1));
-    const values = [...counts];
-    for (const v of selected) if (!values.some((c) => c.value === v)) values.push({ value: v, count: 0 });
+    const values = [...(model.facets[facet] ?? [])];
+    for (const v of model.selected(facet)) if (!values.some((c) => c.value === v)) values.push({ value: v, count: 0 });
     return { facet, values };
   }).filter((g) => g.values.length > 0);
   if (groups.length === 0) return null;
   return (
-    <div className="jp-Genesis-facets" role="group" aria-label="Narrow the results">
+    <div className="jp-Genesis-facets" role="group" aria-label={trans.__('Narrow the results')}>
       {groups.map(({ facet, values }) => (
         <fieldset key={facet} className="jp-Genesis-facet" data-facet={facet}>
-          <legend>{FACET_TITLES[facet]}</legend>
+          <legend>{facetTitle(trans, facet)}</legend>
           {values.map(({ value, count }) => {
-            const checked = model.filters.has(`${facet}:${value}`);
+            const checked = model.isSelected(facet, value);
             return (
               <label key={value} className={`jp-Genesis-facetValue${checked ? ' jp-mod-selected' : ''}`}>
                 <input
@@ -170,7 +199,7 @@ function Facets(props: { model: CatalogSearchModel }) {
                   data-facet-value={`${facet}:${value}`}
                 />
                 <span className="jp-Genesis-facetLabel">
-                  {facet === 'accessLevel' ? (ACCESS_TEXT[value as keyof typeof ACCESS_TEXT] ?? value) : value}
+                  {facet === 'accessLevel' ? accessText(trans, value as AccessLevel) || value : value}
                 </span>
                 <span className="jp-Genesis-facetCount">{count}</span>
               </label>
@@ -182,16 +211,9 @@ function Facets(props: { model: CatalogSearchModel }) {
   );
 }
 
-function Results(props: {
-  model: CatalogSearchModel;
-  actions: ISearchActions;
-  listRef: React.RefObject<HTMLUListElement>;
-}) {
-  const { model, actions, listRef } = props;
+function Results(props: IViewProps & { actions: ISearchActions; list: ReturnType<typeof useRovingListbox> }) {
+  const { model, trans, actions, list } = props;
   const sentinel = React.useRef<HTMLDivElement>(null);
-  // Roving tab stop: Tab enters the list once, arrow keys move inside it.
-  const [active, setActive] = React.useState(0);
-  const activeIndex = Math.min(active, Math.max(0, model.hits.length - 1));
 
   // Infinite scroll: load the next page when the end of the list comes into view.
   React.useEffect(() => {
@@ -204,58 +226,29 @@ function Results(props: {
     return () => observer.disconnect();
   }, [model, model.hasMore, model.hits.length]);
 
-  const onKeyDown = (e: React.KeyboardEvent<HTMLUListElement>) => {
-    const items = Array.from(listRef.current?.querySelectorAll<HTMLElement>('[role="option"]') ?? []);
-    const index = items.indexOf(document.activeElement as HTMLElement);
-    if (index < 0) return;
-    const hit = model.hits[index];
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      const next = e.key === 'ArrowDown' ? Math.min(index + 1, items.length - 1) : index - 1;
-      if (next < 0)
-        (listRef.current?.closest('.jp-Genesis-catalogBody')?.querySelector('input') as HTMLElement)?.focus();
-      else items[next]?.focus();
-      if (e.key === 'ArrowDown' && next >= items.length - 3) void model.loadMore();
-    } else if (e.key === 'Enter' && hit) {
-      e.preventDefault();
-      if (e.shiftKey || e.ctrlKey || e.metaKey) actions.insert(hit);
-      else actions.open(hit);
-    } else if (e.key === 'Home') {
-      e.preventDefault();
-      items[0]?.focus();
-    } else if (e.key === 'End') {
-      e.preventDefault();
-      items[items.length - 1]?.focus();
-    }
-  };
-
   return (
     <div className="jp-Genesis-resultsScroller">
       <ul
         id="genesis-catalog-results"
-        ref={listRef}
         className="jp-Genesis-results"
-        role="listbox"
-        aria-label="Catalog records (Enter opens, Shift+Enter inserts into the notebook)"
-        onKeyDown={onKeyDown}
-        onFocus={(e) => {
-          const i = model.hits.findIndex((h) => h.id === (e.target as HTMLElement).dataset.id);
-          if (i >= 0 && i !== active) setActive(i);
-        }}
+        aria-label={trans.__('Catalog records (Enter opens, Shift+Enter inserts into the notebook)')}
+        {...list.listProps}
       >
         {model.hits.map((hit, i) => (
-          <ResultItem key={hit.id} hit={hit} actions={actions} tabStop={i === activeIndex} />
+          <ResultItem key={hit.id} hit={hit} trans={trans} actions={actions} option={list.optionProps(i, hit.id)} />
         ))}
       </ul>
       {!model.loading && !model.error && model.generation > 0 && model.hits.length === 0 && (
         <div className="jp-Genesis-empty">
-          {model.query.trim() ? `Nothing in the catalog matches “${model.query.trim()}”.` : 'The catalog is empty.'}
+          {model.query.trim()
+            ? trans.__('Nothing in the catalog matches “%1”.', model.query.trim())
+            : trans.__('The catalog is empty.')}
         </div>
       )}
       {model.hasMore && (
         <div ref={sentinel} className="jp-Genesis-more">
           <button className="jp-Genesis-linkButton" disabled={model.loadingMore} onClick={() => void model.loadMore()}>
-            {model.loadingMore ? 'Loading…' : 'Load more'}
+            {model.loadingMore ? trans.__('Loading…') : trans.__('Load more')}
           </button>
         </div>
       )}
@@ -263,19 +256,23 @@ function Results(props: {
   );
 }
 
-function ResultItem(props: { hit: SearchHit; actions: ISearchActions; tabStop: boolean }) {
-  const { hit, actions, tabStop } = props;
+function ResultItem(props: {
+  hit: SearchHit;
+  trans: TranslationBundle;
+  actions: ISearchActions;
+  option: ReturnType<ReturnType<typeof useRovingListbox>['optionProps']>;
+}) {
+  const { hit, trans, actions, option } = props;
   const canInsert = hit.kind === 'dataset' && hit.latestVersion !== undefined;
+  const ref = `${hit.id}@${hit.latestVersion ?? ''}`;
   return (
     <li
       className="jp-Genesis-result"
-      role="option"
-      aria-selected={tabStop}
-      tabIndex={tabStop ? 0 : -1}
+      {...option}
       data-id={hit.id}
       title={
         canInsert
-          ? 'Enter or click: details. Shift+Enter, the + button, or drag onto a notebook: insert a cell.'
+          ? trans.__('Enter or click: details. Shift+Enter, the + button, or drag onto a notebook: insert a cell.')
           : undefined
       }
       onClick={() => actions.open(hit)}
@@ -292,15 +289,15 @@ function ResultItem(props: { hit: SearchHit; actions: ISearchActions; tabStop: b
         {hit.highlights.description ? <Highlighted fragment={hit.highlights.description} /> : hit.description}
       </div>
       <div className="jp-Genesis-resultMeta">
-        <LicenseBadge license={hit.license} />
-        <AccessBadge level={hit.accessLevel} />
-        {hit.rowCount !== undefined && <span className="jp-Genesis-meta">{formatCount(hit.rowCount)} rows</span>}
+        <LicenseBadge license={hit.license} trans={trans} />
+        <AccessBadge level={hit.accessLevel} trans={trans} />
+        {hit.rowCount !== undefined && <span className="jp-Genesis-meta">{formatRows(trans, hit.rowCount)}</span>}
         {hit.sizeBytes !== undefined && <span className="jp-Genesis-meta">{formatBytes(hit.sizeBytes)}</span>}
         {canInsert && (
           <button
             className="jp-Genesis-insertButton"
-            aria-label={`Insert a cell that loads ${hit.id}@${hit.latestVersion}`}
-            title="Insert a cell that loads this dataset into the current notebook"
+            aria-label={trans.__('Insert a cell that loads %1', ref)}
+            title={trans.__('Insert a cell that loads this dataset into the current notebook')}
             tabIndex={-1}
             onMouseDown={(e) => e.stopPropagation()}
             onClick={(e) => {
@@ -308,7 +305,7 @@ function ResultItem(props: { hit: SearchHit; actions: ISearchActions; tabStop: b
               actions.insert(hit);
             }}
           >
-            + Insert
+            {trans.__('+ Insert')}
           </button>
         )}
       </div>

@@ -1,27 +1,39 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
-import type { IConnectionState, IGenesisClient } from '../tokens';
 import { describeError } from '../client/errors';
-import { useSignal } from './useSignal';
+import type { IConnectionState, IGenesisClient } from '../tokens';
 
 /**
  * What every panel shows while the platform is not usable: plainly why, and a Retry
  * button. The client keeps probing by itself, so the banner also goes away on its own.
  */
-export function ConnectionBanner(props: { client: IGenesisClient }): React.ReactElement | null {
-  const { client } = props;
-  useSignal(client.connectionChanged);
+export function ConnectionBanner(props: { client: IGenesisClient; trans: TranslationBundle }): React.ReactElement {
+  const { client, trans } = props;
+  return (
+    <UseSignal signal={client.connectionChanged} initialSender={client} initialArgs={client.connection}>
+      {() => <Banner client={client} trans={trans} state={client.connection} />}
+    </UseSignal>
+  );
+}
+
+function Banner(props: { client: IGenesisClient; trans: TranslationBundle; state: IConnectionState }) {
+  const { client, trans, state } = props;
   const [actionError, setActionError] = React.useState<string | null>(null);
-  const state: IConnectionState = client.connection;
   if (state.status === 'connected') return null;
   if (state.status === 'connecting') {
     return (
       <div className="jp-Genesis-banner jp-mod-info" role="status">
-        Connecting to the Genesis platform{state.url ? ` at ${state.url}` : ''}…
+        {state.url
+          ? trans.__('Connecting to the Genesis platform at %1…', state.url)
+          : trans.__('Connecting to the Genesis platform…')}
       </div>
     );
   }
   const title =
-    state.status === 'unreachable' ? 'Genesis platform unreachable' : 'Genesis platform refused the connection';
+    state.status === 'unreachable'
+      ? trans.__('Genesis platform unreachable')
+      : trans.__('Genesis platform refused the connection');
   return (
     <div className="jp-Genesis-banner jp-mod-error" role="alert" data-status={state.status}>
       <div className="jp-Genesis-bannerTitle">{title}</div>
@@ -29,7 +41,7 @@ export function ConnectionBanner(props: { client: IGenesisClient }): React.React
       {state.hint &&
         (state.hint.length > 160 || state.hint.includes('\n') ? (
           <details className="jp-Genesis-bannerDetails">
-            <summary>Details</summary>
+            <summary>{trans.__('Details')}</summary>
             <pre>{state.hint}</pre>
           </details>
         ) : (
@@ -44,16 +56,18 @@ export function ConnectionBanner(props: { client: IGenesisClient }): React.React
               client.controlPlatform('start').catch((err: unknown) => setActionError(describeError(err)));
             }}
           >
-            Start platform
+            {trans.__('Start platform')}
           </button>
         )}
         <button
           className={`jp-Button jp-mod-styled${state.startable ? '' : ' jp-mod-accept'}`}
           onClick={() => void client.retry()}
         >
-          Retry
+          {trans.__('Retry')}
         </button>
-        {state.status === 'unreachable' && <span className="jp-Genesis-muted">Retrying automatically…</span>}
+        {state.status === 'unreachable' && (
+          <span className="jp-Genesis-muted">{trans.__('Retrying automatically…')}</span>
+        )}
       </div>
       {actionError && <div className="jp-Genesis-bannerHint">{actionError}</div>}
     </div>

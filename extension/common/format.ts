@@ -1,4 +1,8 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+
 /** Small, pure formatting helpers shared by the panels. */
+// TODO(core): byte units, "N rows" and elapsed time move into the contract's zod-free core; these
+// then call it (keeping `trans` for the words).
 
 export function formatBytes(n: number | undefined): string {
   if (n === undefined) return '';
@@ -17,8 +21,14 @@ export function formatCount(n: number | undefined): string {
 }
 
 /** `1 row`, `2,922 rows`. */
-export function formatRows(n: number): string {
-  return `${formatCount(n)} ${n === 1 ? 'row' : 'rows'}`;
+export function formatRows(trans: TranslationBundle, n: number): string {
+  return trans._n('%2 row', '%2 rows', n, formatCount(n));
+}
+
+/** `First 100,000 of 3,000,000 rows` when `shown` is part of `total`, else `100,000 rows`. */
+export function formatRowsOf(trans: TranslationBundle, shown: number, total: number | undefined): string {
+  if (total === undefined || total <= shown) return formatRows(trans, shown);
+  return trans._n('First %2 of %3 rows', 'First %2 of %3 rows', total, formatCount(shown), formatCount(total));
 }
 
 export function shortDigest(sha256: string | undefined, length = 12): string {

@@ -1,6 +1,13 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Message } from '@lumino/messaging';
 import { BoxPanel, Widget } from '@lumino/widgets';
 import { describeError } from '../client/errors';
+
+/** A module loaded once, on first call (a webpack chunk of its own when `load` is an `import()`). */
+export function lazyModule<M>(load: () => Promise<M>): () => Promise<M> {
+  let module: Promise<M> | null = null;
+  return () => (module ??= load());
+}
 
 /**
  * A sidebar placeholder that loads its real content (a separate webpack chunk, with zod,
@@ -15,7 +22,8 @@ export class LazyPanel<T extends Widget> extends BoxPanel {
    */
   constructor(
     private _factory: () => Promise<T>,
-    private _settled: Promise<unknown>
+    private _settled: Promise<unknown>,
+    private _trans: TranslationBundle
   ) {
     super();
     this.addClass('jp-Genesis-lazy');
@@ -36,7 +44,10 @@ export class LazyPanel<T extends Widget> extends BoxPanel {
         const message = document.createElement('div');
         message.className = 'jp-Genesis-error';
         message.setAttribute('role', 'alert');
-        message.textContent = `Could not load this Genesis panel: ${describeError(err)}. Reload the page to try again.`;
+        message.textContent = this._trans.__(
+          'Could not load this Genesis panel: %1 Reload the page to try again.',
+          describeError(err)
+        );
         this.node.appendChild(message);
         throw err;
       }

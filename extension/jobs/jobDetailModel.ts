@@ -1,22 +1,27 @@
 import { isFinal, type Job, type JobUpdate, type LogStream } from '@genesis-lab/contract';
+import { VDomModel } from '@jupyterlab/ui-components';
 import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
 import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, ILogTail } from '../tokens';
-import { lastSeq } from './jobsModel';
+import { lastSeq } from './lastSeq';
 
 /**
  * One job as its detail view shows it: the job (kept current by `job:update` pushes) and a
  * live tail of each log stream, which resumes by byte offset across reconnects.
+ *
+ * The log shown first is the one that explains the job: stderr for a failed job (unless it
+ * turned out empty), stdout otherwise; once the user picks a stream, it stays.
  */
-export class JobDetailModel implements IDisposable {
+export class JobDetailModel extends VDomModel {
   constructor(
     readonly id: string,
     private _client: IGenesisClient,
     private _tailBytes: number
   ) {
+    super();
     _client.jobUpdated.connect(this._onUpdate, this);
     _client.connectionChanged.connect(this._onConnection, this);
+    _client.liveChanged.connect(this._onLive, this);
     this._watch = _client.watchJobs();
   }
 
@@ -26,17 +31,26 @@ export class JobDetailModel implements IDisposable {
   get error(): string | null {
     return this._error;
   }
-  get actionError(): string | null {
-    return this._actionError;
+  /** Why the last cancel failed (the platform's words). */
+  get cancelError(): string | null {
+    return this._cancelError;
   }
   get cancelling(): boolean {
     return this._cancelling;
   }
-  get changed(): ISignal<this, void> {
-    return this._changed;
+
+  /** The log stream to show: the user's choice, else the one that explains the job's outcome. */
+  get stream(): LogStream {
+    if (this._chosenStream) return this._chosenStream;
+    if (this._job?.state !== 'FAILED') return 'stdout';
+    const stderr = this.tail('stderr');
+    return stderr.eof && stderr.text === '' && stderr.startOffset === 0 ? 'stdout' : 'stderr';
   }
-  get isDisposed(): boolean {
-    return this._disposed;
+
+  selectStream(stream: LogStream): void {
+    if (this._chosenStream === stream) return;
+    this._chosenStream = stream;
+    this.stateChanged.emit();
   }
 
   /** The live tail of a stream, started on first use. */
@@ -45,6 +59,8 @@ export class JobDetailModel implements IDisposable {
     if (!t) {
       t = this._client.tailLog(this.id, stream, this._tailBytes);
       this._tails.set(stream, t);
+      // Whether stderr is empty decides which stream a failed job shows.
+      if (stream === 'stderr') t.changed.connect(this._onStderr, this);
     }
     return t;
   }
@@ -57,35 +73,44 @@ export class JobDetailModel implements IDisposable {
       if (isAbort(err)) return;
       this._error = panelError(err);
     }
-    this._changed.emit();
+    this.stateChanged.emit();
   }
 
-  async cancel(): Promise<void> {
+  /** Cancel the job (the caller has asked the user); the job as the platform then reports it. */
+  async cancel(): Promise<Job | null> {
     this._cancelling = true;
-    this._actionError = null;
-    this._changed.emit();
+    this._cancelError = null;
+    this.stateChanged.emit();
     try {
-      this._setJob(await this._client.cancelJob(this.id));
+      const job = await this._client.cancelJob(this.id);
+      this._setJob(job);
+      return job;
     } catch (err) {
-      this._actionError = `Cancel failed: ${describeError(err)}`;
+      this._cancelError = describeError(err);
+      return null;
     } finally {
       this._cancelling = false;
-      this._changed.emit();
+      this.stateChanged.emit();
     }
   }
 
-  dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     this._watch.dispose();
     for (const t of this._tails.values()) t.dispose();
     this._tails.clear();
-    Signal.clearData(this);
+    super.dispose();
   }
 
   private _setJob(job: Job): void {
     if (this._job && lastSeq(this._job) > lastSeq(job)) return;
     this._job = job;
+    this._readStderrOfFailure();
+  }
+
+  /** A failed job shows stderr unless it is empty: start reading it to know. */
+  private _readStderrOfFailure(): void {
+    if (this._job?.state === 'FAILED' && !this._chosenStream) this.tail('stderr');
   }
 
   private _onUpdate(_: IGenesisClient, update: JobUpdate): void {
@@ -93,21 +118,30 @@ export class JobDetailModel implements IDisposable {
     if (this._job && update.event.seq <= lastSeq(this._job)) return;
     this._job = update.job;
     this._error = null;
+    this._readStderrOfFailure();
     // The job ended: read the rest of its logs now rather than wait for the last push.
     if (isFinal(update.job.state)) for (const t of this._tails.values()) t.catchUp();
-    this._changed.emit();
+    this.stateChanged.emit();
+  }
+
+  private _onStderr(): void {
+    if (!this._chosenStream && this._job?.state === 'FAILED') this.stateChanged.emit();
   }
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
     if (state.status === 'connected') void this.load();
   }
 
+  /** Updates pushed before live events (re)subscribed were missed: read the job again. */
+  private _onLive(_: IGenesisClient, live: boolean): void {
+    if (live) void this.load();
+  }
+
   private _job: Job | null = null;
   private _error: string | null = null;
-  private _actionError: string | null = null;
+  private _cancelError: string | null = null;
   private _cancelling = false;
+  private _chosenStream: LogStream | null = null;
   private _tails = new Map<LogStream, ILogTail>();
   private _watch: IDisposable;
-  private _disposed = false;
-  private _changed = new Signal<this, void>(this);
 }

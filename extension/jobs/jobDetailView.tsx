@@ -1,47 +1,90 @@
 import { isFinal, type Job, type LogStream } from '@genesis-lab/contract';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, ToolbarButtonComponent, UseSignal, VDomRenderer } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
+import { CommandIds } from '../commands';
 import { ConnectionBanner } from '../common/connection';
 import { formatDuration, formatTime } from '../common/format';
 import { jobIcon } from '../common/icons';
-import { useSignal } from '../common/useSignal';
 import type { IGenesisClient, ILogTail } from '../tokens';
 import type { JobDetailModel } from './jobDetailModel';
+// TODO(core): job elapsed time moves into the contract's zod-free core; call it from there.
 import { elapsedMs } from './jobsPanel';
 import { JobTimeline } from './timeline';
 import { useNow } from './useNow';
 
-export interface IJobDetailActions {
-  resubmit(job: Job): void;
+type Tab = 'log' | 'spec' | 'history';
+const TABS: readonly Tab[] = ['log', 'spec', 'history'];
+const STREAMS: readonly LogStream[] = ['stdout', 'stderr'];
+
+/**
+ * A job in the main area, as JupyterLab shows documents: a `MainAreaWidget` whose toolbar has
+ * Cancel and Resubmit (the palette commands, so Cancel asks for confirmation either way);
+ * closing the tab disposes the view, its model and its live log subscriptions; activating it
+ * focuses the content, so "the current job" is the one on screen.
+ */
+export class JobDetailView extends MainAreaWidget<JobDetail> {
+  constructor(model: JobDetailModel, client: IGenesisClient, commands: CommandRegistry, trans: TranslationBundle) {
+    super({ content: new JobDetail(model, client, trans) });
+    this.id = `genesis-job-${model.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+    this.addClass('jp-Genesis-jobView');
+    const args = { id: model.id };
+    this.toolbar.addItem(
+      'cancel',
+      ReactWidget.create(
+        <UseSignal signal={model.stateChanged} initialSender={model}>
+          {() =>
+            model.job && !isFinal(model.job.state) ? (
+              <ToolbarButtonComponent
+                className="jp-Genesis-cancelJob"
+                label={model.cancelling ? trans.__('Cancelling…') : trans.__('Cancel')}
+                tooltip={trans.__('Cancel this job (asks first)')}
+                enabled={!model.cancelling}
+                onClick={() => void commands.execute(CommandIds.cancelJob, args)}
+              />
+            ) : null
+          }
+        </UseSignal>
+      )
+    );
+    this.toolbar.addItem(
+      'resubmit',
+      ReactWidget.create(
+        <ToolbarButtonComponent
+          className="jp-Genesis-resubmitJob"
+          label={trans.__('Resubmit…')}
+          tooltip={trans.__('Open the submit form filled with this job’s spec')}
+          onClick={() => void commands.execute(CommandIds.resubmitJob, args)}
+        />
+      )
+    );
+  }
 }
 
-type Tab = 'log' | 'spec' | 'history';
-
-/** A job in the main area: state, timeline, live log, spec, history; Cancel and Resubmit. */
-export class JobDetailView extends ReactWidget {
+/** What the job view shows: state, timeline, live log, spec, history. Renders the model. */
+export class JobDetail extends VDomRenderer<JobDetailModel> {
   constructor(
-    readonly model: JobDetailModel,
+    model: JobDetailModel,
     private _client: IGenesisClient,
-    private _actions: IJobDetailActions
+    private _trans: TranslationBundle
   ) {
-    super();
-    this.id = `genesis-job-${model.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+    super(model);
     this.addClass('jp-Genesis-jobDetail');
     this.title.icon = jobIcon;
-    this.title.label = `Job ${model.id}`;
-    this.title.closable = true;
-    // Focusable, so that activating it moves the focus here (see onActivateRequest).
-    this.node.tabIndex = -1;
-    model.changed.connect(() => {
+    this.title.label = _trans.__('Job %1', model.id);
+    model.stateChanged.connect(() => {
       if (model.job) this.title.label = `${model.job.spec.name} (${model.job.state})`;
     });
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.model.dispose();
+    const model = this.model;
     super.dispose();
+    model.dispose();
   }
 
   protected override onAfterAttach(msg: Message): void {
@@ -49,46 +92,26 @@ export class JobDetailView extends ReactWidget {
     if (!this.model.job) void this.model.load();
   }
 
-  /**
-   * Closing the tab disposes the view and its live log subscription: a widget only detached would stay in the
-   * tracker (and the restored layout's state), and opening the same job again would "find" it
-   * and show nothing.
-   */
-  protected override onCloseRequest(msg: Message): void {
-    super.onCloseRequest(msg);
-    this.dispose();
-  }
-
-  /**
-   * Take the focus when activated (opened or re-shown from the Jobs panel, a lineage chip):
-   * the shell's current widget and this tracker's current view follow focus, and without it
-   * "Cancel the Current Genesis Job" would cancel the job viewed before, not the one shown.
-   */
-  protected override onActivateRequest(msg: Message): void {
-    super.onActivateRequest(msg);
-    if (!this.node.contains(document.activeElement)) this.node.focus();
-  }
-
   protected render(): React.ReactElement {
-    return <JobDetail model={this.model} client={this._client} actions={this._actions} />;
+    return <JobDetailBody model={this.model} client={this._client} trans={this._trans} />;
   }
 }
 
-function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actions: IJobDetailActions }) {
-  const { model, client, actions } = props;
-  useSignal(model.changed);
+function JobDetailBody(props: { model: JobDetailModel; client: IGenesisClient; trans: TranslationBundle }) {
+  const { model, client, trans } = props;
   const [tab, setTab] = React.useState<Tab>('log');
   const job = model.job;
   const now = useNow(job !== null && !isFinal(job.state));
+  const tabLabel = (t: Tab) => (t === 'log' ? trans.__('Log') : t === 'spec' ? trans.__('Spec') : trans.__('History'));
   return (
     <div className="jp-Genesis-jobDetailBody">
-      <ConnectionBanner client={client} />
+      <ConnectionBanner client={client} trans={trans} />
       {model.error && (
         <div className="jp-Genesis-error" role="alert">
           {model.error}
         </div>
       )}
-      {!job && !model.error && <div className="jp-Genesis-muted">Loading job {model.id}…</div>}
+      {!job && !model.error && <div className="jp-Genesis-muted">{trans.__('Loading job %1…', model.id)}</div>}
       {job && (
         <>
           <header className="jp-Genesis-jobDetailHeader">
@@ -96,32 +119,32 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
               {job.spec.name} <span className={`jp-Genesis-statePill jp-Genesis-state-${job.state}`}>{job.state}</span>
             </h1>
             <dl className="jp-Genesis-facts">
-              <dt>Job</dt>
+              <dt>{trans.__('Job')}</dt>
               <dd>
-                <code>{job.id}</code>
-                {job.nativeId && (
+                <code>{job.id}</code>{' '}
+                {job.nativeId ? (
                   <>
-                    {' '}
-                    on {job.facility} as <code>{job.nativeId}</code>
+                    {trans.__('on %1 as', job.facility)} <code>{job.nativeId}</code>
                   </>
+                ) : (
+                  trans.__('on %1', job.facility)
                 )}
-                {!job.nativeId && <> on {job.facility}</>}
               </dd>
-              <dt>Elapsed</dt>
+              <dt>{trans.__('Elapsed')}</dt>
               <dd>{formatDuration(elapsedMs(job, now))}</dd>
               {job.exitCode !== null && (
                 <>
-                  <dt>Exit code</dt>
+                  <dt>{trans.__('Exit code')}</dt>
                   <dd data-exit-code={job.exitCode}>{job.exitCode}</dd>
                 </>
               )}
               {(job.reason || job.nativeState) && (
                 <>
-                  <dt>Reason</dt>
+                  <dt>{trans.__('Reason')}</dt>
                   <dd>
                     {job.reason ?? ''}
                     {job.nativeState && (
-                      <span className="jp-Genesis-native" title="The scheduler's own words">
+                      <span className="jp-Genesis-native" title={trans.__('The scheduler’s own words')}>
                         {' '}
                         {job.nativeState}
                         {job.nativeReason ? ` (${job.nativeReason})` : ''}
@@ -132,34 +155,20 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
               )}
               {job.message && (
                 <>
-                  <dt>Message</dt>
+                  <dt>{trans.__('Message')}</dt>
                   <dd>{job.message}</dd>
                 </>
               )}
             </dl>
-            <div className="jp-Genesis-jobActions">
-              {!isFinal(job.state) && (
-                <button
-                  className="jp-Button jp-mod-styled jp-mod-warn"
-                  disabled={model.cancelling}
-                  onClick={() => void model.cancel()}
-                >
-                  {model.cancelling ? 'Cancelling…' : 'Cancel'}
-                </button>
-              )}
-              <button className="jp-Button jp-mod-styled" onClick={() => actions.resubmit(job)}>
-                Resubmit…
-              </button>
-            </div>
-            {model.actionError && (
+            {model.cancelError && (
               <div className="jp-Genesis-error" role="alert">
-                {model.actionError}
+                {trans.__('Cancel failed: %1', model.cancelError)}
               </div>
             )}
           </header>
-          <JobTimeline job={job} now={now} />
-          <div className="jp-Genesis-tabs" role="tablist" aria-label="Job details">
-            {(['log', 'spec', 'history'] as Tab[]).map((t) => (
+          <JobTimeline job={job} now={now} trans={trans} />
+          <div className="jp-Genesis-tabs" role="tablist" aria-label={trans.__('Job details')}>
+            {TABS.map((t) => (
               <button
                 key={t}
                 role="tab"
@@ -170,11 +179,10 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
                 className={`jp-Genesis-tab${tab === t ? ' jp-mod-active' : ''}`}
                 onClick={() => setTab(t)}
                 onKeyDown={(e) => {
-                  const order: Tab[] = ['log', 'spec', 'history'];
-                  const i = order.indexOf(t);
+                  const i = TABS.indexOf(t);
                   if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
                     e.preventDefault();
-                    const next = order[(i + (e.key === 'ArrowRight' ? 1 : order.length - 1)) % order.length]!;
+                    const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
                     setTab(next);
                     (
                       e.currentTarget.parentElement?.querySelector(
@@ -184,7 +192,7 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
                   }
                 }}
               >
-                {t === 'log' ? 'Log' : t === 'spec' ? 'Spec' : 'History'}
+                {tabLabel(t)}
               </button>
             ))}
           </div>
@@ -194,9 +202,9 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
             aria-labelledby={`${model.id}-tab-${tab}`}
             className="jp-Genesis-tabPanel"
           >
-            {tab === 'log' && <Logs model={model} />}
+            {tab === 'log' && <Logs model={model} trans={trans} />}
             {tab === 'spec' && <pre className="jp-Genesis-json">{JSON.stringify(job.spec, null, 2)}</pre>}
-            {tab === 'history' && <History job={job} />}
+            {tab === 'history' && <History job={job} trans={trans} />}
           </div>
         </>
       )}
@@ -204,32 +212,43 @@ function JobDetail(props: { model: JobDetailModel; client: IGenesisClient; actio
   );
 }
 
-function Logs(props: { model: JobDetailModel }) {
-  const [stream, setStream] = React.useState<LogStream>('stdout');
+/** The log streams (stdout, stderr) as radio buttons over the live log of the one shown. */
+function Logs(props: { model: JobDetailModel; trans: TranslationBundle }) {
+  const { model, trans } = props;
+  const stream = model.stream;
   return (
     <div className="jp-Genesis-logs">
-      <div className="jp-Genesis-logStreams" role="radiogroup" aria-label="Log stream">
-        {(['stdout', 'stderr'] as LogStream[]).map((s) => (
+      <div className="jp-Genesis-logStreams" role="radiogroup" aria-label={trans.__('Log stream')}>
+        {STREAMS.map((s) => (
           <label key={s}>
             <input
               type="radio"
-              name={`${props.model.id}-stream`}
+              name={`${model.id}-stream`}
+              value={s}
               checked={stream === s}
-              onChange={() => setStream(s)}
+              onChange={() => model.selectStream(s)}
             />{' '}
             {s}
           </label>
         ))}
       </div>
-      <LogView key={stream} tail={props.model.tail(stream)} />
+      <LogView key={stream} tail={model.tail(stream)} trans={trans} />
     </div>
   );
 }
 
 /** The live log; it stays scrolled to the end unless the user scrolled up to read. */
-function LogView(props: { tail: ILogTail }) {
-  const { tail } = props;
-  useSignal(tail.changed);
+function LogView(props: { tail: ILogTail; trans: TranslationBundle }) {
+  const { tail, trans } = props;
+  return (
+    <UseSignal signal={tail.changed} initialSender={tail}>
+      {() => <LogText tail={tail} trans={trans} />}
+    </UseSignal>
+  );
+}
+
+function LogText(props: { tail: ILogTail; trans: TranslationBundle }) {
+  const { tail, trans } = props;
   const ref = React.useRef<HTMLPreElement>(null);
   const stick = React.useRef(true);
   React.useLayoutEffect(() => {
@@ -239,7 +258,9 @@ function LogView(props: { tail: ILogTail }) {
   return (
     <>
       {tail.startOffset > 0 && (
-        <div className="jp-Genesis-muted">… showing the log from byte {tail.startOffset.toLocaleString('en-US')}</div>
+        <div className="jp-Genesis-muted">
+          {trans.__('… showing the log from byte %1', tail.startOffset.toLocaleString('en-US'))}
+        </div>
       )}
       <pre
         ref={ref}
@@ -248,7 +269,7 @@ function LogView(props: { tail: ILogTail }) {
         data-next-offset={tail.nextOffset}
         data-eof={tail.eof}
         tabIndex={0}
-        aria-label={`${tail.stream} of job ${tail.jobId}`}
+        aria-label={trans.__('%1 of job %2', tail.stream, tail.jobId)}
         aria-live="off"
         onScroll={(e) => {
           const p = e.currentTarget;
@@ -261,10 +282,10 @@ function LogView(props: { tail: ILogTail }) {
         {tail.error ? (
           <span className="jp-Genesis-error">{tail.error}</span>
         ) : tail.eof ? (
-          <span className="jp-Genesis-muted">End of log.</span>
+          <span className="jp-Genesis-muted">{trans.__('End of log.')}</span>
         ) : (
           <span className="jp-Genesis-live">
-            <span className="jp-Genesis-liveDot" aria-hidden="true" /> live
+            <span className="jp-Genesis-liveDot" aria-hidden="true" /> {trans.__('live')}
           </span>
         )}
       </div>
@@ -272,19 +293,20 @@ function LogView(props: { tail: ILogTail }) {
   );
 }
 
-function History(props: { job: Job }) {
+function History(props: { job: Job; trans: TranslationBundle }) {
+  const { trans } = props;
   return (
     <table className="jp-Genesis-table jp-Genesis-history">
       <thead>
         <tr>
           <th scope="col">#</th>
-          <th scope="col">Time</th>
-          <th scope="col">State</th>
-          <th scope="col">Reason</th>
-          <th scope="col">Scheduler state</th>
-          <th scope="col">Scheduler reason</th>
-          <th scope="col">Exit</th>
-          <th scope="col">Message</th>
+          <th scope="col">{trans.__('Time')}</th>
+          <th scope="col">{trans.__('State')}</th>
+          <th scope="col">{trans.__('Reason')}</th>
+          <th scope="col">{trans.__('Scheduler state')}</th>
+          <th scope="col">{trans.__('Scheduler reason')}</th>
+          <th scope="col">{trans.__('Exit')}</th>
+          <th scope="col">{trans.__('Message')}</th>
         </tr>
       </thead>
       <tbody>

@@ -1,18 +1,15 @@
 import type { FacilityInfo, Job, JobUpdate } from '@genesis-lab/contract';
+import { VDomModel } from '@jupyterlab/ui-components';
 import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
+import { Throttler } from '@lumino/polling';
 import { describeError, isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
+import { lastSeq } from './lastSeq';
 
-/** Jobs per page when no page size is given (the `pageSize` setting). */
-export const DEFAULT_PAGE_SIZE = 200;
 /** Facility queues are re-read at most this often, and only when a job changed (never on a timer). */
 const FACILITY_REFRESH_MS = 300;
-
-/** The last event sequence number a job has seen (its history is in seq order). */
-export function lastSeq(job: Job): number {
-  return job.history.length ? job.history[job.history.length - 1]!.seq : -1;
-}
+/** What `GET /api/jobs?limit=` accepts. */
+const PAGE_LIMIT_MAX = 1000;
 
 /** Newest first, as the platform pages them; the id breaks ties within one millisecond. */
 function newestFirst(a: Job, b: Job): number {
@@ -32,11 +29,13 @@ function newestFirst(a: Job, b: Job): number {
  * the boundary down, and the ones pushed past it are kept (paging on reads them once more,
  * merged by id). A different platform (another URL) starts again from its newest page.
  */
-export class JobsModel implements IDisposable {
+export class JobsModel extends VDomModel {
+  /** @param _pageSize jobs per page (the `pageSize` setting), read at every request. */
   constructor(
     private _client: IGenesisClient,
-    private _pageSize: () => number = () => DEFAULT_PAGE_SIZE
+    private _pageSize: () => number
   ) {
+    super();
     this._url = _client.connection.url;
     _client.jobUpdated.connect(this._onUpdate, this);
     _client.connectionChanged.connect(this._onConnection, this);
@@ -73,12 +72,6 @@ export class JobsModel implements IDisposable {
   get olderError(): string | null {
     return this._olderError;
   }
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
 
   job(id: string): Job | undefined {
     return this._jobs.get(id);
@@ -111,7 +104,7 @@ export class JobsModel implements IDisposable {
     if (this._olderController || !this._nextCursor) return;
     const controller = (this._olderController = new AbortController());
     this._olderError = null;
-    this._changed.emit();
+    this.stateChanged.emit();
     try {
       while (this._reloading && !controller.signal.aborted) await this._reloading;
       const cursor = this._nextCursor;
@@ -129,7 +122,7 @@ export class JobsModel implements IDisposable {
       if (this._olderController === controller) {
         this._olderController = null;
         this._resort();
-        this._changed.emit();
+        this.stateChanged.emit();
       }
     }
   }
@@ -142,7 +135,7 @@ export class JobsModel implements IDisposable {
     this._abortOlder();
     const controller = (this._controller = new AbortController());
     this._loading = true;
-    this._changed.emit();
+    this.stateChanged.emit();
     try {
       const pages = Math.max(1, this._pages + extra);
       let cursor: string | undefined;
@@ -167,7 +160,7 @@ export class JobsModel implements IDisposable {
         this._controller = null;
         this._loading = false;
         this._resort();
-        this._changed.emit();
+        this.stateChanged.emit();
       }
     }
     return true;
@@ -181,25 +174,24 @@ export class JobsModel implements IDisposable {
       if (isAbort(err)) return;
       this._facilitiesError = panelError(err);
     }
-    this._changed.emit();
+    this.stateChanged.emit();
   }
 
   /** Record a job we just learnt about (submitted, cancelled, fetched). */
   upsert(job: Job): void {
     if (this._put(job)) {
       this._resort();
-      this._changed.emit();
+      this.stateChanged.emit();
     }
   }
 
-  dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     this._watch?.dispose();
     this._controller?.abort();
     this._abortOlder();
-    clearTimeout(this._facilityTimer);
-    Signal.clearData(this);
+    this._facilityRefresh.dispose();
+    super.dispose();
   }
 
   /** Keep the newer of two views of a job; true when it changed. */
@@ -218,7 +210,7 @@ export class JobsModel implements IDisposable {
   /** The page size from the settings, within what `GET /api/jobs` accepts. */
   private _limit(): number {
     const n = Math.floor(this._pageSize());
-    return Number.isFinite(n) ? Math.min(1000, Math.max(1, n)) : DEFAULT_PAGE_SIZE;
+    return Number.isFinite(n) ? Math.min(PAGE_LIMIT_MAX, Math.max(1, n)) : PAGE_LIMIT_MAX;
   }
 
   private _abortOlder(): void {
@@ -243,15 +235,10 @@ export class JobsModel implements IDisposable {
     if (known && update.event.seq <= lastSeq(known)) return;
     if (this._put(update.job)) {
       this._resort();
-      this._changed.emit();
+      this.stateChanged.emit();
     }
-    // Queue counts move with job states: re-read them (throttled) when a job changed.
-    if (!this._facilityTimer) {
-      this._facilityTimer = setTimeout(() => {
-        this._facilityTimer = undefined;
-        void this.reloadFacilities();
-      }, FACILITY_REFRESH_MS);
-    }
+    // Queue counts move with job states: re-read them (throttled, at the end of a burst) when a job changed.
+    void this._facilityRefresh.invoke().catch(() => undefined);
   }
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
@@ -262,7 +249,7 @@ export class JobsModel implements IDisposable {
       this._controller = null;
       this._abortOlder();
       this._reset();
-      this._changed.emit();
+      this.stateChanged.emit();
     }
     this._url = state.url;
     if (state.status === 'connected' && this._watch && this._stale) {
@@ -298,7 +285,8 @@ export class JobsModel implements IDisposable {
   private _reloading: Promise<boolean> | null = null;
   private _watch: IDisposable | null = null;
   private _controller: AbortController | null = null;
-  private _facilityTimer: ReturnType<typeof setTimeout> | undefined;
-  private _disposed = false;
-  private _changed = new Signal<this, void>(this);
+  private _facilityRefresh = new Throttler(() => this.reloadFacilities(), {
+    limit: FACILITY_REFRESH_MS,
+    edge: 'trailing'
+  });
 }

@@ -1,11 +1,11 @@
 import { isFinal, type FacilityInfo, type Job, type JobSpecInput } from '@genesis-lab/contract';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { VDomRenderer } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
-import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
 import { formatDuration } from '../common/format';
-import { useSignal } from '../common/useSignal';
+import { useRovingListbox } from '../common/rovingListbox';
 import type { IGenesisClient } from '../tokens';
 import type { JobsModel } from './jobsModel';
 import { SubmitForm } from './submitForm';
@@ -15,6 +15,8 @@ export interface IJobsActions {
   open(job: Job): void;
 }
 
+// TODO(core): one job elapsed-time rule for the panel, the notebook and the CLI moves into the
+// contract's zod-free core; this copy goes then.
 /** Elapsed time: from start (or creation while queued) to end, or to now while running. */
 export function elapsedMs(job: Job, now: number): number {
   const start = Date.parse(job.startedAt ?? job.submittedAt ?? job.createdAt);
@@ -22,27 +24,35 @@ export function elapsedMs(job: Job, now: number): number {
   return Math.max(0, end - start);
 }
 
+/** Whether the submit form is open, what it was prefilled with; a new key resets it. */
+interface IFormState {
+  open: boolean;
+  initial?: JobSpecInput;
+  key: number;
+}
+
 /**
  * The Jobs sidebar: facilities with health and queues, a submit form, and the job list,
  * all rendered from `JobsModel`, which push events keep current.
  */
-export class JobsPanel extends ReactWidget {
+export class JobsPanel extends VDomRenderer<JobsModel> {
   constructor(
-    readonly model: JobsModel,
+    model: JobsModel,
     private _client: IGenesisClient,
+    private _trans: TranslationBundle,
     private _actions: IJobsActions,
     private _defaultFacility: () => string
   ) {
-    super();
+    super(model);
     this.addClass('jp-Genesis-jobs');
     this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'Genesis jobs');
+    this.node.setAttribute('aria-label', _trans.__('Genesis jobs'));
   }
 
   /** Open the submit form, optionally prefilled (Resubmit), and focus it. */
   showSubmitForm(initial?: JobSpecInput): void {
     this._form = { open: true, initial, key: this._form.key + 1 };
-    this._formChanged.emit();
+    this.update();
     // Focus through an activate request: handled after any activation already queued.
     this._focusForm = true;
     this.activate();
@@ -72,151 +82,106 @@ export class JobsPanel extends ReactWidget {
   }
 
   protected render(): React.ReactElement {
+    const { model, _trans: trans } = this;
+    const form = this._form;
     return (
-      <JobsView
-        model={this.model}
-        client={this._client}
-        actions={this._actions}
-        defaultFacility={this._defaultFacility}
-        form={() => this._form}
-        formChanged={this._formChanged}
-        toggleForm={() => {
-          // "New job" opens the form as the palette command does: focus on its first field.
-          if (!this._form.open) return this.showSubmitForm();
-          this._form = { ...this._form, open: false, initial: undefined, key: this._form.key + 1 };
-          this._formChanged.emit();
-        }}
-      />
+      <div className="jp-Genesis-jobsBody">
+        <div className="jp-Genesis-jobsHeader">
+          <h2 className="jp-Genesis-panelTitle">{trans.__('Genesis jobs')}</h2>
+          <button
+            className={`jp-Button jp-mod-styled${form.open ? '' : ' jp-mod-accept'}`}
+            aria-expanded={form.open}
+            onClick={() => this._toggleForm()}
+          >
+            {form.open ? trans.__('Close form') : trans.__('New job')}
+          </button>
+        </div>
+        <ConnectionBanner client={this._client} trans={trans} />
+        {form.open && (
+          <SubmitForm
+            key={form.key}
+            client={this._client}
+            trans={trans}
+            facilities={model.facilities}
+            defaultFacility={this._defaultFacility()}
+            initial={form.initial}
+            onSubmitted={(job) => model.upsert(job)}
+          />
+        )}
+        <Facilities facilities={model.facilities} error={model.facilitiesError} trans={trans} />
+        <JobList model={model} actions={this._actions} trans={trans} />
+      </div>
     );
   }
 
-  private _form: { open: boolean; initial?: JobSpecInput; key: number } = { open: false, key: 0 };
-  private _formChanged = new Signal<this, void>(this);
+  /** "New job" opens the form as the palette command does (focus on its first field); again, it closes it. */
+  private _toggleForm(): void {
+    if (!this._form.open) return this.showSubmitForm();
+    this._form = { open: false, key: this._form.key + 1 };
+    this.update();
+  }
+
+  private _form: IFormState = { open: false, key: 0 };
   private _focusForm = false;
 }
 
-function JobsView(props: {
-  model: JobsModel;
-  client: IGenesisClient;
-  actions: IJobsActions;
-  defaultFacility: () => string;
-  form: () => { open: boolean; initial?: JobSpecInput; key: number };
-  formChanged: Signal<JobsPanel, void>;
-  toggleForm: () => void;
-}) {
-  const { model, client, actions } = props;
-  useSignal(model.changed);
-  useSignal(props.formChanged);
-  const form = props.form();
-  return (
-    <div className="jp-Genesis-jobsBody">
-      <div className="jp-Genesis-jobsHeader">
-        <h2 className="jp-Genesis-panelTitle">Genesis jobs</h2>
-        <button
-          className={`jp-Button jp-mod-styled${form.open ? '' : ' jp-mod-accept'}`}
-          aria-expanded={form.open}
-          onClick={props.toggleForm}
-        >
-          {form.open ? 'Close form' : 'New job'}
-        </button>
-      </div>
-      <ConnectionBanner client={client} />
-      {form.open && (
-        <SubmitForm
-          key={form.key}
-          client={client}
-          facilities={model.facilities}
-          defaultFacility={props.defaultFacility()}
-          initial={form.initial}
-          onSubmitted={(job) => model.upsert(job)}
-        />
-      )}
-      <Facilities facilities={model.facilities} error={model.facilitiesError} />
-      <JobList model={model} actions={actions} />
-    </div>
-  );
-}
-
-function Facilities(props: { facilities: readonly FacilityInfo[]; error: string | null }) {
+function Facilities(props: { facilities: readonly FacilityInfo[]; error: string | null; trans: TranslationBundle }) {
+  const { trans } = props;
   return (
     <details className="jp-Genesis-facilities" open>
-      <summary>Facilities</summary>
+      <summary>{trans.__('Facilities')}</summary>
       {props.error && (
         <div className="jp-Genesis-error" role="alert">
           {props.error}
         </div>
       )}
       <ul className="jp-Genesis-facilityList">
-        {props.facilities.map((f) => (
-          <li key={f.name} className="jp-Genesis-facility" data-facility={f.name} data-healthy={f.healthy}>
-            <span
-              className={`jp-Genesis-health ${f.healthy ? 'jp-mod-healthy' : 'jp-mod-unhealthy'}`}
-              role="img"
-              aria-label={f.healthy ? 'healthy' : 'unhealthy'}
-              title={f.message ?? (f.healthy ? 'healthy' : 'unhealthy')}
-            />
-            <span className="jp-Genesis-facilityName">{f.title || f.name}</span>
-            <span className="jp-Genesis-muted">{f.kind}</span>
-            <span className="jp-Genesis-queue" title="queued / held / running">
-              {f.queue.queued} queued · {f.queue.held} held · {f.queue.active} running
-            </span>
-            {!f.healthy && f.message && <div className="jp-Genesis-facilityMessage">{f.message}</div>}
-          </li>
-        ))}
+        {props.facilities.map((f) => {
+          const health = f.healthy ? trans.__('healthy') : trans.__('unhealthy');
+          return (
+            <li key={f.name} className="jp-Genesis-facility" data-facility={f.name} data-healthy={f.healthy}>
+              <span
+                className={`jp-Genesis-health ${f.healthy ? 'jp-mod-healthy' : 'jp-mod-unhealthy'}`}
+                role="img"
+                aria-label={health}
+                title={f.message ?? health}
+              />
+              <span className="jp-Genesis-facilityName">{f.title || f.name}</span>
+              <span className="jp-Genesis-muted">{f.kind}</span>
+              <span className="jp-Genesis-queue" title={trans.__('queued / held / running')}>
+                {trans.__('%1 queued · %2 held · %3 running', f.queue.queued, f.queue.held, f.queue.active)}
+              </span>
+              {!f.healthy && f.message && <div className="jp-Genesis-facilityMessage">{f.message}</div>}
+            </li>
+          );
+        })}
       </ul>
     </details>
   );
 }
 
-function JobList(props: { model: JobsModel; actions: IJobsActions }) {
-  const { model, actions } = props;
+function JobList(props: { model: JobsModel; actions: IJobsActions; trans: TranslationBundle }) {
+  const { model, actions, trans } = props;
   const jobs = model.jobs;
   const now = useNow(jobs.some((j) => !isFinal(j.state)));
-  const listRef = React.useRef<HTMLUListElement>(null);
-  const [active, setActive] = React.useState(0);
-  const activeIndex = Math.min(active, Math.max(0, jobs.length - 1));
-
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    const items = Array.from(listRef.current?.querySelectorAll<HTMLElement>('[role="option"]') ?? []);
-    const index = items.indexOf(document.activeElement as HTMLElement);
-    if (index < 0) return;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      items[Math.max(0, Math.min(items.length - 1, index + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
-    } else if (e.key === 'Enter' && jobs[index]) {
-      e.preventDefault();
-      actions.open(jobs[index]!);
-    }
-  };
+  const list = useRovingListbox({ items: jobs, keyOf: (job) => job.id, onEnter: (job) => actions.open(job) });
 
   return (
-    <section className="jp-Genesis-jobList" aria-label="Jobs" aria-busy={model.loading}>
+    <section className="jp-Genesis-jobList" aria-label={trans.__('Jobs')} aria-busy={model.loading}>
       {model.error && (
         <div className="jp-Genesis-error" role="alert">
           {model.error}
         </div>
       )}
       {model.loaded && jobs.length === 0 && (
-        <div className="jp-Genesis-empty">No jobs yet. Submit one with “New job”.</div>
+        <div className="jp-Genesis-empty">{trans.__('No jobs yet. Submit one with “New job”.')}</div>
       )}
-      <ul
-        ref={listRef}
-        className="jp-Genesis-jobs"
-        role="listbox"
-        aria-label="Jobs, newest first (Enter opens)"
-        onKeyDown={onKeyDown}
-        onFocus={(e) => {
-          const i = jobs.findIndex((j) => j.id === (e.target as HTMLElement).dataset.jobId);
-          if (i >= 0 && i !== active) setActive(i);
-        }}
-      >
+      <ul className="jp-Genesis-jobs" aria-label={trans.__('Jobs, newest first (Enter opens)')} {...list.listProps}>
         {jobs.map((job, i) => (
           <li
             key={job.id}
             className="jp-Genesis-jobRow"
-            role="option"
-            aria-selected={i === activeIndex}
-            tabIndex={i === activeIndex ? 0 : -1}
+            {...list.optionProps(i, job.id)}
             data-job-id={job.id}
             data-state={job.state}
             onClick={() => actions.open(job)}
@@ -227,24 +192,24 @@ function JobList(props: { model: JobsModel; actions: IJobsActions }) {
             </span>
             <span className="jp-Genesis-jobFacility">{job.facility}</span>
             <span className="jp-Genesis-jobTimes">
-              <span className="jp-Genesis-jobElapsed" title="elapsed">
+              <span className="jp-Genesis-jobElapsed" title={trans.__('elapsed')}>
                 {formatDuration(elapsedMs(job, now))}
               </span>
               {job.exitCode !== null && (
-                <span className="jp-Genesis-jobExit" title="exit code">
-                  exit {job.exitCode}
+                <span className="jp-Genesis-jobExit" title={trans.__('exit code')}>
+                  {trans.__('exit %1', job.exitCode)}
                 </span>
               )}
             </span>
             {job.reason && job.state !== 'COMPLETED' && (
-              <span className="jp-Genesis-jobReason" title="reason">
+              <span className="jp-Genesis-jobReason" title={trans.__('reason')}>
                 {job.reason}
               </span>
             )}
           </li>
         ))}
       </ul>
-      {model.loaded && model.hasOlder && <OlderJobs model={model} />}
+      {model.loaded && model.hasOlder && <OlderJobs model={model} trans={trans} />}
     </section>
   );
 }
@@ -254,14 +219,14 @@ function JobList(props: { model: JobsModel; actions: IJobsActions }) {
  * it loads and the reason when it failed (the button then retries). The button stays enabled
  * (aria-disabled while loading) so keyboard focus stays on it from page to page.
  */
-function OlderJobs(props: { model: JobsModel }) {
-  const { model } = props;
+function OlderJobs(props: { model: JobsModel; trans: TranslationBundle }) {
+  const { model, trans } = props;
   const busy = model.loadingOlder;
   return (
     <div className="jp-Genesis-olderJobs" aria-busy={busy}>
       {model.olderError && (
         <div className="jp-Genesis-error" role="alert">
-          Could not load older jobs: {model.olderError}
+          {trans.__('Could not load older jobs: %1', model.olderError)}
         </div>
       )}
       <div className="jp-Genesis-more">
@@ -272,10 +237,10 @@ function OlderJobs(props: { model: JobsModel }) {
             if (!busy) void model.loadOlder();
           }}
         >
-          Show older jobs
+          {trans.__('Show older jobs')}
         </button>
         <span className="jp-Genesis-muted jp-Genesis-olderStatus" role="status" aria-live="polite">
-          {busy ? ' Loading older jobs…' : ''}
+          {busy ? ` ${trans.__('Loading older jobs…')}` : ''}
         </span>
       </div>
     </div>

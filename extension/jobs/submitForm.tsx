@@ -6,6 +6,7 @@ import {
   type Job,
   type JobSpecInput
 } from '@genesis-lab/contract';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { UUID } from '@lumino/coreutils';
 import * as React from 'react';
 import { describeError } from '../client/errors';
@@ -13,6 +14,7 @@ import type { IGenesisClient } from '../tokens';
 
 export interface ISubmitFormProps {
   client: IGenesisClient;
+  trans: TranslationBundle;
   facilities: readonly FacilityInfo[];
   defaultFacility: string;
   /** Prefill (Resubmit). */
@@ -52,18 +54,30 @@ function initialState(props: ISubmitFormProps): IFormState {
 }
 
 /** What each field is called on screen: errors name fields by these, never by JSON paths. */
-const LABELS: Record<keyof IFormState, string> = {
-  facility: 'Facility',
-  executable: 'Executable',
-  args: 'Arguments',
-  name: 'Name',
-  nodeCount: 'Nodes',
-  processCount: 'Processes',
-  cpuCoresPerProcess: 'CPUs/process',
-  memory: 'Memory',
-  duration: 'Duration',
-  queue: 'Queue'
-};
+function fieldLabel(trans: TranslationBundle, field: keyof IFormState): string {
+  switch (field) {
+    case 'facility':
+      return trans.__('Facility');
+    case 'executable':
+      return trans.__('Executable');
+    case 'args':
+      return trans.__('Arguments');
+    case 'name':
+      return trans.__('Name');
+    case 'nodeCount':
+      return trans.__('Nodes');
+    case 'processCount':
+      return trans.__('Processes');
+    case 'cpuCoresPerProcess':
+      return trans.__('CPUs/process');
+    case 'memory':
+      return trans.__('Memory');
+    case 'duration':
+      return trans.__('Duration');
+    case 'queue':
+      return trans.__('Queue');
+  }
+}
 
 /** The spec paths (after `spec.` or `body.`) each field fills. */
 const FIELD_OF_PATH: Record<string, keyof IFormState> = {
@@ -93,15 +107,32 @@ function fieldOfPath(path: string): keyof IFormState | undefined {
   return FIELD_OF_PATH[key];
 }
 
-/** Mistakes the form can name better than the schema can: a missing executable, a count that is no number. */
-function checkFields(f: IFormState): IFormIssue[] {
+/**
+ * Mistakes the form can name better than the schema can: a missing executable, a command line
+ * typed into Executable (`sh -c "echo hi"`: the program is run without a shell, so the whole
+ * line would be taken as one program name), a count that is no number.
+ */
+function checkFields(f: IFormState, trans: TranslationBundle): IFormIssue[] {
   const issues: IFormIssue[] = [];
-  if (f.executable.trim() === '') {
-    issues.push({ field: 'executable', message: 'enter the program to run, e.g. /bin/sh' });
+  const executable = f.executable.trim();
+  if (executable === '') {
+    issues.push({ field: 'executable', message: trans.__('enter the program to run, e.g. /bin/sh') });
+  } else if (/\s/.test(executable)) {
+    const [program, ...rest] = executable.split(/\s+/);
+    issues.push({
+      field: 'executable',
+      message: trans.__(
+        'only the program goes here (%1); put its arguments in Arguments, one per line (%2). The program is run without a shell.',
+        program!,
+        rest.join(' ')
+      )
+    });
   }
   for (const key of COUNT_FIELDS) {
     const v = f[key].trim();
-    if (v !== '' && !/^[1-9]\d*$/.test(v)) issues.push({ field: key, message: 'a whole number of at least 1, e.g. 2' });
+    if (v !== '' && !/^[1-9]\d*$/.test(v)) {
+      issues.push({ field: key, message: trans.__('a whole number of at least 1, e.g. 2') });
+    }
   }
   return issues;
 }
@@ -139,6 +170,7 @@ function specOf(f: IFormState): Record<string, unknown> {
  * the platform's refusal (a facility that cannot honour it) is shown as it says it.
  */
 export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
+  const { trans } = props;
   const [form, setForm] = React.useState<IFormState>(() => initialState(props));
   const [errors, setErrors] = React.useState<{ message?: string; issues: IFormIssue[] } | null>(null);
   const formRef = React.useRef<HTMLFormElement>(null);
@@ -164,7 +196,7 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
     e.preventDefault();
     if (busy) return;
     // The form's own words first; the schema's for what they do not cover (one per field).
-    const mistakes = checkFields(form);
+    const mistakes = checkFields(form, trans);
     const parsed = JobSpec.safeParse(specOf(form));
     if (!parsed.success) {
       const err = validationError('spec', parsed.error);
@@ -211,26 +243,32 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
   );
 
   return (
-    <form className="jp-Genesis-submitForm" onSubmit={submit} aria-label="Submit a job" ref={formRef} noValidate>
+    <form
+      className="jp-Genesis-submitForm"
+      onSubmit={submit}
+      aria-label={trans.__('Submit a job')}
+      ref={formRef}
+      noValidate
+    >
       <label className="jp-Genesis-field">
-        <span>Facility</span>
+        <span>{trans.__('Facility')}</span>
         <select className="jp-mod-styled" name="facility" value={form.facility} onChange={set('facility')}>
           {props.facilities.length === 0 && <option value={form.facility}>{form.facility}</option>}
           {props.facilities.map((f) => (
             <option key={f.name} value={f.name} disabled={!f.healthy}>
-              {f.title || f.name} ({f.kind}){f.healthy ? '' : ' — unavailable'}
+              {f.title || f.name} ({f.kind}){f.healthy ? '' : ` — ${trans.__('unavailable')}`}
             </option>
           ))}
         </select>
       </label>
       {field(
         'executable',
-        'Executable',
-        'e.g. /bin/sh',
-        'Program to run, found on the facility PATH or as an absolute path'
+        trans.__('Executable'),
+        trans.__('e.g. /bin/sh'),
+        trans.__('Only the program to run (no arguments), found on the facility PATH or as an absolute path')
       )}
       <label className="jp-Genesis-field">
-        <span>Arguments (one per line)</span>
+        <span>{trans.__('Arguments (one per line)')}</span>
         <textarea
           className="jp-mod-styled"
           name="args"
@@ -242,20 +280,20 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
           spellCheck={false}
         />
       </label>
-      {field('name', 'Name', 'defaults to the executable')}
+      {field('name', trans.__('Name'), trans.__('defaults to the executable'))}
       <div className="jp-Genesis-fieldRow">
-        {field('nodeCount', 'Nodes', '1')}
-        {field('processCount', 'Processes', '1')}
-        {field('cpuCoresPerProcess', 'CPUs/process', '1')}
+        {field('nodeCount', trans.__('Nodes'), '1')}
+        {field('processCount', trans.__('Processes'), '1')}
+        {field('cpuCoresPerProcess', trans.__('CPUs/process'), '1')}
       </div>
       <div className="jp-Genesis-fieldRow">
-        {field('memory', 'Memory', '512M', 'Per node, e.g. 512M, 4G')}
-        {field('duration', 'Duration', '10m', 'Wall-time limit, e.g. 90s, 15m, 1h30m, 01:30:00')}
+        {field('memory', trans.__('Memory'), '512M', trans.__('Per node, e.g. 512M, 4G'))}
+        {field('duration', trans.__('Duration'), '10m', trans.__('Wall-time limit, e.g. 90s, 15m, 1h30m, 01:30:00'))}
         {facility && facility.capabilities.queues.length > 0 ? (
           <label className="jp-Genesis-field">
-            <span>Queue</span>
+            <span>{trans.__('Queue')}</span>
             <select className="jp-mod-styled" name="queue" value={form.queue} onChange={set('queue')}>
-              <option value="">default</option>
+              <option value="">{trans.__('default')}</option>
               {facility.capabilities.queues.map((q) => (
                 <option key={q} value={q}>
                   {q}
@@ -264,17 +302,17 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
             </select>
           </label>
         ) : (
-          field('queue', 'Queue', 'default')
+          field('queue', trans.__('Queue'), trans.__('default'))
         )}
       </div>
       {errors && (
         <div className="jp-Genesis-error" role="alert" id={errorId}>
           {errors.message && <div>{errors.message}</div>}
-          {errors.issues.length === 1 && !errors.message && <div>{describeIssue(errors.issues[0])}</div>}
+          {errors.issues.length === 1 && !errors.message && <div>{describeIssue(trans, errors.issues[0]!)}</div>}
           {(errors.issues.length > 1 || (errors.message && errors.issues.length > 0)) && (
             <ul>
               {errors.issues.map((i, k) => (
-                <li key={k}>{describeIssue(i)}</li>
+                <li key={k}>{describeIssue(trans, i)}</li>
               ))}
             </ul>
           )}
@@ -282,12 +320,12 @@ export function SubmitForm(props: ISubmitFormProps): React.ReactElement {
       )}
       {done && (
         <div className="jp-Genesis-success" role="status">
-          Submitted {done.spec.name} ({done.id}) to {done.facility}.
+          {trans.__('Submitted %1 (%2) to %3.', done.spec.name, done.id, done.facility)}
         </div>
       )}
       <div className="jp-Genesis-formActions">
         <button type="submit" className="jp-Button jp-mod-styled jp-mod-accept" disabled={busy}>
-          {busy ? 'Submitting…' : 'Submit job'}
+          {busy ? trans.__('Submitting…') : trans.__('Submit job')}
         </button>
       </div>
     </form>
@@ -303,6 +341,6 @@ function issuesOf(issues: readonly { path: string; message: string }[], fallback
   return named.length > 0 || !fallback ? named : [{ message: fallback }];
 }
 
-function describeIssue(issue: IFormIssue): string {
-  return issue.field ? `${LABELS[issue.field]}: ${issue.message}` : issue.message;
+function describeIssue(trans: TranslationBundle, issue: IFormIssue): string {
+  return issue.field ? trans.__('%1: %2', fieldLabel(trans, issue.field), issue.message) : issue.message;
 }

@@ -1,4 +1,5 @@
 import { isFinal, type Job, type JobState } from '@genesis-lab/contract';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { formatDuration } from '../common/format';
 
@@ -30,7 +31,8 @@ const HEIGHT = 16;
  * proportional to the time spent in it, ending in a cap coloured by the final state. The
  * bar stretches to the panel width; labels are HTML below it so they do not stretch.
  */
-export function JobTimeline(props: { job: Job; now: number }): React.ReactElement | null {
+export function JobTimeline(props: { job: Job; now: number; trans: TranslationBundle }): React.ReactElement | null {
+  const { trans } = props;
   const segments = segmentsOf(props.job, props.now);
   if (segments.length === 0) return null;
   const t0 = segments[0]!.start;
@@ -46,7 +48,10 @@ export function JobTimeline(props: { job: Job; now: number }): React.ReactElemen
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Timeline: ${segments.map((s) => `${s.state} ${formatDuration(s.end - s.start)}`).join(', ')}`}
+        aria-label={trans.__(
+          'Timeline: %1',
+          segments.map((s) => `${s.state} ${formatDuration(s.end - s.start)}`).join(', ')
+        )}
         width="100%"
         height={HEIGHT}
       >
@@ -83,7 +88,7 @@ export function JobTimeline(props: { job: Job; now: number }): React.ReactElemen
             {!isFinal(s.state) && <span className="jp-Genesis-muted"> {formatDuration(s.end - s.start)}</span>}
           </span>
         ))}
-        <span className="jp-Genesis-muted">total {formatDuration(t1 - t0)}</span>
+        <span className="jp-Genesis-muted">{trans.__('total %1', formatDuration(t1 - t0))}</span>
       </figcaption>
     </figure>
   );

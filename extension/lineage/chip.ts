@@ -1,8 +1,21 @@
-import { LINEAGE_MIME_TYPE, LineageRecord, validationError, type DatasetUse, type JobUse } from '@genesis-lab/contract';
-import { formatRows, shortDigest } from '../common/format';
+import {
+  LINEAGE_MIME_TYPE,
+  LineageRecord,
+  isFinal,
+  validationError,
+  type DatasetUse,
+  type Job,
+  type JobState,
+  type JobUpdate,
+  type JobUse
+} from '@genesis-lab/contract';
+import type { IDisposable } from '@lumino/disposable';
+import { formatRowsOf, shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
+import { lastSeq } from '../jobs/lastSeq';
+import type { IGenesisClient } from '../tokens';
 import { LINEAGE_MIME } from './mime';
-import type { IChipActions } from './renderer';
+import type { IChipContext } from './context';
 
 if (LINEAGE_MIME_TYPE !== LINEAGE_MIME) {
   console.error(
@@ -15,42 +28,109 @@ if (LINEAGE_MIME_TYPE !== LINEAGE_MIME) {
  * icon, ref, version, short digest. The chip is a button: click (or Enter) opens the dataset
  * in the catalog, or the job in the Jobs panel. Built from DOM text nodes only: the output
  * comes from a kernel and is never interpreted as HTML.
+ *
+ * A job chip shows the state the platform reports now, not the one recorded when the cell ran
+ * (a job submitted by a cell goes on after it): it asks the client for the job and follows its
+ * updates until the job is final. The returned handle stops that.
  */
-export function renderLineage(node: HTMLElement, data: unknown, actions: IChipActions): void {
+export function renderLineage(node: HTMLElement, data: unknown, context: IChipContext): IDisposable | null {
+  const { trans } = context;
   node.textContent = '';
   const parsed = LineageRecord.safeParse(data);
   if (!parsed.success) {
     const error = document.createElement('div');
     error.className = 'jp-Genesis-lineageInvalid';
-    error.textContent = `Unreadable Genesis lineage output: ${validationError('lineage', parsed.error).message}`;
+    error.textContent = trans.__(
+      'Unreadable Genesis lineage output: %1',
+      validationError('lineage', parsed.error).message
+    );
     node.appendChild(error);
-    return;
+    return null;
   }
-  node.appendChild(parsed.data.kind === 'dataset' ? datasetChip(parsed.data, actions) : jobChip(parsed.data, actions));
+  if (parsed.data.kind === 'dataset') {
+    node.appendChild(datasetChip(parsed.data, context));
+    return null;
+  }
+  const chip = jobChip(parsed.data, context);
+  node.appendChild(chip.node);
+  return context.client && !isFinal(parsed.data.state as JobState)
+    ? followJob(parsed.data.jobId, context.client, chip.show)
+    : null;
 }
 
-function datasetChip(use: DatasetUse, actions: IChipActions): HTMLElement {
+function datasetChip(use: DatasetUse, { actions, trans }: IChipContext): HTMLElement {
   const ref = `${use.id}@${use.version}`;
-  const chip = makeChip('dataset', `Open ${ref} in the Genesis catalog`, () => actions.openDataset(ref));
+  const chip = makeChip('dataset', trans.__('Open %1 in the Genesis catalog', ref), () => actions.openDataset(ref));
   chip.appendChild(datasetIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
   append(chip, 'jp-Genesis-chipRef', use.id);
   append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
   append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
-  append(chip, 'jp-Genesis-chipMeta', formatRows(use.rowCount));
+  // A pull cut by a limit says so: "First 100,000 of 3,000,000 rows".
+  append(chip, 'jp-Genesis-chipMeta', formatRowsOf(trans, use.rowCount, use.totalRows));
   chip.dataset.ref = ref;
   chip.dataset.sha256 = use.sha256;
   return chip;
 }
 
-function jobChip(use: JobUse, actions: IChipActions): HTMLElement {
-  const chip = makeChip('job', `Open job ${use.jobId} in the Genesis jobs panel`, () => actions.openJob(use.jobId));
+/** The chip of a job, and how to show a newer state of that job in it. */
+function jobChip(use: JobUse, { actions, trans }: IChipContext): { node: HTMLElement; show(job: Job): void } {
+  const chip = makeChip('job', trans.__('Open job %1 in the Genesis jobs panel', use.jobId), () =>
+    actions.openJob(use.jobId)
+  );
   chip.appendChild(jobIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
   append(chip, 'jp-Genesis-chipRef', use.name);
   append(chip, 'jp-Genesis-chipVersion', `${use.facility}${use.nativeId ? ` #${use.nativeId}` : ''}`);
-  append(chip, `jp-Genesis-chipState jp-Genesis-state-${use.state}`, use.state);
-  if (use.exitCode !== undefined && use.exitCode !== null) append(chip, 'jp-Genesis-chipMeta', `exit ${use.exitCode}`);
+  const state = append(chip, 'jp-Genesis-chipState', '');
+  const exit = append(chip, 'jp-Genesis-chipMeta', '');
+  const show = (s: string, exitCode: number | null | undefined) => {
+    state.className = `jp-Genesis-chipState jp-Genesis-state-${s}`;
+    state.textContent = s;
+    exit.textContent = exitCode !== undefined && exitCode !== null ? trans.__('exit %1', exitCode) : '';
+    exit.hidden = exit.textContent === '';
+    chip.dataset.state = s;
+  };
+  show(use.state, use.exitCode);
   chip.dataset.jobId = use.jobId;
-  return chip;
+  return { node: chip, show: (job) => show(job.state, job.exitCode) };
+}
+
+/**
+ * Keep a chip on the job's current state: read it, then apply every newer update (by seq) until
+ * the job is final. Updates pushed before the live connection (re)subscribed are missed, so the
+ * job is read again whenever live events come back. A job the platform does not know (another
+ * platform's output) keeps the recorded state.
+ */
+function followJob(jobId: string, client: IGenesisClient, show: (job: Job) => void): IDisposable {
+  let seq = -1;
+  let watch: IDisposable | null = client.watchJobs();
+  const apply = (job: Job) => {
+    if (!watch || lastSeq(job) <= seq) return;
+    seq = lastSeq(job);
+    show(job);
+    if (isFinal(job.state)) stop();
+  };
+  const read = () => client.getJob(jobId).then(apply, () => undefined);
+  const onUpdate = (_: IGenesisClient, update: JobUpdate) => {
+    if (update.job.id === jobId) apply(update.job);
+  };
+  const onLive = (_: IGenesisClient, live: boolean) => {
+    if (live) void read();
+  };
+  const stop = () => {
+    client.jobUpdated.disconnect(onUpdate);
+    client.liveChanged.disconnect(onLive);
+    watch?.dispose();
+    watch = null;
+  };
+  client.jobUpdated.connect(onUpdate);
+  client.liveChanged.connect(onLive);
+  void read();
+  return {
+    get isDisposed() {
+      return watch === null;
+    },
+    dispose: stop
+  };
 }
 
 function makeChip(kind: 'dataset' | 'job', label: string, open: () => void): HTMLButtonElement {

@@ -2,25 +2,21 @@ import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } fro
 import { ICommandPalette, IThemeManager, InputDialog, WidgetTracker } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import type { ICatalogContext, ICatalogSettings } from '../catalog/context';
+import { ITranslator } from '@jupyterlab/translation';
+import type { ICatalogContext } from '../catalog/context';
 import type { DatasetDetailView } from '../catalog/detailView';
 import type { CatalogSearchPanel } from '../catalog/searchPanel';
-import { CommandIds, PALETTE_CATEGORY } from '../commands';
+import { CommandIds, paletteCategory } from '../commands';
+import { translationBundle } from '../common/i18n';
 import { datasetIcon, genesisIcon } from '../common/icons';
-import { LazyPanel } from '../common/lazy';
+import { LazyPanel, lazyModule } from '../common/lazy';
+import { loadLabSettings } from '../common/settings';
 import { IGenesisClient } from '../tokens';
 
 export const CATALOG_PLUGIN_ID = 'genesis-lab:catalog';
 
-const DEFAULTS: ICatalogSettings = { searchDebounceMs: 60, pageSize: 25, previewRows: 100 };
-
-type CatalogModule = typeof import('../catalog/index');
-let catalogModule: Promise<CatalogModule> | null = null;
 /** The catalog implementation is its own chunk, loaded on first use. */
-function loadCatalog(): Promise<CatalogModule> {
-  catalogModule ??= import('../catalog/index');
-  return catalogModule;
-}
+const loadCatalog = lazyModule(() => import('../catalog/index'));
 
 /**
  * The catalog: a left-sidebar search panel and dataset detail views in the main area, with
@@ -33,7 +29,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Search the Genesis catalog, preview datasets and insert cells that load them.',
   autoStart: true,
   requires: [IGenesisClient],
-  optional: [ILayoutRestorer, ICommandPalette, INotebookTracker, ISettingRegistry, IThemeManager],
+  optional: [ILayoutRestorer, ICommandPalette, INotebookTracker, ISettingRegistry, IThemeManager, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     client: IGenesisClient,
@@ -41,69 +37,66 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
     registry: ISettingRegistry | null,
-    themes: IThemeManager | null
+    themes: IThemeManager | null,
+    translator: ITranslator | null
   ): void => {
     const { commands, shell } = app;
-    let config = { ...DEFAULTS };
+    const trans = translationBundle(translator);
     const details = new WidgetTracker<DatasetDetailView>({ namespace: 'genesis-dataset' });
-    const ctx: ICatalogContext = { app, client, notebooks, details, settings: () => config };
+    const ctx: ICatalogContext = {
+      app,
+      client,
+      notebooks,
+      details,
+      trans,
+      settings: loadLabSettings(registry, 'catalog')
+    };
 
     const panel = new LazyPanel<CatalogSearchPanel>(
       () => loadCatalog().then((m) => m.createSearchPanel(ctx)),
-      app.restored
+      app.restored,
+      trans
     );
     panel.id = 'genesis-catalog';
     panel.title.icon = genesisIcon;
-    panel.title.caption = 'Genesis catalog';
+    panel.title.caption = trans.__('Genesis catalog');
     shell.add(panel, 'left', { rank: 350 });
     restorer?.add(panel, 'genesis-catalog');
     if (restorer) {
       void restorer.restore(details, {
         command: CommandIds.openDataset,
-        args: (w) => ({ ref: w.model.ref }),
-        name: (w) => w.model.id
+        args: (w) => ({ ref: w.content.model.ref }),
+        name: (w) => w.content.model.id
       });
     }
-
-    registry?.load(CATALOG_PLUGIN_ID).then(
-      (settings) => {
-        const read = () => {
-          config = { ...DEFAULTS, ...(settings.composite as Partial<ICatalogSettings>) };
-        };
-        read();
-        settings.changed.connect(() => {
-          read();
-          void panel
-            .loadContent()
-            .then((p) => p.model.configure({ debounceMs: config.searchDebounceMs, pageSize: config.pageSize }));
-          details.forEach((w) => w.model.setPreviewRows(config.previewRows));
-        });
-      },
-      (err: unknown) => console.warn('Genesis: could not load the catalog settings; using defaults', err)
-    );
     themes?.themeChanged.connect(() => {
       // The new theme's CSS variables are in place on the next frame.
-      requestAnimationFrame(() => details.forEach((w) => w.applyTheme()));
+      requestAnimationFrame(() => details.forEach((w) => w.content.applyTheme()));
     });
 
     const refArg = (args: Record<string, unknown>) => (typeof args.ref === 'string' && args.ref ? args.ref : null);
-    const askRef = async (title: string): Promise<string | null> => {
-      const r = await InputDialog.getText({ title, placeholder: 'namespace/name or namespace/name@version' });
+    const askRef = async (title: string, okLabel: string): Promise<string | null> => {
+      const r = await InputDialog.getText({
+        title,
+        placeholder: trans.__('namespace/name or namespace/name@version'),
+        okLabel,
+        cancelLabel: trans.__('Cancel')
+      });
       return r.button.accept && r.value ? r.value.trim() : null;
     };
 
     commands.addCommand(CommandIds.openCatalog, {
-      label: 'Open the Genesis Catalog',
-      caption: 'Show the Genesis catalog panel',
+      label: trans.__('Open the Genesis Catalog'),
+      caption: trans.__('Show the Genesis catalog panel'),
       icon: genesisIcon,
       execute: () => shell.activateById(panel.id)
     });
     commands.addCommand(CommandIds.search, {
       label: (args) =>
         typeof args.query === 'string' && args.query
-          ? `Search the Genesis Catalog for “${args.query}”`
-          : 'Search the Genesis Catalog',
-      caption: 'Focus the catalog search box',
+          ? trans.__('Search the Genesis Catalog for “%1”', args.query)
+          : trans.__('Search the Genesis Catalog'),
+      caption: trans.__('Focus the catalog search box'),
       describedBy: { args: { type: 'object', properties: { query: { type: 'string' } } } },
       execute: async (args) => {
         shell.activateById(panel.id);
@@ -112,22 +105,24 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     commands.addCommand(CommandIds.openDataset, {
-      label: (args) => (refArg(args) ? `Open ${refArg(args)}` : 'Open a Genesis Dataset…'),
-      caption: 'Show a catalog record: metadata, versions, fields, preview, Croissant',
+      label: (args) => (refArg(args) ? trans.__('Open %1', refArg(args)!) : trans.__('Open a Genesis Dataset…')),
+      caption: trans.__('Show a catalog record: metadata, versions, fields, preview, Croissant'),
       icon: datasetIcon,
       describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
       execute: async (args) => {
-        const ref = refArg(args) ?? (await askRef('Open a Genesis dataset'));
+        const ref = refArg(args) ?? (await askRef(trans.__('Open a Genesis dataset'), trans.__('Open')));
         if (ref) await (await loadCatalog()).openDataset(ctx, ref);
       }
     });
     commands.addCommand(CommandIds.insertDataset, {
       label: (args) =>
-        refArg(args) ? `Insert ${refArg(args)} into the Notebook` : 'Insert a Genesis Dataset into the Notebook…',
-      caption: 'Insert a code cell that loads the dataset with the kernel helpers',
+        refArg(args)
+          ? trans.__('Insert %1 into the Notebook', refArg(args)!)
+          : trans.__('Insert a Genesis Dataset into the Notebook…'),
+      caption: trans.__('Insert a code cell that loads the dataset (TypeScript or Python, as the notebook’s kernel)'),
       describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
       execute: async (args) => {
-        const ref = refArg(args) ?? (await askRef('Insert a Genesis dataset'));
+        const ref = refArg(args) ?? (await askRef(trans.__('Insert a Genesis dataset'), trans.__('Insert')));
         if (ref) await (await loadCatalog()).insertDataset(ctx, ref);
       }
     });
@@ -137,7 +132,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
       CommandIds.openDataset,
       CommandIds.insertDataset
     ]) {
-      palette?.addItem({ command, category: PALETTE_CATEGORY });
+      palette?.addItem({ command, category: paletteCategory(trans) });
     }
   }
 };

@@ -1,21 +1,19 @@
+import type { ManagedPlatformAction } from '@genesis-lab/contract';
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator } from '@jupyterlab/translation';
 import { GenesisClient } from '../client/client';
 import { resolveEndpoint, type IEndpoint } from '../client/endpoint';
 import { describeError } from '../client/errors';
-import { CommandIds, PALETTE_CATEGORY } from '../commands';
+import { CommandIds, paletteCategory } from '../commands';
+import { translationBundle } from '../common/i18n';
+import { loadLabSettings, type SettingsOf } from '../common/settings';
 import { IGenesisClient } from '../tokens';
 
 export const CLIENT_PLUGIN_ID = 'genesis-lab:client';
 
-interface IClientSettings {
-  platformUrl: string;
-  platformToken: string;
-  requestTimeoutMs: number;
-}
-
-const DEFAULTS: IClientSettings = { platformUrl: '', platformToken: '', requestTimeoutMs: 30000 };
+type ClientSettings = SettingsOf<'client'>;
 
 /**
  * Provides `IGenesisClient`, the one owner of platform I/O. Settings may move the client to
@@ -26,15 +24,18 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
   description: 'The Genesis platform client (HTTP + socket.io), configured in the settings editor.',
   autoStart: true,
   provides: IGenesisClient,
-  optional: [ISettingRegistry, ICommandPalette],
+  optional: [ISettingRegistry, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     registry: ISettingRegistry | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
   ): IGenesisClient => {
-    const client = new GenesisClient({ requestTimeoutMs: DEFAULTS.requestTimeoutMs });
+    const trans = translationBundle(translator);
+    // No request goes out before `configure`, which brings the timeout from the settings.
+    const client = new GenesisClient({ requestTimeoutMs: Number.POSITIVE_INFINITY });
     let mode: IEndpoint['mode'] = 'proxy';
-    const apply = (s: IClientSettings) => {
+    const apply = (s: ClientSettings) => {
       const { endpoint, problem } = endpointOf(s);
       mode = endpoint.mode;
       if (problem) console.warn(`Genesis: ${problem}`);
@@ -42,27 +43,17 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
     };
     // Not awaited: JupyterLab starts without waiting for us. The client connects when first
     // used (a panel shown, a command run), not at startup.
-    const settings = registry
-      ? registry.load(CLIENT_PLUGIN_ID).catch((err: unknown) => {
-          console.warn('Genesis: could not load the connection settings; using the Jupyter proxy', err);
-          return null;
-        })
-      : Promise.resolve(null);
-    void settings.then((loaded) => {
-      const read = (): IClientSettings => ({
-        ...DEFAULTS,
-        ...((loaded?.composite as Partial<IClientSettings> | undefined) ?? {})
-      });
-      apply(read());
-      loaded?.changed.connect(() => apply(read()));
+    void loadLabSettings(registry, 'client').then((settings) => {
+      apply(settings.current);
+      settings.changed.connect((_, s) => apply(s));
     });
 
     app.commands.addCommand(CommandIds.retryConnection, {
-      label: 'Reconnect to the Genesis Platform',
-      caption: 'Check the platform again now and reconnect live updates',
+      label: trans.__('Reconnect to the Genesis Platform'),
+      caption: trans.__('Check the platform again now and reconnect live updates'),
       execute: () => client.retry()
     });
-    const control = (action: 'start' | 'stop' | 'restart', label: string, caption: string) => ({
+    const control = (action: ManagedPlatformAction['action'], label: string, caption: string, failed: string) => ({
       label,
       caption,
       // Only a platform behind this Jupyter server's proxy is Jupyter's to start and stop.
@@ -71,21 +62,36 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
         try {
           await client.controlPlatform(action);
         } catch (err) {
-          await showErrorMessage(`Could not ${action} the Genesis platform`, describeError(err));
+          await showErrorMessage(failed, describeError(err));
         }
       }
     });
     app.commands.addCommand(
       CommandIds.startPlatform,
-      control('start', 'Start the Genesis Platform', 'Start the platform this Jupyter server runs')
+      control(
+        'start',
+        trans.__('Start the Genesis Platform'),
+        trans.__('Start the platform this Jupyter server runs'),
+        trans.__('Could not start the Genesis platform')
+      )
     );
     app.commands.addCommand(
       CommandIds.stopPlatform,
-      control('stop', 'Stop the Genesis Platform', 'Stop the platform this Jupyter server runs (until started again)')
+      control(
+        'stop',
+        trans.__('Stop the Genesis Platform'),
+        trans.__('Stop the platform this Jupyter server runs (until started again)'),
+        trans.__('Could not stop the Genesis platform')
+      )
     );
     app.commands.addCommand(
       CommandIds.restartPlatform,
-      control('restart', 'Restart the Genesis Platform', 'Restart the platform this Jupyter server runs')
+      control(
+        'restart',
+        trans.__('Restart the Genesis Platform'),
+        trans.__('Restart the platform this Jupyter server runs'),
+        trans.__('Could not restart the Genesis platform')
+      )
     );
     for (const command of [
       CommandIds.retryConnection,
@@ -93,14 +99,14 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
       CommandIds.stopPlatform,
       CommandIds.restartPlatform
     ]) {
-      palette?.addItem({ command, category: PALETTE_CATEGORY });
+      palette?.addItem({ command, category: paletteCategory(trans) });
     }
     return client;
   }
 };
 
-/** A malformed URL in the settings falls back to the proxy, and says so. */
-function endpointOf(s: IClientSettings): { endpoint: IEndpoint; problem?: string } {
+/** A malformed URL in the settings falls back to the proxy, and says so (in the console, for admins). */
+function endpointOf(s: ClientSettings): { endpoint: IEndpoint; problem?: string } {
   const url = s.platformUrl.trim();
   if (url && !/^https?:\/\/[^/]+/i.test(url)) {
     return {

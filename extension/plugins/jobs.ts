@@ -1,25 +1,21 @@
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { CommandIds, PALETTE_CATEGORY } from '../commands';
+import { ITranslator } from '@jupyterlab/translation';
+import { CommandIds, paletteCategory } from '../commands';
+import { translationBundle } from '../common/i18n';
 import { jobIcon } from '../common/icons';
-import { LazyPanel } from '../common/lazy';
-import type { IJobsContext, IJobsSettings } from '../jobs/context';
+import { LazyPanel, lazyModule } from '../common/lazy';
+import { loadLabSettings } from '../common/settings';
+import type { IJobsContext } from '../jobs/context';
 import type { JobDetailView } from '../jobs/jobDetailView';
 import type { JobsPanel } from '../jobs/jobsPanel';
 import { IGenesisClient } from '../tokens';
 
 export const JOBS_PLUGIN_ID = 'genesis-lab:jobs';
 
-const DEFAULTS: IJobsSettings = { defaultFacility: '', logTailBytes: 65536, pageSize: 200 };
-
-type JobsModule = typeof import('../jobs/index');
-let jobsModule: Promise<JobsModule> | null = null;
 /** The jobs implementation is its own chunk, loaded on first use. */
-function loadJobs(): Promise<JobsModule> {
-  jobsModule ??= import('../jobs/index');
-  return jobsModule;
-}
+const loadJobs = lazyModule(() => import('../jobs/index'));
 
 /**
  * The Jobs sidebar (facilities, submit form, live job list) and job views in the main area
@@ -30,61 +26,54 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Submit and monitor Genesis jobs across facilities, live.',
   autoStart: true,
   requires: [IGenesisClient],
-  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry],
+  optional: [ILayoutRestorer, ICommandPalette, ISettingRegistry, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     client: IGenesisClient,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    registry: ISettingRegistry | null
+    registry: ISettingRegistry | null,
+    translator: ITranslator | null
   ): void => {
     const { commands, shell } = app;
-    let config = { ...DEFAULTS };
-    registry?.load(JOBS_PLUGIN_ID).then(
-      (settings) => {
-        const read = () => (config = { ...DEFAULTS, ...(settings.composite as Partial<IJobsSettings>) });
-        read();
-        settings.changed.connect(read);
-      },
-      (err: unknown) => console.warn('Genesis: could not load the jobs settings; using defaults', err)
-    );
+    const trans = translationBundle(translator);
     const views = new WidgetTracker<JobDetailView>({ namespace: 'genesis-job' });
-    const ctx: IJobsContext = { app, client, views, settings: () => config };
+    const ctx: IJobsContext = { app, client, views, trans, settings: loadLabSettings(registry, 'jobs') };
 
-    const panel = new LazyPanel<JobsPanel>(() => loadJobs().then((m) => m.createJobsPanel(ctx)), app.restored);
+    const panel = new LazyPanel<JobsPanel>(() => loadJobs().then((m) => m.createJobsPanel(ctx)), app.restored, trans);
     panel.id = 'genesis-jobs';
     panel.title.icon = jobIcon;
-    panel.title.caption = 'Genesis jobs';
+    panel.title.caption = trans.__('Genesis jobs');
     shell.add(panel, 'left', { rank: 360 });
     restorer?.add(panel, 'genesis-jobs');
     if (restorer) {
       void restorer.restore(views, {
         command: CommandIds.openJob,
-        args: (w) => ({ id: w.model.id }),
-        name: (w) => w.model.id
+        args: (w) => ({ id: w.content.model.id }),
+        name: (w) => w.content.model.id
       });
     }
 
     const jobArg = (args: Record<string, unknown>) => (typeof args.id === 'string' && args.id ? args.id : null);
-    const targetJob = (args: Record<string, unknown>) => jobArg(args) ?? views.currentWidget?.model.id ?? null;
+    const targetJob = (args: Record<string, unknown>) => jobArg(args) ?? views.currentWidget?.content.model.id ?? null;
 
     commands.addCommand(CommandIds.openJobs, {
-      label: 'Open Genesis Jobs',
-      caption: 'Show the Genesis jobs panel: facilities and live jobs',
+      label: trans.__('Open Genesis Jobs'),
+      caption: trans.__('Show the Genesis jobs panel: facilities and live jobs'),
       icon: jobIcon,
       execute: () => shell.activateById(panel.id)
     });
     commands.addCommand(CommandIds.submitJob, {
-      label: 'Submit a Genesis Job…',
-      caption: 'Open the job submission form',
+      label: trans.__('Submit a Genesis Job…'),
+      caption: trans.__('Open the job submission form'),
       execute: async () => {
         shell.activateById(panel.id);
         (await panel.loadContent()).showSubmitForm();
       }
     });
     commands.addCommand(CommandIds.openJob, {
-      label: (args) => (jobArg(args) ? `Open Job ${jobArg(args)}` : 'Open Genesis Job'),
-      caption: 'Show a job: live log, spec, state history',
+      label: (args) => (jobArg(args) ? trans.__('Open Job %1', jobArg(args)!) : trans.__('Open Genesis Job')),
+      caption: trans.__('Show a job: live log, spec, state history'),
       icon: jobIcon,
       describedBy: { args: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } },
       isVisible: (args) => jobArg(args) !== null,
@@ -94,8 +83,10 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     commands.addCommand(CommandIds.cancelJob, {
-      label: (args) => (jobArg(args) ? `Cancel Job ${jobArg(args)}` : 'Cancel the Current Genesis Job'),
-      caption: 'Cancel a queued or running job',
+      label: (args) =>
+        jobArg(args) ? trans.__('Cancel Job %1…', jobArg(args)!) : trans.__('Cancel the Current Genesis Job…'),
+      caption: trans.__('Cancel a queued or running job (asks for confirmation)'),
+      describedBy: { args: { type: 'object', properties: { id: { type: 'string' } } } },
       isEnabled: (args) => targetJob(args) !== null,
       execute: async (args) => {
         const id = targetJob(args);
@@ -103,8 +94,10 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     commands.addCommand(CommandIds.resubmitJob, {
-      label: (args) => (jobArg(args) ? `Resubmit Job ${jobArg(args)}…` : 'Resubmit the Current Genesis Job…'),
-      caption: 'Open the submit form filled with this job’s spec',
+      label: (args) =>
+        jobArg(args) ? trans.__('Resubmit Job %1…', jobArg(args)!) : trans.__('Resubmit the Current Genesis Job…'),
+      caption: trans.__('Open the submit form filled with this job’s spec'),
+      describedBy: { args: { type: 'object', properties: { id: { type: 'string' } } } },
       isEnabled: (args) => targetJob(args) !== null,
       execute: async (args) => {
         const id = targetJob(args);
@@ -116,7 +109,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     for (const command of [CommandIds.openJobs, CommandIds.submitJob, CommandIds.cancelJob, CommandIds.resubmitJob]) {
-      palette?.addItem({ command, category: PALETTE_CATEGORY });
+      palette?.addItem({ command, category: paletteCategory(trans) });
     }
   }
 };

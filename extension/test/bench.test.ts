@@ -1,3 +1,6 @@
+/**
+ * @jest-environment node
+ */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

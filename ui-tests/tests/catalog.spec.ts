@@ -93,7 +93,8 @@ test.describe('Genesis catalog panel', () => {
     const detail = page.locator('.jp-Genesis-detail');
     const ref = (await detail.locator('.jp-Genesis-detailRef code').textContent())!.trim();
     expect(ref).toMatch(/^noaa\/mauna-loa-co2@.+/);
-    await detail.locator('button.jp-Genesis-insertDetail').click();
+    // In the view's toolbar (a MainAreaWidget's), beside the content.
+    await page.locator('.jp-Genesis-detailView').getByRole('button', { name: 'Insert into notebook' }).click();
 
     // The cell lands in the notebook, pinned to the exact version shown.
     await page.notebook.activate('co2.ipynb');

@@ -79,7 +79,7 @@ test.describe('Genesis jobs panel', () => {
     expect(lists.length).toBe(0);
 
     await row(page, id).click();
-    const view = page.locator('.jp-Genesis-jobDetail');
+    const view = page.locator(`#genesis-job-${id}`);
     await expect(view.locator('h1')).toContainText('ui-local');
     await expect(view.locator('.jp-Genesis-log')).toContainText('tick 3');
     await expect(view.locator('.jp-Genesis-log')).toContainText('done');
@@ -125,17 +125,80 @@ test.describe('Genesis jobs panel', () => {
     await expect(view.locator('.jp-Genesis-history')).toContainText('COMPLETED');
   });
 
-  test('a long job is cancelled from its view', async ({ page }) => {
+  test('a long job is cancelled from its view, once the user confirmed it', async ({ page, artifacts }) => {
     await openJobs(page);
     const id = await submit(page, { facility: 'local', name: 'ui-long', args: ['-c', 'echo sleeping; sleep 600'] });
     await expect(row(page, id)).toHaveAttribute('data-state', 'ACTIVE', { timeout: 30000 });
     await row(page, id).click();
-    const view = page.locator('.jp-Genesis-jobDetail');
+    // The view's toolbar (MainAreaWidget) holds Cancel; the content shows the job.
+    const view = page.locator(`#genesis-job-${id}`);
     await expect(view.locator('.jp-Genesis-log')).toContainText('sleeping');
     await view.getByRole('button', { name: 'Cancel' }).click();
+    // Cancel asks first; "Keep Running" (or Escape) leaves the job alone.
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(`Cancel job ui-long (${id})?`);
+    await artifacts.screenshot('job-cancel-dialog-light', dialog.locator('.jp-Dialog-content'));
+    await dialog.getByRole('button', { name: 'Keep Running' }).click();
+    await expect(dialog).toHaveCount(0);
+    await page.waitForTimeout(1000);
+    await expect(row(page, id)).toHaveAttribute('data-state', 'ACTIVE');
+    await view.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Cancel Job' }).click();
     await expect(row(page, id)).toHaveAttribute('data-state', 'CANCELED', { timeout: 30000 });
     await expect(view.locator('.jp-Genesis-statePill').first()).toHaveText('CANCELED');
     await expect(view.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+  });
+
+  test('a failed job opens on stderr, where its error is; stdout is one click away', async ({ page, artifacts }) => {
+    await openJobs(page);
+    const id = await submit(page, {
+      facility: 'local',
+      name: 'ui-fails',
+      args: ['-c', 'echo "reading input"; echo "error: input.csv: no such file" >&2; exit 3']
+    });
+    await expect(row(page, id)).toHaveAttribute('data-state', 'FAILED', { timeout: 60000 });
+    await row(page, id).click();
+    const view = page.locator(`#genesis-job-${id}`);
+    const log = view.locator('.jp-Genesis-log');
+    await expect(log).toHaveAttribute('data-stream', 'stderr');
+    await expect(log).toContainText('error: input.csv: no such file');
+    await expect(view.getByRole('radio', { name: 'stderr' })).toBeChecked();
+    await artifacts.screenshot('job-failed-stderr-light', view);
+    await page.theme.setDarkTheme();
+    await artifacts.screenshot('job-failed-stderr-dark', view);
+    await page.theme.setLightTheme();
+    await view.getByRole('radio', { name: 'stdout' }).check();
+    await expect(log).toHaveAttribute('data-stream', 'stdout');
+    await expect(log).toContainText('reading input');
+  });
+
+  test('the jobs list is a listbox: arrows move, Home/End jump to the ends, Enter opens', async ({ page }) => {
+    const ids: string[] = [];
+    for (const name of ['ui-keys-1', 'ui-keys-2', 'ui-keys-3']) {
+      const r = await page.request.post('/genesis/api/jobs', {
+        data: { name, facility: 'local', executable: '/bin/true', arguments: [] }
+      });
+      expect(r.status(), await r.text()).toBe(201);
+      ids.push(((await r.json()) as { id: string }).id);
+    }
+    const panel = await openJobs(page);
+    for (const id of ids) await expect(row(page, id)).toBeVisible();
+    const rows = panel.locator('.jp-Genesis-jobRow');
+    const focusedId = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.jobId);
+    // Newest first: the last one submitted is the first row.
+    await row(page, ids[2]!).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedId()).toBe(ids[1]);
+    await page.keyboard.press('End');
+    expect(await focusedId()).toBe(await rows.last().getAttribute('data-job-id'));
+    await page.keyboard.press('Home');
+    expect(await focusedId()).toBe(await rows.first().getAttribute('data-job-id'));
+    // One tab stop: the focused row is the list's only tabbable option.
+    await expect(panel.locator('.jp-Genesis-jobRow[tabindex="0"]')).toHaveCount(1);
+    await page.keyboard.press('ArrowDown');
+    const target = (await focusedId())!;
+    await page.keyboard.press('Enter');
+    await expect(page.locator(`#genesis-job-${target}`)).toBeVisible();
   });
 
   test('the live log resumes after the platform dies mid-job: no gap, no duplicate', async ({ page, platform }) => {

@@ -47,4 +47,32 @@ test.describe('job submit form errors', () => {
     await expect(form.locator('.jp-Genesis-success')).toContainText('Submitted ui-form-fixed');
     await expect(form.locator('[aria-invalid="true"]')).toHaveCount(0);
   });
+
+  test('a command line typed into Executable is explained: the program there, its arguments one per line', async ({
+    page
+  }) => {
+    await page.sidebar.openTab('genesis-jobs');
+    const panel = page.locator('#genesis-jobs');
+    if ((await panel.locator('.jp-Genesis-submitForm').count()) === 0) {
+      await panel.getByRole('button', { name: 'New job' }).click();
+    }
+    const form = panel.locator('.jp-Genesis-submitForm');
+    const executable = form.locator('input[name="executable"]');
+    await executable.fill('sh -c "echo hi"');
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    // Said by the form, before anything is sent (the platform would fail it with a bare setsid error).
+    const error = form.locator('.jp-Genesis-error');
+    await expect(error).toContainText('Executable: only the program goes here (sh)');
+    await expect(error).toContainText('put its arguments in Arguments, one per line');
+    await expect(form.locator('.jp-Genesis-success')).toHaveCount(0);
+    await expect(executable).toHaveAttribute('aria-invalid', 'true');
+    await expect(executable).toBeFocused();
+
+    // Done as it says: it runs.
+    await executable.fill('sh');
+    await form.locator('textarea[name="args"]').fill('-c\necho hi');
+    await form.locator('input[name="name"]').fill('ui-form-split');
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await expect(form.locator('.jp-Genesis-success')).toContainText('Submitted ui-form-split');
+  });
 });

@@ -1,6 +1,7 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
+import { openLineageNotebook } from '../support/notebooks';
 
 /**
  * Texts readable in both themes (WCAG 4.5:1), where the dark theme broke them: the "platform
@@ -136,29 +137,7 @@ test('lineage chips are readable in both themes', async ({ page, tmpPath }) => {
     state: 'COMPLETED',
     exitCode: 0
   };
-  const notebook = {
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: 1,
-        metadata: {},
-        source: 'await job.wait();',
-        outputs: [
-          {
-            output_type: 'display_data',
-            data: { 'application/vnd.genesis.lineage+json': job, 'text/plain': 'lineage' },
-            metadata: {}
-          }
-        ]
-      }
-    ],
-    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-    nbformat: 4,
-    nbformat_minor: 5
-  };
-  const path = `${tmpPath}/chip-contrast.ipynb`;
-  await page.contents.uploadContent(JSON.stringify(notebook), 'text', path);
-  await page.notebook.openByPath(path);
+  await openLineageNotebook(page, `${tmpPath}/chip-contrast.ipynb`, 'await job.wait();', job);
   const chip = page.locator('.jp-Genesis-lineageChip[data-kind="job"]');
   await expect(chip).toContainText('exit 0');
   for (const n of await expectReadableInBothThemes(page, chip)) expect(n).toBeGreaterThanOrEqual(4);

@@ -56,6 +56,11 @@ test.describe('views opened from the sidebars', () => {
       await page.keyboard.press('Control+Shift+C');
       await page.keyboard.type('Cancel the Current Genesis Job');
       await page.keyboard.press('Enter');
+      // It asks first, naming the job on screen; Enter confirms (the dialog's default button).
+      const dialog = page.locator('.jp-Dialog');
+      await expect(dialog).toContainText(`(${a})`);
+      await expect(dialog.getByRole('button', { name: 'Cancel Job' })).toBeFocused();
+      await page.keyboard.press('Enter');
       await expect(row(a)).toHaveAttribute('data-state', 'CANCELED', { timeout: 30000 });
       expect(await jobState(page, b)).toBe('ACTIVE');
     } finally {

@@ -162,9 +162,13 @@ export async function importRunCrate(
         `Re-publishing ${d.id}@${d.version} gave sha256 ${published.version.sha256}, not the crate's ${d.sha256}`
       );
   }
-  const recorded = store.recordExecutions(run.executions);
-  for (const g of run.generations) store.recordGeneration(g, g.sha256);
-  for (const r of run.reproductions) store.putReproduction(r);
+  // The versions above are content-addressed and idempotent; the run is recorded all or nothing.
+  const recorded = store.transaction(() => {
+    const r = store.recordExecutions(run.executions);
+    for (const g of run.generations) store.recordGeneration(g, g.sha256, g.job);
+    for (const rep of run.reproductions) store.putReproduction(rep);
+    return r;
+  });
   return {
     runId: run.runId,
     notebookId: run.executions[0]!.notebook.id,

@@ -1,13 +1,11 @@
 import {
   GENESIS_METADATA_KEY,
   Notebook,
-  PROVENANCE_SCHEMA_VERSION,
   parseOrThrow,
-  pinsFromLineage,
+  runNotebookProvenance,
   type CellExecution,
   type NormalizedOutput,
-  type NotebookCell,
-  type NotebookProvenance
+  type NotebookCell
 } from '@genesis-lab/contract';
 
 /** A normalised output as an nbformat output again (execution counts are not kept: null). */
@@ -15,17 +13,6 @@ function nbOutput(o: NormalizedOutput): Record<string, unknown> {
   if (o.output_type === 'execute_result') return { ...o, metadata: o.metadata ?? {}, execution_count: null };
   if (o.output_type === 'display_data') return { ...o, metadata: o.metadata ?? {} };
   return { ...o };
-}
-
-/** metadata.genesis for a run: its notebook id, run id and pins. */
-export function runProvenance(executions: readonly CellExecution[], platform?: string): NotebookProvenance {
-  return {
-    schemaVersion: PROVENANCE_SCHEMA_VERSION,
-    notebookId: executions[0]!.notebook.id,
-    runId: executions[0]!.runId,
-    ...(platform ? { platform } : {}),
-    pins: pinsFromLineage(executions.flatMap((e) => e.lineage))
-  };
 }
 
 /**
@@ -58,7 +45,7 @@ export function rebuildNotebook(executions: readonly CellExecution[], platform?:
           display_name: kernel.displayName ?? kernel.name,
           language: kernel.language ?? ''
         },
-        [GENESIS_METADATA_KEY]: runProvenance(executions, platform)
+        [GENESIS_METADATA_KEY]: runNotebookProvenance(executions, platform)
       },
       cells
     },
@@ -73,5 +60,5 @@ export function withRunProvenance(
   platform?: string
 ): Notebook {
   const nb = parseOrThrow(Notebook, notebook, 'body.notebook');
-  return { ...nb, metadata: { ...nb.metadata, [GENESIS_METADATA_KEY]: runProvenance(executions, platform) } };
+  return { ...nb, metadata: { ...nb.metadata, [GENESIS_METADATA_KEY]: runNotebookProvenance(executions, platform) } };
 }

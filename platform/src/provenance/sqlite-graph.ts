@@ -114,8 +114,13 @@ export class ProvGraphWalker {
     };
   }
 
+  /** Parsed records of the current walk: an execution is reached from its successor and expanded itself. */
+  private readonly parsed = new Map<number, Capture>();
+
   private capture(row: ExecutionRow): Capture {
-    return JSON.parse(row.record) as Capture;
+    let c = this.parsed.get(row.seq);
+    if (!c) this.parsed.set(row.seq, (c = JSON.parse(row.record) as Capture));
+    return c;
   }
 
   // ---- nodes -------------------------------------------------------------------------------
@@ -342,6 +347,7 @@ export class ProvGraphWalker {
 
   /** What produced these executions (and the output they share, when asked by output). */
   upstream(start: { executions: ExecutionRow[]; output?: string }, maxNodes: number): ProvGraph {
+    this.parsed.clear();
     const g = new GraphBuilder(maxNodes);
     const roots: string[] = [];
     for (const row of start.executions) {
@@ -358,11 +364,13 @@ export class ProvGraphWalker {
       g,
       start.executions.map((row) => ({ kind: 'execution', row }))
     );
+    this.parsed.clear();
     return g.graph(roots);
   }
 
   /** Every execution of a run with its outputs and everything upstream, and the run's reproductions. */
   wholeRun(runId: string, reproductions: ReproductionRow[]): ProvGraph {
+    this.parsed.clear();
     const g = new GraphBuilder(Number.MAX_SAFE_INTEGER);
     const rows = this.s.ofRun.all(runId);
     for (const row of rows) {
@@ -393,6 +401,7 @@ export class ProvGraphWalker {
       const rerun = this.runNode(g, report.runId);
       if (rerun) g.edge({ relation: 'wasStartedBy', from: rerun, to: id });
     }
+    this.parsed.clear();
     return g.graph([run]);
   }
 
@@ -401,6 +410,7 @@ export class ProvGraphWalker {
    * in the same kernel, jobs that staged it in, versions those jobs generated (and, in turn, their users).
    */
   impact(dataset: DatasetVersionRef, maxNodes: number): ImpactAnswer {
+    this.parsed.clear();
     const runs = new Map<string, ImpactAnswer['runs'][number]>();
     const executions = new Map<number, { direct: boolean }>();
     const outputs: ImpactAnswer['outputs'] = [];
@@ -482,6 +492,7 @@ export class ProvGraphWalker {
           direct
         });
     }
+    this.parsed.clear();
     return { dataset, runs: [...runs.values()], outputs, jobs: [...jobs.values()], derived, truncated };
   }
 }

@@ -175,6 +175,11 @@ export class SqliteProvenanceStore implements ProvenanceStore {
 
   // ---- writes ------------------------------------------------------------------------------
 
+  transaction<T>(fn: () => T): T {
+    // Nested better-sqlite3 transactions (each write's own) become savepoints inside this one.
+    return this.db.transaction(fn).immediate();
+  }
+
   recordExecutions(executions: readonly CellExecution[]): RecordedExecutions {
     return this.db
       .transaction(() => {
@@ -278,13 +283,13 @@ export class SqliteProvenanceStore implements ProvenanceStore {
       this.s.insertJobDataset.run(r.jobId, 'used', d.id, d.version, d.sha256, now);
   }
 
-  recordGeneration(g: DatasetGeneration, sha256: string): { created: boolean } {
+  recordGeneration(g: DatasetGeneration, sha256: string, job?: Omit<JobFacts, 'jobId'>): { created: boolean } {
     return this.db
       .transaction(() => {
         if (this.s.generation.get(g.jobId, g.dataset.id, g.dataset.version)) return { created: false };
         const now = new Date().toISOString();
         if (!this.s.jobById.get(g.jobId)) {
-          const facts = this.jobLookup(g.jobId);
+          const facts = this.jobLookup(g.jobId) ?? job;
           if (!facts) notFound(`No job "${g.jobId}"`, 'List jobs with: genesis jobs list');
           this.s.insertJob.run(g.jobId, facts.facility, facts.name, facts.state, facts.startedAt ?? now);
           for (const d of facts.used) this.s.insertJobDataset.run(g.jobId, 'used', d.id, d.version, d.sha256, now);

@@ -35,6 +35,8 @@ export interface JobFacts {
  * the same (recursive CTEs can replace the graph walk).
  */
 export interface ProvenanceStore {
+  /** Run several writes as one transaction (a crate import records its run all or nothing). */
+  transaction<T>(fn: () => T): T;
   /** Store a batch atomically (all or nothing). A known id with identical content is a duplicate; other content is `conflict`. */
   recordExecutions(executions: readonly CellExecution[]): RecordedExecutions;
   listRuns(notebookId: string, query: { limit: number; cursor?: string }): RunList;
@@ -44,7 +46,8 @@ export interface ProvenanceStore {
   /** Everything a run is made of (every execution, output, use, job, agent, reproduction): what exports are built from. */
   runGraph(runId: string): ProvGraph;
   impact(dataset: DatasetVersionRef, maxNodes: number): ImpactAnswer;
-  recordGeneration(generation: DatasetGeneration, sha256: string): { created: boolean };
+  /** `job`: what to record of a job neither provenance nor the jobs service knows (a crate's). */
+  recordGeneration(generation: DatasetGeneration, sha256: string, job?: Omit<JobFacts, 'jobId'>): { created: boolean };
   /** Record a report; a final report is immutable (other content is `conflict`). */
   putReproduction(report: ReproducibilityReport): ReproducibilityReport;
   getReproduction(reproductionId: string): ReproducibilityReport;

@@ -4,21 +4,30 @@ import { unzipSync } from 'fflate';
 import { Home } from '../../src/home';
 import { exportCrateFile, importCrateFile } from '../../src/provenance/home-access';
 import { startPlatformProcess, tempHome } from '../support/process';
-import { Session, call, datasetUse, ingestCsv, stdout } from '../support/provenance';
+import { provNodeId, type ProvGraph } from '@genesis-lab/contract';
+import { Session, call, datasetUse, ingestCsv, jobUse, stdout } from '../support/provenance';
 
 /** The functions the CLI calls: export a run from a home to a crate file, import it into another home. */
 describe('provenance: crate export and import on homes (CLI functions)', () => {
   it('moves a run with its pinned data from one home to a fresh one', async () => {
     const from = tempHome('genesis-prov-from-');
     const co2 = await ingestCsv(from, 'test/co2', 'year,ppm\n2020,412.1\n');
+    const trend = await ingestCsv(from, 'test/trend', 'year,slope\n2021,2.6\n');
     const p = await startPlatformProcess({ home: from });
+    // Another run submitted a job that used test/co2 and generated test/trend.
+    const fitter = new Session();
+    await call(p, 'recordExecutions', {
+      body: { executions: [fitter.cell('fit', 0, 'fit()', [], [jobUse('j-fit', 'awaited', 'COMPLETED')])] }
+    });
+    await call(p, 'recordGeneration', {
+      body: { dataset: { id: 'test/trend', version: trend.version }, jobId: 'j-fit' }
+    });
     const s = new Session();
+    const load = s.cell('load', 0, 'load()', [], [datasetUse('test/co2', co2), datasetUse('test/trend', trend)]);
+    const show = s.cell('show', 1, 'show()', [stdout('x\n')]);
     await call(p, 'recordExecutions', {
       body: {
-        executions: [
-          s.cell('load', 0, 'load()', [], [datasetUse('test/co2', co2)]),
-          s.cell('show', 1, 'show()', [stdout('x\n')])
-        ]
+        executions: [load, show]
       }
     });
     await p.stop();
@@ -32,7 +41,10 @@ describe('provenance: crate export and import on homes (CLI functions)', () => {
     const result = await importCrateFile(new Home(to), file);
     expect(result).toMatchObject({
       runId: s.runId,
-      datasets: [{ id: 'test/co2', status: 'imported' }],
+      datasets: [
+        { id: 'test/co2', status: 'imported' },
+        { id: 'test/trend', status: 'imported' }
+      ],
       executions: { created: 2 }
     });
     const q = await startPlatformProcess({ home: to });
@@ -42,6 +54,16 @@ describe('provenance: crate export and import on homes (CLI functions)', () => {
       expect(
         (await call(q, 'version', { params: { ns: 'test', name: 'co2', version: co2.version } })).json.sha256
       ).toBe(co2.sha256);
+      // The job that generated test/trend came along, though this platform never ran it.
+      const graph = (await call(q, 'lineage', { query: { output: show.outputs[0]!.sha256 } })).json as ProvGraph;
+      expect(graph.nodes.find((n) => n.kind === 'job')).toMatchObject({ jobId: 'j-fit', state: 'COMPLETED' });
+      expect(graph.edges).toContainEqual(
+        expect.objectContaining({
+          relation: 'wasGeneratedBy',
+          from: provNodeId.datasetVersion('test/trend', trend.version),
+          to: provNodeId.job('j-fit')
+        })
+      );
     } finally {
       await q.stop();
     }
