@@ -1,15 +1,15 @@
 import * as path from 'node:path';
-import { LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
 import { startPlatformProcess, tempHome, type PlatformProcess } from '../../platform/test/support/process';
 import {
   KERNELS,
   REPO_ROOT,
-  dataOf,
-  outputsOf,
+  htmlOf,
+  lineageOf,
+  printedBy,
   requireKernelSetup,
   runNotebook,
   seedExamples,
-  text,
+  sourceOf,
   type Notebook,
   type NotebookCell
 } from './support/kernel';
@@ -36,19 +36,8 @@ afterAll(async () => {
   await p?.stop();
 });
 
-const src = (c: NotebookCell) => text(c.source);
-const stdout = (c: NotebookCell) =>
-  outputsOf(c)
-    .map((o) => (o.output_type === 'stream' && o.name === 'stdout' ? text(o.text) : ''))
-    .join('');
-const lineageOf = (c: NotebookCell) =>
-  outputsOf(c)
-    .filter((o) => dataOf(o)[LINEAGE_MIME_TYPE] !== undefined)
-    .map((o) => dataOf(o)[LINEAGE_MIME_TYPE]);
-const htmlOf = (c: NotebookCell) =>
-  outputsOf(c)
-    .filter((o) => dataOf(o)['text/html'] !== undefined)
-    .map((o) => text(dataOf(o)['text/html'] as string));
+const src = sourceOf;
+const stdout = printedBy;
 
 describe.each(KERNELS)('live progress and display switches in a real %s kernel', (kernel) => {
   let nb: Notebook;

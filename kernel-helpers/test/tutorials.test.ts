@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { DatasetUse, JobUse, LINEAGE_MIME_TYPE, VEGALITE_MIME_TYPE } from '@genesis-lab/contract';
+import { DatasetUse, JobUse, VEGALITE_MIME_TYPE } from '@genesis-lab/contract';
 import { authedFetch, tempHome, type PlatformProcess } from '../../platform/test/support/process';
 import { platformWithFacilities } from '../../platform/test/support/jobs';
 import { slurmUp } from '../../platform/test/support/services';
@@ -9,10 +9,14 @@ import {
   KERNELS,
   REPO_ROOT,
   dataOf,
+  htmlOf,
+  lineageOf,
   outputsOf,
+  printedBy,
   requireKernelSetup,
   runNotebook,
   seedExamples,
+  sourceOf,
   text,
   type Notebook,
   type NotebookCell
@@ -80,30 +84,12 @@ function leibniz(n: number): string {
   return s.toFixed(12);
 }
 
-const src = (c: NotebookCell) => text(c.source);
-/** What a cell printed: stdout, and the text of an execute_result (Deno's form of a bare last expression). */
-const printed = (c: NotebookCell) =>
-  outputsOf(c)
-    .map((o) =>
-      o.output_type === 'stream' && o.name === 'stdout'
-        ? text(o.text)
-        : o.output_type === 'execute_result'
-          ? `${text(o.data['text/plain'] as string)}\n`
-          : ''
-    )
-    .join('');
+const src = sourceOf;
+const printed = printedBy;
 const stderr = (c: NotebookCell) =>
   outputsOf(c)
     .map((o) => (o.output_type === 'stream' && o.name === 'stderr' ? text(o.text) : ''))
     .join('');
-const lineageOf = (c: NotebookCell) =>
-  outputsOf(c)
-    .filter((o) => dataOf(o)[LINEAGE_MIME_TYPE] !== undefined)
-    .map((o) => dataOf(o)[LINEAGE_MIME_TYPE]);
-const htmlOf = (c: NotebookCell) =>
-  outputsOf(c)
-    .filter((o) => dataOf(o)['text/html'] !== undefined)
-    .map((o) => text(dataOf(o)['text/html'] as string));
 /** The charts a cell shows: display_data with both the Vega-Lite spec and the kernel's SVG. */
 const chartsOf = (c: NotebookCell) =>
   outputsOf(c)

@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Notebook, NotebookCell, NotebookOutput } from '@genesis-lab/contract';
+import {
+  joinText as text,
+  LINEAGE_MIME_TYPE,
+  type Notebook,
+  type NotebookCell,
+  type NotebookOutput
+} from '@genesis-lab/contract';
 import { describeCellRun, executeNotebookFile } from '@genesis-lab/notebook-runner';
 import { GENESIS_BIN, REPO_ROOT } from '../../../platform/test/support/process';
 
@@ -45,6 +51,29 @@ export const outputsOf = (c: NotebookCell): NotebookOutput[] => (c.cell_type ===
 /** An output's MIME bundle (empty for streams and errors). */
 export const dataOf = (o: NotebookOutput): Record<string, unknown> =>
   o.output_type === 'display_data' || o.output_type === 'execute_result' ? o.data : {};
+/** A cell's source as one string. */
+export const sourceOf = (c: NotebookCell): string => text(c.source);
+/** What a cell printed: stdout, and the text of an execute_result (Deno's form of a bare last expression; tslab prints it). */
+export const printedBy = (c: NotebookCell): string =>
+  outputsOf(c)
+    .map((o) =>
+      o.output_type === 'stream' && o.name === 'stdout'
+        ? text(o.text)
+        : o.output_type === 'execute_result'
+          ? `${text(o.data['text/plain'] as string)}\n`
+          : ''
+    )
+    .join('');
+/** The lineage records a cell left (application/vnd.genesis.lineage+json outputs). */
+export const lineageOf = (c: NotebookCell): unknown[] =>
+  outputsOf(c)
+    .filter((o) => dataOf(o)[LINEAGE_MIME_TYPE] !== undefined)
+    .map((o) => dataOf(o)[LINEAGE_MIME_TYPE]);
+/** The text/html of every output of a cell that has one. */
+export const htmlOf = (c: NotebookCell): string[] =>
+  outputsOf(c)
+    .filter((o) => dataOf(o)['text/html'] !== undefined)
+    .map((o) => text(dataOf(o)['text/html'] as string));
 
 /**
  * Execute a notebook in a real kernel (tslab unless `kernel` says deno) with the project's runner (@genesis-lab/notebook-runner),
