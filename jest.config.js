@@ -11,7 +11,8 @@ const shared = {
     '^@genesis-lab/client/core$': '<rootDir>/../client/src/core',
     '^@genesis-lab/kernel$': '<rootDir>/../kernel-helpers/src',
     '^@genesis-lab/platform$': '<rootDir>/../platform/src',
-    '^@genesis-lab/test-support$': '<rootDir>/../test-support/src'
+    '^@genesis-lab/test-support$': '<rootDir>/../test-support/src',
+    '^@genesis-lab/notebook-runner$': '<rootDir>/../runner/src'
   }
 };
 // Tests that take a whole shared service for themselves (slurm-failures sets the one Slurm node
@@ -60,7 +61,7 @@ const extension = {
 module.exports = {
   testTimeout: 60000,
   projects: [
-    ...['contract', 'client', 'platform', 'kernel-helpers', 'cli', 'packaging', 'test-support'].map(node),
+    ...['contract', 'client', 'platform', 'kernel-helpers', 'runner', 'cli', 'packaging', 'test-support'].map(node),
     extension
   ]
 };

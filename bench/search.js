@@ -30,9 +30,9 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startPlatform } = require('./support/platform');
 const { median, percentile, round } = require('./support/stats');
 const { ROOT, requireBuilt, logger } = require('./support/run');
+const { startPlatformProcess } = require(path.join(ROOT, 'test-support/dist/index.js'));
 const { Worker } = require('node:worker_threads');
 const VOCABULARY = require('./search-vocabulary.json');
 
@@ -325,7 +325,7 @@ async function inProcess(home, size, queries) {
 
 async function overHttp(dir, size, queries) {
   const t0 = process.hrtime.bigint();
-  const platform = await startPlatform(dir, { timeoutMs: 600_000 });
+  const platform = await startPlatformProcess({ home: dir, timeoutMs: 600_000 });
   const startMs = ms(t0);
   log(`${size}: platform up in ${fmt(startMs / 1000)} s`);
   const headers = { authorization: `Bearer ${platform.token}` };

@@ -17,6 +17,7 @@ export * from './security';
 export * from './lab';
 export * from './openapi';
 export * from './query';
+export * from './plot';
 export * from './lab-settings';
 export * from './nbformat';
 export * from './provenance';

@@ -35,7 +35,13 @@ export const DatasetUse = z
       .nonnegative()
       .optional()
       .describe('Rows the query matches in all, when known (no filter): more than rowCount when a limit cut the pull'),
-    mode: z.enum(['table', 'batches', 'export']).default('table')
+    mode: z.enum(['table', 'batches', 'export']).default('table'),
+    pinned: z
+      .boolean()
+      .optional()
+      .describe(
+        'The ref had no version and resolved to the version a reproduction pinned (GENESIS_PINS), not to latest'
+      )
   })
   .meta({ id: 'DatasetUse' });
 export type DatasetUse = z.infer<typeof DatasetUse>;

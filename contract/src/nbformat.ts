@@ -95,6 +95,13 @@ export const NotebookCell = z.discriminatedUnion('cell_type', [CodeCell, Markdow
 export type NotebookCell = z.infer<typeof NotebookCell>;
 export type CodeCell = z.infer<typeof CodeCell>;
 
+/** `metadata.kernelspec`: the kernel a notebook runs in (JupyterLab writes it when a kernel is chosen). */
+export const NotebookKernelspec = z
+  .object({ name: z.string().min(1), display_name: z.string().optional(), language: z.string().optional() })
+  .loose()
+  .meta({ id: 'NotebookKernelspec' });
+export type NotebookKernelspec = z.infer<typeof NotebookKernelspec>;
+
 export const Notebook = z
   .object({
     nbformat: z.literal(4),

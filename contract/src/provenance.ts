@@ -208,6 +208,13 @@ export const NotebookPins = z
   .meta({ id: 'NotebookPins' });
 export type NotebookPins = z.infer<typeof NotebookPins>;
 
+/**
+ * The environment variable naming a JSON file of NotebookPins that a headless reproduction gives
+ * the kernel: the kernel helpers resolve an unversioned dataset ref to its pinned version (and
+ * say so in the lineage output, `pinned: true`) instead of to the latest.
+ */
+export const PINS_ENV = 'GENESIS_PINS';
+
 /** `metadata.genesis` of a notebook: so a shared .ipynb still says what it came from. */
 export const NotebookProvenance = z
   .object({

@@ -35,7 +35,7 @@ export class CatalogApi {
       rethrow(err);
     }
     const result = await this.ctx.client.call('search', { query });
-    if (display ?? this.ctx.settings.display) this.ctx.notebook()?.show(searchBundle(q, result));
+    if (display ?? this.ctx.settings.display) await this.ctx.notebook()?.show(searchBundle(q, result));
     return result;
   }
 

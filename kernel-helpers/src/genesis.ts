@@ -1,13 +1,16 @@
 import type { Table } from 'apache-arrow';
 import { GenesisClient, type ConnectOptions } from '@genesis-lab/client';
-import { parseOrThrow, type DatasetRecord, type SearchResult } from '@genesis-lab/contract';
+import { parseOrThrow, type DatasetRecord, type SearchResult, type VegaLiteOptions } from '@genesis-lab/contract';
 import { CatalogApi, type SearchOptions } from './catalog';
 import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
 import { JobsApi } from './jobs';
 import { LineageRecorder } from './lineage';
 import { tableBundle } from './notebook/table-html';
-import { tslabOutput, type NotebookOutput } from './notebook/tslab';
+import { kernelOutput } from './notebook/kernel';
+import type { NotebookOutput } from './notebook/tslab';
+import type { Chart } from './plot/chart';
+import { Plot, vegaLite } from './plot/plot';
 import { DEFAULT_SETTINGS, Settings, type GenesisSettings } from './settings';
 
 export interface ConfigureOptions extends Partial<GenesisSettings> {
@@ -30,7 +33,7 @@ export class Genesis {
   constructor(connect: ConnectOptions = {}) {
     const settings: GenesisSettings = { ...DEFAULT_SETTINGS };
     const client = new GenesisClient(connect);
-    const notebook = (): NotebookOutput | undefined => (this.useNotebook ? tslabOutput() : undefined);
+    const notebook = (): NotebookOutput | undefined => (this.useNotebook ? kernelOutput() : undefined);
     this.context = { client, settings, notebook, lineage: new LineageRecorder(notebook) };
     this.catalog = new CatalogApi(this.context);
     this.jobs = new JobsApi(this.context);
@@ -73,9 +76,19 @@ export class Genesis {
     return new Dataset(this.context, ref);
   }
 
-  /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). */
-  show(table: Table): void {
-    this.context.notebook()?.show(tableBundle(table));
+  /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). Await it to keep the cell's outputs in order in Deno. */
+  async show(table: Table): Promise<void> {
+    await this.context.notebook()?.show(tableBundle(table));
+  }
+
+  /** Charts of an Arrow table in one line: `await genesis.plot(co2).line({ x: "date", y: "co2" })`. */
+  plot(table: Table): Plot {
+    return new Plot(table, this.context.notebook);
+  }
+
+  /** Any Vega-Lite 5 spec, with the table's rows as its data: `await genesis.vegaLite({ mark: "point", encoding: {...} }, table)`. */
+  vegaLite(spec: Record<string, unknown>, table?: Table, options?: VegaLiteOptions): Promise<Chart> {
+    return vegaLite(spec, table, options, this.context.notebook);
   }
 }
 

@@ -30,6 +30,8 @@ export { jobStatusHtml } from './jobs-view';
 export { jobStatusText } from '@genesis-lab/contract';
 export { tableBundle, tableText } from './notebook/table-html';
 export type { NotebookOutput, LiveOutput, MimeBundle } from './notebook/tslab';
+export { Plot } from './plot/plot';
+export { Chart } from './plot/chart';
 export {
   GenesisError,
   LINEAGE_MIME_TYPE,
@@ -40,5 +42,12 @@ export {
   type Int64Policy,
   type LineageRecord,
   type PullOptions,
-  type SearchResult
+  type SearchResult,
+  type SeriesOptions,
+  type PointOptions,
+  type BarOptions,
+  type HistogramOptions,
+  type VegaLiteOptions,
+  type PlotReduction,
+  VEGALITE_MIME_TYPE
 } from '@genesis-lab/contract';

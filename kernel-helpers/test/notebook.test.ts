@@ -1,10 +1,17 @@
 import * as path from 'node:path';
-import { DatasetUse, DatasetVersion, LINEAGE_MIME_TYPE } from '@genesis-lab/contract';
+import { DatasetUse, DatasetVersion } from '@genesis-lab/contract';
 import {
+  KERNELS,
   REPO_ROOT,
+  dataOf,
+  htmlOf,
+  lineageOf,
+  outputsOf,
+  printedBy,
   requireKernelSetup,
   runNotebook,
   seedExamples,
+  sourceOf,
   text,
   type Notebook,
   type NotebookCell
@@ -12,9 +19,9 @@ import {
 import { authedFetch, type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 /**
- * The tutorial notebook, executed headless by a real tslab kernel against a real platform
- * seeded with `genesis seed examples`: every cell runs, the values are the real ones, and every
- * pull left one valid lineage output.
+ * The helpers' notebook outputs in both real kernels (tslab, Deno's) against a real platform seeded
+ * with `genesis seed examples`: the live pull progress updated in place, the display switches, and
+ * one lineage output per pull. The tutorials have their own test (tutorials.test.ts).
  */
 
 let p: PlatformProcess;
@@ -33,88 +40,18 @@ afterAll(async () => {
   await p?.stop();
 });
 
-const src = (c: NotebookCell) => text(c.source);
-const stdout = (c: NotebookCell) =>
-  (c.outputs ?? [])
-    .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
-    .map((o) => text(o.text))
-    .join('');
-const lineageOf = (c: NotebookCell) =>
-  (c.outputs ?? []).filter((o) => o.data?.[LINEAGE_MIME_TYPE] !== undefined).map((o) => o.data![LINEAGE_MIME_TYPE]);
-const htmlOf = (c: NotebookCell) =>
-  (c.outputs ?? []).filter((o) => o.data?.['text/html'] !== undefined).map((o) => text(o.data!['text/html'] as string));
+const src = sourceOf;
+const stdout = printedBy;
 
-describe('examples/01-catalog-and-data.ipynb in a real tslab kernel', () => {
+describe.each(KERNELS)('live progress and display switches in a real %s kernel', (kernel) => {
   let nb: Notebook;
-  let latest: DatasetVersion;
   beforeAll(async () => {
-    nb = await runNotebook(path.join(REPO_ROOT, 'examples/01-catalog-and-data.ipynb'), env);
-    latest = DatasetVersion.parse(
-      await (await authedFetch(p, '/api/datasets/noaa/mauna-loa-co2/versions/latest')).json()
+    nb = await runNotebook(
+      path.join(REPO_ROOT, 'kernel-helpers/test/notebooks/progress-and-display.ipynb'),
+      env,
+      240_000,
+      kernel
     );
-  }, 300_000);
-
-  const code = () => nb.cells.filter((c) => c.cell_type === 'code');
-  const cellWith = (needle: string) => {
-    const c = code().find((x) => src(x).includes(needle));
-    if (!c) throw new Error(`no cell contains ${needle}`);
-    return c;
-  };
-
-  it('runs every code cell', () => {
-    for (const c of code()) expect(c.execution_count).toEqual(expect.any(Number));
-  });
-
-  it('pulls the filtered CO2 table with the real April 2020 monthly mean (416.18 ppm)', () => {
-    expect(stdout(cellWith('April 2020 monthly mean'))).toMatch(/April 2020 monthly mean: 416\.18 ppm/);
-    expect(stdout(cellWith('{ date: "2020-04-01" }'))).toContain('2020-04-01: 416.18 ppm');
-  });
-
-  it('shows the table as compact HTML with schema, units, row count and the exact version', () => {
-    const [html] = htmlOf(cellWith('filter: { op: ">", args: [{ property: "co2" }, 400] }'));
-    expect(html).toContain(`noaa/mauna-loa-co2@${latest.version}`);
-    expect(html).toContain(latest.sha256.slice(0, 12));
-    expect(html).toContain('[ppm]');
-    expect(html).toMatch(/\d+ rows × 2 columns/);
-    expect(html).toContain('co2 &gt; 400');
-  });
-
-  it('leaves exactly one valid lineage output per pull, naming the resolved version', () => {
-    const pull = cellWith('filter: { op: ">", args: [{ property: "co2" }, 400] }');
-    const [one, ...more] = lineageOf(pull);
-    expect(more).toHaveLength(0);
-    const use = DatasetUse.parse(one);
-    expect(use).toMatchObject({
-      kind: 'dataset',
-      ref: 'noaa/mauna-loa-co2',
-      id: 'noaa/mauna-loa-co2',
-      version: latest.version,
-      sha256: latest.sha256,
-      columns: ['date', 'co2'],
-      filter: { op: '>', args: [{ property: 'co2' }, 400] },
-      mode: 'table'
-    });
-    const months = Number(/(\d+) months above 400 ppm/.exec(stdout(cellWith('April 2020 monthly mean')))![1]);
-    expect(use.rowCount).toBe(months);
-
-    const streamed = DatasetUse.parse(lineageOf(cellWith('.batches('))[0]);
-    expect(streamed).toMatchObject({ mode: 'batches', rowCount: latest.rowCount, columns: ['co2'] });
-    // Cells without a pull leave none; the failing pull (unknown column) leaves none.
-    expect(lineageOf(cellWith('genesis.search('))).toHaveLength(0);
-    expect(lineageOf(cellWith('"c02"'))).toHaveLength(0);
-  });
-
-  it('brings the platform error message into the notebook unchanged', async () => {
-    const r = await authedFetch(p, '/api/datasets/noaa/mauna-loa-co2/versions/latest/arrow?columns=date,c02');
-    const body = (await r.json()) as { error: { message: string } };
-    expect(stdout(cellWith('"c02"')).trim()).toBe(body.error.message);
-  });
-});
-
-describe('live progress and display switches in a real tslab kernel', () => {
-  let nb: Notebook;
-  beforeAll(async () => {
-    nb = await runNotebook(path.join(REPO_ROOT, 'kernel-helpers/test/notebooks/progress-and-display.ipynb'), env);
   }, 300_000);
 
   const progressOutputs = (c: NotebookCell) => htmlOf(c).filter((h) => h.includes('genesis-progress'));
@@ -161,7 +98,9 @@ describe('live progress and display switches in a real tslab kernel', () => {
     expect(stdout(cell)).toContain('limited: 100000 rows');
     const table = htmlOf(cell).find((h) => h.includes('genesis-table'))!;
     expect(table).toContain(`first 100,000 of ${total} rows × 1 column`);
-    const plain = (cell.outputs ?? []).map((o) => text((o.data?.['text/plain'] as string) ?? '')).join('\n');
+    const plain = outputsOf(cell)
+      .map((o) => text((dataOf(o)['text/plain'] as string) ?? ''))
+      .join('\n');
     expect(plain).toContain(`first 100,000 of ${total} rows × 1 column`);
     const use = DatasetUse.parse(lineageOf(cell)[0]);
     expect(use).toMatchObject({ rowCount: 100000, totalRows: version.rowCount, limit: 100000 });

@@ -34,7 +34,7 @@ function check(code: string): string[] {
 }
 
 const USE = `
-import { genesis, GenesisError, Dataset, type DatasetUse } from "@genesis-lab/kernel";
+import { genesis, GenesisError, Dataset, Chart, type DatasetUse } from "@genesis-lab/kernel";
 import { Table, RecordBatch } from "apache-arrow";
 
 async function main(): Promise<void> {
@@ -56,7 +56,14 @@ async function main(): Promise<void> {
   const use = genesis.lineage.records()[0] as DatasetUse;
   genesis.configure({ display: false, progress: true, int64: "bigint" });
   try { await ds.table(); } catch (e) { if (e instanceof GenesisError) console.log(e.code, e.hint, e.issues); }
-  console.log(first, unit, rows, sha, schema.fields.length, uses.length, use.version);
+  const chart: Chart = await genesis.plot(t).line({ x: "date", y: ["co2"], color: undefined, scales: { y: "log" }, titles: { y: "ppm" } });
+  const svg: string = chart.svg;
+  await genesis.plot(t).histogram({ x: "co2", bins: 20, facet: "site", columns: 2 });
+  await genesis.plot(t).point({ x: "date", y: "co2", size: "n", maxPoints: 1000 });
+  await genesis.plot(t).bar({ x: "site", y: "co2" });
+  await genesis.vegaLite({ mark: "point" }, t, { maxPoints: 500 });
+  await genesis.show(t);
+  console.log(first, unit, rows, sha, schema.fields.length, uses.length, use.version, svg.length);
 }
 void main();
 `;
@@ -89,10 +96,12 @@ async function f() {
   const n: string = t.numRows;
   genesis.configure({ int64: "float" });
   await genesis.dataset("a/b").table({ filter: { op: "~", args: [] } });
+  await genesis.plot(t).line({ x: "date", y: "co2", scales: { x: "logarithmic" } });
+  await genesis.plot(t).histogram({ x: "co2", bins: "20" });
 }
 void f;
 `);
-    expect(errors.length).toBeGreaterThanOrEqual(4);
+    expect(errors.length).toBeGreaterThanOrEqual(6);
     expect(errors.join('\n')).toMatch(/not assignable/);
   });
 });

@@ -47,7 +47,7 @@ export class Dataset {
     // What the table is a part of travels with it (its display says "first N of M rows").
     if (pull.totalRows !== undefined) table.schema.metadata.set(ARROW_META.totalRows, String(pull.totalRows));
     const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
-    notebook?.show(tableBundle(table));
+    await notebook?.show(tableBundle(table));
     return table;
   }
 

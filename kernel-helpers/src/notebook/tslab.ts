@@ -8,9 +8,10 @@ export interface LiveOutput {
   update(html: string): void;
 }
 
-/** What the helpers need from a notebook kernel. */
+/** What the helpers need from a notebook kernel (tslab's or Deno's). */
 export interface NotebookOutput {
-  show(bundle: MimeBundle): void;
+  /** Add an output to the running cell; Deno's display is asynchronous (await it to keep order). */
+  show(bundle: MimeBundle): void | Promise<void>;
   live(): LiveOutput;
 }
 

@@ -1,0 +1,19 @@
+import { runBenchSmoke } from './support/bench';
+
+/** `npm run bench:tutorials` in smoke mode: it runs end to end and ends with its JSON line (figures not checked). */
+it('bench/tutorials.js runs (GENESIS_BENCH_SMOKE=1) and prints one final JSON line with value, target and met per target', () => {
+  const { status, output, result } = runBenchSmoke('tutorials', 400_000);
+  expect(output).not.toMatch(/bench:tutorials failed/);
+  expect(status).toBe(0);
+  expect(result).toMatchObject({ bench: 'tutorials', smoke: true, kernels: ['tslab'], plot_rows: 200_000 });
+  for (const key of ['all_kernels_s', 'pull_ms', 'plot_ms', 'plot_vs_pull', 'first_plot_ms'])
+    expect(typeof result![key]).toBe('number');
+  const targets = result!.targets as Record<string, unknown>;
+  expect(Object.keys(targets).sort()).toEqual(['all_kernels_s', 'plot_vs_pull']);
+  for (const t of Object.values(targets))
+    expect(t).toEqual({ value: expect.any(Number), target: expect.any(String), met: expect.any(Boolean) });
+  expect(Object.keys(result!.committed_notebook_bytes as object)).toEqual([
+    '01-find-and-pull-data.ipynb',
+    '02-run-jobs-on-facilities.ipynb'
+  ]);
+}, 450_000);

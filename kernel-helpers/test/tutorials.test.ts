@@ -1,0 +1,327 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { DatasetUse, JobUse, VEGALITE_MIME_TYPE } from '@genesis-lab/contract';
+import { authedFetch, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
+import { platformWithFacilities } from '@genesis-lab/test-support';
+import { slurmUp } from '@genesis-lab/test-support';
+import {
+  KERNELS,
+  REPO_ROOT,
+  dataOf,
+  htmlOf,
+  lineageOf,
+  outputsOf,
+  printedBy,
+  requireKernelSetup,
+  runNotebook,
+  seedExamples,
+  sourceOf,
+  text,
+  type Notebook,
+  type NotebookCell
+} from './support/kernel';
+
+/**
+ * The tutorials, top to bottom, headless, in BOTH TypeScript kernels (tslab and Deno's), against
+ * one fresh platform seeded with `genesis seed examples` (local facility, and Slurm where this
+ * machine has it): every cell runs with status ok and no stderr, and every number the notebooks
+ * print is checked against the sources' own files (vega-datasets' CSV and Parquet), computed
+ * here, never taken from a previous run.
+ */
+
+const DATA = path.join(REPO_ROOT, 'node_modules/vega-datasets/data');
+
+/** The Mauna Loa record from the Scripps file vega-datasets ships (the one `genesis seed examples` ingests). */
+function keelingSource(): { date: string; co2: number; adjusted: number }[] {
+  return fs
+    .readFileSync(path.join(DATA, 'co2-concentration.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))
+    .map(([date, co2, adjusted]) => ({ date: date!, co2: Number(co2), adjusted: Number(adjusted) }));
+}
+
+/** Seasonal amplitude per decade: mean (monthly minus adjusted) per calendar month, max minus min. */
+function amplitude(rows: ReturnType<typeof keelingSource>, decade: number): number {
+  const byMonth = new Map<number, number[]>();
+  for (const r of rows) {
+    if (Math.floor(Number(r.date.slice(0, 4)) / 10) * 10 !== decade) continue;
+    const m = Number(r.date.slice(5, 7));
+    byMonth.set(m, [...(byMonth.get(m) ?? []), r.co2 - r.adjusted]);
+  }
+  const means = [...byMonth.values()].map((v) => v.reduce((s, x) => s + x, 0) / v.length);
+  return Math.max(...means) - Math.min(...means);
+}
+
+/** Arrival delays from the BTS Parquet file vega-datasets ships, read with parquet-wasm (not through the platform). */
+function delaysSource(): { flights: number; mean: number; late: number; typical: number } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pq = require('parquet-wasm') as typeof import('parquet-wasm');
+  const table = tableFromIPC(pq.readParquet(fs.readFileSync(path.join(DATA, 'flights-3m.parquet'))).intoIPCStream());
+  const delay = table.getChild('delay')!;
+  let flights = 0;
+  let total = 0;
+  let late = 0;
+  let typical = 0;
+  // int64 in the Parquet file (bigint in Arrow JS); the helpers' default policy makes them numbers.
+  for (const raw of delay as Iterable<bigint | number | null>) {
+    if (raw === null) continue;
+    const d = Number(raw);
+    flights++;
+    total += d;
+    if (d > 15) late++;
+    if (d >= -60 && d <= 180) typical++;
+  }
+  return { flights, mean: total / flights, late, typical };
+}
+
+/** The Leibniz partial sums the jobs compute (awk, in doubles, printf %.12f): the same doubles here. */
+function leibniz(n: number): string {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += (k % 2 ? -4 : 4) / (2 * k + 1);
+  return s.toFixed(12);
+}
+
+const src = sourceOf;
+const printed = printedBy;
+const stderr = (c: NotebookCell) =>
+  outputsOf(c)
+    .map((o) => (o.output_type === 'stream' && o.name === 'stderr' ? text(o.text) : ''))
+    .join('');
+/** The charts a cell shows: display_data with both the Vega-Lite spec and the kernel's SVG. */
+const chartsOf = (c: NotebookCell) =>
+  outputsOf(c)
+    .filter((o) => o.output_type === 'display_data' && dataOf(o)[VEGALITE_MIME_TYPE] !== undefined)
+    .map((o) => ({
+      spec: dataOf(o)[VEGALITE_MIME_TYPE] as { data: { values: Record<string, unknown>[] }; title: unknown },
+      svg: text(dataOf(o)['image/svg+xml'] as string)
+    }));
+
+function cellWith(nb: Notebook, needle: string): NotebookCell {
+  const c = nb.cells.find((x) => x.cell_type === 'code' && src(x).includes(needle));
+  if (!c) throw new Error(`no code cell contains ${needle}`);
+  return c;
+}
+
+/** Every code cell ran (an execution count), and none wrote to stderr (tslab's errors, warnings, deprecations). */
+function expectClean(nb: Notebook): void {
+  const code = nb.cells.filter((c) => c.cell_type === 'code');
+  expect(code.length).toBeGreaterThan(5);
+  for (const c of code) {
+    expect({ cell: src(c).slice(0, 60), count: c.cell_type === 'code' ? c.execution_count : null }).toEqual({
+      cell: src(c).slice(0, 60),
+      count: expect.any(Number)
+    });
+    expect({ cell: src(c).slice(0, 60), stderr: stderr(c) }).toEqual({ cell: src(c).slice(0, 60), stderr: '' });
+    expect(outputsOf(c).filter((o) => o.output_type === 'error')).toEqual([]);
+  }
+}
+
+const slurm = slurmUp().ok;
+let p: PlatformProcess;
+let env: NodeJS.ProcessEnv;
+const keeling = keelingSource();
+let flights: ReturnType<typeof delaysSource>;
+
+beforeAll(async () => {
+  requireKernelSetup();
+  const home = tempHome('genesis-tutorials-');
+  seedExamples(home);
+  const facilities = [
+    { name: 'local', kind: 'local' },
+    ...(slurm ? [{ name: 'slurm', kind: 'slurm', pollIntervalMs: 500 }] : [])
+  ];
+  ({ p } = await platformWithFacilities(facilities, home));
+  // The kernel finds the platform through its discovery file, as on a user's machine.
+  env = { GENESIS_HOME: home, GENESIS_URL: '', GENESIS_TOKEN: '', GENESIS_RUNTIME_DIR: '' };
+  flights = delaysSource();
+}, 300_000);
+
+afterAll(async () => {
+  await p?.stop();
+});
+
+describe.each(KERNELS)('examples/01-find-and-pull-data.ipynb in a real %s kernel', (kernel) => {
+  let nb: Notebook;
+  beforeAll(async () => {
+    nb = await runNotebook(path.join(REPO_ROOT, 'examples/01-find-and-pull-data.ipynb'), env, 240_000, kernel);
+  }, 300_000);
+
+  it('runs every cell, with no error and nothing on stderr', () => {
+    expectClean(nb);
+  });
+
+  it('reads the record: licence, creators, provenance, units', () => {
+    const out = printed(cellWith(nb, 'genesis.record('));
+    expect(out).toContain('licence: CC-BY-4.0 (https://creativecommons.org/licenses/by/4.0/)');
+    expect(out).toContain('creators: Scripps CO2 Program; Charles D. Keeling');
+    expect(out).toContain('derived from: https://scrippsco2.ucsd.edu/');
+    expect(out).toContain(`covers 1958-03 to ${keeling.at(-1)!.date.slice(0, 7)}`);
+    expect(out).toMatch(/co2: float64 \[ppm\]/);
+    expect(printed(cellWith(nb, 'genesis.search('))).toContain('top hit: noaa/mauna-loa-co2');
+  });
+
+  it('pulls with a filter and a projection: the real April 2020 monthly mean (416.18 ppm) and month count', () => {
+    const april = keeling.find((r) => r.date === '2020-04-01')!;
+    expect(april.co2).toBe(416.18); // the source's own file says so
+    const above = keeling.filter((r) => r.co2 > 400).length;
+    expect(printed(cellWith(nb, 'April 2020 monthly mean'))).toContain(
+      `${above} months above 400 ppm; April 2020 monthly mean: ${april.co2} ppm`
+    );
+    expect(printed(cellWith(nb, '{ date: "2020-04-01" }'))).toContain(
+      `2020-04-01: ${april.co2} ppm (seasonally adjusted ${april.adjusted} ppm)`
+    );
+    const pull = cellWith(nb, 'filter: { op: ">", args: [{ property: "co2" }, 400] }');
+    const [html] = htmlOf(pull);
+    expect(html).toContain('[ppm]');
+    expect(html).toContain(`${above} rows × 2 columns`);
+    const uses = lineageOf(pull).map((u) => DatasetUse.parse(u));
+    expect(uses).toEqual([
+      expect.objectContaining({ id: 'noaa/mauna-loa-co2', columns: ['date', 'co2'], rowCount: above, mode: 'table' })
+    ]);
+  });
+
+  it('plots the Keeling curve with both series inlined, as Vega-Lite and as SVG', () => {
+    const [chart, ...more] = chartsOf(cellWith(nb, 'The Keeling curve'));
+    expect(more).toEqual([]);
+    expect(chart!.spec.data.values).toHaveLength(keeling.length * 2);
+    expect(chart!.spec.data.values).toContainEqual({ date: '2020-04-01', value: 416.18, column: 'co2' });
+    expect(chart!.svg).toMatch(/^<svg /);
+    expect(chart!.svg).toContain('co2, co2_adjusted (ppm)');
+  });
+
+  it('computes and plots the seasonal cycle per decade with the real amplitudes', () => {
+    const out = printed(cellWith(nb, 'seasonal amplitude'));
+    expect(out).toContain(`1960s: seasonal amplitude ${amplitude(keeling, 1960).toFixed(2)} ppm`);
+    expect(out).toContain(`2010s: seasonal amplitude ${amplitude(keeling, 2010).toFixed(2)} ppm`);
+    const [chart] = chartsOf(cellWith(nb, 'Seasonal cycle of CO₂'));
+    expect(new Set(chart!.spec.data.values.map((v) => v.decade))).toEqual(
+      new Set(['1950s', '1960s', '1970s', '1980s', '1990s', '2000s', '2010s', '2020s'])
+    );
+    expect(chart!.svg).toContain('monthly mean minus seasonally adjusted (ppm)');
+  });
+
+  it('streams three million flights in batches with the real statistics', () => {
+    const cell = cellWith(nb, '.batches(');
+    expect(printed(cell)).toContain(
+      `${flights.flights} flights; mean arrival delay ${flights.mean.toFixed(2)} min; ${((100 * flights.late) / flights.flights).toFixed(1)}% more than 15 min late`
+    );
+    expect(DatasetUse.parse(lineageOf(cell)[0])).toMatchObject({
+      mode: 'batches',
+      rowCount: 3_000_000,
+      columns: ['delay']
+    });
+  });
+
+  it('bins millions of delays in the kernel into a small chart that says so', () => {
+    const cell = cellWith(nb, '.histogram(');
+    expect(printed(cell)).toContain(`${flights.typical} flights between an hour early and three hours late`);
+    const [chart] = chartsOf(cell);
+    const counts = chart!.spec.data.values.reduce((s, v) => s + (v.count as number), 0);
+    expect(counts).toBe(flights.typical);
+    expect(JSON.stringify(chart!.spec).length).toBeLessThan(10_000);
+    const note = `${flights.typical.toLocaleString('en-US')} values in 48 bins of 5 min`;
+    expect(chart!.spec.title).toMatchObject({ subtitle: note });
+    expect(chart!.svg).toContain(note);
+  });
+
+  it('brings the platform error message into the notebook unchanged, and names the column a plot lacks', async () => {
+    const r = await authedFetch(p, '/api/datasets/noaa/mauna-loa-co2/versions/latest/arrow?columns=date,c02');
+    const body = (await r.json()) as { error: { message: string } };
+    expect(printed(cellWith(nb, '"c02"')).trim()).toBe(body.error.message);
+    expect(printed(cellWith(nb, '"co2_ajusted"')).trim()).toBe(
+      'Cannot draw the line: no column "co2_ajusted" for y; y of a line takes a column that is quantitative: co2, co2_adjusted'
+    );
+    expect(lineageOf(cellWith(nb, '"c02"'))).toEqual([]);
+  });
+
+  it('lists the lineage of every pull', () => {
+    expect(printed(cellWith(nb, 'genesis.lineage.records()')).trim().split('\n')).toEqual([
+      expect.stringMatching(/^noaa\/mauna-loa-co2 -> noaa\/mauna-loa-co2@3\.2\.1 sha256 \w{12}…, rows: 63 \(table\)$/),
+      expect.stringMatching(/rows: 1 \(table\)$/),
+      expect.stringMatching(new RegExp(`rows: ${keeling.length} \\(table\\)$`)),
+      expect.stringMatching(/^bts\/flights-3m .* rows: 3000000 \(batches\)$/),
+      expect.stringMatching(new RegExp(`rows: ${flights.typical} \\(table\\)$`))
+    ]);
+  });
+});
+
+describe.each(KERNELS)('examples/02-run-jobs-on-facilities.ipynb in a real %s kernel', (kernel) => {
+  let nb: Notebook;
+  const terms = [10, 100, 1_000, 10_000, 100_000, 1_000_000];
+  beforeAll(async () => {
+    nb = await runNotebook(path.join(REPO_ROOT, 'examples/02-run-jobs-on-facilities.ipynb'), env, 240_000, kernel);
+  }, 300_000);
+
+  it('runs every cell, with no error and nothing on stderr', () => {
+    expectClean(nb);
+  });
+
+  it('lists the facilities', () => {
+    const out = printed(cellWith(nb, 'genesis.jobs.facilities()'));
+    expect(out).toMatch(/^local \(local\) healthy: \d+ cpus\/node/m);
+    if (slurm) expect(out).toMatch(/^slurm \(slurm\) healthy/m);
+  });
+
+  it('runs the sweep on the local facility, watched live, with job lineage', () => {
+    const submit = cellWith(nb, 'const sweep = ');
+    expect(lineageOf(submit).map((u) => JobUse.parse(u).action)).toEqual(Array(6).fill('submitted'));
+    const wait = cellWith(nb, 'j.wait()');
+    const status = htmlOf(wait).filter((h) => h.includes('genesis-job-status'));
+    expect(status).toHaveLength(6); // one line per job, updated in place
+    for (const h of status) expect(h).toMatch(/data-state="COMPLETED"/);
+    expect(lineageOf(wait).map((u) => [JobUse.parse(u).action, JobUse.parse(u).state])).toEqual(
+      Array(6).fill(['awaited', 'COMPLETED'])
+    );
+    for (const n of terms)
+      expect(printed(wait)).toMatch(new RegExp(`^leibniz-${n}: COMPLETED, exit code 0, staged out `, 'm'));
+  });
+
+  it('collects the staged-out estimates: the exact partial sums', () => {
+    const out = printed(cellWith(nb, 'function collect('));
+    for (const n of terms) {
+      const e = leibniz(n);
+      expect(out).toContain(`${n} terms: π ≈ ${e} (error ${Math.abs(Math.PI - Number(e)).toExponential(2)})`);
+    }
+    expect(htmlOf(cellWith(nb, 'function collect(')).join('')).toContain('6 rows × 3 columns');
+  });
+
+  it('plots the sweep on log-log axes', () => {
+    const [chart] = chartsOf(cellWith(nb, 'scales: { x: "log", y: "log" }'));
+    expect(chart!.spec.data.values.map((v) => v.terms)).toEqual(terms);
+    expect(chart!.svg).toMatch(/for a log scale/);
+  });
+
+  it('runs the same sweep on Slurm when this machine has it, with the same numbers', () => {
+    const out = printed(cellWith(nb, 'const slurm = '));
+    if (slurm) {
+      expect(out).toMatch(/^Slurm jobs (\d+, ){5}\d+: (COMPLETED, ){5}COMPLETED$/m);
+      expect(out).toContain('estimates on slurm equal the local ones');
+    } else expect(out).toContain('No healthy Slurm facility');
+  });
+
+  it('explains a failed job with its reason, exit code and output', () => {
+    const out = printed(cellWith(nb, 'singular-matrix'));
+    expect(out).toContain('caught JobFailedError: reason NONZERO_EXIT, exit code 3');
+    expect(out).toContain('error: matrix is singular');
+  });
+});
+
+describe('the committed tutorials', () => {
+  const files = fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.ipynb'));
+
+  it.each(files)('%s is stripped of outputs and declares tslab', (file) => {
+    const nb = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as Notebook;
+    expect(nb.metadata.kernelspec).toMatchObject({ name: 'tslab' });
+    const code = nb.cells.filter((c) => c.cell_type === 'code');
+    expect(code.map((c) => [outputsOf(c), c.cell_type === 'code' ? c.execution_count : null])).toEqual(
+      code.map(() => [[], null])
+    );
+  });
+
+  it('are the two this test runs (a new tutorial gets a test here)', () => {
+    expect(files.sort()).toEqual(['01-find-and-pull-data.ipynb', '02-run-jobs-on-facilities.ipynb']);
+  });
+});

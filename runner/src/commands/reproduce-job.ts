@@ -1,0 +1,165 @@
+import * as fs from 'node:fs';
+import {
+  DatasetUse,
+  FacilityName,
+  isReproducible,
+  NotebookPins,
+  PROVENANCE_SCHEMA_VERSION,
+  readCellProvenance,
+  ReproducibilityReport,
+  RecordId,
+  summarizeCells,
+  type CellExecutionInput,
+  type CellReport,
+  type CodeCell,
+  type Notebook,
+  type ReproducibilityReportInput,
+  type UnpinnedRef,
+  parseOrThrow
+} from '@genesis-lab/contract';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import type { CellRun } from '../execute/cell-run';
+import { readNotebook } from '../notebook/file';
+import { PlatformApi } from '../platform/platform-api';
+import { lineageOf } from '../record/capture';
+import { reportMarkdown } from '../report/markdown';
+import { cellReport } from '../report/cell-report';
+import { runCommand } from './run';
+
+/**
+ * What `genesis reproduce` hands the job that re-executes the notebook on a facility: a file
+ * (mode 0600, it holds the platform token, which jobs never inherit) the job reads and validates.
+ */
+export const ReproduceJobSpec = z
+  .object({
+    /** The working copy the job executes and writes with the reproduced outputs. */
+    notebook: z.string().min(1),
+    /** The notebook as recorded: its outputs are what the reproduction must show again. */
+    expected: z.string().min(1),
+    reportJson: z.string().min(1),
+    reportMarkdown: z.string().min(1),
+    platform: z.object({ url: z.string().url(), token: z.string().min(1) }),
+    reproductionId: z.uuid(),
+    runId: z.uuid(),
+    originalRunId: z.uuid().nullable(),
+    notebookId: z.uuid().optional(),
+    notebookPath: z.string().min(1),
+    /** The kernel's working directory: the original notebook's folder, so relative paths mean what they meant. */
+    cwd: z.string().min(1),
+    facility: FacilityName,
+    pins: NotebookPins,
+    /** Original execution ids by cell id, for the report's links. */
+    originalExecutions: z.record(z.string(), z.uuid()).default({}),
+    kernel: z.string().optional(),
+    cellTimeoutMs: z.number().int().positive().optional(),
+    kernelSearchPrefixes: z.array(z.string()).optional(),
+    startedAt: z.iso.datetime({ offset: true })
+  })
+  .strict();
+export type ReproduceJobSpec = z.infer<typeof ReproduceJobSpec>;
+
+const codeCellsOf = (nb: Notebook) => nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
+const cellIdOf = (c: CodeCell, index: number) => c.id ?? `cell-${index + 1}`;
+
+/** Unversioned dataset refs a cell resolved to latest rather than to a pin. */
+function unpinnedIn(cellId: string, outputs: CodeCell['outputs']): UnpinnedRef[] {
+  return lineageOf(outputs)
+    .filter((r): r is DatasetUse => r.kind === 'dataset')
+    .filter((r) => !r.pinned && RecordId.safeParse(r.ref).success)
+    .map((r) => ({ ref: r.ref, id: r.id, version: r.version, sha256: r.sha256, cellId }));
+}
+
+/**
+ * The job's side of a reproduction: execute the working copy with the pins (recorded as its own
+ * run), compare each cell with the recorded notebook as it ends, and record the report as it
+ * grows (state `running`, the panel shows it live) and when it ends. Returns the final report.
+ */
+export async function reproduceJob(
+  specFile: string,
+  progress?: (line: string) => void
+): Promise<ReproducibilityReportInput> {
+  const spec = parseOrThrow(
+    ReproduceJobSpec,
+    JSON.parse(fs.readFileSync(specFile, 'utf8')),
+    `reproduction spec ${specFile}`
+  );
+  const platform = new PlatformApi({ url: spec.platform.url, token: spec.platform.token });
+  const expected = readNotebook(spec.expected);
+  const expectedCells = new Map(codeCellsOf(expected).map((c) => [expected.cells.indexOf(c), c]));
+  const cells: CellReport[] = [];
+  const unpinned: UnpinnedRef[] = [];
+  const pinnedVersions = Object.fromEntries(Object.entries(spec.pins.datasets));
+  const report = (state: 'running' | 'completed' | 'failed', message?: string): ReproducibilityReportInput => {
+    const summary = summarizeCells(cells);
+    return {
+      schemaVersion: PROVENANCE_SCHEMA_VERSION,
+      reproductionId: spec.reproductionId,
+      originalRunId: spec.originalRunId,
+      runId: spec.runId,
+      notebook: { ...(spec.notebookId ? { id: spec.notebookId } : {}), path: spec.notebookPath },
+      facility: spec.facility,
+      ...(process.env.GENESIS_JOB_ID ? { jobId: process.env.GENESIS_JOB_ID } : {}),
+      state,
+      ...(message ? { message } : {}),
+      startedAt: spec.startedAt,
+      ...(state === 'running' ? {} : { endedAt: new Date().toISOString() }),
+      pins: pinnedVersions,
+      unpinned,
+      cells: [...cells],
+      summary,
+      reproducible: isReproducible(state, summary)
+    };
+  };
+  // Live progress: the running report after each cell, one request at a time (the latest wins).
+  let live: Promise<void> = Promise.resolve();
+  const publish = (r: ReproducibilityReportInput) => {
+    live = live.then(() => platform.recordReproduction(r)).catch(() => undefined);
+  };
+  publish(report('running'));
+  let final: ReproducibilityReportInput;
+  try {
+    const ran = await runCommand({
+      notebook: spec.notebook,
+      runId: spec.runId,
+      pins: spec.pins,
+      cwd: spec.cwd,
+      kernel: spec.kernel,
+      cellTimeoutMs: spec.cellTimeoutMs,
+      connect: spec.platform,
+      kernelSearch: spec.kernelSearchPrefixes ? { prefixes: spec.kernelSearchPrefixes } : undefined,
+      progress,
+      onCellEnd: (run: CellRun, cell: CodeCell, execution: CellExecutionInput | undefined) => {
+        const id = cellIdOf(cell, run.index);
+        const original = expectedCells.get(run.index);
+        // Checked up front by reproduceCommand; read again here because the job is its own boundary.
+        const declared = readCellProvenance(original?.metadata ?? cell.metadata, { id, index: run.index });
+        cells.push(
+          cellReport({
+            cellId: id,
+            cellIndex: run.index,
+            run,
+            expected: original?.outputs ?? [],
+            actual: cell.outputs,
+            declared,
+            ...(spec.originalExecutions[id] ? { originalExecutionId: spec.originalExecutions[id] } : {}),
+            ...(execution ? { executionId: execution.executionId } : {})
+          })
+        );
+        unpinned.push(...unpinnedIn(id, cell.outputs));
+        publish(report('running'));
+      }
+    });
+    final = report('completed', ran.result.ok ? undefined : 'some cells failed when re-executed');
+  } catch (e) {
+    final = report('failed', (e as Error).message);
+  }
+  await live;
+  await platform.recordReproduction(final);
+  platform.close();
+  await writeFileAtomic(spec.reportJson, JSON.stringify(final, null, 1) + '\n');
+  await writeFileAtomic(spec.reportMarkdown, reportMarkdown(parseReport(final)));
+  return final;
+}
+
+const parseReport = (r: ReproducibilityReportInput) => ReproducibilityReport.parse(r);

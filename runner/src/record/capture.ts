@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import {
+  captureOutputs,
+  LINEAGE_MIME_TYPE,
+  LineageRecord,
+  PROVENANCE_SCHEMA_VERSION,
+  sha256Hex,
+  joinText,
+  type CellExecutionInput,
+  type CodeCell,
+  type ExecutionEnvironment,
+  type NotebookOutputInput,
+  type NotebookRef
+} from '@genesis-lab/contract';
+import { errorHeadline, type CellRun } from '../execute/cell-run';
+
+/** The lineage records the kernel helpers left in a cell's outputs; `problems` collects outputs that do not parse. */
+export function lineageOf(outputs: readonly NotebookOutputInput[], problems: string[] = []): LineageRecord[] {
+  const found: LineageRecord[] = [];
+  for (const o of outputs) {
+    if (o.output_type !== 'display_data' && o.output_type !== 'execute_result') continue;
+    const value = o.data[LINEAGE_MIME_TYPE];
+    if (value === undefined) continue;
+    const r = LineageRecord.safeParse(value);
+    if (r.success) found.push(r.data);
+    else
+      problems.push(
+        `a lineage output is not a valid lineage record (${r.error.issues[0]!.message}); it was not recorded as lineage`
+      );
+  }
+  return found;
+}
+
+export interface CaptureContext {
+  runId: string;
+  notebook: NotebookRef;
+  environment: ExecutionEnvironment;
+  user: string;
+}
+
+/**
+ * One executed cell as the extension would capture it (contract CellExecution); undefined for a
+ * cell that never ran. Success comes from the kernel's reply, as for tslab errors are only stderr.
+ */
+export function captureExecution(
+  ctx: CaptureContext,
+  cell: CodeCell,
+  run: CellRun,
+  problems: string[] = []
+): CellExecutionInput | undefined {
+  if (run.status === 'not-run' || !run.startedAt || !run.endedAt) return undefined;
+  const code = joinText(cell.source);
+  const error =
+    run.status === 'ok'
+      ? undefined
+      : run.status === 'error'
+        ? run.error?.text || errorHeadline(run.error)
+        : `${run.status}: ${run.reason ?? ''}`;
+  return {
+    schemaVersion: PROVENANCE_SCHEMA_VERSION,
+    executionId: randomUUID(),
+    runId: ctx.runId,
+    notebook: ctx.notebook,
+    cellId: cell.id!,
+    cellIndex: run.index,
+    code,
+    codeSha256: sha256Hex(code),
+    executionCount: run.executionCount !== null && run.executionCount >= 0 ? run.executionCount : null,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    success: run.status === 'ok',
+    ...(error ? { error: error.slice(0, 65536) } : {}),
+    outputs: captureOutputs(cell.outputs),
+    environment: ctx.environment,
+    user: ctx.user,
+    lineage: lineageOf(cell.outputs, problems)
+  };
+}
