@@ -8,8 +8,8 @@ export interface NaiveSearchLib {
   wordScore: typeof import('../../platform/src/catalog/search/bm25').wordScore;
   lengthNorm: typeof import('../../platform/src/catalog/search/bm25').lengthNorm;
   visibleLevels: typeof import('../../platform/src/catalog/access').visibleLevels;
-  mergeFieldInfo: typeof import('../../platform/src/catalog/record-store').mergeFieldInfo;
-  formatsOf: typeof import('../../platform/src/catalog/record-store').formatsOf;
+  mergeFieldInfo: typeof import('../../platform/src/catalog/record-rows').mergeFieldInfo;
+  formatsOf: typeof import('../../platform/src/catalog/record-rows').formatsOf;
   FACETS: readonly FacetName[];
 }
 

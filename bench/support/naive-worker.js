@@ -17,7 +17,7 @@ const naive = createNaiveSearch({
   ...dist('platform/dist/catalog/search/search-document.js'),
   ...dist('platform/dist/catalog/search/match-expression.js'),
   ...dist('platform/dist/catalog/access.js'),
-  ...dist('platform/dist/catalog/record-store.js'),
+  ...dist('platform/dist/catalog/record-rows.js'),
   FACETS
 });
 

@@ -18,7 +18,7 @@ describe('bench/provenance.js (GENESIS_BENCH_SMOKE=1)', () => {
       'lineage_query_ms',
       'reproduce_vs_plain_execute'
     ]);
-    for (const k of ['capture_overhead_p95_ms', 'lineage_query_ms']) {
+    for (const k of ['capture_overhead_p95_ms', 'lineage_query_ms', 'reproduce_vs_plain_execute']) {
       expect(last.targets[k]).toEqual({
         value: last[k],
         target: expect.any(Number),
@@ -26,9 +26,11 @@ describe('bench/provenance.js (GENESIS_BENCH_SMOKE=1)', () => {
       });
       expect(last[k]).toBeGreaterThan(0);
     }
-    expect(last.targets.reproduce_vs_plain_execute).toEqual({ value: null, target: 1.3, met: null });
+    // RUNNER's figures: a reproduce (a real local job, tslab) and the runner alone, each against jupyter execute.
+    expect(last.runner_vs_plain_execute).toBeGreaterThan(0);
+    expect(last.reproduce_cells).toBe(10);
     expect(last.store_executions).toBeGreaterThan(100);
     expect(last.lineage_graph_nodes).toBeGreaterThan(25 * 2);
     expect(last.export_crate_bytes).toBeGreaterThan(0);
-  }, 180000);
+  }, 300000);
 });
