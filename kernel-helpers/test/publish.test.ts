@@ -2,9 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataType, type Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { GenesisClient } from '@genesis-lab/client';
-import { CSV_MEDIA_TYPE, GenesisError } from '@genesis-lab/contract';
+import { CSV_MEDIA_TYPE } from '@genesis-lab/contract';
 import { Genesis } from '@genesis-lab/kernel';
-import { REPO_ROOT, type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
+import {
+  REPO_ROOT,
+  genesisFailure,
+  type PlatformProcess,
+  startPlatformProcess,
+  tempHome
+} from '@genesis-lab/test-support';
 
 /**
  * Publishing new dataset versions over HTTP, from a cell's table and from a job's file (the loop
@@ -16,15 +22,7 @@ let g: Genesis;
 let client: GenesisClient;
 const META = { title: 'Sweep results', description: 'Outputs of a parameter sweep', license: 'CC0-1.0' };
 
-async function failure(promise: Promise<unknown>): Promise<GenesisError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(GenesisError);
-    return err as GenesisError;
-  }
-  throw new Error('expected a GenesisError');
-}
+const failure = genesisFailure;
 
 beforeAll(async () => {
   const home = tempHome('genesis-publish-');
