@@ -28,6 +28,25 @@ export default tseslint.config(
     }
   },
   {
+    // A focused test (`.only`) committed by mistake silently turns the rest of its file off.
+    files: ['**/test/**', '**/tests/**', '**/*.test.*', '**/*.spec.*'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression > MemberExpression.callee[property.name='only'][object.name=/^(it|test|describe|fit|fdescribe)$/]",
+          message: 'A focused test (.only) must not be committed: it skips every other test in the file.'
+        },
+        {
+          selector:
+            "CallExpression > MemberExpression.callee[property.name='only'] > MemberExpression.object[object.name=/^(it|test|describe)$/]",
+          message: 'A focused test (.only) must not be committed: it skips every other test in the file.'
+        }
+      ]
+    }
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   }

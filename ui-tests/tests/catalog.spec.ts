@@ -210,9 +210,31 @@ test.describe('Genesis catalog panel', () => {
     await expect(panel.locator(`.jp-Genesis-result[data-id="${CO2}"]`)).toBeVisible();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Every banner the panel shows from now on is recorded as it is added, however briefly it
+    // stays: the supervisor restarts the platform quickly, and a banner gone by the time a
+    // locator looks would otherwise be indistinguishable from one never shown.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { genesisBanners: string[] }).genesisBanners = seen;
+      const record = (n: Node) => {
+        if (n instanceof HTMLElement)
+          for (const b of [n, ...n.querySelectorAll<HTMLElement>('.jp-Genesis-banner')])
+            if (b.classList.contains('jp-Genesis-banner')) seen.push(b.dataset.status ?? b.className);
+      };
+      new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach(record))).observe(document.body, {
+        childList: true,
+        subtree: true
+      });
+    });
     await platform.crash();
     await platform.waitRunning();
-    // The live connection dropped with the process; the panel notices and reconnects by itself.
+    // The live connection dropped with the process: the panel said the platform was unreachable...
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { genesisBanners: string[] }).genesisBanners), {
+        timeout: 30000
+      })
+      .toContain('unreachable');
+    // ...and then reconnected by itself.
     await expect(panel.locator('.jp-Genesis-banner')).toHaveCount(0, { timeout: 30000 });
     await search(page, 'temperature');
     await expect(panel.locator('.jp-Genesis-result').first()).toBeVisible();
