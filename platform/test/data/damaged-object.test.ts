@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { ErrorBody } from '@genesis-lab/contract';
+import { ErrorBody, OWNER } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/client';
 import { Home, SqliteCatalog } from '@genesis-lab/platform';
 import { authedFetch, type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
@@ -28,7 +28,7 @@ describe.each(['missing', 'truncated'] as const)('a stored object %s under a pub
     const home = tempHome('genesis-damaged-');
     routeSweepHome(home);
     const catalog = SqliteCatalog.open(new Home(home));
-    const object = catalog.resolve('test/tiny', '1').objectPath;
+    const object = catalog.resolve('test/tiny', '1', OWNER).objectPath;
     catalog.close();
     if (damage === 'missing') fs.rmSync(object);
     else fs.truncateSync(object, Math.floor(fs.statSync(object).size / 2));
