@@ -29,7 +29,12 @@ export default tseslint.config(
   },
   {
     // A focused test (`.only`) committed by mistake silently turns the rest of its file off.
-    files: ['**/test/**', '**/tests/**', '**/*.test.*', '**/*.spec.*'],
+    files: [
+      '**/test/**/*.{ts,tsx,js,mjs,cjs}',
+      '**/tests/**/*.{ts,tsx,js,mjs,cjs}',
+      '**/*.test.{ts,tsx,js,mjs,cjs}',
+      '**/*.spec.{ts,tsx,js,mjs,cjs}'
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
