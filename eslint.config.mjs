@@ -28,6 +28,30 @@ export default tseslint.config(
     }
   },
   {
+    // A focused test (`.only`) committed by mistake silently turns the rest of its file off.
+    files: [
+      '**/test/**/*.{ts,tsx,js,mjs,cjs}',
+      '**/tests/**/*.{ts,tsx,js,mjs,cjs}',
+      '**/*.test.{ts,tsx,js,mjs,cjs}',
+      '**/*.spec.{ts,tsx,js,mjs,cjs}'
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression > MemberExpression.callee[property.name='only'][object.name=/^(it|test|describe|fit|fdescribe)$/]",
+          message: 'A focused test (.only) must not be committed: it skips every other test in the file.'
+        },
+        {
+          selector:
+            "CallExpression > MemberExpression.callee[property.name='only'] > MemberExpression.object[object.name=/^(it|test|describe)$/]",
+          message: 'A focused test (.only) must not be committed: it skips every other test in the file.'
+        }
+      ]
+    }
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   }

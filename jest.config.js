@@ -16,9 +16,13 @@ const shared = {
   }
 };
 // Tests that take a whole shared service for themselves (slurm-failures sets the one Slurm node
-// DOWN, killing every job on it) must never run next to others: a normal run leaves them out,
-// and scripts/test runs them alone afterwards (suite "serial": GENESIS_SERIAL_TESTS=1 --runInBand).
-const serialTests = ['/platform/test/jobs/slurm-failures\\.test\\.ts$'];
+// DOWN, killing every job on it; slurm-outage stops slurmctld) must never run next to others: a
+// normal run leaves them out, and scripts/test runs them alone afterwards (suite "serial":
+// GENESIS_SERIAL_TESTS=1 --runInBand).
+const serialTests = [
+  '/platform/test/jobs/slurm-failures\\.test\\.ts$',
+  '/platform/test/jobs/slurm-outage\\.test\\.ts$'
+];
 const ignored = ['/node_modules/', ...(process.env.GENESIS_SERIAL_TESTS === '1' ? [] : serialTests)];
 const node = (p) => ({
   ...shared,

@@ -256,6 +256,16 @@ export const routes = {
     response: PublishResult,
     status: 201
   },
+  releaseJob: {
+    method: 'POST',
+    path: '/api/jobs/{id}/release',
+    summary:
+      'Release a HELD job (scontrol release) so it is QUEUED again; answers the job once the facility shows it ' +
+      'released (or after a few seconds). 409 when the job is not HELD, 422 when its facility cannot release.',
+    tag: 'jobs',
+    params: JobParams,
+    response: Job
+  },
   recordExecutions: {
     method: 'POST',
     path: '/api/provenance/executions',

@@ -21,6 +21,15 @@ export const Health = z
     datasets: z.number().int(),
     /** Catalog searches answered from the result cache, and evaluated (counters since start). */
     searchCache: z.object({ hits: z.number().int(), misses: z.number().int() }).optional(),
+    /** The data path's counters since start: scans open now (a stream not yet finished), scans, batches and bytes read. */
+    data: z
+      .object({
+        openScans: z.number().int(),
+        scans: z.number().int(),
+        batchReads: z.number().int(),
+        bytesRead: z.number().int()
+      })
+      .optional(),
     facilities: z
       .array(z.object({ name: z.string(), healthy: z.boolean(), message: z.string().optional() }))
       .default([])

@@ -18,6 +18,7 @@ import {
   tempHome,
   genesisFailure
 } from '@genesis-lab/test-support';
+import { recordingProxy } from './support/recording-proxy';
 
 /** The helpers in plain Node against a real platform process, over datasets published through the catalog. */
 
@@ -194,13 +195,31 @@ describe('pulling tables', () => {
     expect(open).toBe(0);
   });
 
-  it('reads every row of a multi-batch table, also through gzip and br', async () => {
-    for (const compression of ['auto', 'gzip', 'br'] as const) {
-      const c = new Genesis({ env: { GENESIS_HOME: home }, homeDir: noHome() }).configure({ compression });
-      const t = await c.dataset('test/big').table({ columns: ['c3'], offset: 5, limit: 200_000 });
-      expect(t.numRows).toBe(200_000);
-      expect(t.getChild('c3')!.get(0)).toBe(5 * 4 + 0.5);
-      expect(t.getChild('c3')!.get(199_999)).toBe(200_004 * 4 + 0.5);
+  it('reads every row of a multi-batch table, also through gzip and br (as the wire shows)', async () => {
+    // Through a recording proxy: the response's content-encoding is what the setting asked for.
+    const proxy = await recordingProxy(p.url);
+    try {
+      for (const [compression, onWire] of [
+        ['auto', undefined], // loopback: not compressed
+        ['gzip', 'gzip'],
+        ['br', 'br']
+      ] as const) {
+        const c = new Genesis({ env: { GENESIS_URL: proxy.url, GENESIS_TOKEN: p.token }, homeDir: noHome() }).configure(
+          { compression }
+        );
+        const from = proxy.seen.length;
+        const t = await c.dataset('test/big').table({ columns: ['c3'], offset: 5, limit: 200_000 });
+        expect(t.numRows).toBe(200_000);
+        expect(t.getChild('c3')!.get(0)).toBe(5 * 4 + 0.5);
+        expect(t.getChild('c3')!.get(199_999)).toBe(200_004 * 4 + 0.5);
+        const pulls = proxy.seen.slice(from).filter((s) => s.path.includes('/arrow'));
+        expect(pulls.length).toBeGreaterThan(0);
+        expect(pulls.map((s) => [compression, s.status, s.encoding])).toEqual(
+          pulls.map(() => [compression, 200, onWire])
+        );
+      }
+    } finally {
+      await proxy.close();
     }
   });
 });

@@ -153,7 +153,10 @@ function expectClean(nb: Notebook): void {
   }
 }
 
-const slurm = slurmUp().ok;
+const slurmCheck = slurmUp();
+const slurm = slurmCheck.ok;
+// The notebook's Slurm cell has a no-Slurm branch; taking it is said, and in CI it is a failure.
+if (!slurm) console.warn(`02-jobs: the Slurm cell is checked for its no-Slurm answer only: ${slurmCheck.why}`);
 let p: PlatformProcess;
 let env: NodeJS.ProcessEnv;
 const keeling = keelingSource();
@@ -341,6 +344,8 @@ describe.each(KERNELS)('examples/02-run-jobs-on-facilities.ipynb in a real %s ke
 
   it('runs the same sweep on Slurm when this machine has it, with the same numbers', () => {
     const out = printed(cellWith(nb, 'const slurm = '));
+    if (!slurm && process.env.GENESIS_REQUIRE_SERVICES === '1')
+      throw new Error(`Slurm is required (GENESIS_REQUIRE_SERVICES=1) but missing: ${slurmCheck.why}`);
     if (slurm) {
       expect(out).toMatch(/^Slurm jobs (\d+, ){5}\d+: (COMPLETED, ){5}COMPLETED$/m);
       expect(out).toContain('estimates on slurm equal the local ones');

@@ -25,11 +25,41 @@ export function tempHome(prefix = 'genesis-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Fail (never skip) when the packages a process test runs were not built. */
+/** The workspaces a platform, CLI or kernel process runs from their built `dist`. */
+const BUILT_WORKSPACES = ['contract', 'client', 'platform', 'kernel-helpers', 'cli'];
+let staleChecked: string[] | undefined;
+
+/**
+ * The workspaces whose sources changed since they were built: a process test would run
+ * yesterday's code while in-process tests (jest's mapper reads src) run today's. TypeScript's
+ * own up-to-date check (`tsc -b --dry`, by content: a touched but unchanged file is fresh) is
+ * asked once per test process.
+ */
+export function staleBuilds(): string[] {
+  if (staleChecked) return staleChecked;
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', '--dry', ...BUILT_WORKSPACES], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60000
+  });
+  if (r.status !== 0) throw new Error(`tsc -b --dry failed (${r.status ?? r.error?.message}):\n${r.stdout}${r.stderr}`);
+  staleChecked = [...r.stdout.matchAll(/A non-dry build would build project '([^']+)'/g)].map((m) =>
+    path.relative(REPO_ROOT, path.dirname(m[1]!))
+  );
+  return staleChecked;
+}
+
+/** Fail (never skip) when the packages a process test runs were not built, or were built before their sources changed. */
 export function requireBuilt(): void {
   for (const f of ['cli/dist/main.js', 'platform/dist/index.js', 'client/dist/index.js'])
     if (!fs.existsSync(path.join(REPO_ROOT, f)))
       throw new Error(`${f} is missing: run \`npm run build:packages\` first`);
+  const stale = staleBuilds();
+  if (stale.length)
+    throw new Error(
+      `The built ${stale.join(', ')} ${stale.length > 1 ? 'are' : 'is'} older than ${stale.length > 1 ? 'their' : 'its'} sources: ` +
+        'run `npm run build:packages` first, so process tests do not run stale code'
+    );
 }
 
 export interface CliResult {

@@ -90,6 +90,11 @@ export class JobsClient {
     return this.client.call('cancelJob', { params: { id } });
   }
 
+  /** Release a HELD job; answers the job once the facility shows it released. */
+  async release(id: string): Promise<Job> {
+    return this.client.call('releaseJob', { params: { id } });
+  }
+
   /** The socket (connected lazily, reconnecting by itself) every subscription of this client shares. */
   socket(): JobsSocket {
     return this.channel().socket;

@@ -152,11 +152,10 @@ export class SqliteCatalog implements CatalogService {
     const v = this.versionRow(row, selector);
     if (!dataReadable(principal, row.access_level)) throw dataForbidden(row.id, row.access_level);
     const versions = this.versionsOf.all(row.rid);
-    return {
-      record: recordFromRows(row, versions),
-      version: versionFromRow(row.id, v),
-      objectPath: this.home.objectPath(v.sha256)
-    };
+    const version = versionFromRow(row.id, v);
+    const objectPath = this.home.objectPath(v.sha256);
+    checkStoredObject(`${row.id}@${version.version}`, objectPath, version.sizeBytes);
+    return { record: recordFromRows(row, versions), version, objectPath };
   }
 
   search(query: SearchQuery, principal: Principal): SearchResult {
@@ -456,4 +455,24 @@ function notFound(message: string, suggestions: string[], hint?: string): never 
     ...(suggestions.length ? { suggestions } : {}),
     ...(hint ? { hint } : {})
   });
+}
+
+/**
+ * A published version's object must be there, whole, before any byte of it is sent or staged:
+ * one that went missing or was cut short behind the platform's back (a disk fault, a
+ * hand-edited home) is refused with what is wrong, instead of a 500, a stream that stops
+ * midway, or a job that reads half a file. (Same size with other bytes is not caught here:
+ * that would need reading the whole object on every pull.)
+ */
+function checkStoredObject(ref: string, objectPath: string, sizeBytes: number): void {
+  const st = fs.statSync(objectPath, { throwIfNoEntry: false });
+  const hint =
+    'Ingest the source again (the same content gives the same version and object) or restore the home from a backup';
+  if (!st) throw new GenesisError('not_found', `The stored data of ${ref} is missing (${objectPath})`, { hint });
+  if (st.size !== sizeBytes)
+    throw new GenesisError(
+      'unprocessable',
+      `The stored data of ${ref} is damaged: ${st.size} bytes where ${sizeBytes} were published (${objectPath})`,
+      { hint }
+    );
 }

@@ -113,6 +113,12 @@ export interface FacilityConnector {
   /** Ask the facility to cancel; the final CANCELED comes back through the sink. */
   cancel(job: TrackedJob): Promise<void>;
 
+  /**
+   * Release a job the facility holds; its new state comes back through the sink. Absent when
+   * the facility has no holds (the release route then answers 422).
+   */
+  release?(job: TrackedJob): Promise<void>;
+
   /** Where a job's log stream is written (readable by the platform), or null if not local. */
   logFile(job: TrackedJob, stream: LogStream): string | null;
 

@@ -67,6 +67,16 @@ export class Observations extends EventEmitter<JobUpdateEvents> {
     for (const u of updates) this.emit('update', u);
   }
 
+  /**
+   * Publish a job just created (its NEW event, already durable): the first transition
+   * subscribers see, before anything a connector observes of it.
+   */
+  created(jobId: string): void {
+    const job = this.store.get(jobId);
+    const event = job?.history[0];
+    if (job && event) this.emit('update', { event, job: publicJob(job) });
+  }
+
   /** A COMPLETED job's outputs are copied out before it is COMPLETED; if that fails, it FAILED. */
   private withStageOut(jobId: string, o: Observation, at: string): Observation {
     const job = this.store.get(jobId);

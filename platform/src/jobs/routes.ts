@@ -27,4 +27,5 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobService): void 
   addRoute(app, routes.getJob, ({ params, principal }) => jobs.reads.get(params.id, principal));
   addRoute(app, routes.jobLogs, ({ params, query, principal }) => jobs.reads.logs(params.id, query, principal));
   addRoute(app, routes.cancelJob, ({ params, principal }) => jobs.submissions.cancel(params.id, principal));
+  addRoute(app, routes.releaseJob, ({ params, principal }) => jobs.submissions.release(params.id, principal));
 }

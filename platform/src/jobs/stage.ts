@@ -80,13 +80,32 @@ export function stageIn(
   }
 }
 
+/**
+ * Refuse a stage-out source that is, or contains, a symlink leading outside the job directory:
+ * the job wrote the links, and the platform must not copy (or hand out a link to) files the
+ * job could name but that are not its own outputs.
+ */
+function checkInside(workDir: string, src: string, source: string): void {
+  const root = fs.realpathSync(workDir);
+  const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+  const visit = (p: string) => {
+    const real = fs.realpathSync(p);
+    if (!inside(real))
+      throw new Error(`"${source}" leads outside the job directory (${path.relative(workDir, p) || '.'} -> ${real})`);
+    if (fs.statSync(real).isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
+  };
+  visit(src);
+}
+
 /** Copy stage-out items from the job directory to their targets once the job COMPLETED. */
 export function stageOut(spec: JobSpec, workDir: string): Job['outputs'] {
   return spec.stageOut.map((item) => {
     const src = path.join(workDir, item.source);
+    checkInside(workDir, src, item.source);
     const target = path.resolve(workDir, item.target);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.cpSync(src, target, { recursive: true });
+    // Content, not links: a link into the job directory would break when the directory goes.
+    fs.cpSync(src, target, { recursive: true, dereference: true });
     return { source: item.source, target, bytes: fs.statSync(target).size };
   });
 }

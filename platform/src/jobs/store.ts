@@ -231,7 +231,7 @@ export class JobStore {
     });
     const page = rows.slice(0, q.limit);
     return {
-      jobs: page.map((r) => this.assemble(r)),
+      jobs: page.map((r) => publicJob(this.assemble(r))),
       ...(rows.length > q.limit ? { nextCursor: jobCursor.encode(q, page.at(-1)!._rowid, page.at(-1)!.id) } : {})
     };
   }

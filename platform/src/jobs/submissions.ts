@@ -115,6 +115,7 @@ export class JobSubmissions {
       fs.rmSync(workDir, { recursive: true, force: true });
       return { job: publicJob(job), created: false };
     }
+    this.observations.created(id);
     await this.deliver(job);
     return { job: publicJob(this.store.get(id)!), created: true };
   }
@@ -188,6 +189,12 @@ export class JobSubmissions {
     }
   }
 
+  /** Release a HELD job (see `releaseHeld`). */
+  async release(id: string, principal: Principal): Promise<Job> {
+    await this.ready;
+    return releaseHeld(this.store, this.facilities, this.observations, id, principal);
+  }
+
   /** Cancel: answers once the facility confirmed (CANCELED) or after `waitMs`, with the job as it is then. */
   async cancel(id: string, principal: Principal, waitMs = 3000): Promise<Job> {
     await this.ready;
@@ -206,6 +213,30 @@ export class JobSubmissions {
     await this.observations.until(id, (j) => isFinal(j.state), waitMs);
     return publicJob(this.store.get(id)!);
   }
+}
+
+/**
+ * Release a HELD job: the facility is asked, and the answer is the job once the facility shows
+ * it left HELD (QUEUED, or further) or after `waitMs`. Only a HELD job can be released.
+ */
+export async function releaseHeld(
+  store: JobStore,
+  facilities: FacilitySet,
+  observations: Observations,
+  id: string,
+  principal: Principal,
+  waitMs = 3000
+): Promise<Job> {
+  const job = store.get(id);
+  if (!job || job.owner !== principal.user) throw noJob(id);
+  if (job.state !== 'HELD')
+    throw new GenesisError('conflict', `Job "${id}" is ${job.state}, not HELD: only a held job can be released`);
+  const connector = facilities.require(job.facility);
+  if (!connector.release)
+    throw new GenesisError('unprocessable', `Facility "${job.facility}" cannot release held jobs`);
+  await connector.release(trackedJob(job));
+  await observations.until(id, (j) => j.state !== 'HELD', waitMs);
+  return publicJob(store.get(id)!);
 }
 
 export function noJob(id: string): GenesisError {

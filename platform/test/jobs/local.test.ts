@@ -292,15 +292,24 @@ describe('local facility', () => {
   });
 
   it('pushes every transition of a job over the socket, in order', async () => {
+    // Subscribed before the submit, so nothing can be read back from REST: what is asserted
+    // below is only what the socket delivered.
     const seen: JobUpdate[] = [];
     const w = new JobsClient(p);
-    const { job } = await client.submit({ name: 'watched', executable: '/bin/sleep', arguments: ['0.5'] });
-    const final = await w.wait(job.id);
     const stop = await w.watch({}, (u) => seen.push(u));
+    const { job } = await client.submit({ name: 'watched', executable: '/bin/sleep', arguments: ['0.5'] });
+    await until(
+      'the COMPLETED update',
+      () => seen.some((u) => u.job.id === job.id && u.job.state === 'COMPLETED'),
+      20_000
+    );
     stop();
     w.close();
-    expect(final.state).toBe('COMPLETED');
-    expect(final.history.map((e) => e.state)).toEqual(['NEW', 'QUEUED', 'ACTIVE', 'COMPLETED']);
+    const mine = seen.filter((u) => u.job.id === job.id);
+    expect(mine.map((u) => u.event.state)).toEqual(['NEW', 'QUEUED', 'ACTIVE', 'COMPLETED']);
+    expect(mine.map((u) => u.event.seq)).toEqual([0, 1, 2, 3]);
+    // Each update carries the job as it was after that event.
+    expect(mine.map((u) => u.job.state)).toEqual(['NEW', 'QUEUED', 'ACTIVE', 'COMPLETED']);
   });
 
   it('lists jobs newest first with filters and a cursor', async () => {

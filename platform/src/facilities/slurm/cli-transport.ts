@@ -66,6 +66,10 @@ export class SlurmCliTransport implements SlurmTransport {
     return out.stdout.trim().split(';')[0]!;
   }
 
+  async release(nativeId: string): Promise<void> {
+    await this.commands.run('scontrol', ['release', nativeId]);
+  }
+
   async cancel(nativeId: string): Promise<void> {
     try {
       await this.commands.run('scancel', [nativeId]);

@@ -373,6 +373,24 @@ export class SlurmConnector implements FacilityConnector {
     this.poll.soon();
   }
 
+  async release(job: TrackedJob): Promise<void> {
+    const nativeId = job.nativeId ?? this.tracked.get(job.id)?.nativeId;
+    if (!nativeId) throw new GenesisError('conflict', `Job "${job.id}" has no Slurm job to release yet`);
+    try {
+      await retry(() => this.transport.release(nativeId), {
+        retries: this.config.statusRetries,
+        retryable: (err) => !(err instanceof SlurmError && !err.transient),
+        signal: this.stopping.signal
+      });
+    } catch (err) {
+      if (err instanceof SlurmError && !err.transient)
+        throw new GenesisError('conflict', `Slurm did not release job ${nativeId}: ${err.detail || err.message}`);
+      throw new GenesisError('unavailable', `Could not release Slurm job ${nativeId}: ${(err as Error).message}`);
+    }
+    // The next cycle sees it pending without the hold: QUEUED.
+    this.poll.soon();
+  }
+
   logFile(job: TrackedJob, stream: LogStream): string {
     return path.join(job.workDir, stream === 'stdout' ? JOB_FILES.stdout : JOB_FILES.stderr);
   }

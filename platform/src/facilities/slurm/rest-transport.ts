@@ -151,6 +151,14 @@ export class SlurmRestTransport implements SlurmTransport {
     throw this.failure('POST /job/submit', a);
   }
 
+  async release(nativeId: string): Promise<void> {
+    // An update of the job's properties: `hold: false` is what `scontrol release` sets.
+    const path = `/job/${encodeURIComponent(nativeId)}`;
+    const a = await this.request('release', 'POST', path, { hold: false });
+    if (a.status === 200 && !(a.doc?.errors ?? []).length) return;
+    throw this.failure(`POST ${path}`, a);
+  }
+
   async cancel(nativeId: string): Promise<void> {
     const path = `/job/${encodeURIComponent(nativeId)}`;
     const a = await this.request('cancel', 'DELETE', path);

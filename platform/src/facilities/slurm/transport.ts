@@ -54,4 +54,6 @@ export interface SlurmTransport {
   submit(sub: BatchSubmission, scriptPath: string, env: NodeJS.ProcessEnv): Promise<string>;
   /** Cancel; a job that already ended is not an error. */
   cancel(nativeId: string): Promise<void>;
+  /** Release a held job (`scontrol release`); throws `SlurmError` when Slurm refuses. */
+  release(nativeId: string): Promise<void>;
 }
