@@ -43,7 +43,7 @@ const ROWS = Number(process.env.GENESIS_BENCH_ROWS || (SMOKE ? 200_000 : 10_000_
 const MIXED_ROWS = Number(process.env.GENESIS_BENCH_MIXED_ROWS || (SMOKE ? 100_000 : 2_000_000));
 const BIG_ROWS = Number(process.env.GENESIS_BENCH_BIG_ROWS || (SMOKE ? 2_000_000 : 2 ** 26)); // 2^26 x 32 B = 2 GiB
 const ROUNDS = Number(process.env.GENESIS_BENCH_ROUNDS || (SMOKE ? 2 : 11));
-const TEXT_ROUNDS = Math.min(ROUNDS, Number(process.env.GENESIS_BENCH_TEXT_ROUNDS || (SMOKE ? 1 : 3)));
+const TEXT_ROUNDS = Math.min(ROUNDS, Number(process.env.GENESIS_BENCH_TEXT_ROUNDS ?? (SMOKE ? 1 : 3)));
 const FIRST_BATCH_RUNS = SMOKE ? 3 : 9;
 const COLUMNS = 4;
 const BATCH_ROWS = 65_536;
@@ -365,9 +365,28 @@ async function startLoopbackSender(bytes) {
       if (got !== bytes) throw new Error(`loopback got ${got} of ${bytes} bytes`);
       return now() - t;
     },
+    pid: child.pid,
     stop: () => child.disconnect()
   };
 }
+
+/** This process's CPU time (user + system) in ms. */
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Another process's CPU time (utime + stime from /proc) in ms; 0 off Linux. */
+function cpuMsOf(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: /proc's clock ticks per second (100 on every Linux we run on). */
+const CLOCK_TICKS = 100;
 
 /** Child: iterate `.batches()` over the big table, reading every 64th value of a column, and report its peak RSS. */
 async function rssChild() {
@@ -456,11 +475,18 @@ async function main() {
     const mixedBytes = await arrowBytes(platform, 'bench/mixed');
     const sender = await startLoopbackSender(bytes);
     const times = {};
+    const cpu = {};
     const sizes = {};
+    // Wall time, and the CPU both ends spent (this process, and the platform or the loopback
+    // sender): under load the wall time mostly measures waiting for a core, the CPU does not.
     const timed = async (name, fn) => {
+      const senderPid = name === 'loopback' ? sender.pid : platform.proc.pid;
+      const c0 = cpuMs();
+      const s0 = cpuMsOf(senderPid);
       const t = now();
       const out = await fn();
       (times[name] ??= []).push(now() - t);
+      (cpu[name] ??= []).push(cpuMs() - c0 + (cpuMsOf(senderPid) - s0));
       return out;
     };
     const arms = {
@@ -529,7 +555,10 @@ async function main() {
       sender.stop();
     }
     const s = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, spread(v)]));
-    const m = (k) => median(times[k]);
+    const sCpu = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, spread(v)]));
+    const mCpu = (k) => (cpu[k] ? median(cpu[k]) : null);
+    // Arms that did not run (GENESIS_BENCH_TEXT_ROUNDS=0, for profiling) give null figures.
+    const m = (k) => (times[k] ? median(times[k]) : null);
     // Each round's own ratio too: its spread says how much one run can be trusted.
     const perRound = (a, b) => times[a].map((x, i) => times[b][i] / x);
 
@@ -575,7 +604,7 @@ async function main() {
 
     const loopRate = bytes / m('loopback'); // bytes per ms of the limit
     const ofLimit = (name, n) => round(n / m(name) / loopRate);
-    const ratio = (a, b) => round(m(a) / m(b));
+    const ratio = (a, b) => (m(a) === null || m(b) === null ? null : round(m(a) / m(b)));
     const ratioSpread = (a, b) => spread(perRound(a, b), 2);
     const projectionBytes = ROWS * 2 * 8;
     result = {
@@ -604,7 +633,11 @@ async function main() {
       batches_peak_rss_mb: round(peakMb, 0),
       platform_peak_rss_mb: round(platformPeakMb, 0),
       platform_peak_rss_from: hwmReset ? 'VmHWM reset before the stream' : 'VmRSS sampled every 20 ms',
+      // The same ratios in CPU time (both ends): what they would be with a core to spare for each end.
+      arrow_table_vs_loopback_cpu: round(mCpu('loopback') / mCpu('table')),
+      arrow_vs_loopback_cpu: round(mCpu('loopback') / mCpu('batches')),
       ms: s,
+      cpu_ms: sCpu,
       first_batch: first,
       arrow_bytes: bytes,
       mixed_arrow_bytes: mixedBytes,
@@ -626,7 +659,10 @@ async function main() {
       batches_peak_rss_mb: target(result.batches_peak_rss_mb, '<=', 256),
       platform_peak_rss_mb: target(result.platform_peak_rss_mb, '<=', 512)
     };
-    const row = (label, name, extra = '') => `  ${label.padEnd(22)} ${spreadText(s[name])}${extra}`;
+    const row = (label, name, extra = '') =>
+      s[name]
+        ? `  ${label.padEnd(22)} ${spreadText(s[name])}, CPU ${sCpu[name].median} ms${extra}`
+        : `  ${label.padEnd(22)} not run`;
     summary = [
       `Arrow data path, ${ROWS.toLocaleString()} rows x ${COLUMNS} float64 (${(bytes / 1e6).toFixed(0)} MB Arrow) through the kernel helpers, ${ROUNDS} rotating rounds${SMOKE ? ' (SMOKE sizes: not the real figures)' : ''}`,
       row('loopback limit', 'loopback', `  ${result.loopback_mb_per_s} MB/s (onread, 8 MiB reads, nothing parsed)`),
@@ -659,6 +695,7 @@ async function main() {
         'filter_10pct',
         `  (${result.filter_10pct_vs_full_mixed} of the whole mixed table's time)`
       ),
+      `  in CPU time (client + sender): .table() ${result.arrow_table_vs_loopback_cpu}, .batches() ${result.arrow_vs_loopback_cpu} of the limit`,
       `  first batch ${spreadText(first)}`,
       `  .batches() over ${(bigBytes / 2 ** 30).toFixed(2)} GiB: client peak RSS ${result.batches_peak_rss_mb} MB, platform peak RSS ${result.platform_peak_rss_mb} MB`,
       `  machine: ${os.cpus().length} cores, load average ${result.load_average.join(' -> ')}`,
