@@ -29,6 +29,7 @@
  * null (an error when GENESIS_REQUIRE_SERVICES=1). Slurm is shared: the Slurm arm runs once.
  */
 const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -219,11 +220,12 @@ async function main() {
   fs.writeFileSync(path.join(home, 'facilities.json'), JSON.stringify({ facilities }));
   // A fixed port and token, so the same client reaches the platform again after its restart.
   const port = await freePort();
+  const token = crypto.randomBytes(24).toString('hex');
   const start = () =>
     startPlatformProcess({
       home,
       args: ['--port', String(port)],
-      env: { GENESIS_TOKEN: `bench-${process.pid}-${port}` },
+      env: { GENESIS_TOKEN: token },
       echoStderr: true,
       timeoutMs: 30_000
     });
