@@ -35,6 +35,7 @@ const { ROOT, logger, requireBuilt } = require('./support/run');
 const { startPlatformProcess } = require(path.join(ROOT, 'test-support/dist/index.js'));
 const { reproduceFigures } = require('./support/reproduce');
 const { median, percentile, round } = require('./support/stats');
+const { target } = require('./support/targets');
 
 requireBuilt('provenance', [
   'contract/dist/index.js',
@@ -303,17 +304,9 @@ async function main() {
     fs.rmSync(home, { recursive: true, force: true });
   }
   result.targets = {
-    capture_overhead_p95_ms: {
-      value: result.capture_overhead_p95_ms,
-      target: 2,
-      met: result.capture_overhead_p95_ms <= 2
-    },
-    lineage_query_ms: { value: result.lineage_query_ms, target: 50, met: result.lineage_query_ms <= 50 },
-    reproduce_vs_plain_execute: {
-      value: result.reproduce_vs_plain_execute,
-      target: 1.3,
-      met: result.reproduce_vs_plain_execute <= 1.3
-    }
+    capture_overhead_p95_ms: target(result.capture_overhead_p95_ms, '<=', 2),
+    lineage_query_ms: target(result.lineage_query_ms, '<=', 50),
+    reproduce_vs_plain_execute: target(result.reproduce_vs_plain_execute, '<=', 1.3)
   };
   const ok = (name, t) =>
     `${t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${name}: ${t.value} (target ${t.target})`;
