@@ -285,7 +285,7 @@ describe('genesis reproduce of an exported crate, on a fresh platform', () => {
   it('a crate whose file digest does not match is refused, naming the file', async () => {
     const { unzipSync, zipSync } = await import('fflate');
     const files = unzipSync(new Uint8Array(fs.readFileSync(crate)));
-    const data = Object.keys(files).find((n) => n.startsWith('data/'))!;
+    const data = Object.keys(files).find((n) => n.startsWith('datasets/'))!;
     expect(data).toBeDefined();
     files[data] = new Uint8Array([...files[data]!, 1]);
     const tampered = path.join(path.dirname(file), 'tampered.zip');

@@ -14,7 +14,7 @@ import {
   type ProvGraph
 } from '@genesis-lab/contract';
 import { PlatformApi, readNotebook } from '@genesis-lab/notebook-runner';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '@genesis-lab/platform';
 import { parseCliOptions } from '../options';
 
 /** A streamed body, whole (a crate is bounded by the export's size limit). */
@@ -30,12 +30,12 @@ function readAll(source: ByteSource): Promise<Buffer> {
 }
 
 /** Write to a file (atomically), or to stdout with `-`/no file. */
-async function emit(data: Buffer | string, file: string | undefined): Promise<void> {
+function emit(data: Buffer | string, file: string | undefined): void {
   if (!file || file === '-') {
     process.stdout.write(data);
     return;
   }
-  await writeFileAtomic(file, data);
+  writeFileAtomic(file, data);
   process.stderr.write(`wrote ${file} (${Buffer.byteLength(data)} bytes)\n`);
 }
 
@@ -90,7 +90,7 @@ export function registerProvenance(program: Command): void {
       if (o.crate && o.prov) throw new GenesisError('bad_request', 'Give one of --crate or --prov, not both');
       const id = parseOrThrow(RunId, runId, 'run id');
       const client = new GenesisClient({ home: o.home as string | undefined });
-      if (o.prov) return await emit(json(await client.call('provJson', { params: { runId: id } })), o.output as string);
+      if (o.prov) return emit(json(await client.call('provJson', { params: { runId: id } })), o.output as string);
       const query = parseCliOptions(CrateExportQuery, { maxDataBytes: o.maxDataBytes }, {});
       if (!o.output && process.stdout.isTTY)
         throw new GenesisError('bad_request', 'A crate is a zip file: give -o FILE.zip (or redirect stdout)');
@@ -104,7 +104,7 @@ export function registerProvenance(program: Command): void {
             }
           })
         : await client.stream('exportCrate', { params: { runId: id }, query });
-      await emit(await readAll(res.source), o.output as string);
+      emit(await readAll(res.source), o.output as string);
     });
 
   prov

@@ -9,7 +9,8 @@ import {
   readNotebookProvenance,
   ReproducibilityReport,
   type Job,
-  type NotebookPins
+  type NotebookPins,
+  type ReproduceJobSpec
 } from '@genesis-lab/contract';
 import type { ConnectOptions } from '@genesis-lab/client';
 import { unzipSync } from 'fflate';
@@ -17,7 +18,6 @@ import writeFileAtomic from 'write-file-atomic';
 import { readNotebook } from '../notebook/file';
 import { PlatformApi } from '../platform/platform-api';
 import { reportMarkdown } from '../report/markdown';
-import type { ReproduceJobSpec } from './reproduce-job';
 
 /** The program a reproduction job runs (`genesis-notebook reproduce-job SPEC`). */
 export const JOB_ENTRY = path.resolve(__dirname, '../../bin/genesis-notebook.js');
