@@ -8,6 +8,7 @@ import {
   GENESIS_BIN,
   platformWithFacilities,
   requireBuilt,
+  startPlatformProcess,
   tempHome,
   type PlatformProcess
 } from '@genesis-lab/test-support';
@@ -290,7 +291,7 @@ describe('genesis reproduce of an exported crate, on a fresh platform', () => {
     files[data] = new Uint8Array([...files[data]!, 1]);
     const tampered = path.join(path.dirname(file), 'tampered.zip');
     fs.writeFileSync(tampered, zipSync(files));
-    const { p: fresh } = await platformWithFacilities([], tempHome('genesis-cli-tampered-'));
+    const fresh = await startPlatformProcess({ home: tempHome('genesis-cli-tampered-') });
     try {
       const r = await genesis(['provenance', 'import', tampered], fresh);
       expect(r.code).toBe(2);
