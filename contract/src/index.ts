@@ -21,4 +21,5 @@ export * from './plot';
 export * from './lab-settings';
 export * from './nbformat';
 export * from './provenance';
+export * from './publish';
 export * from './reproduction';
