@@ -3,7 +3,7 @@
 // Node and socket.io. docs/architecture.md ("Package graph") says why each direction is so.
 // A jest test (test-support/test/import-rules.test.ts) breaks a rule on purpose and sees it fail.
 /** @type {import('dependency-cruiser').IConfiguration} */
-const ours = '^(contract|client|platform|kernel-helpers|cli|test-support|extension)/';
+const ours = '^(contract|client|platform|kernel-helpers|runner|cli|test-support|extension)/';
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
 
 module.exports = {
@@ -54,10 +54,16 @@ module.exports = {
       { path: ours, pathNot: '^(contract|platform)/' }
     ),
     forbid(
+      'runner-on-client-and-contract',
+      'The headless notebook runner reaches the platform through the client, as the kernel helpers do.',
+      { path: '^runner/src' },
+      { path: ours, pathNot: '^(contract|client|runner)/' }
+    ),
+    forbid(
       'cli-on-platform-client-contract',
-      'The genesis CLI runs the platform in-process (serve, ingest) and calls it remotely through the client.',
+      'The genesis CLI runs the platform in-process (serve, ingest), calls it remotely through the client, and runs notebooks with the runner.',
       { path: '^cli/src' },
-      { path: ours, pathNot: '^(contract|client|platform|cli)/' }
+      { path: ours, pathNot: '^(contract|client|platform|runner|cli)/' }
     ),
     forbid(
       'extension-on-client-core-and-contract',

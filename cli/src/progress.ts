@@ -169,3 +169,73 @@ export class IngestProgressBar implements IngestProgressView {
     this.phase = undefined;
   }
 }
+
+/** Progress of a notebook run or reproduction, fed the runner's lines (`[3/12] pull ok 0.4 s`). */
+export interface CellProgressView {
+  line(text: string): void;
+  stop(): void;
+}
+
+/** `[position/total]` at the start of a runner's cell line. */
+const CELL_LINE = /^\[(\d+)\/(\d+)\]/;
+
+/**
+ * The view for `genesis run` and `genesis reproduce`: `bar` a cli-progress bar over the code
+ * cells (the latest cell's line beside it; other lines, e.g. what is pinned, printed above it),
+ * `plain` every line as it comes, `none` nothing.
+ */
+export function cellProgress(
+  settings: ProgressSettings,
+  label: string,
+  stream: NodeJS.WritableStream = process.stderr
+): CellProgressView {
+  switch (settings.mode) {
+    case 'plain':
+      return { line: (text) => void stream.write(text + '\n'), stop: () => undefined };
+    case 'none':
+      return { line: () => undefined, stop: () => undefined };
+    case 'bar':
+      return new CellProgressBar(label, stream);
+  }
+}
+
+export class CellProgressBar implements CellProgressView {
+  private bar: SingleBar | undefined;
+
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WritableStream
+  ) {}
+
+  line(text: string): void {
+    const m = CELL_LINE.exec(text);
+    if (!m) {
+      // Not a cell: a line of its own, the bar (if any) drawn again below it.
+      if (this.bar) this.stream.write('\r\u001b[2K');
+      this.stream.write(text + '\n');
+      return;
+    }
+    const done = Number(m[1]);
+    const total = Number(m[2]);
+    if (!this.bar) {
+      this.bar = new SingleBar(
+        {
+          format: `${this.label} [{bar}] {value}/{total} cells | {cell}`,
+          stream: this.stream,
+          hideCursor: true,
+          noTTYOutput: true,
+          notTTYSchedule: PLAIN_INTERVAL_MS
+        },
+        Presets.shades_classic
+      );
+      this.bar.start(total, 0, { cell: '' });
+    }
+    this.bar.setTotal(total);
+    this.bar.update(done, { cell: text.slice(m[0].length).trim().slice(0, 80) });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+}

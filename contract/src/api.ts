@@ -34,6 +34,7 @@ import {
 } from './provenance';
 import { JobOutputPublish, PUBLISH_MEDIA_TYPES, PublishQuery, PublishResult } from './publish';
 import { Sha256 } from './ref';
+import { ReproductionRequest, ReproductionStarted } from './reproduction';
 
 /**
  * The HTTP API as data: the platform registers its routes from this table and validates
@@ -348,6 +349,19 @@ export const routes = {
     tag: 'provenance',
     params: z.object({ reproductionId: ReproductionId }),
     response: ReproducibilityReport
+  },
+  startReproduction: {
+    method: 'POST',
+    path: '/api/provenance/runs/{runId}/reproductions',
+    summary:
+      'Reproduce a recorded run as a job on a facility (local by default): the notebook re-executed headless with ' +
+      'every unversioned dataset ref pinned to the recorded version, each cell compared; the job records the ' +
+      'report (GET .../reproductions/{reproductionId}) live and when it ends',
+    tag: 'provenance',
+    params: RunParams,
+    body: ReproductionRequest,
+    response: ReproductionStarted,
+    status: 202
   },
   cellSource: {
     method: 'GET',

@@ -22,3 +22,4 @@ export * from './lab-settings';
 export * from './nbformat';
 export * from './provenance';
 export * from './publish';
+export * from './reproduction';

@@ -10,6 +10,7 @@ import {
 import { CatalogApi, type SearchOptions } from './catalog';
 import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
+import { ReproductionPins } from './data/pins';
 import { JobsApi } from './jobs';
 import { LineageRecorder } from './lineage';
 import { tableBundle } from './notebook/table-html';
@@ -42,7 +43,7 @@ export class Genesis {
     const settings: GenesisSettings = { ...DEFAULT_SETTINGS };
     const client = new GenesisClient(connect);
     const notebook = (): NotebookOutput | undefined => (this.useNotebook ? kernelOutput() : undefined);
-    this.context = { client, settings, notebook, lineage: new LineageRecorder(notebook) };
+    this.context = { client, settings, notebook, lineage: new LineageRecorder(notebook), pins: new ReproductionPins() };
     this.catalog = new CatalogApi(this.context);
     this.publishing = new PublishApi(this.context);
     this.jobs = new JobsApi(this.context, this.publishing);

@@ -22,7 +22,9 @@ export const PlatformConfig = z
      */
     clearances: z.array(AccessLevel).min(1).default(['open', 'controlled', 'export-controlled']),
     /** Extra CORS origins allowed to call the API from a browser (the proxy path needs none). */
-    corsOrigins: z.array(z.string()).default([])
+    corsOrigins: z.array(z.string()).default([]),
+    /** The program a reproduction job runs (the notebook runner's entry); `genesis serve` gives it. */
+    reproductionProgram: z.string().min(1).optional()
   })
   .strict();
 export type PlatformConfig = z.infer<typeof PlatformConfig>;

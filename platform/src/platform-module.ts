@@ -24,6 +24,8 @@ export interface PlatformContext {
   startedAt: Date;
   /** Modules publish services here for each other, by typed keys (e.g. the catalog for the data routes). */
   services: PlatformServices;
+  /** This platform's own URL and token, set once it listens (a job it starts may call back with them). */
+  self?: { url: string; token: string };
 }
 
 /**

@@ -159,6 +159,7 @@ async function startLocked(
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  ctx.self = { url, token };
   for (const m of modules) await m.start?.(ctx, io);
 
   if (config.writeDiscovery)

@@ -4,6 +4,9 @@ import { registerImportRecords } from './import-records';
 import { registerIngest } from './ingest';
 import { registerJobs } from './jobs';
 import { registerOpenApi } from './openapi';
+import { registerProvenance } from './provenance';
+import { registerReproduce } from './reproduce';
+import { registerRun } from './run';
 import { registerSearch } from './search';
 import { registerSeed } from './seed';
 import { registerServe } from './serve';
@@ -17,5 +20,8 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerImportRecords,
   registerJobs,
   registerFacilities,
-  registerOpenApi
+  registerOpenApi,
+  registerRun,
+  registerReproduce,
+  registerProvenance
 ];

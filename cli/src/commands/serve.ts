@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseCliOptions } from '../options';
 import { PlatformConfig, startPlatform } from '@genesis-lab/platform';
+import { JOB_ENTRY } from '@genesis-lab/notebook-runner';
 
 export function registerServe(program: Command): void {
   program
@@ -35,7 +36,9 @@ export function registerServe(program: Command): void {
             facilitiesFile: opts.facilities,
             logLevel: opts.logLevel,
             corsOrigins: opts.corsOrigin ?? [],
-            clearances: opts.clearance ?? process.env.GENESIS_CLEARANCES?.split(',').map((s) => s.trim()) ?? undefined
+            clearances: opts.clearance ?? process.env.GENESIS_CLEARANCES?.split(',').map((s) => s.trim()) ?? undefined,
+            // Reproductions the extension starts run the runner's job program.
+            reproductionProgram: JOB_ENTRY
           },
           { facilitiesFile: '--facilities', corsOrigins: '--cors-origin', clearances: '--clearance' }
         );

@@ -42,11 +42,46 @@ export function validateOptions(opts: PullOptions): DataQuery {
   }
 }
 
-/** Resolve a selector (a version or "latest") to the concrete version, once per pull. */
-export function resolveVersion(ctx: GenesisContext, ref: Ref): Promise<DatasetVersion> {
-  return ctx.client.call('version', {
-    params: { ns: ref.namespace, name: ref.name, version: ref.version ?? 'latest' }
-  });
+/** A resolved ref: the concrete version, and whether a reproduction's pin chose it (rather than "latest"). */
+export interface ResolvedVersion {
+  version: DatasetVersion;
+  pinned: boolean;
+}
+
+/**
+ * Resolve a selector to the concrete version, once per pull: an explicit version as written; an
+ * unversioned ref to the version a reproduction pinned (its sha256 checked), else to latest.
+ */
+export async function resolvePinned(ctx: GenesisContext, ref: Ref): Promise<ResolvedVersion> {
+  const pin = ref.version === undefined ? ctx.pins.datasetPin(ref.id) : undefined;
+  const version = await ctx.client
+    .call('version', {
+      params: { ns: ref.namespace, name: ref.name, version: ref.version ?? pin?.version ?? 'latest' }
+    })
+    .catch((err: unknown) => {
+      if (!pin || !(err instanceof GenesisError) || err.code !== 'not_found') throw err;
+      throw presentable(
+        new GenesisError('not_found', `${ref.id}@${pin.version}, which the run recorded, is not on this platform`, {
+          hint: 'Import the crate exported from the run (genesis provenance import CRATE.zip), or reproduce from it'
+        })
+      );
+    });
+  if (pin && version.sha256 !== pin.sha256)
+    throw presentable(
+      new GenesisError(
+        'conflict',
+        `${ref.id}@${pin.version} on this platform is not the version the run recorded: sha256 ${version.sha256.slice(0, 12)}… here, ${pin.sha256.slice(0, 12)}… recorded`,
+        {
+          hint: 'Reproduce from the exported crate (it carries the recorded data), or on the platform that recorded the run'
+        }
+      )
+    );
+  return { version, pinned: pin !== undefined };
+}
+
+/** Resolve a selector (a version, or none: the pin or "latest") to the concrete version. */
+export async function resolveVersion(ctx: GenesisContext, ref: Ref): Promise<DatasetVersion> {
+  return (await resolvePinned(ctx, ref)).version;
 }
 
 /**
@@ -62,6 +97,7 @@ export class Pull {
     private readonly refText: string,
     private readonly ref: Ref,
     readonly version: DatasetVersion,
+    private readonly pinned: boolean,
     private readonly query: DataQuery,
     private readonly res: StreamResponse,
     private readonly stream: BatchStream,
@@ -78,7 +114,7 @@ export class Pull {
     mode: 'table' | 'batches'
   ): Promise<Pull> {
     const query = validateOptions(options);
-    const version = await resolveVersion(ctx, ref);
+    const { version, pinned } = await resolvePinned(ctx, ref);
     const res = await ctx.client.stream(
       'arrow',
       {
@@ -115,6 +151,7 @@ export class Pull {
         refText,
         ref,
         version,
+        pinned,
         query,
         res,
         stream,
@@ -203,7 +240,8 @@ export class Pull {
       ...(q.offset ? { offset: q.offset } : {}),
       rowCount: rows,
       ...(this.totalRows !== undefined ? { totalRows: this.totalRows } : {}),
-      mode: this.mode
+      mode: this.mode,
+      ...(this.pinned ? { pinned: true } : {})
     });
   }
 }

@@ -55,6 +55,13 @@ export const provenanceModule: PlatformModule = {
     ctx.services.provide(PROVENANCE_SERVICE, new SqliteProvenanceStore(ctx.db, jobLookup(jobs, catalog)));
   },
   routes(app, ctx) {
-    registerProvenanceRoutes(app, ctx.services.require(PROVENANCE_SERVICE), () => ctx.services.get(CATALOG_SERVICE));
+    const store = ctx.services.require(PROVENANCE_SERVICE);
+    registerProvenanceRoutes(app, store, () => ctx.services.get(CATALOG_SERVICE), {
+      store,
+      jobs: () => ctx.services.get(JOBS_SERVICE),
+      home: ctx.home,
+      program: ctx.config.reproductionProgram,
+      self: () => ctx.self
+    });
   }
 };

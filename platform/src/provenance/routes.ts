@@ -12,6 +12,7 @@ import { addRoute } from '../http/route';
 import { exportRunCrate } from './crate-export';
 import { MAX_CRATE_BYTES, importRunCrate } from './crate-import';
 import { toProvJson } from './prov-json';
+import { startReproduction, type ReproductionDeps } from './reproductions';
 import type { ProvenanceStore } from './store';
 
 /** Resolve a dataset version for impact/generation: the catalog's, else what the record saw used. */
@@ -39,7 +40,8 @@ function datasetVersion(
 export function registerProvenanceRoutes(
   app: FastifyInstance,
   store: ProvenanceStore,
-  catalog: () => CatalogService | undefined
+  catalog: () => CatalogService | undefined,
+  reproductions?: ReproductionDeps
 ): void {
   addRoute(app, routes.recordExecutions, ({ body }) => store.recordExecutions(body.executions));
   addRoute(app, routes.notebookRuns, ({ params, query }) => store.listRuns(params.notebookId, query));
@@ -67,6 +69,11 @@ export function registerProvenanceRoutes(
     return store.putReproduction(body);
   });
   addRoute(app, routes.reproduction, ({ params }) => store.getReproduction(params.reproductionId));
+  addRoute(app, routes.startReproduction, ({ params, body, principal }) => {
+    if (!reproductions)
+      throw new GenesisError('unavailable', 'This platform was started without reproductions (no jobs module)');
+    return startReproduction(reproductions, params.runId, body, principal);
+  });
   addRoute(app, routes.cellSource, ({ params }) => ({ sha256: params.sha256, code: store.getSource(params.sha256) }));
   addRoute(app, routes.storedOutput, ({ params }) => store.getOutput(params.sha256));
   addRoute(app, routes.provJson, ({ params }) => toProvJson(store.runGraph(params.runId)));

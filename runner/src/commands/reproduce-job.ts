@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import {
   DatasetUse,
-  FacilityName,
   isReproducible,
-  NotebookPins,
   PROVENANCE_SCHEMA_VERSION,
   readCellProvenance,
   ReproducibilityReport,
+  ReproduceJobSpec,
   RecordId,
   summarizeCells,
   type CellExecutionInput,
@@ -18,7 +17,6 @@ import {
   parseOrThrow
 } from '@genesis-lab/contract';
 import writeFileAtomic from 'write-file-atomic';
-import { z } from 'zod';
 import type { CellRun } from '../execute/cell-run';
 import { readNotebook } from '../notebook/file';
 import { PlatformApi } from '../platform/platform-api';
@@ -26,38 +24,6 @@ import { lineageOf } from '../record/capture';
 import { reportMarkdown } from '../report/markdown';
 import { cellReport } from '../report/cell-report';
 import { runCommand } from './run';
-
-/**
- * What `genesis reproduce` hands the job that re-executes the notebook on a facility: a file
- * (mode 0600, it holds the platform token, which jobs never inherit) the job reads and validates.
- */
-export const ReproduceJobSpec = z
-  .object({
-    /** The working copy the job executes and writes with the reproduced outputs. */
-    notebook: z.string().min(1),
-    /** The notebook as recorded: its outputs are what the reproduction must show again. */
-    expected: z.string().min(1),
-    reportJson: z.string().min(1),
-    reportMarkdown: z.string().min(1),
-    platform: z.object({ url: z.string().url(), token: z.string().min(1) }),
-    reproductionId: z.uuid(),
-    runId: z.uuid(),
-    originalRunId: z.uuid().nullable(),
-    notebookId: z.uuid().optional(),
-    notebookPath: z.string().min(1),
-    /** The kernel's working directory: the original notebook's folder, so relative paths mean what they meant. */
-    cwd: z.string().min(1),
-    facility: FacilityName,
-    pins: NotebookPins,
-    /** Original execution ids by cell id, for the report's links. */
-    originalExecutions: z.record(z.string(), z.uuid()).default({}),
-    kernel: z.string().optional(),
-    cellTimeoutMs: z.number().int().positive().optional(),
-    kernelSearchPrefixes: z.array(z.string()).optional(),
-    startedAt: z.iso.datetime({ offset: true })
-  })
-  .strict();
-export type ReproduceJobSpec = z.infer<typeof ReproduceJobSpec>;
 
 const codeCellsOf = (nb: Notebook) => nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
 const cellIdOf = (c: CodeCell, index: number) => c.id ?? `cell-${index + 1}`;

@@ -9,14 +9,15 @@ import {
   readNotebookProvenance,
   ReproducibilityReport,
   type Job,
-  type NotebookPins
+  type NotebookPins,
+  type ReproduceJobSpec
 } from '@genesis-lab/contract';
 import type { ConnectOptions } from '@genesis-lab/client';
 import { unzipSync } from 'fflate';
+import writeFileAtomic from 'write-file-atomic';
 import { readNotebook } from '../notebook/file';
 import { PlatformApi } from '../platform/platform-api';
 import { reportMarkdown } from '../report/markdown';
-import type { ReproduceJobSpec } from './reproduce-job';
 
 /** The program a reproduction job runs (`genesis-notebook reproduce-job SPEC`). */
 export const JOB_ENTRY = path.resolve(__dirname, '../../bin/genesis-notebook.js');
@@ -32,8 +33,11 @@ export interface ReproduceOptions {
   cellTimeoutMs?: number;
   kernelSearchPrefixes?: string[];
   connect?: ConnectOptions;
-  /** What a terminal shows: what is pinned, the job, each cell as the job reports it. */
+  /** What a terminal shows: what is pinned, the job, each cell as the job reports it (live). */
   progress?: (line: string) => void;
+  /** Also write the report here (JSON, Markdown), atomically. */
+  reportJson?: string;
+  reportMarkdown?: string;
 }
 
 export interface ReproduceResult {
@@ -104,6 +108,8 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     markdown: path.join(outDir, 'report.md')
   };
   fs.copyFileSync(expected, files.notebook);
+  const searchPrefixes =
+    opts.kernelSearchPrefixes ?? [process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX].filter((p): p is string => !!p);
   const spec: ReproduceJobSpec = {
     notebook: files.notebook,
     expected,
@@ -121,7 +127,8 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     originalExecutions,
     ...(opts.kernel ? { kernel: opts.kernel } : {}),
     ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),
-    ...(opts.kernelSearchPrefixes ? { kernelSearchPrefixes: opts.kernelSearchPrefixes } : {}),
+    // The job finds the kernel where this process does: jobs do not inherit the active environment.
+    ...(searchPrefixes.length ? { kernelSearchPrefixes: searchPrefixes } : {}),
     startedAt: new Date().toISOString()
   };
   const specFile = path.join(outDir, 'reproduction.json');
@@ -139,9 +146,23 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
       `reproduce-${reproductionId}`
     );
     say(`job ${submitted.id} on ${spec.facility}: reproducing ${name} (reproduction ${reproductionId})`);
+    // The job's log (a line per cell) as it is written; whatever the live stream missed, from the whole log after.
+    let said = 0;
+    let partial = '';
+    const following = platform
+      .followLog(submitted.id, 'stdout', (text) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines.filter((l) => l.trim())) {
+          said++;
+          say(line);
+        }
+      })
+      .catch(() => undefined);
     const job = await platform.waitJob(submitted.id);
-    const log = await platform.jobLog(job.id, 'stdout');
-    for (const line of log.split('\n')) if (line.trim()) say(line);
+    await following;
+    const log = (await platform.jobLog(job.id, 'stdout')).split('\n').filter((l) => l.trim());
+    for (const line of log.slice(said)) say(line);
     let report: ReproducibilityReport | undefined;
     if (fs.existsSync(files.json))
       report = parseOrThrow(ReproducibilityReport, JSON.parse(fs.readFileSync(files.json, 'utf8')), files.json);
@@ -173,6 +194,8 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     }
     const markdown = reportMarkdown(report);
     fs.writeFileSync(files.markdown, markdown);
+    if (opts.reportJson) await writeFileAtomic(opts.reportJson, JSON.stringify(report, null, 1) + '\n');
+    if (opts.reportMarkdown) await writeFileAtomic(opts.reportMarkdown, markdown);
     return { report, markdown, files, job };
   } finally {
     fs.rmSync(specFile, { force: true });

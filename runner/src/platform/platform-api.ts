@@ -74,6 +74,11 @@ export class PlatformApi {
     return this.jobs().wait(id, { onUpdate });
   }
 
+  /** A job's log as it is written, until the job is final. */
+  async followLog(id: string, stream: 'stdout' | 'stderr', onText: (text: string) => void): Promise<void> {
+    await this.jobs().followLogs(id, stream, 0, (c) => onText(c.data));
+  }
+
   async jobLog(id: string, stream: 'stdout' | 'stderr'): Promise<string> {
     let text = '';
     await this.jobs().readLog(id, { stream }, (c) => (text += c.data));

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  GenesisError,
+  JobSpec,
+  PROVENANCE_SCHEMA_VERSION,
+  ReproducibilityReport,
+  parseOrThrow,
+  readCellProvenance,
+  type Principal,
+  type ReproduceJobSpec,
+  type ReproductionRequest,
+  type ReproductionStarted
+} from '@genesis-lab/contract';
+import type { Home } from '../home';
+import type { JobService } from '../jobs/service';
+import { writeFileAtomic } from '../util/atomic';
+import { rebuildNotebook, withRunProvenance } from './notebook-rebuild';
+import type { ProvenanceStore } from './store';
+
+export interface ReproductionDeps {
+  store: ProvenanceStore;
+  jobs: () => JobService | undefined;
+  home: Home;
+  /** The program a reproduction job runs (the runner's `genesis-notebook.js`); `genesis serve` names it. */
+  program: string | undefined;
+  /** This platform's URL and token, for the job to record its report with (known once listening). */
+  self: () => { url: string; token: string } | undefined;
+}
+
+const notebookName = (name: string | undefined, recordedPath: string) =>
+  name ?? (/\.ipynb$/.test(path.basename(recordedPath)) ? path.basename(recordedPath) : 'notebook.ipynb');
+
+/**
+ * `POST /api/provenance/runs/{runId}/reproductions`: what `genesis reproduce NOTEBOOK` does, as
+ * a platform job the extension can start: the recorded notebook (the client's, or rebuilt from
+ * the record) and a working copy in a folder of the home, the job's spec beside them (0600: it
+ * holds the token), the job submitted, and a first `running` report recorded so the report
+ * exists from the answer on. The job records the report live and when it ends.
+ */
+export async function startReproduction(
+  deps: ReproductionDeps,
+  runId: string,
+  request: ReproductionRequest,
+  principal: Principal
+): Promise<ReproductionStarted> {
+  const jobs = deps.jobs();
+  const self = deps.self();
+  if (!deps.program || !jobs || !self)
+    throw new GenesisError('unavailable', 'This platform cannot run reproductions (no notebook runner or no jobs)', {
+      hint: 'Start the platform with `genesis serve`, or reproduce from the command line: genesis reproduce NOTEBOOK.ipynb'
+    });
+  const detail = deps.store.getRun(runId);
+  const captured = deps.store.capturedExecutions(runId);
+  if (!captured.length)
+    throw new GenesisError('unprocessable', `Run ${runId} has no recorded executions: there is nothing to reproduce`);
+  const notebook = request.notebook
+    ? withRunProvenance(request.notebook, captured, self.url)
+    : rebuildNotebook(captured, self.url);
+  // Malformed tolerance metadata is refused here, naming the cell, before a job is started.
+  notebook.cells.forEach((c, index) => {
+    if (c.cell_type === 'code') readCellProvenance(c.metadata, { id: c.id, index });
+  });
+
+  if (request.directory && !fs.existsSync(request.directory))
+    throw new GenesisError('validation_failed', `Invalid body at body.directory: ${request.directory} does not exist`);
+
+  const reproductionId = randomUUID();
+  const dir = path.join(deps.home.root, 'reproductions', reproductionId);
+  fs.mkdirSync(dir, { recursive: true });
+  const name = notebookName(request.notebookName, detail.run.notebook.path);
+  const expected = path.join(dir, `recorded-${name}`);
+  const text = JSON.stringify(notebook, null, 1) + '\n';
+  writeFileAtomic(expected, text);
+  writeFileAtomic(path.join(dir, name), text);
+  const originalExecutions: Record<string, string> = {};
+  for (const e of detail.executions) originalExecutions[e.cellId] = e.executionId; // the last execution of each cell
+  // The kernel is found where this platform's environment keeps it: a job does not inherit VIRTUAL_ENV.
+  const prefixes = [process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX].filter((p): p is string => !!p);
+  const startedAt = new Date().toISOString();
+  const spec: ReproduceJobSpec = {
+    notebook: path.join(dir, name),
+    expected,
+    reportJson: path.join(dir, 'report.json'),
+    reportMarkdown: path.join(dir, 'report.md'),
+    platform: self,
+    reproductionId,
+    runId: randomUUID(),
+    originalRunId: runId,
+    notebookId: detail.run.notebook.id,
+    notebookPath: detail.run.notebook.path,
+    cwd: request.directory ?? process.cwd(),
+    facility: request.facility,
+    pins: detail.pins,
+    originalExecutions,
+    ...(request.kernel ? { kernel: request.kernel } : {}),
+    ...(request.cellTimeoutMs ? { cellTimeoutMs: request.cellTimeoutMs } : {}),
+    ...(prefixes.length ? { kernelSearchPrefixes: prefixes } : {}),
+    startedAt
+  };
+  const specFile = path.join(dir, 'reproduction.json');
+  writeFileAtomic(specFile, JSON.stringify(spec, null, 1), 0o600);
+
+  // Recorded before the job starts: the job's own reports (live, final) then replace it.
+  deps.store.putReproduction(
+    ReproducibilityReport.parse({
+      schemaVersion: PROVENANCE_SCHEMA_VERSION,
+      reproductionId,
+      originalRunId: runId,
+      runId: spec.runId,
+      notebook: { id: detail.run.notebook.id, path: detail.run.notebook.path },
+      facility: request.facility,
+      state: 'running',
+      startedAt,
+      pins: detail.pins.datasets,
+      unpinned: [],
+      cells: [],
+      summary: { total: 0, reproduced: 0, withinTolerance: 0, differs: 0, failed: 0, notRun: 0 },
+      reproducible: false
+    })
+  );
+  const { job } = await jobs.submissions.submit(
+    parseOrThrow(
+      JobSpec,
+      {
+        name: `reproduce ${name}`,
+        facility: request.facility,
+        executable: process.execPath,
+        arguments: [deps.program, 'reproduce-job', specFile],
+        directory: dir,
+        tags: { genesis: 'reproduction', reproductionId, runId }
+      },
+      'reproduction job'
+    ),
+    principal,
+    `reproduce-${reproductionId}`
+  );
+  return { reproductionId, jobId: job.id, directory: dir };
+}
