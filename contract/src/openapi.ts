@@ -105,7 +105,7 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
         : r.consumes
           ? { requestBody: { required: true, content: Object.fromEntries(r.consumes.map((m) => [m, {}])) } }
           : {}),
-      ...(r.public ? { security: [] } : {}),
+      ...(r.scope === 'public' ? { security: [] } : {}),
       responses: {
         [String(r.status ?? 200)]: ok,
         default: { description: 'Error', content: { 'application/json': { schema: schemaOf(ErrorBody, 'output') } } }

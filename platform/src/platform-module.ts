@@ -7,10 +7,14 @@ import type { Home } from './home';
 import type { PlatformConfig } from './config';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PlatformServices } from './services';
+import type { AuditLog } from './access/audit-log';
+import type { IdentityStore } from './access/identity-store';
 
 /** Per-socket data: who is connected (set by the auth middleware). */
 export interface SocketData {
   principal: Principal;
+  /** The principal as the socket's token stands now (undefined once revoked or expired). */
+  currentPrincipal: () => Principal | undefined;
 }
 export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -24,6 +28,8 @@ export interface PlatformContext {
   startedAt: Date;
   /** Modules publish services here for each other, by typed keys (e.g. the catalog for the data routes). */
   services: PlatformServices;
+  /** Users, tokens, projects (identity) and the hash-chained audit log. */
+  access: { identity: IdentityStore; audit: AuditLog };
 }
 
 /**

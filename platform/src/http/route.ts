@@ -26,7 +26,8 @@ export function addRoute<R extends RouteDef>(
   app.route({
     method: def.method,
     url: def.path.replace(/\{(\w+)\}/g, ':$1'),
-    config: { public: def.public === true },
+    // The auth hook reads the route's declared scope from here (policy.requireRouteScope).
+    config: { route: def },
     handler: async (req, reply) => {
       const params = def.params ? parseOrThrow(def.params, req.params, 'params') : undefined;
       const query = def.query ? parseOrThrow(def.query, req.query, 'query') : undefined;
