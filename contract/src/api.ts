@@ -102,7 +102,7 @@ export const routes = {
     summary: 'Liveness and basic counts',
     tag: 'platform',
     scope: 'public',
-    response: Health,
+    response: Health
   },
   openapi: { method: 'GET', path: '/api/openapi.json', summary: 'This document', tag: 'platform', scope: 'read' },
   search: {

@@ -111,7 +111,9 @@ export const RecordMetadata = z
       .optional()
       .describe('Where the licence text is; needed for "LicenseRef-..." ids, derived from SPDX otherwise'),
     accessLevel: AccessLevel.default('open'),
-    project: ProjectId.default(DEFAULT_PROJECT).describe('The project the record belongs to (who may see it when not open)'),
+    project: ProjectId.default(DEFAULT_PROJECT).describe(
+      'The project the record belongs to (who may see it when not open)'
+    ),
     domain: z.string().min(1).optional().describe('Science domain, e.g. "climate", "seismology"'),
     temporalCoverage: TemporalCoverage.optional(),
     spatialCoverage: SpatialCoverage.optional(),

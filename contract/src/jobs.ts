@@ -136,7 +136,7 @@ export const JobSpec = z
     stageOut: z.array(z.object({ source: z.string().min(1), target: z.string().min(1) }).strict()).default([]),
     tags: z.record(z.string(), z.string()).default({}),
     idempotencyKey: z.string().min(1).max(200).optional(),
-    project: ProjectId.optional().describe("The project the job belongs to: its members see it (the owner always does)")
+    project: ProjectId.optional().describe('The project the job belongs to: its members see it (the owner always does)')
   })
   .strict()
   .meta({ id: 'JobSpec' });

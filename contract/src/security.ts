@@ -92,7 +92,9 @@ export const TokenCreate = z
 export type TokenCreate = z.infer<typeof TokenCreate>;
 export type TokenCreateInput = z.input<typeof TokenCreate>;
 
-export const TokenCreated = TokenInfo.extend({ token: z.string().describe('The secret: shown once, stored hashed') }).meta({
+export const TokenCreated = TokenInfo.extend({
+  token: z.string().describe('The secret: shown once, stored hashed')
+}).meta({
   id: 'TokenCreated'
 });
 export type TokenCreated = z.infer<typeof TokenCreated>;

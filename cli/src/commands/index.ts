@@ -7,6 +7,8 @@ import { registerOpenApi } from './openapi';
 import { registerSearch } from './search';
 import { registerSeed } from './seed';
 import { registerServe } from './serve';
+import { registerTokens } from './tokens';
+import { registerAudit } from './audit';
 
 /** Every CLI command, one file each. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -17,5 +19,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerImportRecords,
   registerJobs,
   registerFacilities,
-  registerOpenApi
+  registerOpenApi,
+  registerTokens,
+  registerAudit
 ];

@@ -50,7 +50,9 @@ export class AuditLog {
   private readonly all;
 
   constructor(private readonly db: Db) {
-    this.last = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.last = db.prepare<[], { seq: number; hash: string }>(
+      'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'
+    );
     this.insert = db.prepare(
       'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash)'
     );
@@ -102,7 +104,9 @@ export class AuditLog {
       n++;
       const bad = (reason: string): AuditVerification => ({ ok: false, entries: n, firstBad: { seq: r.seq, reason } });
       if (r.seq !== expectedSeq)
-        return bad(`entry ${r.seq} is where entry ${expectedSeq} should be (an entry was removed or inserted before it)`);
+        return bad(
+          `entry ${r.seq} is where entry ${expectedSeq} should be (an entry was removed or inserted before it)`
+        );
       if (r.prev_hash !== prevHash)
         return bad(`entry ${r.seq} does not link to the entry before it (removed, inserted or reordered)`);
       if (entryHash(r) !== r.hash) return bad(`entry ${r.seq} was edited: its content does not match its hash`);

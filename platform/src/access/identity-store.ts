@@ -86,7 +86,9 @@ export class IdentityStore {
         const same = this.db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE hash = ?').get(hash);
         if (same && same.user === name && !same.revoked_at) return;
         const retired = this.db
-          .prepare(`UPDATE access_tokens SET revoked_at = ? WHERE user = ? AND name = 'discovery' AND revoked_at IS NULL`)
+          .prepare(
+            `UPDATE access_tokens SET revoked_at = ? WHERE user = ? AND name = 'discovery' AND revoked_at IS NULL`
+          )
           .run(now, name).changes;
         if (same) this.db.prepare('DELETE FROM access_tokens WHERE id = ?').run(same.id);
         const id = newTokenId();
@@ -151,9 +153,13 @@ export class IdentityStore {
     if (user === actor.user) {
       const missing = grantableScopes(actor, input.scopes);
       if (missing.length)
-        throw new GenesisError('forbidden', `Your token cannot grant scope(s) it does not have: ${missing.join(', ')}`, {
-          hint: 'A new token carries at most the scopes of the token that creates it'
-        });
+        throw new GenesisError(
+          'forbidden',
+          `Your token cannot grant scope(s) it does not have: ${missing.join(', ')}`,
+          {
+            hint: 'A new token carries at most the scopes of the token that creates it'
+          }
+        );
     }
     if (!this.db.prepare('SELECT 1 FROM access_users WHERE name = ?').get(user)) throw notFound(`user "${user}"`);
     const secret = newSecret();
@@ -175,7 +181,12 @@ export class IdentityStore {
             'INSERT INTO access_tokens (id, user, name, hash, scopes, created_at, expires_at, revoked_at) VALUES (@id, @user, @name, @hash, @scopes, @created_at, @expires_at, @revoked_at)'
           )
           .run(row);
-        this.audit.append(actor.user, 'token.create', row.id, { user, name: input.name, scopes: input.scopes, expiresAt: row.expires_at });
+        this.audit.append(actor.user, 'token.create', row.id, {
+          user,
+          name: input.name,
+          scopes: input.scopes,
+          expiresAt: row.expires_at
+        });
       })
       .immediate();
     return { ...tokenInfo(row), token: secret };
@@ -184,7 +195,9 @@ export class IdentityStore {
   listTokens(actor: Principal): TokenInfo[] {
     const rows = actor.admin
       ? this.db.prepare<[], TokenRow>('SELECT * FROM access_tokens ORDER BY created_at DESC, id').all()
-      : this.db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE user = ? ORDER BY created_at DESC, id').all(actor.user);
+      : this.db
+          .prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE user = ? ORDER BY created_at DESC, id')
+          .all(actor.user);
     return rows.map(tokenInfo);
   }
 
@@ -231,23 +244,34 @@ export class IdentityStore {
             `INSERT INTO access_users (name, clearances, admin, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (name) DO UPDATE SET clearances = excluded.clearances, admin = excluded.admin`
           )
-          .run(input.name, JSON.stringify([...new Set(input.clearances)]), input.admin ? 1 : 0, new Date().toISOString());
+          .run(
+            input.name,
+            JSON.stringify([...new Set(input.clearances)]),
+            input.admin ? 1 : 0,
+            new Date().toISOString()
+          );
         this.audit.append(actor.user, 'user.upsert', input.name, { clearances: input.clearances, admin: input.admin });
       })
       .immediate();
     this.cache.clear();
-    return this.userOf(this.db.prepare<[string], UserRow>('SELECT * FROM access_users WHERE name = ?').get(input.name)!);
+    return this.userOf(
+      this.db.prepare<[string], UserRow>('SELECT * FROM access_users WHERE name = ?').get(input.name)!
+    );
   }
 
   // ---- projects ------------------------------------------------------------------------------
 
   private projectOf(id: string): Project | undefined {
     const p = this.db
-      .prepare<[string], { id: string; title: string; created_at: string }>('SELECT * FROM access_projects WHERE id = ?')
+      .prepare<[string], { id: string; title: string; created_at: string }>(
+        'SELECT * FROM access_projects WHERE id = ?'
+      )
       .get(id);
     if (!p) return undefined;
     const members = this.db
-      .prepare<[string], { user: string; role: Role }>('SELECT user, role FROM access_members WHERE project = ? ORDER BY user')
+      .prepare<[string], { user: string; role: Role }>(
+        'SELECT user, role FROM access_members WHERE project = ? ORDER BY user'
+      )
       .all(id);
     return { id: p.id, title: p.title, createdAt: p.created_at, members };
   }
@@ -266,7 +290,9 @@ export class IdentityStore {
       throw new GenesisError('conflict', `Project "${input.id}" exists`);
     this.db
       .transaction(() => {
-        this.db.prepare('INSERT INTO access_projects (id, title, created_at) VALUES (?, ?, ?)').run(input.id, input.title, new Date().toISOString());
+        this.db
+          .prepare('INSERT INTO access_projects (id, title, created_at) VALUES (?, ?, ?)')
+          .run(input.id, input.title, new Date().toISOString());
         this.audit.append(actor.user, 'project.create', input.id, { title: input.title });
       })
       .immediate();
@@ -279,10 +305,12 @@ export class IdentityStore {
     if (!p || (!actor.admin && actor.projects[project] === undefined)) throw notFound(`project "${project}"`);
     if (!mayManageProject(actor, project))
       throw new GenesisError('forbidden', `Only maintainers of "${project}" change its members`);
-    if (!this.db.prepare('SELECT 1 FROM access_users WHERE name = ?').get(change.user)) throw notFound(`user "${change.user}"`);
+    if (!this.db.prepare('SELECT 1 FROM access_users WHERE name = ?').get(change.user))
+      throw notFound(`user "${change.user}"`);
     this.db
       .transaction(() => {
-        if (change.role === null) this.db.prepare('DELETE FROM access_members WHERE project = ? AND user = ?').run(project, change.user);
+        if (change.role === null)
+          this.db.prepare('DELETE FROM access_members WHERE project = ? AND user = ?').run(project, change.user);
         else
           this.db
             .prepare(

@@ -43,9 +43,13 @@ export function hasScope(p: Principal, scope: Scope): boolean {
 export function requireRouteScope(p: Principal, route: RouteDef): void {
   if (route.scope === 'public') return;
   if (!hasScope(p, route.scope))
-    throw new GenesisError('forbidden', `This token lacks the "${route.scope}" scope needed for ${route.method} ${route.path}`, {
-      hint: `Create a token with it: genesis tokens create --scope ${route.scope}`
-    });
+    throw new GenesisError(
+      'forbidden',
+      `This token lacks the "${route.scope}" scope needed for ${route.method} ${route.path}`,
+      {
+        hint: `Create a token with it: genesis tokens create --scope ${route.scope}`
+      }
+    );
 }
 
 /** The user's role in a project (admins are maintainers everywhere; everyone views "public"). */
@@ -93,7 +97,12 @@ export function facilityCleared(facilityClearance: AccessLevel, level: AccessLev
   return LEVEL_RANK[level] <= LEVEL_RANK[facilityClearance];
 }
 
-export function facilityRefusal(id: string, facility: string, facilityClearance: AccessLevel, level: AccessLevel): string {
+export function facilityRefusal(
+  id: string,
+  facility: string,
+  facilityClearance: AccessLevel,
+  level: AccessLevel
+): string {
   return `"${id}" is ${level} and facility "${facility}" is cleared only up to "${facilityClearance}": its data may not be staged there`;
 }
 

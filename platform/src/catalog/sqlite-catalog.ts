@@ -256,7 +256,10 @@ export class SqliteCatalog implements CatalogService {
     const from = { accessLevel: row.access_level, project: row.project };
     const to = change.project ?? row.project;
     if (!mayManageProject(principal, row.project) || !mayManageProject(principal, to))
-      throw new GenesisError('forbidden', `Only maintainers of project "${row.project}"${to !== row.project ? ` and "${to}"` : ''} change the access of "${id}"`);
+      throw new GenesisError(
+        'forbidden',
+        `Only maintainers of project "${row.project}"${to !== row.project ? ` and "${to}"` : ''} change the access of "${id}"`
+      );
     try {
       this.db
         .transaction(() => {

@@ -30,7 +30,10 @@ export class JobReads {
   }
 
   list(q: JobListQuery, principal: Principal): JobList {
-    return this.store.list(q, principal.admin ? undefined : { owner: principal.user, projects: Object.keys(principal.projects) });
+    return this.store.list(
+      q,
+      principal.admin ? undefined : { owner: principal.user, projects: Object.keys(principal.projects) }
+    );
   }
 
   logs(id: string, q: LogQuery, principal: Principal): LogChunk {

@@ -92,7 +92,10 @@ export class JobSubmissions {
         issues: program,
         hint: 'e.g. {"executable": "/bin/sh", "arguments": ["-c", "echo hi"]}'
       });
-    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal, connector.config.clearance)];
+    const issues = [
+      ...connector.validate(spec),
+      ...checkStaging(spec, this.catalog(), principal, connector.config.clearance)
+    ];
     if (issues.length)
       throw new GenesisError(
         'unprocessable',

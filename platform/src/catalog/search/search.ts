@@ -181,12 +181,7 @@ export class CatalogSearch implements SearchEngine {
     order: Order
   ): CachedResult {
     // The sort direction is not part of the key: matches carry ranks, read either way.
-    const key = JSON.stringify([
-      queryTokens(query.q),
-      [...new Set(query.filter)].sort(),
-      order.by,
-      allowed.join('')
-    ]);
+    const key = JSON.stringify([queryTokens(query.q), [...new Set(query.filter)].sort(), order.by, allowed.join('')]);
     const cached = this.cache.get(key, idx.generation);
     if (cached) return cached;
     const groups = filterGroups(idx, query.filter);
@@ -260,7 +255,8 @@ function allowedStates(idx: RecordIndex, principal: Principal, kind: RecordKind 
     const all = seeAll('export-controlled');
     idx.projectNames.forEach((project, code) => {
       // The shared overflow state holds several projects: only for who sees every project.
-      const ok = all || (code < PROJECT_CODES - 1 && recordVisible(principal, { accessLevel: 'export-controlled', project }));
+      const ok =
+        all || (code < PROJECT_CODES - 1 && recordVisible(principal, { accessLevel: 'export-controlled', project }));
       if (ok) allowed[projectStateOf(k, code)] = 1;
     });
   }
