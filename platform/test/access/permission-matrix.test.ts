@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH, routes, type JobUpdate } from '@genesis-lab/contract';
+import { unzipSync } from 'fflate';
 import { runCliOk, startPlatformProcess, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
+import { Session, call, datasetUse } from '../support/provenance';
 
 /**
  * The permission matrix: users x access levels x operations against a real platform process,
@@ -311,6 +313,42 @@ describe('permission matrix', () => {
     expect(has('policy.access-level', 'owner', /open-plasma/)).toBe(true);
     expect(await ok('owner', 'GET', '/api/access/audit/verify')).toMatchObject({ ok: true });
   });
+});
+
+describe('provenance: lineage and crates as each user may see them', () => {
+  const session = new Session(undefined, 'fusion.ipynb', 'alice');
+  let execution: string;
+  beforeAll(async () => {
+    const uses = [];
+    for (const level of LEVELS) {
+      const v = await ok('owner', 'GET', `/api/datasets/${ID[level]}/versions/latest`);
+      uses.push(datasetUse(ID[level], { version: v.version, sha256: v.sha256 }));
+    }
+    const cell = session.cell('load', 0, 'const t = await genesis.dataset("fusion/x").table()', [], uses);
+    execution = cell.executionId;
+    expect(
+      (await call({ url: p.url, token: tokens.alice! }, 'recordExecutions', { body: { executions: [cell] } })).status
+    ).toBe(200);
+  });
+
+  it.each(USERS)(
+    '%s: lineage names only the datasets they may see; a crate carries only data they may read and never export-controlled data',
+    async (u) => {
+      const as = { url: p.url, token: tokens[u]! };
+      const lineage = await call(as, 'lineage', { query: { execution } });
+      expect(lineage.status).toBe(200);
+      const text = JSON.stringify(lineage.json);
+      for (const level of LEVELS)
+        expect({ level, named: text.includes(ID[level]) }).toEqual({ level, named: SEE[u][level] });
+      const crate = await call(as, 'exportCrate', { params: { runId: session.runId } });
+      expect(crate.status).toBe(200);
+      const files = Object.keys(unzipSync(new Uint8Array(crate.bytes)));
+      for (const level of LEVELS) {
+        const carried = files.some((f) => f.startsWith(`datasets/${ID[level]}/`));
+        expect({ level, carried }).toEqual({ level, carried: READ[u][level] && level !== 'export-controlled' });
+      }
+    }
+  );
 });
 
 describe('the route table', () => {
