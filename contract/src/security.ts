@@ -38,10 +38,6 @@ export const OWNER: Principal = {
   admin: true
 };
 
-export function canSee(p: Principal, level: AccessLevel): boolean {
-  return p.clearances.includes(level);
-}
-
 export const User = z
   .object({
     name: UserName,
