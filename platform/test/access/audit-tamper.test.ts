@@ -120,7 +120,10 @@ it('reordered entries are named at the first one out of place', () => {
 it('export writes every entry as a JSON line, in order', () => {
   const r = runCli(['audit', 'export', '--home', p.home]);
   expect(r.status).toBe(0);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; hash: string; prevHash: string });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; hash: string; prevHash: string });
   expect(lines.map((l) => l.seq)).toEqual(original.map((o) => o.seq));
   for (let i = 1; i < lines.length; i++) expect(lines[i]!.prevHash).toBe(lines[i - 1]!.hash);
 });
