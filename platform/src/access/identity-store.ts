@@ -1,5 +1,5 @@
 import {
-  AccessLevel,
+  type AccessLevel,
   ALL_SCOPES,
   DEFAULT_PROJECT,
   GenesisError,
@@ -59,11 +59,21 @@ const notFound = (what: string) => new GenesisError('not_found', `No ${what}`);
  */
 export class IdentityStore {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  /** The statements every request's authentication may run, prepared once. */
+  private readonly tokenByHash;
+  private readonly userByName;
+  private readonly rolesByUser;
 
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog
-  ) {}
+  ) {
+    this.tokenByHash = db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE hash = ?');
+    this.userByName = db.prepare<[string], UserRow>('SELECT * FROM access_users WHERE name = ?');
+    this.rolesByUser = db.prepare<[string], { project: string; role: Role }>(
+      'SELECT project, role FROM access_members WHERE user = ?'
+    );
+  }
 
   /**
    * The embedded single-user default: the local user (an admin with the configured clearances)
@@ -114,7 +124,7 @@ export class IdentityStore {
       this.cache.delete(hash);
       return undefined;
     }
-    const row = this.db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE hash = ?').get(hash);
+    const row = this.tokenByHash.get(hash);
     if (!row || !hashesEqual(row.hash, hash) || row.revoked_at) return undefined;
     const expiresAt = row.expires_at ? Date.parse(row.expires_at) : Infinity;
     if (expiresAt <= now) return undefined;
@@ -126,11 +136,11 @@ export class IdentityStore {
   }
 
   private principalOf(user: string, scopes: Scope[]): Principal | undefined {
-    const u = this.db.prepare<[string], UserRow>('SELECT * FROM access_users WHERE name = ?').get(user);
+    const u = this.userByName.get(user);
     if (!u) return undefined;
     return {
       user,
-      clearances: AccessLevel.array().parse(JSON.parse(u.clearances)),
+      clearances: JSON.parse(u.clearances) as AccessLevel[],
       projects: this.rolesOf(user),
       scopes,
       admin: u.admin === 1
@@ -138,9 +148,7 @@ export class IdentityStore {
   }
 
   private rolesOf(user: string): Record<string, Role> {
-    const rows = this.db
-      .prepare<[string], { project: string; role: Role }>('SELECT project, role FROM access_members WHERE user = ?')
-      .all(user);
+    const rows = this.rolesByUser.all(user);
     return Object.fromEntries(rows.map((r) => [r.project, r.role]));
   }
 
