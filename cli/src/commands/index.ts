@@ -9,6 +9,7 @@ import { registerSeed } from './seed';
 import { registerServe } from './serve';
 import { registerTokens } from './tokens';
 import { registerAudit } from './audit';
+import { registerProjects } from './projects';
 
 /** Every CLI command, one file each. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -21,5 +22,6 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerFacilities,
   registerOpenApi,
   registerTokens,
-  registerAudit
+  registerAudit,
+  registerProjects
 ];
