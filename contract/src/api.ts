@@ -32,6 +32,7 @@ import {
   RunTimeline,
   StoredOutputContent
 } from './provenance';
+import { JobOutputPublish, PUBLISH_MEDIA_TYPES, PublishQuery, PublishResult } from './publish';
 import { Sha256 } from './ref';
 import {
   AccessLevelChange,
@@ -140,6 +141,21 @@ export const routes = {
     scope: 'read',
     params: RecordParams,
     response: VersionList
+  },
+  publishVersion: {
+    method: 'POST',
+    path: '/api/datasets/{ns}/{name}/versions',
+    summary:
+      'Publish a new immutable version from the table in the body (Arrow, Parquet, CSV, NDJSON or GeoJSON, by ' +
+      'its content type): 201 when published, 200 when identical content already is; a first version needs ' +
+      'the record metadata',
+    tag: 'data',
+    scope: 'write',
+    params: RecordParams,
+    query: PublishQuery,
+    consumes: Object.keys(PUBLISH_MEDIA_TYPES),
+    response: PublishResult,
+    status: 201
   },
   version: {
     method: 'GET',
@@ -268,6 +284,19 @@ export const routes = {
     scope: 'run',
     params: JobParams,
     response: Job
+  },
+  publishJobOutput: {
+    method: 'POST',
+    path: '/api/jobs/{id}/publish',
+    summary:
+      'Publish a file a completed job left in its directory as a new dataset version, recording the job as ' +
+      'what generated it (201; 200 when identical content already is)',
+    tag: 'jobs',
+    scope: 'write',
+    params: JobParams,
+    body: JobOutputPublish,
+    response: PublishResult,
+    status: 201
   },
   recordExecutions: {
     method: 'POST',
