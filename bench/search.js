@@ -69,7 +69,7 @@ const ROUNDS = SMOKE ? 1 : 3;
 /** The naive scan runs on the first queries of the cold sample only (it takes seconds per query at 1M). */
 const naiveQueries = (size) => (SMOKE ? 20 : size <= 100_000 ? 100 : size <= 300_000 ? 40 : 20);
 const HTTP_BLOCK = SMOKE ? 10 : 50;
-const PUBLIC = { user: 'guest', clearances: ['open'], projects: [] };
+const PUBLIC = { user: 'guest', clearances: ['open'], projects: {}, scopes: ['read'], admin: false };
 const log = logger('search');
 
 /** `n` queries of the mix; `distinct`: no query twice (a cold sample: no cache can have seen it). */

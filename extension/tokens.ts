@@ -7,6 +7,7 @@ import type {
   CatalogRecord,
   FacilityInfo,
   Health,
+  Identity,
   Job,
   JobList,
   JobSpecInput,
@@ -94,6 +95,8 @@ export interface IGenesisClient extends IDisposable {
   readonly liveChanged: ISignal<IGenesisClient, boolean>;
 
   health(signal?: AbortSignal): Promise<Health>;
+  /** Who the lab's platform token belongs to: user, scopes, clearances, projects and roles. */
+  identity(signal?: AbortSignal): Promise<Identity>;
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult>;
   record(id: string, signal?: AbortSignal): Promise<CatalogRecord>;
   /** The record as Croissant JSON-LD, its links pointing where this lab reaches the platform. */

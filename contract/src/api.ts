@@ -35,6 +35,25 @@ import {
 import { JobOutputPublish, PUBLISH_MEDIA_TYPES, PublishQuery, PublishResult } from './publish';
 import { Sha256 } from './ref';
 import { ReproductionRequest, ReproductionStarted } from './reproduction';
+import {
+  AccessLevelChange,
+  AuditPage,
+  AuditQuery,
+  AuditVerification,
+  Identity,
+  MembershipChange,
+  Project,
+  ProjectCreate,
+  ProjectList,
+  type Scope,
+  TokenCreate,
+  TokenCreated,
+  TokenId,
+  TokenList,
+  TokenInfo,
+  User,
+  UserUpsert
+} from './security';
 
 /**
  * The HTTP API as data: the platform registers its routes from this table and validates
@@ -57,8 +76,12 @@ export interface RouteDef {
   status?: number;
   /** Non-JSON media types the route produces. */
   produces?: readonly string[];
-  /** Unauthenticated routes (health only). */
-  public?: boolean;
+  /**
+   * The token scope a caller needs (checked by the one policy module before the handler runs;
+   * `public`: no token). Required, so no route can be added without saying who may call it;
+   * what a caller may see within the route (projects, access levels) is the policy's too.
+   */
+  scope: Scope | 'public';
 }
 
 const RecordParams = z.object({ ns: z.string(), name: z.string() });
@@ -80,15 +103,16 @@ export const routes = {
     path: '/api/health',
     summary: 'Liveness and basic counts',
     tag: 'platform',
-    response: Health,
-    public: true
+    scope: 'public',
+    response: Health
   },
-  openapi: { method: 'GET', path: '/api/openapi.json', summary: 'This document', tag: 'platform' },
+  openapi: { method: 'GET', path: '/api/openapi.json', summary: 'This document', tag: 'platform', scope: 'read' },
   search: {
     method: 'GET',
     path: '/api/catalog/search',
     summary: 'Full-text catalog search with facets',
     tag: 'catalog',
+    scope: 'read',
     query: SearchQuery,
     response: SearchResult
   },
@@ -97,6 +121,7 @@ export const routes = {
     path: '/api/catalog/records/{ns}/{name}',
     summary: 'A catalog record',
     tag: 'catalog',
+    scope: 'read',
     params: RecordParams,
     response: CatalogRecord
   },
@@ -105,6 +130,7 @@ export const routes = {
     path: '/api/catalog/records/{ns}/{name}/croissant',
     summary: 'The record as Croissant JSON-LD',
     tag: 'catalog',
+    scope: 'read',
     params: RecordParams,
     produces: ['application/ld+json']
   },
@@ -113,6 +139,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions',
     summary: 'Versions of a dataset, newest first',
     tag: 'data',
+    scope: 'read',
     params: RecordParams,
     response: VersionList
   },
@@ -124,6 +151,7 @@ export const routes = {
       'its content type): 201 when published, 200 when identical content already is; a first version needs ' +
       'the record metadata',
     tag: 'data',
+    scope: 'write',
     params: RecordParams,
     query: PublishQuery,
     consumes: Object.keys(PUBLISH_MEDIA_TYPES),
@@ -135,6 +163,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions/{version}',
     summary: 'One version (resolves "latest")',
     tag: 'data',
+    scope: 'read',
     params: VersionParams,
     response: DatasetRecord.shape.versions.element
   },
@@ -143,6 +172,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions/{version}/file',
     summary: 'The stored Arrow IPC file of a version, byte for byte (its sha256 is the version sha256)',
     tag: 'data',
+    scope: 'read',
     params: VersionParams,
     produces: [ARROW_FILE_MEDIA_TYPE]
   },
@@ -151,6 +181,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions/{version}/arrow',
     summary: 'Stream rows as Arrow IPC, with projection and CQL2 filter pushed down',
     tag: 'data',
+    scope: 'read',
     params: VersionParams,
     query: DataQuery,
     produces: [ARROW_STREAM_MEDIA_TYPE]
@@ -160,6 +191,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions/{version}/csv',
     summary: 'Export rows as CSV',
     tag: 'data',
+    scope: 'read',
     params: VersionParams,
     query: DataQuery,
     produces: [CSV_MEDIA_TYPE]
@@ -169,6 +201,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions/{version}/parquet',
     summary: 'Export rows as Parquet (ZSTD)',
     tag: 'data',
+    scope: 'read',
     params: VersionParams,
     query: DataQuery,
     produces: [PARQUET_MEDIA_TYPE]
@@ -178,6 +211,7 @@ export const routes = {
     path: '/api/datasets/{ns}/{name}/versions/{version}/json',
     summary: 'Rows as a JSON array of objects (small pulls and comparison only)',
     tag: 'data',
+    scope: 'read',
     params: VersionParams,
     query: DataQuery,
     produces: ['application/json']
@@ -187,6 +221,7 @@ export const routes = {
     path: '/api/facilities',
     summary: 'Facilities with health, capabilities and queue',
     tag: 'jobs',
+    scope: 'read',
     response: z.object({ facilities: z.array(FacilityInfo) })
   },
   refreshFacilities: {
@@ -196,6 +231,7 @@ export const routes = {
       'Probe every facility again now (capabilities, health) and re-read the facilities configuration, so a ' +
       'cluster that came up or recovered, or a facility added to the file, is seen without a restart',
     tag: 'jobs',
+    scope: 'admin',
     response: FacilityRefresh
   },
   submitJob: {
@@ -206,6 +242,7 @@ export const routes = {
       'existing job when the Idempotency-Key header or spec.idempotencyKey was seen before. 422 when the ' +
       'facility cannot honour the spec (too many cpus, unknown queue, duration over its limit), before any submission.',
     tag: 'jobs',
+    scope: 'run',
     headers: SubmitHeaders,
     body: JobSpec,
     response: Job,
@@ -216,6 +253,7 @@ export const routes = {
     path: '/api/jobs',
     summary: 'List jobs, newest first (filters: facility, state list, tag "k=v"; opaque cursor)',
     tag: 'jobs',
+    scope: 'read',
     query: JobListQuery,
     response: JobList
   },
@@ -224,6 +262,7 @@ export const routes = {
     path: '/api/jobs/{id}',
     summary: 'A job with its state history',
     tag: 'jobs',
+    scope: 'read',
     params: JobParams,
     response: Job
   },
@@ -233,6 +272,7 @@ export const routes = {
     summary:
       'Read a job log (stdout or stderr) from a byte offset, or its last `tail` bytes; `nextOffset` continues it',
     tag: 'jobs',
+    scope: 'read',
     params: JobParams,
     query: LogQuery,
     response: LogChunk
@@ -242,6 +282,7 @@ export const routes = {
     path: '/api/jobs/{id}',
     summary: 'Cancel a job (the whole process group / scancel); answers the job, CANCELED once the facility confirms',
     tag: 'jobs',
+    scope: 'run',
     params: JobParams,
     response: Job
   },
@@ -252,6 +293,7 @@ export const routes = {
       'Publish a file a completed job left in its directory as a new dataset version, recording the job as ' +
       'what generated it (201; 200 when identical content already is)',
     tag: 'jobs',
+    scope: 'write',
     params: JobParams,
     body: JobOutputPublish,
     response: PublishResult,
@@ -274,6 +316,7 @@ export const routes = {
       'Record a batch of cell executions (capture). Idempotent by executionId: a resend answers "duplicate" ' +
       'and stores nothing twice; the same id with other content is 409. Answered only once durably stored.',
     tag: 'provenance',
+    scope: 'write',
     body: ExecutionBatch,
     response: RecordedExecutions
   },
@@ -282,6 +325,7 @@ export const routes = {
     path: '/api/provenance/notebooks/{notebookId}/runs',
     summary: 'Runs of a notebook, newest first',
     tag: 'provenance',
+    scope: 'read',
     params: z.object({ notebookId: NotebookId }),
     query: RunListQuery,
     response: RunList
@@ -291,6 +335,7 @@ export const routes = {
     path: '/api/provenance/runs/{runId}',
     summary: 'A run with its executions in execution order, staleness flags, pins and reproductions',
     tag: 'provenance',
+    scope: 'read',
     params: RunParams,
     response: RunDetail
   },
@@ -299,6 +344,7 @@ export const routes = {
     path: '/api/provenance/runs/{runId}/timeline',
     summary: "A run's timeline: executions, the jobs they submitted or awaited, its reproductions",
     tag: 'provenance',
+    scope: 'read',
     params: RunParams,
     response: RunTimeline
   },
@@ -310,6 +356,7 @@ export const routes = {
       'before it in its kernel, their code, the dataset versions and jobs they used, transitively through ' +
       'dataset versions jobs generated',
     tag: 'provenance',
+    scope: 'read',
     query: LineageQuery,
     response: ProvGraph
   },
@@ -318,6 +365,7 @@ export const routes = {
     path: '/api/provenance/impact/{ns}/{name}/{version}',
     summary: 'Which runs, outputs, jobs and derived dataset versions used a dataset version',
     tag: 'provenance',
+    scope: 'read',
     params: RecordParams.extend({ version: z.string().describe('A version, or "latest"') }),
     query: ImpactQuery,
     response: ImpactAnswer
@@ -327,6 +375,7 @@ export const routes = {
     path: '/api/provenance/generations',
     summary: 'Record that a job generated a dataset version (201; 200 when already recorded)',
     tag: 'provenance',
+    scope: 'write',
     body: DatasetGeneration,
     response: RecordedGeneration,
     status: 201
@@ -338,6 +387,7 @@ export const routes = {
       'Record a reproducibility report, while it runs and when it ends (a finished report is final: ' +
       'replacing it with other content is 409)',
     tag: 'provenance',
+    scope: 'write',
     params: z.object({ reproductionId: ReproductionId }),
     body: ReproducibilityReport,
     response: ReproducibilityReport
@@ -347,6 +397,7 @@ export const routes = {
     path: '/api/provenance/reproductions/{reproductionId}',
     summary: 'A reproducibility report',
     tag: 'provenance',
+    scope: 'read',
     params: z.object({ reproductionId: ReproductionId }),
     response: ReproducibilityReport
   },
@@ -368,6 +419,7 @@ export const routes = {
     path: '/api/provenance/sources/{sha256}',
     summary: 'The code of a cell, by its sha256 (stored content-addressed)',
     tag: 'provenance',
+    scope: 'read',
     params: z.object({ sha256: Sha256 }),
     response: CellSource
   },
@@ -376,6 +428,7 @@ export const routes = {
     path: '/api/provenance/outputs/{sha256}',
     summary: 'A normalised cell output, by its hash',
     tag: 'provenance',
+    scope: 'read',
     params: z.object({ sha256: Sha256 }),
     response: StoredOutputContent
   },
@@ -384,6 +437,7 @@ export const routes = {
     path: '/api/provenance/runs/{runId}/prov',
     summary: 'The run as a W3C PROV-JSON document',
     tag: 'provenance',
+    scope: 'read',
     params: RunParams,
     response: ProvJson
   },
@@ -394,6 +448,7 @@ export const routes = {
       'The run as an RO-Crate 1.1 zip (Process Run Crate 0.5): the notebook rebuilt from the record, outputs, ' +
       'and the data of pinned dataset versions up to maxDataBytes, each file with its sha256',
     tag: 'provenance',
+    scope: 'read',
     params: RunParams,
     query: CrateExportQuery,
     produces: [CRATE_MEDIA_TYPE]
@@ -403,6 +458,7 @@ export const routes = {
     path: '/api/provenance/runs/{runId}/crate',
     summary: 'The run as an RO-Crate zip, with the notebook the client holds (markdown cells included)',
     tag: 'provenance',
+    scope: 'read',
     params: RunParams,
     query: CrateExportQuery,
     body: CrateExportRequest,
@@ -416,9 +472,122 @@ export const routes = {
       'notebook can be reproduced here. A digest mismatch names the file; a pinned version neither here nor ' +
       'in the crate is refused naming it',
     tag: 'provenance',
+    scope: 'write',
     consumes: [CRATE_MEDIA_TYPE],
     response: CrateImportResult,
     status: 201
+  },
+  whoami: {
+    method: 'GET',
+    path: '/api/access/me',
+    summary: 'Who this token belongs to: user, scopes, clearances, projects and roles',
+    tag: 'access',
+    scope: 'read',
+    response: Identity
+  },
+  listTokens: {
+    method: 'GET',
+    path: '/api/access/tokens',
+    summary: "Your tokens (an admin's: everyone's), without their secrets",
+    tag: 'access',
+    scope: 'read',
+    response: TokenList
+  },
+  createToken: {
+    method: 'POST',
+    path: '/api/access/tokens',
+    summary:
+      'Create a token (for yourself, with at most your own scopes; admins for anyone). The secret is in this ' +
+      'answer only: the platform keeps its sha256',
+    tag: 'access',
+    scope: 'read',
+    body: TokenCreate,
+    response: TokenCreated,
+    status: 201
+  },
+  revokeToken: {
+    method: 'DELETE',
+    path: '/api/access/tokens/{tokenId}',
+    summary: 'Revoke a token (yours; admins any): it stops working at once',
+    tag: 'access',
+    scope: 'read',
+    params: z.object({ tokenId: TokenId }),
+    response: TokenInfo
+  },
+  listUsers: {
+    method: 'GET',
+    path: '/api/access/users',
+    summary: 'Users with their clearances and projects (admins)',
+    tag: 'access',
+    scope: 'admin',
+    response: z.object({ users: z.array(User) })
+  },
+  upsertUser: {
+    method: 'PUT',
+    path: '/api/access/users/{user}',
+    summary: "Create a user or change a user's clearances (admins)",
+    tag: 'access',
+    scope: 'admin',
+    params: z.object({ user: z.string() }),
+    body: UserUpsert,
+    response: User
+  },
+  listProjects: {
+    method: 'GET',
+    path: '/api/access/projects',
+    summary: 'The projects you are a member of (an admin: all)',
+    tag: 'access',
+    scope: 'read',
+    response: ProjectList
+  },
+  createProject: {
+    method: 'POST',
+    path: '/api/access/projects',
+    summary: 'Create a project (admins); add members with PUT .../members/{user}',
+    tag: 'access',
+    scope: 'admin',
+    body: ProjectCreate,
+    response: Project,
+    status: 201
+  },
+  setMember: {
+    method: 'PUT',
+    path: '/api/access/projects/{project}/members',
+    summary: "Add a member, change a member's role, or remove them (role null); the project's maintainers",
+    tag: 'access',
+    scope: 'write',
+    params: z.object({ project: z.string() }),
+    body: MembershipChange,
+    response: Project
+  },
+  setRecordAccess: {
+    method: 'PUT',
+    path: '/api/catalog/records/{ns}/{name}/access',
+    summary:
+      "Change a record's access level (and project); maintainers of its project. Search, facets and caches " +
+      'follow at once',
+    tag: 'access',
+    scope: 'write',
+    params: RecordParams,
+    body: AccessLevelChange,
+    response: CatalogRecord
+  },
+  audit: {
+    method: 'GET',
+    path: '/api/access/audit',
+    summary: 'The audit log, oldest first, from an entry on (maintainers of any project, admins)',
+    tag: 'access',
+    scope: 'read',
+    query: AuditQuery,
+    response: AuditPage
+  },
+  verifyAudit: {
+    method: 'GET',
+    path: '/api/access/audit/verify',
+    summary: "Check the audit log's hash chain: the first edited, removed, inserted or reordered entry",
+    tag: 'access',
+    scope: 'admin',
+    response: AuditVerification
   }
 } as const satisfies Record<string, RouteDef>;
 

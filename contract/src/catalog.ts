@@ -10,6 +10,12 @@ import { RecordId, Sha256, Version } from './ref';
 export const AccessLevel = z.enum(['open', 'controlled', 'export-controlled']);
 export type AccessLevel = z.infer<typeof AccessLevel>;
 
+export const ProjectId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a project id is 1-64 of a-z 0-9 - starting with a letter or digit');
+/** The project records, jobs and runs belong to when nobody says otherwise. */
+export const DEFAULT_PROJECT = 'public';
+
 export const RecordKind = z.enum(['dataset', 'model']);
 export type RecordKind = z.infer<typeof RecordKind>;
 
@@ -105,6 +111,9 @@ export const RecordMetadata = z
       .optional()
       .describe('Where the licence text is; needed for "LicenseRef-..." ids, derived from SPDX otherwise'),
     accessLevel: AccessLevel.default('open'),
+    project: ProjectId.default(DEFAULT_PROJECT).describe(
+      'The project the record belongs to (who may see it when not open)'
+    ),
     domain: z.string().min(1).optional().describe('Science domain, e.g. "climate", "seismology"'),
     temporalCoverage: TemporalCoverage.optional(),
     spatialCoverage: SpatialCoverage.optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JOB_STATES, LOG_STREAMS } from './core/jobs';
 import { listParam } from './query';
 import { RefString } from './ref';
+import { ProjectId } from './catalog';
 
 /**
  * A portable job, after PSI/J's JobSpec and the DOE IRI facility API. The same spec runs
@@ -134,7 +135,8 @@ export const JobSpec = z
     stageIn: z.array(StageItem).default([]),
     stageOut: z.array(z.object({ source: z.string().min(1), target: z.string().min(1) }).strict()).default([]),
     tags: z.record(z.string(), z.string()).default({}),
-    idempotencyKey: z.string().min(1).max(200).optional()
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    project: ProjectId.optional().describe('The project the job belongs to: its members see it (the owner always does)')
   })
   .strict()
   .meta({ id: 'JobSpec' });

@@ -105,7 +105,9 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
         : r.consumes
           ? { requestBody: { required: true, content: Object.fromEntries(r.consumes.map((m) => [m, {}])) } }
           : {}),
-      ...(r.public ? { security: [] } : {}),
+      ...(r.scope === 'public' ? { security: [] } : {}),
+      // The token scope the route needs (the policy checks it before the handler runs).
+      'x-genesis-scope': r.scope,
       responses: {
         [String(r.status ?? 200)]: ok,
         default: { description: 'Error', content: { 'application/json': { schema: schemaOf(ErrorBody, 'output') } } }

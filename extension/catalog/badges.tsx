@@ -17,11 +17,15 @@ export function accessText(trans: TranslationBundle, level: AccessLevel): string
 function accessHelp(trans: TranslationBundle, level: AccessLevel): string {
   switch (level) {
     case 'open':
-      return trans.__('Anyone may read the data');
+      return trans.__('Open: anyone signed in may find the record and read its data');
     case 'controlled':
-      return trans.__('Only users cleared for controlled data may read it');
+      return trans.__(
+        'Controlled: anyone may find the record; only members of its project cleared for controlled data may read the data'
+      );
     case 'export-controlled':
-      return trans.__('Export-controlled: only cleared users, only on cleared facilities');
+      return trans.__(
+        'Export-controlled: only members of its project cleared for it know it exists; its data goes only to cleared facilities and never into an exported crate'
+      );
   }
 }
 

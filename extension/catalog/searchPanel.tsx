@@ -4,6 +4,7 @@ import { VDomRenderer } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
+import { IdentityLine } from '../common/identity';
 import { formatBytes, formatCount, formatRows } from '../common/format';
 import { useRovingListbox } from '../common/rovingListbox';
 import type { IGenesisClient } from '../tokens';
@@ -133,6 +134,7 @@ function SearchView(props: IViewProps & { client: IGenesisClient; actions: ISear
         />
       </div>
       <ConnectionBanner client={client} trans={trans} />
+      <IdentityLine client={client} trans={trans} />
       <Facets model={model} trans={trans} />
       <ResultSummary model={model} trans={trans} />
       <Results model={model} trans={trans} actions={actions} list={list} />

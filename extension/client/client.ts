@@ -5,6 +5,7 @@ import type {
   CatalogRecord,
   FacilityInfo,
   Health,
+  Identity,
   Job,
   JobList,
   JobSpecInput,
@@ -135,6 +136,10 @@ export class GenesisClient implements IGenesisClient {
       this._setConnection({ status: 'connected', version: h.version });
     }
     return h;
+  }
+
+  async identity(signal?: AbortSignal): Promise<Identity> {
+    return this._call((api) => api.call('whoami', {}, { signal }));
   }
 
   async search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult> {

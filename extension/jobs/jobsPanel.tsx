@@ -4,6 +4,7 @@ import { VDomRenderer } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 import { ConnectionBanner } from '../common/connection';
+import { IdentityLine } from '../common/identity';
 import { jobElapsedMs } from '@genesis-lab/contract/core';
 import { formatDuration } from '../common/format';
 import { useRovingListbox } from '../common/rovingListbox';
@@ -89,6 +90,7 @@ export class JobsPanel extends VDomRenderer<JobsModel> {
           </button>
         </div>
         <ConnectionBanner client={this._client} trans={trans} />
+        <IdentityLine client={this._client} trans={trans} />
         {form.open && (
           <SubmitForm
             key={form.key}

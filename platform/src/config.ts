@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessLevel } from '@genesis-lab/contract';
+import { AccessLevel, UserName } from '@genesis-lab/contract';
 
 /** How a platform process is started (CLI flags, environment, or a test). */
 export const PlatformConfig = z
@@ -21,6 +21,8 @@ export const PlatformConfig = z
      * Binder, a teaching hub) narrows this; the access-control work adds per-user tokens.
      */
     clearances: z.array(AccessLevel).min(1).default(['open', 'controlled', 'export-controlled']),
+    /** The local user the discovery token belongs to (an admin of this platform). */
+    localUser: UserName.default('owner'),
     /** Extra CORS origins allowed to call the API from a browser (the proxy path needs none). */
     corsOrigins: z.array(z.string()).default([]),
     /** The program a reproduction job runs (the notebook runner's entry); `genesis serve` gives it. */

@@ -7,10 +7,14 @@ import type { Home } from './home';
 import type { PlatformConfig } from './config';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PlatformServices } from './services';
+import type { AuditLog } from './access/audit-log';
+import type { IdentityStore } from './access/identity-store';
 
 /** Per-socket data: who is connected (set by the auth middleware). */
 export interface SocketData {
   principal: Principal;
+  /** The principal as the socket's token stands now (undefined once revoked or expired). */
+  currentPrincipal: () => Principal | undefined;
 }
 export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -26,6 +30,8 @@ export interface PlatformContext {
   services: PlatformServices;
   /** This platform's own URL and token, set once it listens (a job it starts may call back with them). */
   self?: { url: string; token: string };
+  /** Users, tokens, projects (identity) and the hash-chained audit log. */
+  access: { identity: IdentityStore; audit: AuditLog };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   openApiDocument,
   parseOrThrow,
   type Principal,
+  type RouteDef,
   routes,
   type Health
 } from '@genesis-lab/contract';
@@ -16,7 +17,12 @@ import { openDatabase } from './db/database';
 import { platformMigrations } from './db/migrations';
 import { Home } from './home';
 import { HomeLock } from './home-lock';
-import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
+import { bearerOf, generateToken, unauthorized } from './http/auth';
+import { accessMigrations } from './access/migrations';
+import { AuditLog } from './access/audit-log';
+import { IdentityStore } from './access/identity-store';
+import { requireRouteScope } from './access/policy';
+import { accessRoutes } from './access/routes';
 import { errorHandler } from './http/errors';
 import { addRoute } from './http/route';
 import type { Io, PlatformContext, PlatformModule } from './platform-module';
@@ -77,7 +83,15 @@ async function startLocked(
     genReqId: () => Math.random().toString(36).slice(2, 12)
   });
 
-  const db = openDatabase(home.dbPath, [...platformMigrations, ...modules.flatMap((m) => m.migrations ?? [])]);
+  const db = openDatabase(home.dbPath, [
+    ...platformMigrations,
+    ...accessMigrations,
+    ...modules.flatMap((m) => m.migrations ?? [])
+  ]);
+  const audit = new AuditLog(db);
+  const identity = new IdentityStore(db, audit);
+  // The local user's token: the one whose secret lives in the discovery file (or GENESIS_TOKEN).
+  identity.ensureLocalUser(config.localUser, config.clearances, token);
   const ctx: PlatformContext = {
     config,
     home,
@@ -85,7 +99,8 @@ async function startLocked(
     log: app.log,
     version: PLATFORM_VERSION,
     startedAt: new Date(),
-    services: new PlatformServices()
+    services: new PlatformServices(),
+    access: { identity, audit }
   };
 
   app.setErrorHandler(errorHandler);
@@ -94,7 +109,6 @@ async function startLocked(
       .code(404)
       .send({ error: { code: 'not_found', status: 404, message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
-  const owner: Principal = { user: 'owner', clearances: config.clearances, projects: [] };
   app.decorateRequest('principal', null as unknown as Principal);
   if (config.corsOrigins.length) {
     // Registered before authentication: a browser's CORS preflight (OPTIONS) carries no token and
@@ -109,10 +123,13 @@ async function startLocked(
     });
   }
   app.addHook('onRequest', async (req) => {
-    req.principal = owner;
-    const cfg = req.routeOptions.config as { public?: boolean } | undefined;
-    if (cfg?.public) return;
-    if (!tokenMatches(token, bearerOf(req.headers.authorization))) throw unauthorized();
+    const route = (req.routeOptions.config as { route?: RouteDef } | undefined)?.route;
+    if (route?.scope === 'public') return;
+    const principal = identity.authenticate(bearerOf(req.headers.authorization));
+    if (!principal) throw unauthorized();
+    req.principal = principal;
+    // Unknown paths (no route) fall through to the 404 handler, signed in.
+    if (route) requireRouteScope(principal, route);
   });
   // Compression is negotiated per request (Accept-Encoding); Arrow IPC itself stays uncompressed.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
@@ -135,6 +152,7 @@ async function startLocked(
   addRoute(app, routes.openapi, (input) =>
     openApiDocument({ version: ctx.version, serverUrl: `${input.req.protocol}://${input.req.host}` })
   );
+  accessRoutes(app, ctx);
   for (const m of modules) m.routes?.(app, ctx);
 
   const io: Io = new IoServer(app.server, {
@@ -146,8 +164,10 @@ async function startLocked(
     const given =
       (socket.handshake.auth as { token?: string } | undefined)?.token ??
       bearerOf(socket.handshake.headers.authorization);
-    if (tokenMatches(token, given)) {
-      socket.data.principal = owner;
+    const principal = identity.authenticate(given);
+    if (principal) {
+      socket.data.principal = principal;
+      socket.data.currentPrincipal = () => identity.authenticate(given);
       next();
     } else next(Object.assign(new Error(unauthorized().message), { data: unauthorized().toBody() }));
   });

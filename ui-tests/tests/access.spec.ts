@@ -84,6 +84,8 @@ test.describe('a platform configured by URL, cleared for open data only', () => 
   test('a controlled record shows its metadata and "Access denied", never its rows', async ({ page, artifacts }) => {
     await page.sidebar.openTab('genesis-catalog');
     const panel = page.locator('#genesis-catalog');
+    // The panel says who it acts as: the token's platform user (the platform's local admin here).
+    await expect(panel.locator('.jp-Genesis-identity')).toContainText('Signed in as owner (admin)');
     const secret = panel.locator('.jp-Genesis-result[data-id="lab/secret-assays"]');
     await expect(secret).toBeVisible();
     await expect(secret.locator('.jp-Genesis-access')).toHaveText('Controlled');

@@ -10,6 +10,9 @@ import { registerRun } from './run';
 import { registerSearch } from './search';
 import { registerSeed } from './seed';
 import { registerServe } from './serve';
+import { registerTokens } from './tokens';
+import { registerAudit } from './audit';
+import { registerProjects } from './projects';
 
 /** Every CLI command, one file each. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -23,5 +26,8 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerOpenApi,
   registerRun,
   registerReproduce,
-  registerProvenance
+  registerProvenance,
+  registerTokens,
+  registerAudit,
+  registerProjects
 ];

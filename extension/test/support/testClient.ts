@@ -5,6 +5,7 @@ import {
   type CatalogRecord,
   type FacilityInfo,
   type Health,
+  type Identity,
   type Job,
   type JobList,
   type JobListQuery,
@@ -103,6 +104,9 @@ export class TestClient implements IGenesisClient {
   }
   health(): Promise<Health> {
     return Promise.reject(new Error('no health in this test'));
+  }
+  identity(): Promise<Identity> {
+    return Promise.reject(new Error('no identity in this test'));
   }
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult> {
     return this._record(this.searches, query, signal);

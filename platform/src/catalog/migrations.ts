@@ -104,5 +104,15 @@ CREATE TABLE catalog_search_facet_values (id INTEGER PRIMARY KEY, facet TEXT NOT
 CREATE TABLE catalog_search_rebuild (rid INTEGER PRIMARY KEY);
 INSERT INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;
 `
+  },
+  {
+    module: 'catalog',
+    version: 3,
+    name: 'the project a record belongs to (access control)',
+    // Generated from the metadata, so every write path sets it without knowing it exists.
+    sql: `
+ALTER TABLE catalog_records ADD COLUMN project TEXT
+  GENERATED ALWAYS AS (IFNULL(json_extract(metadata, '$.project'), 'public')) VIRTUAL;
+`
   }
 ];

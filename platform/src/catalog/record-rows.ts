@@ -24,6 +24,8 @@ export interface RecordRow {
   kind: 'dataset';
   title: string;
   access_level: AccessLevel;
+  /** Generated from the metadata's project (see migrations.ts, version 3). */
+  project: string;
   metadata: string;
   latest_version: string | null;
   latest_rows: number | null;

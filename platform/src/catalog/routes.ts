@@ -4,13 +4,14 @@ import { ARROW_FILE_MEDIA_TYPE, parseRef, routes } from '@genesis-lab/contract';
 import { addRoute } from '../http/route';
 import { arrowFileName, toCroissant } from './croissant';
 import type { CatalogService } from './service';
+import type { PlatformContext } from '../platform-module';
 
 /** `{ns}/{name}` from the path, validated as a ref so a bad id is a 400 naming what is wrong. */
 function idOf(params: { ns: string; name: string }): string {
   return parseRef(`${params.ns}/${params.name}`).id;
 }
 
-export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): void {
+export function catalogRoutes(app: FastifyInstance, catalog: CatalogService, ctx: PlatformContext): void {
   addRoute(app, routes.search, ({ query, principal }) => catalog.search(query, principal));
   addRoute(app, routes.record, ({ params, principal }) => catalog.getRecord(idOf(params), principal));
   addRoute(app, routes.croissant, ({ params, principal, req, reply }) => {
@@ -35,4 +36,12 @@ export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): vo
     const ref = parseRef(`${params.ns}/${params.name}@${params.version}`);
     return catalog.getVersion(ref.id, ref.version ?? 'latest', principal);
   });
+  addRoute(app, routes.setRecordAccess, ({ params, principal, body }) =>
+    catalog.setAccess(idOf(params), body, principal, (before) =>
+      ctx.access.audit.append(principal.user, 'policy.access-level', idOf(params), {
+        from: before,
+        to: { accessLevel: body.accessLevel, project: body.project ?? before.project }
+      })
+    )
+  );
 }

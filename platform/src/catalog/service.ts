@@ -3,6 +3,8 @@ import type {
   DatasetRecord,
   DatasetVersion,
   Principal,
+  AccessLevel,
+  AccessLevelChange,
   RecordMetadataInput,
   SearchQuery,
   SearchResult,
@@ -64,6 +66,16 @@ export interface CatalogService {
    * identical bytes is a no-op (`created: false`); with different bytes it is `conflict` (409).
    */
   publish(input: PublishInput): Promise<PublishResult>;
+  /**
+   * Change a record's access level / project (maintainers); `onChanged` runs inside the write's
+   * transaction (the audit entry commits with the change).
+   */
+  setAccess(
+    id: string,
+    change: AccessLevelChange,
+    principal: Principal,
+    onChanged?: (before: { accessLevel: AccessLevel; project: string }) => void
+  ): DatasetRecord;
   /** Count of visible records (for /api/health). */
   count(principal: Principal): number;
   /** Load the search index now (at start, so no user's first search waits for it). */

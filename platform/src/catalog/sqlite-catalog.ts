@@ -11,6 +11,8 @@ import {
   type DatasetRecord,
   type DatasetVersion,
   type Field,
+  type AccessLevel,
+  type AccessLevelChange,
   type Principal,
   type RecordImportInput,
   type SearchQuery,
@@ -23,7 +25,7 @@ import { openDatabase, type Db } from '../db/database';
 import { platformMigrations } from '../db/migrations';
 import type { Home } from '../home';
 import { fsyncDir } from '../util/atomic';
-import { dataForbidden, dataReadable, metadataVisible, visibleLevels } from './access';
+import { dataReadable, dataRefusal, mayManageProject, recordVisible, visibleSql } from '../access/policy';
 import { fieldsOf } from './arrow-types';
 import { catalogMigrations } from './migrations';
 import { writeArrowObject } from './object-writer';
@@ -131,6 +133,9 @@ export class SqliteCatalog implements CatalogService {
 
   // ---- reads -------------------------------------------------------------------------------
 
+  /** Called for every grant of non-open data (the platform audits it). */
+  onDataRead?: (principal: Principal, id: string, version: string, accessLevel: AccessLevel) => void;
+
   getRecord(id: string, principal: Principal): DatasetRecord {
     const row = this.visibleRow(id, principal);
     return recordFromRows(row, this.versionsOf.all(row.rid));
@@ -150,7 +155,9 @@ export class SqliteCatalog implements CatalogService {
   resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedVersion {
     const row = this.visibleRow(id, principal);
     const v = this.versionRow(row, selector);
-    if (!dataReadable(principal, row.access_level)) throw dataForbidden(row.id, row.access_level);
+    const owned = { accessLevel: row.access_level, project: row.project };
+    if (!dataReadable(principal, owned)) throw dataRefusal(row.id, principal, owned);
+    if (row.access_level !== 'open') this.onDataRead?.(principal, row.id, v.version, row.access_level);
     const versions = this.versionsOf.all(row.rid);
     const version = versionFromRow(row.id, v);
     const objectPath = this.home.objectPath(v.sha256);
@@ -181,24 +188,21 @@ export class SqliteCatalog implements CatalogService {
   }
 
   count(principal: Principal): number {
-    const levels = visibleLevels(principal);
+    const where = visibleSql(principal);
     const row = this.db
-      .prepare<unknown[], { n: number }>(
-        `SELECT COUNT(*) AS n FROM catalog_records WHERE access_level IN (${levels.map(() => '?').join(', ')})`
-      )
-      .get(...levels);
+      .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM catalog_records WHERE ${where.sql}`)
+      .get(...where.params);
     return row?.n ?? 0;
   }
 
+  /** The record if the principal may know it exists; otherwise "not found", with only visible ids suggested. */
   private visibleRow(id: string, principal: Principal): RecordRow {
     const row = this.byId.get(id);
-    if (row && metadataVisible(principal, row.access_level)) return row;
-    const levels = visibleLevels(principal);
+    if (row && recordVisible(principal, { accessLevel: row.access_level, project: row.project })) return row;
+    const where = visibleSql(principal);
     const ids = this.db
-      .prepare<unknown[], { id: string }>(
-        `SELECT id FROM catalog_records WHERE access_level IN (${levels.map(() => '?').join(', ')})`
-      )
-      .all(...levels)
+      .prepare<unknown[], { id: string }>(`SELECT id FROM catalog_records WHERE ${where.sql}`)
+      .all(...where.params)
       .map((r) => r.id);
     const suggestions = closest(id, ids);
     return notFound(`No dataset "${id}" in the catalog`, suggestions, 'Search the catalog: genesis search <words>');
@@ -235,6 +239,49 @@ export class SqliteCatalog implements CatalogService {
   }
 
   // ---- writes ------------------------------------------------------------------------------
+
+  /**
+   * Change a record's access level and/or project (maintainers of its project, and of the new
+   * one). Its row and search document are rewritten in one transaction, so search, facets and
+   * cached results follow at once (the index generation moves).
+   */
+  setAccess(
+    id: string,
+    change: AccessLevelChange,
+    principal: Principal,
+    onChanged?: (before: { accessLevel: AccessLevel; project: string }) => void
+  ): DatasetRecord {
+    const row = this.visibleRow(id, principal);
+    const from = { accessLevel: row.access_level, project: row.project };
+    const to = change.project ?? row.project;
+    if (!mayManageProject(principal, row.project) || !mayManageProject(principal, to))
+      throw new GenesisError(
+        'forbidden',
+        `Only maintainers of project "${row.project}"${to !== row.project ? ` and "${to}"` : ''} change the access of "${id}"`
+      );
+    try {
+      this.db
+        .transaction(() => {
+          const previous = JSON.parse(row.metadata) as StoredMetadata;
+          const meta: StoredMetadata = { ...previous, accessLevel: change.accessLevel, project: to };
+          const now = new Date().toISOString();
+          const rid = this.upsertRecord(id, meta, JSON.stringify(meta), now, this.lastSeq.get()! + 1);
+          const versions = this.versionsOf.all(rid);
+          this.searcher.write(rid, {
+            id,
+            meta,
+            fields: mergeFieldInfo(versions[0] ? (JSON.parse(versions[0].fields) as Field[]) : [], meta.fieldInfo),
+            formats: formatsOf(meta.formats ?? [], versions)
+          });
+          onChanged?.(from);
+        })
+        .immediate();
+    } finally {
+      this.searcher.changed();
+    }
+    const fresh = this.byId.get(id)!;
+    return recordFromRows(fresh, this.versionsOf.all(fresh.rid));
+  }
 
   async publish(input: PublishInput): Promise<PublishResult> {
     const id = parseOrThrow(RecordId, input.id, 'id', 'invalid_ref');

@@ -1,4 +1,4 @@
-import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { GenesisError, type Principal } from '@genesis-lab/contract';
 
 declare module 'fastify' {
@@ -10,13 +10,6 @@ declare module 'fastify' {
 
 export function generateToken(): string {
   return randomBytes(24).toString('base64url');
-}
-
-export function tokenMatches(expected: string, given: string | undefined): boolean {
-  if (!given) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The bearer token from an `Authorization` header (`Bearer x` or Jupyter's `token x`). */

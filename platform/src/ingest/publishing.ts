@@ -5,12 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import {
   GenesisError,
+  OWNER,
   PUBLISH_MEDIA_TYPES,
   parseRef,
   routes,
   type DataFormat,
+  type Principal,
   type PublishResult
 } from '@genesis-lab/contract';
+import { hasRole } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import type { Home } from '../home';
 import { addRoute } from '../http/route';
@@ -92,14 +95,43 @@ export function jobFile(workDir: string, relative: string): string {
   return real;
 }
 
+/**
+ * Publishing writes into a record's project: contributors of its project (and of the project the
+ * new metadata names) only. A record the user may not see is "not found", as everywhere.
+ */
+function checkPublish(
+  catalog: PublishingDeps['catalog'],
+  id: string,
+  metadataProject: string | undefined,
+  principal: Principal
+): void {
+  let project: string | undefined;
+  try {
+    project = catalog.getRecord(id, principal).project;
+  } catch (err) {
+    if (!(err instanceof GenesisError && err.code === 'not_found')) throw err;
+    let exists = true;
+    try {
+      catalog.getRecord(id, OWNER);
+    } catch {
+      exists = false;
+    }
+    if (exists) throw err;
+  }
+  for (const p of new Set([project, metadataProject].filter((x): x is string => x !== undefined)))
+    if (!hasRole(principal, p, 'contributor'))
+      throw new GenesisError('forbidden', `Only contributors of project "${p}" publish versions of its records`);
+}
+
 export function registerPublishingRoutes(app: FastifyInstance, deps: PublishingDeps): void {
   // The body stays a stream: it is spooled to disk and ingested from there, never buffered whole.
   for (const media of Object.keys(PUBLISH_MEDIA_TYPES))
     app.addContentTypeParser(media, (_req, payload, done) => done(null, payload));
 
-  addRoute(app, routes.publishVersion, async ({ params, query, req, reply }) => {
+  addRoute(app, routes.publishVersion, async ({ params, query, principal, req, reply }) => {
     const format = bodyFormat(req.headers['content-type']);
     const { id } = parseRef(`${params.ns}/${params.name}`);
+    checkPublish(deps.catalog, id, query.metadata?.project, principal);
     const file = deps.home.tmpPath('publish');
     try {
       await spool(req.body as Readable, file, MAX_PUBLISH_BYTES);
@@ -129,6 +161,7 @@ export function registerPublishingRoutes(app: FastifyInstance, deps: PublishingD
         }
       );
     if (!job.workDir) throw new GenesisError('not_found', `Job ${job.id} has no directory on this platform`);
+    checkPublish(deps.catalog, body.dataset, body.metadata?.project, principal);
     const file = jobFile(job.workDir, body.file);
     const report = await ingestFile(deps.catalog, {
       file,

@@ -33,7 +33,7 @@ export const jobsModule: PlatformModule = {
     ctx.services.provide(JOBS_SERVICE, service);
   },
   routes(app, ctx) {
-    registerJobRoutes(app, ctx.services.require(JOBS_SERVICE));
+    registerJobRoutes(app, ctx.services.require(JOBS_SERVICE), ctx.access.audit);
   },
   socket(io, ctx) {
     ctx.services.provide(LOG_FOLLOWERS, attachJobSockets(io, ctx.services.require(JOBS_SERVICE)));

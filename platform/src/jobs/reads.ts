@@ -14,6 +14,7 @@ import type { FacilitySet } from '../facilities/facility-set';
 import { readLogChunk } from './logs';
 import { publicJob, type JobStore, type StoredJob } from './store';
 import { noJob, trackedJob } from './submissions';
+import { jobVisible } from '../access/policy';
 
 /** What clients read: jobs (their owner's only), logs, and the facilities with their queues. */
 export class JobReads {
@@ -24,12 +25,15 @@ export class JobReads {
 
   get(id: string, principal: Principal): Job {
     const j = this.store.get(id);
-    if (!j || j.owner !== principal.user) throw noJob(id);
+    if (!j || !jobVisible(principal, { owner: j.owner, project: j.spec.project })) throw noJob(id);
     return publicJob(j);
   }
 
   list(q: JobListQuery, principal: Principal): JobList {
-    return this.store.list(q, principal.user);
+    return this.store.list(
+      q,
+      principal.admin ? undefined : { owner: principal.user, projects: Object.keys(principal.projects) }
+    );
   }
 
   logs(id: string, q: LogQuery, principal: Principal): LogChunk {

@@ -1,5 +1,4 @@
 import {
-  OWNER,
   SubscribeJobs,
   SubscribeLogs,
   UnsubscribeLogs,
@@ -8,10 +7,13 @@ import {
   type Principal
 } from '@genesis-lab/contract';
 import type { Io } from '../platform-module';
+import { jobVisible } from '../access/policy';
 import { LogFollowers } from './log-follow';
 import type { JobService } from './service';
 
 /** Rooms: every job, one facility's jobs, one job. */
+const NOBODY: Principal = { user: '', clearances: [], projects: {}, scopes: [], admin: false };
+
 const room = {
   all: 'jobs:*',
   facility: (f: string) => `jobs:facility:${f}`,
@@ -25,10 +27,29 @@ const room = {
 export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
   const followers = new LogFollowers(jobs.store);
   jobs.observations.on('update', (u) => {
-    io.to(room.all).to(room.facility(u.job.facility)).to(room.job(u.job.id)).emit('job:update', u);
+    // Only to the sockets whose user may see the job (policy.jobVisible), as their token stands
+    // now: a revoked token or a removed member stops receiving at once. Socket ids are rooms, so
+    // the update is still encoded once.
+    const nsp = io.of('/');
+    const owned = { owner: u.job.owner, project: u.job.spec.project };
+    const verdicts = new Map<Principal, boolean>();
+    const to: string[] = [];
+    const seen = new Set<string>();
+    for (const name of [room.all, room.facility(u.job.facility), room.job(u.job.id)])
+      for (const id of nsp.adapter.rooms.get(name) ?? []) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const p = nsp.sockets.get(id)?.data.currentPrincipal?.();
+        if (!p) continue;
+        let ok = verdicts.get(p);
+        if (ok === undefined) verdicts.set(p, (ok = jobVisible(p, owned)));
+        if (ok) to.push(id);
+      }
+    if (to.length) io.to(to).emit('job:update', u);
   });
   io.on('connection', (socket) => {
-    const principal = ((socket.data as { principal?: Principal }).principal ?? OWNER) as Principal;
+    // Checked per event against the token as it stands now (revoked: nothing is visible).
+    const current = (): Principal => socket.data.currentPrincipal?.() ?? NOBODY;
     const stops = new Map<string, () => void>();
     const fail = (ack: ((r: { ok: boolean; error?: string }) => void) | undefined, err: unknown) => {
       const message = err instanceof GenesisError ? err.message : 'Internal error';
@@ -40,7 +61,7 @@ export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
       if (!r.success) return fail(ack, validationError('jobs:subscribe', r.error));
       try {
         if (r.data.jobId) {
-          jobs.reads.get(r.data.jobId, principal);
+          jobs.reads.get(r.data.jobId, current());
           void socket.join(room.job(r.data.jobId));
         } else if (r.data.facility) {
           jobs.facilities.require(r.data.facility);
@@ -62,7 +83,7 @@ export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
       const r = SubscribeLogs.safeParse(raw);
       if (!r.success) return fail(ack, validationError('logs:subscribe', r.error));
       try {
-        const job = jobs.reads.get(r.data.jobId, principal);
+        const job = jobs.reads.get(r.data.jobId, current());
         const key = `${r.data.jobId}/${r.data.stream}`;
         stops.get(key)?.();
         // Ack first, so the client knows the subscription stands before chunks arrive.

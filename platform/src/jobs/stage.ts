@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import {
   GenesisError,
   LATEST,
-  OWNER,
   parseRef,
   type ErrorIssue,
   type Job,
   type JobSpec,
+  type AccessLevel,
   type Principal
 } from '@genesis-lab/contract';
+import { facilityCleared, facilityRefusal } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 
 /** A stage target must stay inside the job directory. */
@@ -24,7 +25,8 @@ function targetIssue(target: string, at: string): ErrorIssue | undefined {
 export function checkStaging(
   spec: JobSpec,
   catalog: CatalogService | undefined,
-  principal: Principal = OWNER
+  principal: Principal,
+  facilityClearance: AccessLevel
 ): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   spec.stageIn.forEach((item, i) => {
@@ -46,7 +48,12 @@ export function checkStaging(
     } else {
       try {
         const ref = parseRef(item.dataset);
-        catalog.resolve(ref.id, ref.version ?? LATEST, principal);
+        const { record } = catalog.resolve(ref.id, ref.version ?? LATEST, principal);
+        if (!facilityCleared(facilityClearance, record.accessLevel))
+          issues.push({
+            path: `body.stageIn[${i}].dataset`,
+            message: facilityRefusal(record.id, spec.facility, facilityClearance, record.accessLevel)
+          });
       } catch (err) {
         issues.push({ path: `body.stageIn[${i}].dataset`, message: (err as Error).message });
       }
@@ -64,7 +71,8 @@ export function stageIn(
   spec: JobSpec,
   workDir: string,
   catalog: CatalogService | undefined,
-  principal: Principal = OWNER
+  principal: Principal,
+  facilityClearance: AccessLevel
 ): void {
   for (const item of spec.stageIn) {
     const dest = path.join(workDir, item.target);
@@ -75,6 +83,12 @@ export function stageIn(
       if (!catalog) throw new GenesisError('unprocessable', 'dataset stage-in needs the catalog module');
       const ref = parseRef(item.dataset);
       const resolved = catalog.resolve(ref.id, ref.version ?? LATEST, principal);
+      // Checked again where the bytes move: nothing reaches a facility not cleared for it.
+      if (!facilityCleared(facilityClearance, resolved.record.accessLevel))
+        throw new GenesisError(
+          'forbidden',
+          facilityRefusal(resolved.record.id, spec.facility, facilityClearance, resolved.record.accessLevel)
+        );
       fs.copyFileSync(resolved.objectPath, dest);
     }
   }

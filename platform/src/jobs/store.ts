@@ -1,5 +1,6 @@
 import {
   FINAL_STATES,
+  DEFAULT_PROJECT,
   GenesisError,
   JOB_STATES,
   type JobSpec,
@@ -195,12 +196,19 @@ export class JobStore {
     return this.s.open.all().map((r) => this.assemble(r));
   }
 
-  list(q: JobListQuery, owner?: string): JobList {
+  /** `visible`: the owner and projects whose jobs the caller sees (policy.jobVisible); all when absent. */
+  list(q: JobListQuery, visible?: { owner: string; projects: string[] }): JobList {
     const where: string[] = [];
     const args: Record<string, unknown> = {};
-    if (owner) {
-      where.push('owner = @owner');
-      args.owner = owner;
+    if (visible) {
+      const projects = visible.projects.filter((p) => p !== DEFAULT_PROJECT);
+      where.push(
+        projects.length
+          ? `(owner = @owner OR json_extract(spec, '$.project') IN (${projects.map((_, i) => `@p${i}`).join(', ')}))`
+          : 'owner = @owner'
+      );
+      args.owner = visible.owner;
+      projects.forEach((p, i) => (args[`p${i}`] = p));
     }
     if (q.facility) {
       where.push('facility = @facility');

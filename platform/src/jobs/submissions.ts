@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GenesisError, isFinal, type Job, type JobSpec, type Principal } from '@genesis-lab/contract';
+import {
+  GenesisError,
+  OWNER,
+  isFinal,
+  type AccessLevel,
+  type Job,
+  type JobSpec,
+  type Principal
+} from '@genesis-lab/contract';
+import { hasRole, jobCancellable, jobVisible, roleIn } from '../access/policy';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogService } from '../catalog/service';
 import { SubmitRefused, type TrackedJob } from '../facilities/connector';
@@ -71,13 +80,22 @@ export class JobSubmissions {
     // The HTTP server answers before reconciliation ends; a submit waits for it.
     await this.ready;
     const connector = this.facilities.require(spec.facility);
+    if (spec.project !== undefined && !hasRole(principal, spec.project, 'contributor'))
+      throw roleIn(principal, spec.project)
+        ? new GenesisError('forbidden', `Viewers of project "${spec.project}" cannot submit jobs to it`, {
+            hint: 'Ask a maintainer to make you a contributor'
+          })
+        : new GenesisError('not_found', `No project "${spec.project}"`);
     const program = checkExecutable(spec);
     if (program.length)
       throw new GenesisError('unprocessable', `Cannot run this job: ${program[0]!.message}`, {
         issues: program,
         hint: 'e.g. {"executable": "/bin/sh", "arguments": ["-c", "echo hi"]}'
       });
-    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal)];
+    const issues = [
+      ...connector.validate(spec),
+      ...checkStaging(spec, this.catalog(), principal, connector.config.clearance)
+    ];
     if (issues.length)
       throw new GenesisError(
         'unprocessable',
@@ -93,7 +111,7 @@ export class JobSubmissions {
     const stored = key ? { ...spec, idempotencyKey: key } : spec;
     // The directory (and staged inputs) exist before the row: a job in the database is ready to send.
     try {
-      this.prepare(stored, workDir, principal);
+      this.prepare(stored, workDir, principal, connector.config.clearance);
     } catch (err) {
       fs.rmSync(workDir, { recursive: true, force: true });
       throw new GenesisError('unprocessable', `Preparing the job directory failed: ${(err as Error).message}`);
@@ -120,17 +138,18 @@ export class JobSubmissions {
     return { job: publicJob(this.store.get(id)!), created: true };
   }
 
-  private prepare(spec: JobSpec, workDir: string, principal?: Principal): void {
+  private prepare(spec: JobSpec, workDir: string, principal: Principal, clearance: AccessLevel): void {
     fs.mkdirSync(workDir, { recursive: true });
     // A copy for people reading the directory; the database holds the spec, so no fsync.
     fs.writeFileSync(path.join(workDir, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
-    stageIn(spec, workDir, this.catalog(), principal);
+    stageIn(spec, workDir, this.catalog(), principal, clearance);
   }
 
   /** Prepare the job directory, record the attempt, and hand the job to its connector. */
   async send(job: StoredJob): Promise<void> {
     try {
-      this.prepare(job.spec, job.workDir!);
+      // The owner's access was checked at submit; the facility's clearance is checked again here.
+      this.prepare(job.spec, job.workDir!, OWNER, this.facilities.require(job.facility).config.clearance);
     } catch (err) {
       this.observations.sink.observe(job.id, {
         state: 'FAILED',
@@ -199,7 +218,10 @@ export class JobSubmissions {
   async cancel(id: string, principal: Principal, waitMs = 3000): Promise<Job> {
     await this.ready;
     const job = this.store.get(id);
-    if (!job || job.owner !== principal.user) throw noJob(id);
+    const owned = job && { owner: job.owner, project: job.spec.project };
+    if (!owned || !jobVisible(principal, owned)) throw noJob(id);
+    if (!jobCancellable(principal, owned))
+      throw new GenesisError('forbidden', `Only the owner of job "${id}" or a maintainer of its project may cancel it`);
     if (isFinal(job.state)) return publicJob(job);
     this.store.markCancelRequested(id, new Date().toISOString());
     const stored = this.store.get(id)!;

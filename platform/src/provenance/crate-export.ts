@@ -6,15 +6,16 @@ import {
   ARROW_FILE_MEDIA_TYPE,
   CRATE_PROV_FILE,
   CRATE_RUN_FILE,
-  OWNER,
   PROCESS_RUN_CRATE_PROFILE,
   RO_CRATE_VERSION,
   canonicalJson,
   type CellExecution,
   type CrateRunRecord,
   type Notebook,
+  type Principal,
   type RecordMetadata
 } from '@genesis-lab/contract';
+import { exportable } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import { rebuildNotebook, withRunProvenance } from './notebook-rebuild';
 import { toProvJson } from './prov-json';
@@ -23,6 +24,8 @@ import type { ProvenanceStore } from './store';
 export interface CrateExportOptions {
   /** Pinned dataset data is included while the versions' bytes sum to at most this. */
   maxDataBytes: number;
+  /** Who exports: only data they may read goes in. */
+  principal: Principal;
   /** The notebook as the client holds it; rebuilt from the record when absent. */
   notebook?: unknown;
   notebookName?: string;
@@ -129,12 +132,14 @@ export function exportRunCrate(
       for (const r of e.lineage) if (r.kind === 'dataset' && r.id === id) all.set(r.version, r.sha256);
     for (const [version, digest] of all) {
       const key = `${id}@${version}`;
-      const resolved = catalog ? tryResolve(catalog, id, version) : undefined;
+      const resolved = catalog ? tryResolve(catalog, id, version, opts.principal) : undefined;
+      // Export-controlled data never leaves the platform in a crate, whoever exports it.
+      const mayLeave = resolved !== undefined && exportable(resolved.record.accessLevel);
       const metadata: RecordMetadata | undefined = resolved ? recordMetadata(resolved.record) : undefined;
       const size = resolved?.version.sizeBytes ?? 0;
       const fileName = `datasets/${id}/${version}.arrow`;
       let included = false;
-      if (resolved && resolved.version.sha256 === digest && dataBytes + size <= opts.maxDataBytes) {
+      if (resolved && mayLeave && resolved.version.sha256 === digest && dataBytes + size <= opts.maxDataBytes) {
         const bytes = fs.readFileSync(resolved.objectPath);
         add(fileName, bytes, {
           name: `${key}`,
@@ -155,9 +160,11 @@ export function exportRunCrate(
           identifier: key,
           version,
           sha256: digest,
-          description: resolved
-            ? `Not included: over the crate's data bound (${opts.maxDataBytes} bytes)`
-            : 'Not included: not on the exporting platform'
+          description: !resolved
+            ? 'Not included: not on the exporting platform'
+            : !mayLeave
+              ? 'Not included: export-controlled data never leaves the platform in a crate'
+              : `Not included: over the crate's data bound (${opts.maxDataBytes} bytes)`
         });
         datasetEntity.set(key, ref);
       }
@@ -305,9 +312,10 @@ function dedupe(ids: { '@id': string }[]): { '@id': string }[] {
   return [...new Map(ids.map((i) => [i['@id'], i])).values()];
 }
 
-function tryResolve(catalog: CatalogService, id: string, version: string) {
+/** The version's data if the exporting user may read it (the policy decides, as for any read). */
+function tryResolve(catalog: CatalogService, id: string, version: string, principal: Principal) {
   try {
-    return catalog.resolve(id, version, OWNER);
+    return catalog.resolve(id, version, principal);
   } catch {
     return undefined;
   }

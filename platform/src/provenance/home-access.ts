@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { CrateImportResult } from '@genesis-lab/contract';
+import { OWNER, type CrateImportResult } from '@genesis-lab/contract';
 import { catalogMigrations } from '../catalog/migrations';
 import { SqliteCatalog } from '../catalog/sqlite-catalog';
 import { openDatabase } from '../db/database';
@@ -22,11 +22,19 @@ export function openProvenance(home: Home): { store: SqliteProvenanceStore; cata
   return { store: new SqliteProvenanceStore(db), catalog: new SqliteCatalog(db, home), close: () => db.close() };
 }
 
-/** Write a run's RO-Crate to `file` (atomically); answers its size in bytes. */
-export function exportCrateFile(home: Home, runId: string, file: string, opts: CrateExportOptions): number {
+/**
+ * Write a run's RO-Crate to `file` (atomically); answers its size in bytes. Whoever opens the
+ * home's files directly is its owner; export-controlled data still stays out of the crate.
+ */
+export function exportCrateFile(
+  home: Home,
+  runId: string,
+  file: string,
+  opts: Omit<CrateExportOptions, 'principal'>
+): number {
   const { store, catalog, close } = openProvenance(home);
   try {
-    const zip = exportRunCrate(store, catalog, runId, opts);
+    const zip = exportRunCrate(store, catalog, runId, { ...opts, principal: OWNER });
     writeFileAtomic(file, Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength));
     return zip.byteLength;
   } finally {

@@ -14,6 +14,7 @@ import { MAX_CRATE_BYTES, importRunCrate } from './crate-import';
 import { toProvJson } from './prov-json';
 import { startReproduction, type ReproductionDeps } from './reproductions';
 import type { ProvenanceStore } from './store';
+import { visibleGraph } from './visible-graph';
 
 /** Resolve a dataset version for impact/generation: the catalog's, else what the record saw used. */
 function datasetVersion(
@@ -47,7 +48,7 @@ export function registerProvenanceRoutes(
   addRoute(app, routes.notebookRuns, ({ params, query }) => store.listRuns(params.notebookId, query));
   addRoute(app, routes.provenanceRun, ({ params }) => store.getRun(params.runId));
   addRoute(app, routes.runTimeline, ({ params }) => store.timeline(params.runId));
-  addRoute(app, routes.lineage, ({ query }) => store.lineage(query));
+  addRoute(app, routes.lineage, ({ query, principal }) => visibleGraph(store.lineage(query), catalog(), principal));
   addRoute(app, routes.impact, ({ params, query, principal }) =>
     store.impact(
       datasetVersion(store, catalog(), `${params.ns}/${params.name}`, params.version, principal),
@@ -84,23 +85,25 @@ export function registerProvenanceRoutes(
       .header('content-type', CRATE_MEDIA_TYPE)
       .header('content-disposition', `attachment; filename="run-${runId}.crate.zip"`)
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  addRoute(app, routes.exportCrate, ({ params, query, req, reply }) => {
+  addRoute(app, routes.exportCrate, ({ params, query, principal, req, reply }) => {
     sendCrate(
       reply,
       params.runId,
       exportRunCrate(store, catalog(), params.runId, {
         maxDataBytes: query.maxDataBytes,
+        principal,
         platform: `${req.protocol}://${req.host}`
       })
     );
     return undefined;
   });
-  addRoute(app, routes.exportCrateWithNotebook, ({ params, query, body, req, reply }) => {
+  addRoute(app, routes.exportCrateWithNotebook, ({ params, query, body, principal, req, reply }) => {
     sendCrate(
       reply,
       params.runId,
       exportRunCrate(store, catalog(), params.runId, {
         maxDataBytes: query.maxDataBytes,
+        principal,
         notebook: body.notebook,
         ...(body.notebookName ? { notebookName: body.notebookName } : {}),
         platform: `${req.protocol}://${req.host}`

@@ -4,9 +4,15 @@ import { ingestFile } from '../../src/ingest/ingest';
 import { runCli } from '@genesis-lab/test-support';
 import { fixture, meta, tempCatalog } from '../support/catalog';
 
-const PUBLIC: Principal = { user: 'guest', clearances: ['open'], projects: [] };
-const CONTROLLED: Principal = { user: 'analyst', clearances: ['open', 'controlled'], projects: [] };
-const NOBODY: Principal = { user: 'anonymous', clearances: [], projects: [] };
+const PUBLIC: Principal = { user: 'guest', clearances: ['open'], projects: {}, scopes: ['read'], admin: false };
+const CONTROLLED: Principal = {
+  user: 'analyst',
+  clearances: ['open', 'controlled'],
+  projects: {},
+  scopes: ['read'],
+  admin: false
+};
+const NOBODY: Principal = { user: 'anonymous', clearances: [], projects: {}, scopes: ['read'], admin: false };
 
 let ctx: ReturnType<typeof tempCatalog>;
 beforeAll(async () => {

@@ -20,8 +20,8 @@ import { naive } from '../support/naive-search';
  * and from the result cache.
  */
 
-const PUBLIC: Principal = { user: 'guest', clearances: ['open'], projects: [] };
-const NOBODY: Principal = { user: 'anonymous', clearances: [], projects: [] };
+const PUBLIC: Principal = { user: 'guest', clearances: ['open'], projects: {}, scopes: ['read'], admin: false };
+const NOBODY: Principal = { user: 'anonymous', clearances: [], projects: {}, scopes: ['read'], admin: false };
 const PRINCIPALS = [OWNER, PUBLIC, NOBODY];
 
 // Few words, sharing prefixes and plurals, so prefixes, singulars and ties all happen.

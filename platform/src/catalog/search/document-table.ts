@@ -84,6 +84,7 @@ export interface DocumentRow {
   id: string;
   kind: RecordKind;
   accessLevel: AccessLevel;
+  project: string;
   titleKey: string;
   updatedAt: string;
   rows: number | null;
@@ -91,7 +92,7 @@ export interface DocumentRow {
   doc: Buffer;
 }
 
-type RawRow = [number, string, RecordKind, AccessLevel, string, string, number | null, number, Buffer];
+type RawRow = [number, string, RecordKind, AccessLevel, string, string, number | null, number, Buffer, string];
 
 export class DocumentTable {
   private readonly upsert;
@@ -101,7 +102,7 @@ export class DocumentTable {
     this.upsert = db.prepare('INSERT OR REPLACE INTO catalog_search_docs (rid, doc) VALUES (?, ?)');
     this.changed = db
       .prepare<[number], RawRow>(
-        `SELECT r.rid, r.id, r.kind, r.access_level, r.title_key, r.updated_at, r.latest_rows, r.change_seq, d.doc
+        `SELECT r.rid, r.id, r.kind, r.access_level, r.title_key, r.updated_at, r.latest_rows, r.change_seq, d.doc, r.project
          FROM catalog_records r JOIN catalog_search_docs d ON d.rid = r.rid
          WHERE r.change_seq > ? ORDER BY r.change_seq`
       )
@@ -125,7 +126,8 @@ export class DocumentTable {
         updatedAt: r[5],
         rows: r[6],
         changeSeq: r[7],
-        doc: r[8]
+        doc: r[8],
+        project: r[9]
       };
   }
 }

@@ -31,6 +31,20 @@ export function partitionOf(kind: RecordKind, access: AccessLevel): number {
   return KIND_CODES.indexOf(kind) * ACCESS_CODES.length + ACCESS_CODES.indexOf(access);
 }
 
+/**
+ * Export-controlled records are visible per project (see access/policy.ts), so their slots'
+ * `state` is not their partition but one of these project states: PARTITIONS + project code x
+ * kinds + kind. A search then tells visible slots by one `allowed[state]` load, as for the
+ * other levels. Projects beyond the codes there are room for share the last state, which only
+ * principals who see every project (admins) are allowed: the index fails closed.
+ */
+export const PROJECT_STATES_FROM = PARTITIONS;
+export const PROJECT_CODES = Math.floor((255 - PARTITIONS) / KIND_CODES.length);
+export function projectStateOf(kind: RecordKind, code: number): number {
+  return PARTITIONS + Math.min(code, PROJECT_CODES - 1) * KIND_CODES.length + KIND_CODES.indexOf(kind);
+}
+export const EXPORT_CONTROLLED = ACCESS_CODES.indexOf('export-controlled');
+
 /** Documents loaded per postings segment during one refresh (bounds the memory a refresh needs). */
 const SEGMENT_RECORDS = 65_536;
 
@@ -59,6 +73,12 @@ export class RecordIndex {
   singleValue = FACETS.map(() => new Int32Array(1024));
   /** 1 for a facet some record has two values of: its singleValue column is not to be used. */
   readonly multiValued = new Uint8Array(FACETS.length);
+
+  /** Project code -> project id, for the export-controlled records' states. */
+  readonly projectNames: string[] = [];
+  private readonly projectCodes = new Map<string, number>();
+  /** Slots of export-controlled records per project code (dead ones included; check `state`). */
+  readonly restrictedSlots: number[][] = [];
 
   liveCount = 0;
   /** Sum of the live records' lengths (for BM25's average length). */
@@ -162,7 +182,16 @@ export class RecordIndex {
     this.rows[slot] = row.rows ?? -1;
     const part = partitionOf(row.kind, row.accessLevel);
     this.partition[slot] = part;
-    this.state[slot] = part;
+    if (row.accessLevel === 'export-controlled') {
+      let code = this.projectCodes.get(row.project);
+      if (code === undefined) {
+        code = this.projectNames.push(row.project) - 1;
+        this.projectCodes.set(row.project, code);
+        this.restrictedSlots.push([]);
+      }
+      this.restrictedSlots[code]!.push(slot);
+      this.state[slot] = projectStateOf(row.kind, code);
+    } else this.state[slot] = part;
     this.live[slot] = 1;
     const doc = decodeDocument(row.doc, this.doc);
     this.lengths[slot] = doc.length;

@@ -8,7 +8,7 @@ import {
   type SearchResult
 } from '@genesis-lab/contract';
 import type { Db } from '../../db/database';
-import { visibleLevels } from '../access';
+import { recordVisible } from '../../access/policy';
 import type { RecordRow, StoredMetadata } from '../record-rows';
 import { PageCursor, type CursorPosition } from '../../http/page-cursor';
 import { DocumentTable, encodeDocument } from './document-table';
@@ -18,7 +18,15 @@ import { collectFilterMatches } from './filter-matches';
 import { highlightAll, highlightTerms, snippet } from './highlight';
 import { MatchCollector } from './match-collector';
 import { queryTokens, queryWords } from './match-expression';
-import { ACCESS_CODES, KIND_CODES, PARTITIONS, RecordIndex, partitionOf } from './record-index';
+import {
+  ACCESS_CODES,
+  KIND_CODES,
+  PARTITIONS,
+  PROJECT_CODES,
+  RecordIndex,
+  partitionOf,
+  projectStateOf
+} from './record-index';
 import { ResultCache, type CachedResult } from './result-cache';
 import { Scratch } from './scratch';
 import { searchDocumentOf, type SearchDocumentInput } from './search-document';
@@ -113,7 +121,7 @@ export class CatalogSearch implements SearchEngine {
 
   search(query: SearchQuery, principal: Principal): SearchResult {
     const idx = this.current();
-    const allowed = allowedStates(principal, query.kind);
+    const allowed = allowedStates(idx, principal, query.kind);
     const words = queryWords(query.q);
     const order: Order =
       words.length && query.sort === 'relevance'
@@ -129,9 +137,9 @@ export class CatalogSearch implements SearchEngine {
     let facets: SearchResult['facets'];
     let page: { slot: number; score: number }[];
     if (!words.length && !query.filter.length && order.by !== 'score') {
-      total = 0;
-      for (let p = 0; p < PARTITIONS; p++) if (allowed[p]) total += idx.facetCounts.records[p]!;
-      facets = facetLists(idx.facetValues, idx.facetCounts.visible(allowed, idx.facetValues.size));
+      const visible = visibleCounts(idx, allowed);
+      total = visible.total;
+      facets = facetLists(idx.facetValues, visible.counts);
       page = browsePage(idx, allowed, order, cursor, want).map((slot) => ({ slot, score: 0 }));
     } else {
       const result = this.matches(idx, query, words.length ? words.map((w) => termsOf(idx, w)) : [], allowed, order);
@@ -173,12 +181,7 @@ export class CatalogSearch implements SearchEngine {
     order: Order
   ): CachedResult {
     // The sort direction is not part of the key: matches carry ranks, read either way.
-    const key = JSON.stringify([
-      queryTokens(query.q),
-      [...new Set(query.filter)].sort(),
-      order.by,
-      Array.from(allowed.subarray(0, PARTITIONS))
-    ]);
+    const key = JSON.stringify([queryTokens(query.q), [...new Set(query.filter)].sort(), order.by, allowed.join('')]);
     const cached = this.cache.get(key, idx.generation);
     if (cached) return cached;
     const groups = filterGroups(idx, query.filter);
@@ -192,7 +195,7 @@ export class CatalogSearch implements SearchEngine {
         // Only one facet is filtered: its counts ignore its own selection, so they are those of
         // everything visible, kept per partition.
         const facet = FACETS.indexOf([...groups.keys()][0]!);
-        const all = idx.facetCounts.visible(allowed, idx.facetValues.size);
+        const all = visibleCounts(idx, allowed).counts;
         for (let id = 0; id < idx.facetValues.size; id++)
           if (idx.facetValues.facetOf[id] === facet) collector.counts[id] = all[id]!;
       }
@@ -234,14 +237,52 @@ export class CatalogSearch implements SearchEngine {
   }
 }
 
-/** Which slot states (partitions; never DEAD) a principal may see, with an optional kind filter. */
-function allowedStates(principal: Principal, kind: RecordKind | undefined): Uint8Array {
+/**
+ * Which slot states a principal may see (never DEAD), with an optional kind filter, as the
+ * policy decides: a partition when every record in it is visible; for export-controlled
+ * records, the states of the projects whose records are (see projectStateOf). The partition
+ * of export-controlled records is allowed only when all of its projects are.
+ */
+function allowedStates(idx: RecordIndex, principal: Principal, kind: RecordKind | undefined): Uint8Array {
   const allowed = new Uint8Array(256);
-  const levels = visibleLevels(principal);
-  for (const k of KIND_CODES)
-    for (const a of ACCESS_CODES)
-      if ((kind === undefined || kind === k) && levels.includes(a)) allowed[partitionOf(k, a)] = 1;
+  const seeAll = (a: (typeof ACCESS_CODES)[number]) =>
+    a !== 'export-controlled'
+      ? recordVisible(principal, { accessLevel: a })
+      : principal.admin && recordVisible(principal, { accessLevel: a, project: '' });
+  for (const k of KIND_CODES) {
+    if (kind !== undefined && kind !== k) continue;
+    for (const a of ACCESS_CODES) if (seeAll(a)) allowed[partitionOf(k, a)] = 1;
+    const all = seeAll('export-controlled');
+    idx.projectNames.forEach((project, code) => {
+      // The shared overflow state holds several projects: only for who sees every project.
+      const ok =
+        all || (code < PROJECT_CODES - 1 && recordVisible(principal, { accessLevel: 'export-controlled', project }));
+      if (ok) allowed[projectStateOf(k, code)] = 1;
+    });
+  }
   return allowed;
+}
+
+/**
+ * Total and facet counts of every visible record: per-partition counts for whole partitions,
+ * plus the export-controlled records of the projects allowed one by one.
+ */
+function visibleCounts(idx: RecordIndex, allowed: Uint8Array): { total: number; counts: Int32Array } {
+  let total = 0;
+  for (let p = 0; p < PARTITIONS; p++) if (allowed[p]) total += idx.facetCounts.records[p]!;
+  const counts = idx.facetCounts.visible(allowed, idx.facetValues.size);
+  for (const slots of idx.restrictedSlots)
+    for (const slot of slots) {
+      const state = idx.state[slot]!;
+      // Counted here only when its partition was not counted whole above.
+      if (!allowed[state] || allowed[idx.partition[slot]!]) continue;
+      total++;
+      for (let i = idx.facetStart[slot]!; i < idx.facetStart[slot + 1]!; i++) {
+        const id = idx.facetIds[i]!;
+        if (id < counts.length) counts[id]!++;
+      }
+    }
+  return { total, counts };
 }
 
 /** `facet:value` filters as value ids per facet (a value no record has matches nothing). */
