@@ -306,6 +306,7 @@ export const routes = {
       'Release a HELD job (scontrol release) so it is QUEUED again; answers the job once the facility shows it ' +
       'released (or after a few seconds). 409 when the job is not HELD, 422 when its facility cannot release.',
     tag: 'jobs',
+    scope: 'run',
     params: JobParams,
     response: Job
   },
@@ -409,6 +410,7 @@ export const routes = {
       'every unversioned dataset ref pinned to the recorded version, each cell compared; the job records the ' +
       'report (GET .../reproductions/{reproductionId}) live and when it ends',
     tag: 'provenance',
+    scope: 'run',
     params: RunParams,
     body: ReproductionRequest,
     response: ReproductionStarted,
