@@ -186,6 +186,19 @@ describe('permission matrix', () => {
     }
   });
 
+  it.each(cells)('%s x %s: publish a version (contributors only; a hidden record is not found)', async (u, level) => {
+    const r = await fetch(`${p.url}/api/datasets/${ID[level]}/versions?version=by-${u}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[u]}`, 'content-type': 'text/csv' },
+      body: `shot,temperature\n3,${u.length}.5\n`
+    });
+    const expected = u === 'alice' ? 201 : SEE[u][level] ? 403 : 404;
+    expect([u, level, r.status]).toEqual([u, level, expected]);
+    const body = (await r.json()) as any;
+    if (expected === 403) expect(body.error.message).toMatch(/Only contributors of project "fusion" publish versions of its records/);
+    if (expected === 404) expect(JSON.stringify(body)).not.toContain(WORD[level]);
+  });
+
   it('jobs: lists, reads and socket events only for the owner and the members of its project', async () => {
     const sockets: Record<User, { socket: Socket; seen: string[] }> = {} as never;
     for (const u of USERS) {

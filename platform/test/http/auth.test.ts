@@ -25,7 +25,7 @@ describe('authentication', () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(routes).sort());
     const publicRoutes: string[] = [];
     for (const [name, c] of Object.entries(cases) as [RouteName, (typeof cases)[RouteName]][]) {
-      if ((routes[name] as { public?: boolean }).public) {
+      if (routes[name].scope === 'public') {
         publicRoutes.push(name);
         expect([name, (await sendCase(p, c, null)).status]).toEqual([name, 200]);
         continue;

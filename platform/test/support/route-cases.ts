@@ -81,7 +81,23 @@ export function routeCases(jobId: string): Record<RouteName, RouteCase> {
     importCrate: at('importCrate', {}, '', {
       body: 'not a zip',
       headers: { 'content-type': routes.importCrate.consumes[0] }
-    })
+    }),
+    // New rows: version 2 (the other cases name version 1).
+    publishVersion: at('publishVersion', ds, '', { body: 'x,y\n5,6\n', headers: { 'content-type': 'text/csv' } }),
+    publishJobOutput: at('publishJobOutput', { id: jobId }, '', json({ file: 'nothing.csv', dataset: 'test/out' })),
+    startReproduction: at('startReproduction', { runId: UUID }, '', json({})),
+    whoami: at('whoami'),
+    listTokens: at('listTokens'),
+    createToken: at('createToken', {}, '', json({})),
+    revokeToken: at('revokeToken', { tokenId: 'tok_000000000000' }),
+    listUsers: at('listUsers'),
+    upsertUser: at('upsertUser', { user: 'sweep' }, '', json({ clearances: 'all' })),
+    listProjects: at('listProjects'),
+    createProject: at('createProject', {}, '', json({})),
+    setMember: at('setMember', { project: 'nowhere' }, '', json({})),
+    setRecordAccess: at('setRecordAccess', ds, '', json({})),
+    audit: at('audit', {}, '?limit=5'),
+    verifyAudit: at('verifyAudit')
   };
 }
 
