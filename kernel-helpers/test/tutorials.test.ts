@@ -1,8 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { DatasetUse, JobUse, VEGALITE_MIME_TYPE } from '@genesis-lab/contract';
-import { authedFetch, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  DatasetUse,
+  JobUse,
+  NotebookProvenance,
+  ReproducibilityReport,
+  VEGALITE_MIME_TYPE,
+  isReproducible
+} from '@genesis-lab/contract';
+import { GENESIS_BIN, authedFetch, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
 import { platformWithFacilities } from '@genesis-lab/test-support';
 import { slurmUp } from '@genesis-lab/test-support';
 import {
@@ -159,12 +168,13 @@ const slurm = slurmCheck.ok;
 if (!slurm) console.warn(`02-jobs: the Slurm cell is checked for its no-Slurm answer only: ${slurmCheck.why}`);
 let p: PlatformProcess;
 let env: NodeJS.ProcessEnv;
+let home: string;
 const keeling = keelingSource();
 let flights: ReturnType<typeof delaysSource>;
 
 beforeAll(async () => {
   requireKernelSetup();
-  const home = tempHome('genesis-tutorials-');
+  home = tempHome('genesis-tutorials-');
   seedExamples(home);
   const facilities = [
     { name: 'local', kind: 'local' },
@@ -419,5 +429,78 @@ describe('the committed tutorials', () => {
       '02-run-jobs-on-facilities.ipynb',
       '04-paper-co2-growth.ipynb'
     ]);
+  });
+});
+
+/** The reader's part of tutorial 4: the paper run headless, then reproduced from its lineage (last: it publishes a version). */
+describe('examples/04-paper-co2-growth.ipynb reproduced from its lineage (genesis run, then genesis reproduce)', () => {
+  const exec = promisify(execFile);
+  let dir: string;
+  let paper: string;
+  let reproduced: { code: number; stdout: string; stderr: string };
+  const genesis = async (args: string[]) => {
+    try {
+      const r = await exec(process.execPath, [GENESIS_BIN, ...args], {
+        env: { ...process.env, ...env, VIRTUAL_ENV: path.join(REPO_ROOT, '.venv') },
+        cwd: dir,
+        maxBuffer: 64 * 1024 * 1024
+      });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    // Inside the repository, so the kernel resolves @genesis-lab/kernel as the tutorials do.
+    const base = path.join(REPO_ROOT, 'examples/.runs');
+    fs.mkdirSync(base, { recursive: true });
+    dir = fs.mkdtempSync(path.join(base, 'paper-'));
+    paper = path.join(dir, 'paper.ipynb');
+    const run = await genesis([
+      'run',
+      path.join(REPO_ROOT, 'examples/04-paper-co2-growth.ipynb'),
+      '--output',
+      paper,
+      '--progress',
+      'none'
+    ]);
+    expect(run).toMatchObject({ code: 0 });
+    // A newer version of the data is published after the paper ran: the reproduction must not read it.
+    const newer = await authedFetch(p, '/api/datasets/noaa/mauna-loa-co2/versions?version=9.9.9', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'date,co2,co2_adjusted\n2030-01-15,450.00,450.00\n'
+    });
+    expect(newer.status).toBe(201);
+    reproduced = await genesis([
+      'reproduce',
+      paper,
+      '--report-json',
+      'report.json',
+      '--report-md',
+      'report.md',
+      '--progress',
+      'none'
+    ]);
+  }, 600_000);
+
+  it('the run leaves its lineage in the notebook: the dataset version it read, with its digest', () => {
+    const meta = NotebookProvenance.parse(JSON.parse(fs.readFileSync(paper, 'utf8')).metadata.genesis);
+    expect(meta.runId).toEqual(expect.any(String));
+    expect(meta.pins.datasets['noaa/mauna-loa-co2']).toEqual({
+      version: '3.2.1',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/)
+    });
+  });
+
+  it('reproduces every cell against the recorded version, though a newer one exists, and says so in its report', () => {
+    expect(reproduced).toMatchObject({ code: 0 });
+    const report = ReproducibilityReport.parse(JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')));
+    expect(isReproducible(report.state, report.summary)).toBe(true);
+    expect(report.unpinned).toEqual([]);
+    expect(report.summary.total).toBe(4);
+    expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/reproduced/);
   });
 });

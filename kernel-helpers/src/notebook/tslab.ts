@@ -37,7 +37,9 @@ function tslabModules(): { jupyter: TslabJupyter; pub: TslabPublic } | undefined
   for (const key of Object.keys(require.cache)) {
     if (!JUPYTER.test(key)) continue;
     const jupyter = require.cache[key]?.exports as TslabJupyter | undefined;
-    if (!jupyter) continue;
+    // A second copy of tslab (a cell importing "tslab" from another node_modules) is loaded but
+    // idle: the running kernel's copy is the one with a cell's display writer set.
+    if (typeof jupyter?.lastWriteDisplayData !== 'function') continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pub = require(path.join(path.dirname(key), 'public.js')) as TslabPublic;
     return { jupyter, pub };
