@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import {
   Field,
   Float64,
+  RecordBatch,
   Schema,
   Table,
   tableFromArrays,
@@ -289,10 +290,7 @@ describe('predict (Arrow IPC in, Arrow IPC out)', () => {
       new Field('month', new Float64(), false)
     ]);
     const t = tableFromArrays({ decimal_year: new Float64Array([2015]), month: new Float64Array([1]) });
-    const withUnits = new Table(
-      schema,
-      t.batches.map((b) => b.data)
-    );
+    const withUnits = new Table(t.batches.map((b) => new RecordBatch(schema, b.data)));
     const r = await predict(withUnits);
     expect(r.status).toBe(400);
     expect(((await r.json()) as ErrorBody).error.message).toMatch(
