@@ -4,7 +4,7 @@ import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import type {
   CatalogChanged,
-  CatalogRecord,
+  DatasetRecord,
   FacilityInfo,
   Health,
   Identity,
@@ -98,7 +98,7 @@ export interface IGenesisClient extends IDisposable {
   /** Who the lab's platform token belongs to: user, scopes, clearances, projects and roles. */
   identity(signal?: AbortSignal): Promise<Identity>;
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult>;
-  record(id: string, signal?: AbortSignal): Promise<CatalogRecord>;
+  record(id: string, signal?: AbortSignal): Promise<DatasetRecord>;
   /** The record as Croissant JSON-LD, its links pointing where this lab reaches the platform. */
   croissant(id: string, signal?: AbortSignal): Promise<unknown>;
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
+import { DatasetRecord, VersionList } from './catalog';
+import { CatalogRecord } from './catalog-record';
 import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './core/media';
 import { IDEMPOTENCY_HEADER } from './core/jobs';
 import { DataQuery } from './data';
@@ -54,6 +55,16 @@ import {
   User,
   UserUpsert
 } from './security';
+import {
+  ModelList,
+  ModelPublish,
+  ModelRecord,
+  ModelUpload,
+  ModelVersion,
+  ModelVersionList,
+  PredictQuery
+} from './models';
+import { JSON_LD_MEDIA_TYPE, MARKDOWN_MEDIA_TYPE, ONNX_MEDIA_TYPE } from './core/models';
 
 /**
  * The HTTP API as data: the platform registers its routes from this table and validates
@@ -590,6 +601,106 @@ export const routes = {
     tag: 'access',
     scope: 'admin',
     response: AuditVerification
+  },
+  listModels: {
+    method: 'GET',
+    path: '/api/models',
+    summary: 'Models the caller may see, with their latest version and runtime',
+    tag: 'models',
+    scope: 'read',
+    response: ModelList
+  },
+  model: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}',
+    summary: 'A model record: card, signature, runtime and versions (404 with suggestions when unknown)',
+    tag: 'models',
+    scope: 'read',
+    params: RecordParams,
+    response: ModelRecord
+  },
+  modelVersions: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions',
+    summary: 'Versions of a model, newest first, each with its weights digest',
+    tag: 'models',
+    scope: 'read',
+    params: RecordParams,
+    response: ModelVersionList
+  },
+  modelVersion: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}',
+    summary: 'One model version (resolves "latest")',
+    tag: 'models',
+    scope: 'read',
+    params: VersionParams,
+    response: ModelVersion
+  },
+  modelWeights: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}/weights',
+    summary: 'The stored weights of a version, byte for byte (their sha256 is the version sha256)',
+    tag: 'models',
+    scope: 'read',
+    params: VersionParams,
+    produces: [ONNX_MEDIA_TYPE]
+  },
+  modelCardJsonLd: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}/card.jsonld',
+    summary: 'The model card as Croissant-style JSON-LD (schema.org, with the card sections)',
+    tag: 'models',
+    scope: 'read',
+    params: VersionParams,
+    produces: [JSON_LD_MEDIA_TYPE]
+  },
+  modelCardReadme: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}/README.md',
+    summary: 'The model card as a Hugging Face model-card README.md (YAML front matter + sections)',
+    tag: 'models',
+    scope: 'read',
+    params: VersionParams,
+    produces: [MARKDOWN_MEDIA_TYPE]
+  },
+  uploadModelWeights: {
+    method: 'PUT',
+    path: '/api/models/uploads',
+    summary: 'Stage a weights file (not yet published): answers its sha256 for the publish call',
+    tag: 'models',
+    scope: 'write',
+    consumes: [ONNX_MEDIA_TYPE],
+    response: ModelUpload,
+    status: 201
+  },
+  publishModelVersion: {
+    method: 'POST',
+    path: '/api/models/{ns}/{name}/versions',
+    summary:
+      'Publish a version from staged weights: the runtime checks the weights and the signature first ' +
+      '(an invalid ONNX file is refused, 422, and nothing is published); weights move under their sha256 ' +
+      'and the record, version and search document are written in one transaction',
+    tag: 'models',
+    scope: 'write',
+    params: RecordParams,
+    body: ModelPublish,
+    response: ModelVersion,
+    status: 201
+  },
+  predict: {
+    method: 'POST',
+    path: '/api/models/{ns}/{name}/versions/{version}/predict',
+    summary:
+      'Predict: an Arrow IPC stream of input columns in, an Arrow IPC stream of output columns out, ' +
+      'row-aligned, in batches. Inputs are checked against the signature (400 naming the column and what is ' +
+      'expected). Response headers name the resolved version and weights digest.',
+    tag: 'models',
+    scope: 'run',
+    params: VersionParams,
+    query: PredictQuery,
+    consumes: [ARROW_STREAM_MEDIA_TYPE],
+    produces: [ARROW_STREAM_MEDIA_TYPE]
   }
 } as const satisfies Record<string, RouteDef>;
 

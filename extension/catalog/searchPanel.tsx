@@ -8,7 +8,7 @@ import { IdentityLine } from '../common/identity';
 import { formatBytes, formatCount, formatRows } from '../common/format';
 import { useRovingListbox } from '../common/rovingListbox';
 import type { IGenesisClient } from '../tokens';
-import { AccessBadge, LicenseBadge, accessText } from './badges';
+import { AccessBadge, LicenseBadge, ModelBadge, accessText } from './badges';
 import { Highlighted } from './highlight';
 import { PANEL_FACETS, type CatalogSearchModel } from './searchModel';
 
@@ -33,6 +33,8 @@ function facetTitle(trans: TranslationBundle, facet: FacetName): string {
       return trans.__('Format');
     case 'keywords':
       return trans.__('Keyword');
+    case 'kind':
+      return trans.__('Kind');
   }
 }
 
@@ -291,6 +293,7 @@ function ResultItem(props: {
         {hit.highlights.description ? <Highlighted spans={hit.highlights.description} /> : hit.description}
       </div>
       <div className="jp-Genesis-resultMeta">
+        {hit.kind === 'model' && <ModelBadge trans={trans} />}
         <LicenseBadge license={hit.license} trans={trans} />
         <AccessBadge level={hit.accessLevel} trans={trans} />
         {hit.rowCount !== undefined && <span className="jp-Genesis-meta">{formatRows(trans, hit.rowCount)}</span>}

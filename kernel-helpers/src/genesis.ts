@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import { GenesisClient, type ConnectOptions } from '@genesis-lab/client';
 import {
   parseOrThrow,
-  type DatasetRecord,
+  type CatalogRecord,
   type PublishResult,
   type SearchResult,
   type VegaLiteOptions
@@ -11,6 +11,7 @@ import { CatalogApi, type SearchOptions } from './catalog';
 import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
 import { ReproductionPins } from './data/pins';
+import { Model } from './model';
 import { JobsApi } from './jobs';
 import { LineageRecorder } from './lineage';
 import { tableBundle } from './notebook/table-html';
@@ -78,7 +79,7 @@ export class Genesis {
     return this.catalog.search(q, options);
   }
 
-  record(id: string): Promise<DatasetRecord> {
+  record(id: string): Promise<CatalogRecord> {
     return this.catalog.record(id);
   }
 
@@ -93,6 +94,11 @@ export class Genesis {
    */
   publish(id: string, table: Table, options?: PublishOptions): Promise<PublishResult> {
     return this.publishing.table(id, table, options);
+  }
+
+  /** A catalog model: `.card()`, `.signature()`, `.versions()`, `.predict(table)`. */
+  model(ref: string): Model {
+    return new Model(this.context, ref);
   }
 
   /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). Await it to keep the cell's outputs in order in Deno. */

@@ -3,8 +3,10 @@ import {
   LineageRecord,
   formatRef,
   rowsText,
+  countText,
   type DatasetUse,
-  type JobUse
+  type JobUse,
+  type ModelUse
 } from '@genesis-lab/contract';
 import type { NotebookOutput } from './notebook/tslab';
 
@@ -16,6 +18,8 @@ export function lineageText(r: LineageRecord): string {
     const ref = formatRef({ id: r.id, version: r.version });
     return `genesis lineage: used ${ref} (sha256 ${r.sha256.slice(0, 12)}…), ${rowsText(r.rowCount, r.totalRows, r.limit)}${r.ref !== ref ? ` [asked for ${r.ref}]` : ''}`;
   }
+  if (r.kind === 'model')
+    return `genesis lineage: model ${formatRef({ id: r.id, version: r.version })} (weights sha256 ${r.sha256.slice(0, 12)}…, ${r.runtime}), ${countText(r.rowCount, 'row')} predicted`;
   return `genesis lineage: job ${r.jobId} (${r.name}) ${r.action} on ${r.facility}: ${r.state}`;
 }
 
@@ -31,7 +35,7 @@ export class LineageRecorder {
   constructor(private readonly output: () => NotebookOutput | undefined) {}
 
   /** Validate (with the contract's schema), keep, and show in the running cell if there is one. */
-  emit(record: Input<DatasetUse> | Input<JobUse>): LineageRecord {
+  emit(record: Input<DatasetUse> | Input<JobUse> | Input<ModelUse>): LineageRecord {
     const full = LineageRecord.parse({ schemaVersion: 1, at: new Date().toISOString(), ...record });
     this.kept.push(full);
     this.output()?.show({ [LINEAGE_MIME_TYPE]: full, 'text/plain': lineageText(full) });

@@ -2,6 +2,7 @@ import { catalogModule } from './catalog/module';
 import { dataModule } from './data/module';
 import { publishingModule } from './ingest/module';
 import { jobsModule } from './jobs/module';
+import { modelsModule } from './models/module';
 import type { PlatformModule } from './platform-module';
 import { provenanceModule } from './provenance/module';
 
@@ -11,5 +12,6 @@ export const defaultModules: readonly PlatformModule[] = [
   dataModule,
   jobsModule,
   provenanceModule,
-  publishingModule
+  publishingModule,
+  modelsModule
 ];

@@ -3,6 +3,7 @@ import { registerFacilities } from './facilities';
 import { registerImportRecords } from './import-records';
 import { registerIngest } from './ingest';
 import { registerJobs } from './jobs';
+import { registerModels } from './models';
 import { registerOpenApi } from './openapi';
 import { registerProvenance } from './provenance';
 import { registerReproduce } from './reproduce';
@@ -29,5 +30,6 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerProvenance,
   registerTokens,
   registerAudit,
-  registerProjects
+  registerProjects,
+  registerModels
 ];

@@ -48,11 +48,11 @@ export function buildRequest<N extends RouteName>(name: N, input: RouteInput<N> 
   if (def.body) {
     body = JSON.stringify(parseOrThrow(def.body, given.body ?? {}, 'body'));
     headers['content-type'] = 'application/json';
-  } else if (def.consumes) {
+  } else if (def.consumes && given.content) {
     const content = given.content;
-    if (!content || !def.consumes.includes(content.type))
+    if (!def.consumes.includes(content.type))
       throw new GenesisError('unsupported_media_type', `${name} takes a body of type ${def.consumes.join(' or ')}`, {
-        hint: content ? `got ${content.type}` : 'no content was given'
+        hint: `got ${content.type}`
       });
     body = content.bytes;
     headers['content-type'] = content.type;

@@ -19,9 +19,12 @@ export type RouteInput<N extends RouteName> = (Def<N> extends { readonly params:
   (Def<N> extends { readonly query: z.ZodType } ? { query?: Input<Def<N>, 'query'> } : { query?: undefined }) &
   (Def<N> extends { readonly body: z.ZodType } ? { body: Input<Def<N>, 'body'> } : { body?: undefined }) &
   (Def<N> extends { readonly headers: z.ZodType } ? { headers?: Input<Def<N>, 'headers'> } : { headers?: undefined }) &
-  (Def<N> extends { readonly consumes: readonly string[] } ? { content: RawContent } : { content?: undefined });
+  (Def<N> extends { readonly consumes: readonly string[] } ? { content?: RawContent } : { content?: undefined });
 
-/** The body of a route that reads bytes, not JSON (a table to publish, a crate): its media type and bytes. */
+/**
+ * The body of a route that reads bytes, not JSON (a table to publish, a crate): its media type and
+ * bytes. Left out by a caller that streams the body itself (a large predict) over the request built here.
+ */
 export interface RawContent {
   /** One of the route's `consumes` media types. */
   type: string;

@@ -20,3 +20,4 @@ export * from './cell-text';
 export * from './output-digest';
 export * from './staleness';
 export * from './publish-text';
+export * from './models';

@@ -114,5 +114,13 @@ INSERT INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;
 ALTER TABLE catalog_records ADD COLUMN project TEXT
   GENERATED ALWAYS AS (IFNULL(json_extract(metadata, '$.project'), 'public')) VIRTUAL;
 `
+  },
+  {
+    module: 'catalog',
+    version: 4,
+    name: 'kind facet (datasets and models): search documents rebuilt',
+    sql: `
+INSERT OR IGNORE INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;
+`
   }
 ];

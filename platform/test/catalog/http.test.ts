@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CatalogRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
+import { DatasetRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
 import { authedFetch, type PlatformProcess, runCli, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 const cli = runCli;
@@ -48,7 +48,12 @@ describe('catalog routes', () => {
     const r = SearchResult.parse(body);
     expect(r.hits[0]!.id).toBe('noaa/mauna-loa-co2');
     expect(r.hits[0]!.highlights.title).toContainEqual({ text: 'Mauna', mark: true });
-    expect(r.facets.license).toEqual([{ value: 'CC-BY-4.0', count: 1 }]);
+    // The example model trained on it (climate/co2-trend, also CC-BY-4.0) matches too.
+    expect(r.facets.license).toEqual([{ value: 'CC-BY-4.0', count: 2 }]);
+    expect(r.facets.kind).toEqual([
+      { value: 'dataset', count: 1 },
+      { value: 'model', count: 1 }
+    ]);
     const f = SearchResult.parse(
       (await json(p, '/api/catalog/search?filter=domain:chemistry&filter=domain:seismology')).body
     );
@@ -70,8 +75,9 @@ describe('catalog routes', () => {
       if (!r.nextCursor) break;
       cursor = r.nextCursor;
     }
-    expect(seen).toHaveLength(9);
-    expect(new Set(seen).size).toBe(9);
+    // 9 example datasets and the example model.
+    expect(seen).toHaveLength(10);
+    expect(new Set(seen).size).toBe(10);
     const bad = await json<ErrorBody>(p, '/api/catalog/search?cursor=nonsense');
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues?.[0]?.path).toBe('query.cursor');
@@ -90,7 +96,7 @@ describe('catalog routes', () => {
   });
 
   it('returns a record with fields and units, and 404 with suggestions', async () => {
-    const r = CatalogRecord.parse((await json(p, '/api/catalog/records/noaa/mauna-loa-co2')).body);
+    const r = DatasetRecord.parse((await json(p, '/api/catalog/records/noaa/mauna-loa-co2')).body);
     expect(r.fields.map((f) => [f.name, f.type, f.unit])).toEqual([
       ['date', 'date32', undefined],
       ['co2', 'float64', 'ppm'],
@@ -253,7 +259,7 @@ describe('CLI search and ingest against the running platform', () => {
     expect(conflict.status).toBe(2);
     expect(conflict.stderr).toMatch(/already exists with different content/);
     const after = SearchResult.parse(JSON.parse(cli(['search', '--json', '--limit', '100', '--home', home]).stdout));
-    expect(after.total).toBe(10);
+    expect(after.total).toBe(11);
     expect(fs.readdirSync(path.join(home, 'tmp'))).toEqual([]);
   });
 });
