@@ -1,6 +1,7 @@
 export * from './core';
 // Names the zod modules define both as a schema and (in ./core) as a type: the schema wins.
 export { ErrorCode } from './errors';
+export { OipDatatype } from './oip';
 export * from './errors';
 export * from './ref';
 export * from './catalog';
@@ -21,3 +22,4 @@ export * from './plot';
 export * from './lab-settings';
 export * from './nbformat';
 export * from './provenance';
+export * from './oip';
