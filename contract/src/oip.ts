@@ -119,3 +119,43 @@ export type OipError = z.infer<typeof OipError>;
 /** Path params of the /v2 model routes. */
 export const OipModelParams = z.object({ name: z.string().min(1) });
 export const OipVersionParams = OipModelParams.extend({ version: z.string().min(1) });
+
+/**
+ * One remote OIP server the operator allows the `oip` runtime to call. A model version names an
+ * endpoint by its key in this file, never by URL, so the platform sends nothing to an address the
+ * operator did not configure.
+ */
+export const OipEndpoint = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .describe('Base URL of the server; its /v2/... paths are appended'),
+    title: z.string().optional(),
+    timeoutMs: z.number().int().min(1).max(600_000).default(30_000).describe('Per request (infer included)'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe('Further tries of a read, or of an infer the server refused before processing'),
+    headers: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Sent with every request (e.g. an Authorization header the server wants)')
+  })
+  .strict()
+  .meta({ id: 'OipEndpoint' });
+export type OipEndpoint = z.infer<typeof OipEndpoint>;
+
+export const OipEndpointsFile = z
+  .object({
+    endpoints: z.record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'endpoint names are letters, digits, ".", "_" or "-"'),
+      OipEndpoint
+    )
+  })
+  .strict()
+  .meta({ id: 'OipEndpointsFile' });
+export type OipEndpointsFile = z.infer<typeof OipEndpointsFile>;
+export type OipEndpointsFileInput = z.input<typeof OipEndpointsFile>;
