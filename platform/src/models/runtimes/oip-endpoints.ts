@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GenesisError, OipEndpointsFile, parseOrThrow, type OipEndpoint } from '@genesis-lab/contract';
+
+/** Where the operator lists the OIP servers the platform may call (`--model-endpoints`, else the home's file). */
+export function endpointsFilePath(explicitFile: string | undefined, homeRoot: string): string {
+  return explicitFile ?? path.join(homeRoot, 'model-endpoints.json');
+}
+
+/**
+ * The configured OIP endpoints, read and validated each time a model loads (an endpoint added to
+ * the file is seen without a restart). No file: none configured, so no `oip` model can run.
+ */
+export function loadOipEndpoints(file: string): Record<string, OipEndpoint> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new GenesisError('unavailable', `Cannot read the model endpoints file ${file}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new GenesisError(
+      'validation_failed',
+      `The model endpoints file ${file} is not JSON: ${(err as Error).message}`,
+      {
+        hint: 'It must be {"endpoints": {"name": {"url": "http://127.0.0.1:8080"}}}'
+      }
+    );
+  }
+  return parseOrThrow(OipEndpointsFile, raw, `model endpoints file ${file}`).endpoints;
+}
+
+/** The endpoint a model version names, or a clear error listing the configured ones. */
+export function endpointNamed(endpoints: Record<string, OipEndpoint>, name: string, file: string): OipEndpoint {
+  const e = endpoints[name];
+  if (e) return e;
+  const have = Object.keys(endpoints);
+  throw new GenesisError('unprocessable', `No OIP endpoint "${name}" is configured on this platform`, {
+    hint: `The operator lists endpoints in ${file}${have.length ? `; configured: ${have.join(', ')}` : ' (it has none)'}`,
+    suggestions: have
+  });
+}
