@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
+import { DatasetRecord, VersionList } from './catalog';
+import { CatalogRecord } from './catalog-record';
 import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './core/media';
 import { IDEMPOTENCY_HEADER } from './core/jobs';
 import { DataQuery } from './data';
@@ -33,6 +34,16 @@ import {
   StoredOutputContent
 } from './provenance';
 import { Sha256 } from './ref';
+import {
+  ModelList,
+  ModelPublish,
+  ModelRecord,
+  ModelUpload,
+  ModelVersion,
+  ModelVersionList,
+  PredictQuery
+} from './models';
+import { JSON_LD_MEDIA_TYPE, MARKDOWN_MEDIA_TYPE, ONNX_MEDIA_TYPE } from './core/models';
 import {
   OipInferRequest,
   OipInferResponse,
@@ -379,6 +390,96 @@ export const routes = {
     consumes: [CRATE_MEDIA_TYPE],
     response: CrateImportResult,
     status: 201
+  },
+  listModels: {
+    method: 'GET',
+    path: '/api/models',
+    summary: 'Models the caller may see, with their latest version and runtime',
+    tag: 'models',
+    response: ModelList
+  },
+  model: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}',
+    summary: 'A model record: card, signature, runtime and versions (404 with suggestions when unknown)',
+    tag: 'models',
+    params: RecordParams,
+    response: ModelRecord
+  },
+  modelVersions: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions',
+    summary: 'Versions of a model, newest first, each with its weights digest',
+    tag: 'models',
+    params: RecordParams,
+    response: ModelVersionList
+  },
+  modelVersion: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}',
+    summary: 'One model version (resolves "latest")',
+    tag: 'models',
+    params: VersionParams,
+    response: ModelVersion
+  },
+  modelWeights: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}/weights',
+    summary: 'The stored weights of a version, byte for byte (their sha256 is the version sha256)',
+    tag: 'models',
+    params: VersionParams,
+    produces: [ONNX_MEDIA_TYPE]
+  },
+  modelCardJsonLd: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}/card.jsonld',
+    summary: 'The model card as Croissant-style JSON-LD (schema.org, with the card sections)',
+    tag: 'models',
+    params: VersionParams,
+    produces: [JSON_LD_MEDIA_TYPE]
+  },
+  modelCardReadme: {
+    method: 'GET',
+    path: '/api/models/{ns}/{name}/versions/{version}/README.md',
+    summary: 'The model card as a Hugging Face model-card README.md (YAML front matter + sections)',
+    tag: 'models',
+    params: VersionParams,
+    produces: [MARKDOWN_MEDIA_TYPE]
+  },
+  uploadModelWeights: {
+    method: 'PUT',
+    path: '/api/models/uploads',
+    summary: 'Stage a weights file (not yet published): answers its sha256 for the publish call',
+    tag: 'models',
+    consumes: [ONNX_MEDIA_TYPE],
+    response: ModelUpload,
+    status: 201
+  },
+  publishModelVersion: {
+    method: 'POST',
+    path: '/api/models/{ns}/{name}/versions',
+    summary:
+      'Publish a version from staged weights: the runtime checks the weights and the signature first ' +
+      '(an invalid ONNX file is refused, 422, and nothing is published); weights move under their sha256 ' +
+      'and the record, version and search document are written in one transaction',
+    tag: 'models',
+    params: RecordParams,
+    body: ModelPublish,
+    response: ModelVersion,
+    status: 201
+  },
+  predict: {
+    method: 'POST',
+    path: '/api/models/{ns}/{name}/versions/{version}/predict',
+    summary:
+      'Predict: an Arrow IPC stream of input columns in, an Arrow IPC stream of output columns out, ' +
+      'row-aligned, in batches. Inputs are checked against the signature (400 naming the column and what is ' +
+      'expected). Response headers name the resolved version and weights digest.',
+    tag: 'models',
+    params: VersionParams,
+    query: PredictQuery,
+    consumes: [ARROW_STREAM_MEDIA_TYPE],
+    produces: [ARROW_STREAM_MEDIA_TYPE]
   },
   // The Open Inference Protocol v2 (KServe, Triton, MLServer clients call these). A model's OIP name
   // is its id with "~" for "/" (`climate~co2-trend`; an encoded %2F works too); errors answer the

@@ -137,10 +137,6 @@ export const DatasetRecord = RecordMetadata.omit({ fieldInfo: true })
   .meta({ id: 'DatasetRecord' });
 export type DatasetRecord = z.infer<typeof DatasetRecord>;
 
-/** A record as search and access checks see it. Models will join datasets here. */
-export const CatalogRecord = z.discriminatedUnion('kind', [DatasetRecord]).meta({ id: 'CatalogRecord' });
-export type CatalogRecord = z.infer<typeof CatalogRecord>;
-
 export const VersionList = z.object({ id: RecordId, versions: z.array(DatasetVersion) }).meta({ id: 'VersionList' });
 export type VersionList = z.infer<typeof VersionList>;
 

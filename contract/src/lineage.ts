@@ -61,5 +61,23 @@ export const JobUse = z
   .meta({ id: 'JobUse' });
 export type JobUse = z.infer<typeof JobUse>;
 
-export const LineageRecord = z.discriminatedUnion('kind', [DatasetUse, JobUse]).meta({ id: 'LineageRecord' });
+/** A model version a cell called: pinned by its weights digest, like a dataset version. */
+export const ModelUse = z
+  .object({
+    ...base,
+    kind: z.literal('model'),
+    /** The ref as the user wrote it (may omit the version). */
+    ref: z.string(),
+    id: RecordId,
+    version: Version.describe('The resolved version'),
+    sha256: Sha256.describe('sha256 of the weights'),
+    runtime: z.string().describe('The runtime that ran it, e.g. "onnx" or "oip"'),
+    rowCount: z.number().int().nonnegative().describe('Rows predicted'),
+    inputs: z.array(z.string()).optional().describe('Dataset refs the input table came from, when known'),
+    pinned: z.boolean().optional()
+  })
+  .meta({ id: 'ModelUse' });
+export type ModelUse = z.infer<typeof ModelUse>;
+
+export const LineageRecord = z.discriminatedUnion('kind', [DatasetUse, JobUse, ModelUse]).meta({ id: 'LineageRecord' });
 export type LineageRecord = z.infer<typeof LineageRecord>;

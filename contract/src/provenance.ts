@@ -201,7 +201,7 @@ export type VersionPin = z.infer<typeof VersionPin>;
 export const NotebookPins = z
   .object({
     datasets: z.record(RecordId, VersionPin).default({}).describe('Dataset id -> the version the run used'),
-    models: z.record(RecordId, VersionPin).default({}).describe('Model id -> version (models come later)'),
+    models: z.record(RecordId, VersionPin).default({}).describe('Model id -> version and weights digest'),
     jobs: z.array(z.string()).default([]).describe('Jobs the run submitted or awaited')
   })
   .strict()
@@ -301,6 +301,7 @@ export function pinsFromLineage(lineage: Iterable<LineageRecord>): NotebookPins 
   const pins: NotebookPins = { datasets: {}, models: {}, jobs: [] };
   for (const r of lineage) {
     if (r.kind === 'dataset') pins.datasets[r.id] = { version: r.version, sha256: r.sha256 };
+    else if (r.kind === 'model') pins.models[r.id] = { version: r.version, sha256: r.sha256 };
     else if (!pins.jobs.includes(r.jobId)) pins.jobs.push(r.jobId);
   }
   return pins;

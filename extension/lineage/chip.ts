@@ -7,10 +7,11 @@ import {
   type Job,
   type JobState,
   type JobUpdate,
-  type JobUse
+  type JobUse,
+  type ModelUse
 } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
-import { formatRowsOf, shortDigest } from '../common/format';
+import { formatCount, formatRowsOf, shortDigest } from '../common/format';
 import { datasetIcon, jobIcon } from '../common/icons';
 import type { IGenesisClient } from '../tokens';
 import type { IChipContext } from './context';
@@ -43,6 +44,10 @@ export function renderLineage(node: HTMLElement, data: unknown, context: IChipCo
     node.appendChild(datasetChip(parsed.data, context));
     return null;
   }
+  if (parsed.data.kind === 'model') {
+    node.appendChild(modelChip(parsed.data, context));
+    return null;
+  }
   const chip = jobChip(parsed.data, context);
   node.appendChild(chip.node);
   return context.client && !isFinal(parsed.data.state as JobState)
@@ -59,6 +64,24 @@ function datasetChip(use: DatasetUse, { actions, trans }: IChipContext): HTMLEle
   append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `sha256 ${use.sha256}`;
   // A pull cut by a limit says so: "First 100,000 of 3,000,000 rows".
   append(chip, 'jp-Genesis-chipMeta', formatRowsOf(trans, use.rowCount, use.totalRows));
+  chip.dataset.ref = ref;
+  chip.dataset.sha256 = use.sha256;
+  return chip;
+}
+
+/** The chip of a model version a cell called: ref, version, weights digest, rows predicted. */
+function modelChip(use: ModelUse, { actions, trans }: IChipContext): HTMLElement {
+  const ref = `${use.id}@${use.version}`;
+  const chip = makeChip('model', trans.__('Open %1 in the Genesis catalog', ref), () => actions.openDataset(ref));
+  chip.appendChild(datasetIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
+  append(chip, 'jp-Genesis-chipRef', use.id);
+  append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
+  append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `weights sha256 ${use.sha256}`;
+  append(
+    chip,
+    'jp-Genesis-chipMeta',
+    trans._n('%2 row predicted', '%2 rows predicted', use.rowCount, formatCount(use.rowCount))
+  );
   chip.dataset.ref = ref;
   chip.dataset.sha256 = use.sha256;
   return chip;
@@ -125,7 +148,7 @@ function followJob(jobId: string, client: IGenesisClient, show: (job: Job) => vo
   };
 }
 
-function makeChip(kind: 'dataset' | 'job', label: string, open: () => void): HTMLButtonElement {
+function makeChip(kind: 'dataset' | 'job' | 'model', label: string, open: () => void): HTMLButtonElement {
   const chip = document.createElement('button');
   chip.type = 'button';
   chip.className = 'jp-Genesis-lineageChip';

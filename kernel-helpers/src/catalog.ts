@@ -3,7 +3,7 @@ import {
   SearchQuery,
   parseOrThrow,
   parseRef,
-  type DatasetRecord,
+  type CatalogRecord,
   type SearchResult
 } from '@genesis-lab/contract';
 import { presentable } from '@genesis-lab/client';
@@ -40,7 +40,7 @@ export class CatalogApi {
   }
 
   /** The catalog record of `namespace/name` (a version in the ref is ignored: records span versions). */
-  async record(id: string): Promise<DatasetRecord> {
+  async record(id: string): Promise<CatalogRecord> {
     let ns: string;
     let name: string;
     try {

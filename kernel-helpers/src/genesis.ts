@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { GenesisClient, type ConnectOptions } from '@genesis-lab/client';
-import { parseOrThrow, type DatasetRecord, type SearchResult, type VegaLiteOptions } from '@genesis-lab/contract';
+import { parseOrThrow, type CatalogRecord, type SearchResult, type VegaLiteOptions } from '@genesis-lab/contract';
 import { CatalogApi, type SearchOptions } from './catalog';
 import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
@@ -68,7 +68,7 @@ export class Genesis {
     return this.catalog.search(q, options);
   }
 
-  record(id: string): Promise<DatasetRecord> {
+  record(id: string): Promise<CatalogRecord> {
     return this.catalog.record(id);
   }
 

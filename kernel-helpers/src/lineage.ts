@@ -3,6 +3,7 @@ import {
   LineageRecord,
   formatRef,
   rowsText,
+  countText,
   type DatasetUse,
   type JobUse
 } from '@genesis-lab/contract';
@@ -16,6 +17,8 @@ export function lineageText(r: LineageRecord): string {
     const ref = formatRef({ id: r.id, version: r.version });
     return `genesis lineage: used ${ref} (sha256 ${r.sha256.slice(0, 12)}…), ${rowsText(r.rowCount, r.totalRows, r.limit)}${r.ref !== ref ? ` [asked for ${r.ref}]` : ''}`;
   }
+  if (r.kind === 'model')
+    return `genesis lineage: model ${formatRef({ id: r.id, version: r.version })} (weights sha256 ${r.sha256.slice(0, 12)}…, ${r.runtime}), ${countText(r.rowCount, 'row')} predicted`;
   return `genesis lineage: job ${r.jobId} (${r.name}) ${r.action} on ${r.facility}: ${r.state}`;
 }
 

@@ -273,7 +273,7 @@ describe('catalog', () => {
     expect(r.hits[0]!.id).toBe('test/versions');
     const rec = await g.record('test/mixed');
     expect(rec.title).toBe('Mixed test table');
-    expect(rec.fields.find((f) => f.name === 'f')?.unit).toBe('K');
+    expect(rec.kind === 'dataset' && rec.fields.find((f) => f.name === 'f')?.unit).toBe('K');
   });
 });
 

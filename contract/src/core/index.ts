@@ -19,4 +19,5 @@ export * from './job-text';
 export * from './cell-text';
 export * from './output-digest';
 export * from './staleness';
+export * from './models';
 export * from './oip';

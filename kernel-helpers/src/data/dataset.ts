@@ -82,6 +82,11 @@ export class Dataset {
 
   /** The catalog record (title, licence, creators, fields with units, versions...). */
   async record(): Promise<DatasetRecord> {
-    return this.ctx.client.call('record', { params: { ns: this.parsed.namespace, name: this.parsed.name } });
+    const r = await this.ctx.client.call('record', { params: { ns: this.parsed.namespace, name: this.parsed.name } });
+    if (r.kind !== 'dataset')
+      throw new GenesisError('bad_request', `"${r.id}" is a ${r.kind}, not a dataset`, {
+        hint: `Use genesis.model("${r.id}")`
+      });
+    return r;
   }
 }

@@ -279,6 +279,9 @@ export class ProvGraphWalker {
           const d = this.datasetNode(g, r);
           if (d) g.edge({ relation: 'used', from: id, to: d, role: 'data', time: r.at });
           next.push({ kind: 'dataset', id: r.id, version: r.version, sha256: r.sha256 });
+        } else if (r.kind === 'model') {
+          // Model versions are pinned (run pins) and kept in the capture; graph nodes for them come with the model view.
+          continue;
         } else {
           const j = this.jobNode(g, r.jobId);
           if (!j) continue;

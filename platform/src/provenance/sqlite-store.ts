@@ -272,6 +272,8 @@ export class SqliteProvenanceStore implements ProvenanceStore {
       this.s.insertDatasetUse.run(seq, position, r.id, r.version, r.sha256, r.ref);
       return;
     }
+    // A model use lives in the stored capture and in the run's pins (pinsFromLineage).
+    if (r.kind === 'model') return;
     this.s.insertJobUse.run(seq, position, r.jobId, r.action, r.state, r.at);
     if (this.s.jobById.get(r.jobId)) {
       this.s.updateJobState.run(r.state, r.jobId);

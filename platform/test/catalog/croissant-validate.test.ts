@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CatalogRecord, DatasetRecord } from '@genesis-lab/contract';
+import { DatasetRecord } from '@genesis-lab/contract';
 import { toCroissant } from '../../src/catalog/croissant';
 import { loadDefinitions } from '../../src/seed/examples';
 import { croissantValidatorAvailable, validateCroissant, type CroissantValidation } from '../support/croissant';
@@ -75,7 +75,7 @@ describeWithService(
 
       // What the validator cannot see: the documents describe the records they were made from.
       for (const id of ids) {
-        const record = CatalogRecord.parse(await (await authedFetch(p, `/api/catalog/records/${id}`)).json());
+        const record = DatasetRecord.parse(await (await authedFetch(p, `/api/catalog/records/${id}`)).json());
         const doc = docs.get(id) as {
           distribution: { '@id': string; name: string; contentUrl: string; sha256: string }[];
           recordSet: { field: { name: string; source: { fileObject: { '@id': string } } }[] }[];

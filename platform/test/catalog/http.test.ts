@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CatalogRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
+import { DatasetRecord, DatasetVersion, ErrorBody, Health, SearchResult, VersionList } from '@genesis-lab/contract';
 import { authedFetch, type PlatformProcess, runCli, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 
 const cli = runCli;
@@ -90,7 +90,7 @@ describe('catalog routes', () => {
   });
 
   it('returns a record with fields and units, and 404 with suggestions', async () => {
-    const r = CatalogRecord.parse((await json(p, '/api/catalog/records/noaa/mauna-loa-co2')).body);
+    const r = DatasetRecord.parse((await json(p, '/api/catalog/records/noaa/mauna-loa-co2')).body);
     expect(r.fields.map((f) => [f.name, f.type, f.unit])).toEqual([
       ['date', 'date32', undefined],
       ['co2', 'float64', 'ppm'],

@@ -33,7 +33,7 @@ export class OipRuntime implements ModelRuntime {
   readonly kind = 'oip' as const;
   private readonly file: string;
 
-  constructor(private readonly ctx: RuntimeContext) {
+  constructor(ctx: RuntimeContext) {
     this.file = endpointsFilePath(ctx.config.modelEndpointsFile, ctx.home.root);
   }
 
@@ -102,7 +102,10 @@ async function predict(
   const answer = await c.client.infer(
     c.spec.model,
     c.spec.modelVersion,
-    { inputs, outputs: c.outputs.map((g) => ({ name: g.tensor })) },
+    {
+      inputs: inputs.map((t) => ({ ...t, shape: [...t.shape], data: t.data as unknown[] })),
+      outputs: c.outputs.map((g) => ({ name: g.tensor }))
+    },
     options.signal
   );
   const bad = (m: string) =>
