@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GenesisError, OipEndpointsFile, parseOrThrow, type OipEndpoint } from '@genesis-lab/contract';
+import { GenesisError, OipEndpointsFile, validationError, type OipEndpoint } from '@genesis-lab/contract';
 
 /** Where the operator lists the OIP servers the platform may call (`--model-endpoints`, else the home's file). */
 export function endpointsFilePath(explicitFile: string | undefined, homeRoot: string): string {
@@ -31,7 +31,17 @@ export function loadOipEndpoints(file: string): Record<string, OipEndpoint> {
       }
     );
   }
-  return parseOrThrow(OipEndpointsFile, raw, `model endpoints file ${file}`).endpoints;
+  const parsed = OipEndpointsFile.safeParse(raw);
+  if (parsed.success) return parsed.data.endpoints;
+  const e = validationError('', parsed.error);
+  throw new GenesisError(
+    'validation_failed',
+    e.message.replace(/^Invalid input/, `Invalid model endpoints file ${file}`),
+    {
+      issues: e.issues,
+      hint: 'Each endpoint is {"url": "http://host:port", "timeoutMs"?: 30000, "retries"?: 2, "headers"?: {...}}'
+    }
+  );
 }
 
 /** The endpoint a model version names, or a clear error listing the configured ones. */

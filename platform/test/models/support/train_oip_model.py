@@ -2,9 +2,10 @@
 MLServer (mlserver-sklearn) and as ONNX for the platform's onnx runtime, so both runtimes answer
 for the very same fitted coefficients.
 
-usage: train_oip_model.py OUT_DIR [SEED]
+usage: train_oip_model.py OUT_DIR [SEED [ROWS_JSON]]
 writes OUT_DIR/model.joblib, OUT_DIR/model.onnx (input "x" float64 [N, 2], output "variable" [N, 1])
-and prints one JSON line with the coefficients.
+and prints one JSON line with the coefficients and scikit-learn's own predictions for ROWS_JSON
+(a JSON list of [x0, x1] rows), the reference both runtimes are held to.
 """
 
 import json
@@ -35,7 +36,13 @@ def main() -> None:
         onnx = True
     except ImportError:
         onnx = False
-    print(json.dumps({"coef": model.coef_.tolist(), "intercept": float(model.intercept_), "onnx": onnx}))
+    rows = json.loads(sys.argv[3]) if len(sys.argv) > 3 else []
+    predicted = model.predict(np.asarray(rows, dtype=np.float64)).tolist() if rows else []
+    print(
+        json.dumps(
+            {"coef": model.coef_.tolist(), "intercept": float(model.intercept_), "onnx": onnx, "predicted": predicted}
+        )
+    )
 
 
 if __name__ == "__main__":
