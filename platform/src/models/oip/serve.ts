@@ -64,6 +64,15 @@ export function oipRoutes(app: FastifyInstance, models: ServedModels, server: Oi
       void reply.code(ge.status).type('application/json').send(body);
     });
 
+    // OIP bodies are JSON whatever the client says: tritonclient sends no Content-Type at all.
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+
     addRoute(scope, routes.oipServerLive, () => ({ live: true }));
     addRoute(scope, routes.oipServerReady, ({ reply }) => {
       const ready = server.ready();
