@@ -1,90 +1,70 @@
-import { LATEST, type ModelVersion, type Principal } from '@genesis-lab/contract';
+import type { RecordBatch } from 'apache-arrow';
+import { LATEST, type ModelVersion, type Principal, type VersionSelector } from '@genesis-lab/contract';
 import type { LoadedModel } from '../runtime';
-import type { RuntimeSet } from '../runtimes';
 import type { ServedModels, ServedVersion } from './serve';
 
-/** The registry reads the /v2 routes use (the model registry's own resolution and access rule). */
-export interface RegistryReads {
-  versions(id: string, principal: Principal): { versions: readonly Pick<ModelVersion, 'version'>[] };
-  resolve(
+/** The parts of the model service the /v2 routes use (platform/src/models/service.ts). */
+export interface ModelServiceReads {
+  readonly registry: {
+    versions(id: string, principal: Principal): { versions: readonly Pick<ModelVersion, 'version'>[] };
+    resolve(id: string, selector: VersionSelector, principal: Principal): Resolved;
+  };
+  load(resolved: Resolved): Promise<LoadedModel>;
+  predict(
     id: string,
-    selector: string,
-    principal: Principal
-  ): { record: { id: string }; version: ModelVersion; weightsPath: string };
+    selector: VersionSelector,
+    principal: Principal,
+    input: AsyncIterable<RecordBatch>,
+    opts: { signal?: AbortSignal }
+  ): Promise<{ batches: AsyncGenerator<RecordBatch> }>;
 }
 
-interface Resolved extends ServedVersion {
-  model: ModelVersion;
+interface Resolved {
+  record: { id: string };
+  version: ModelVersion;
   weightsPath: string;
 }
 
 /**
- * Registered models as the /v2 routes serve them: resolution, 404s with suggestions and access
- * through the registry; each version's runtime loaded once (by weights digest) and kept until the
- * platform stops.
+ * Registered models as the /v2 routes serve them, through the same model service as
+ * `/api/models/.../predict`: its resolution (404s with suggestions), its access rule, its warm
+ * loaded versions and its predict path (signature check, batching), so both front doors answer alike.
  */
 export class RegistryServedModels implements ServedModels {
-  private readonly loaded = new Map<string, Promise<LoadedModel>>();
-
-  constructor(
-    private readonly registry: RegistryReads,
-    private readonly runtimes: RuntimeSet
-  ) {}
+  constructor(private readonly service: ModelServiceReads) {}
 
   async versions(id: string, principal: Principal): Promise<string[]> {
-    return this.registry.versions(id, principal).versions.map((v) => v.version);
+    return this.service.registry.versions(id, principal).versions.map((v) => v.version);
   }
 
-  async version(id: string, version: string | undefined, principal: Principal): Promise<Resolved> {
-    const r = this.registry.resolve(id, version ?? LATEST, principal);
+  async version(id: string, version: string | undefined, principal: Principal): Promise<ServedVersion> {
+    const r = this.service.registry.resolve(id, version ?? LATEST, principal);
     return {
       id: r.record.id,
       version: r.version.version,
       runtime: r.version.runtime.kind,
-      signature: r.version.signature,
-      model: r.version,
-      weightsPath: r.weightsPath
+      signature: r.version.signature
     };
   }
 
-  async ready(v: ServedVersion): Promise<boolean> {
-    await this.load(v as Resolved);
+  async ready(v: ServedVersion, principal: Principal): Promise<boolean> {
+    await this.service.load(this.service.registry.resolve(v.id, v.version, principal));
     return true;
   }
 
-  async predict(v: ServedVersion, batch: Parameters<LoadedModel['predict']>[0], _p: Principal, signal: AbortSignal) {
-    return (await this.load(v as Resolved)).predict(batch, { signal });
+  async predict(
+    v: ServedVersion,
+    batch: RecordBatch,
+    principal: Principal,
+    signal: AbortSignal
+  ): Promise<RecordBatch[]> {
+    const { batches } = await this.service.predict(v.id, v.version, principal, one(batch), { signal });
+    const out: RecordBatch[] = [];
+    for await (const b of batches) out.push(b);
+    return out;
   }
+}
 
-  private load(v: Resolved): Promise<LoadedModel> {
-    const key = `${v.model.sha256}:${JSON.stringify(v.model.runtime)}`;
-    let p = this.loaded.get(key);
-    if (!p) {
-      p = this.runtimes.get(v.model.runtime.kind).load({
-        id: v.id,
-        version: v.version,
-        sha256: v.model.sha256,
-        runtime: v.model.runtime,
-        signature: v.model.signature,
-        weightsPath: v.weightsPath
-      });
-      // A failed load is not cached: the next request tries again (a server that came up).
-      p.catch(() => this.loaded.delete(key));
-      this.loaded.set(key, p);
-    }
-    return p;
-  }
-
-  async close(): Promise<void> {
-    const all = [...this.loaded.values()];
-    this.loaded.clear();
-    await Promise.all(
-      all.map((p) =>
-        p.then(
-          (m) => m.dispose(),
-          () => undefined
-        )
-      )
-    );
-  }
+async function* one(batch: RecordBatch): AsyncGenerator<RecordBatch> {
+  yield batch;
 }

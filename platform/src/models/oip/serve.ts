@@ -34,8 +34,9 @@ export interface ServedModels {
   /** A version (`undefined`: the latest). */
   version(id: string, version: string | undefined, principal: Principal): Promise<ServedVersion>;
   /** Whether the version can answer now (its runtime loads). */
-  ready(v: ServedVersion): Promise<boolean>;
-  predict(v: ServedVersion, batch: RecordBatch, principal: Principal, signal: AbortSignal): Promise<RecordBatch>;
+  ready(v: ServedVersion, principal: Principal): Promise<boolean>;
+  /** Output batches, row-aligned with the input (several when the predict path batched it). */
+  predict(v: ServedVersion, batch: RecordBatch, principal: Principal, signal: AbortSignal): Promise<RecordBatch[]>;
 }
 
 export interface OipServerInfo {
@@ -110,7 +111,7 @@ export function oipRoutes(app: FastifyInstance, models: ServedModels, server: Oi
 
     const ready = async (name: string, version: string | undefined, principal: Principal, reply: FastifyReply) => {
       const v = await models.version(recordIdOfOipName(name), version, principal);
-      const ok = await models.ready(v).catch(() => false);
+      const ok = await models.ready(v, principal).catch(() => false);
       if (!ok) reply.code(503);
       return { name: oipModelName(v.id), ready: ok };
     };
@@ -140,11 +141,22 @@ export function oipRoutes(app: FastifyInstance, models: ServedModels, server: Oi
       const batch = batchOfTensors(body.inputs, inGroups, v.signature.inputs, 'input');
       const out = await models.predict(v, batch, principal, signal);
       const groups = wanted ? outGroups.filter((g) => wanted.includes(g.tensor)) : outGroups;
+      // One tensor per output group over every output batch: rows add up, data concatenates (row-major).
+      const parts = out.map((b) => tensorsOfBatch(b, groups));
+      const outputs = groups.map((g, i) => {
+        const data: unknown[] = [];
+        let rows = 0;
+        for (const p of parts) {
+          for (const x of p[i]!.data) data.push(x);
+          rows += p[i]!.shape[0]!;
+        }
+        return { name: g.tensor, datatype: g.datatype, shape: [rows, g.columns.length], data };
+      });
       return {
         model_name: oipModelName(v.id),
         model_version: v.version,
         ...(body.id !== undefined ? { id: body.id } : {}),
-        outputs: tensorsOfBatch(out, groups).map((t) => ({ ...t, shape: [...t.shape], data: t.data as unknown[] }))
+        outputs
       };
     };
     // A client that goes away before the answer cancels the predict (the response closes unfinished).
