@@ -18,7 +18,6 @@
  * mlserver_json rows/s; the issue asks for it reported, target >= 1 recorded as aspiration) and
  * v2_json_vs_mlserver_json. GENESIS_BENCH_SMOKE=1: 2,000 rows, 3 calls per arm.
  */
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -33,7 +32,6 @@ const ts = require(path.join(ROOT, 'test-support/dist/index.js'));
 const arrow = require('apache-arrow');
 
 const log = logger('oip');
-const VENV = process.env.GENESIS_VENV || path.join(ROOT, '.venv');
 
 function rowsOf(n) {
   // Deterministic inputs spread over the training range.
@@ -77,15 +75,11 @@ async function main() {
   const stops = [];
   try {
     log(`training the model (seed 7) in ${work}`);
-    execFileSync(path.join(VENV, 'bin', 'python'), [
-      path.join(ROOT, 'platform/test/models/support/train_oip_model.py'),
-      work,
-      '7'
-    ]);
+    const model = ts.trainPlaneModel(work);
     const mls = await ts.startMlserver([
       {
         name: 'plane',
-        joblibPath: path.join(work, 'model.joblib'),
+        joblibPath: model.joblibPath,
         inputs: [{ name: 'x', datatype: 'FP64', shape: [-1, 2] }],
         outputs: [{ name: 'predict', datatype: 'FP64', shape: [-1, 1] }]
       }
@@ -94,7 +88,12 @@ async function main() {
     log(`MLServer at ${mls.url}`);
     const platform = await ts.startPlatformProcess({ echoStderr: true });
     stops.push(() => platform.stop());
-    const served = await registerPlatformModel(platform, work);
+    await ts.publishPlaneModel(platform, model);
+    const served = {
+      id: 'test/plane',
+      oipName: 'test~plane',
+      predictPath: '/api/models/test/plane/versions/latest/predict'
+    };
     log(`platform at ${platform.url} serving ${served.id}`);
 
     const input = rowsOf(ROWS);
@@ -178,46 +177,6 @@ async function main() {
     fs.rmSync(work, { recursive: true, force: true });
     ts.removeTempDirs();
   }
-}
-
-/**
- * Register the ONNX export in the platform (the models CLI), answering where its predict and /v2
- * paths are. The signature binds the columns x0, x1 to the graph input "x" and the output column
- * z to the graph output "variable".
- */
-async function registerPlatformModel(platform, work) {
-  const id = 'test/plane';
-  const card = {
-    title: 'Plane (OIP benchmark)',
-    description: 'A seeded Ridge fit of z = 1.5 x0 - 0.25 x1 + 3, the model both servers answer for',
-    license: 'CC0-1.0',
-    signature: {
-      inputs: [
-        { name: 'x0', type: 'float64', tensor: 'x', index: 0 },
-        { name: 'x1', type: 'float64', tensor: 'x', index: 1 }
-      ],
-      outputs: [{ name: 'z', type: 'float64', tensor: 'variable' }]
-    }
-  };
-  fs.writeFileSync(path.join(work, 'card.json'), JSON.stringify(card));
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'cli/bin/genesis.js'),
-      'models',
-      'register',
-      path.join(work, 'model.onnx'),
-      '--id',
-      id,
-      '--card',
-      path.join(work, 'card.json')
-    ],
-    {
-      env: { ...process.env, GENESIS_URL: platform.url, GENESIS_TOKEN: platform.token },
-      stdio: ['ignore', 'ignore', 'inherit']
-    }
-  );
-  return { id, oipName: 'test~plane', predictPath: `/api/models/test/plane/versions/latest/predict` };
 }
 
 main().catch((err) => {

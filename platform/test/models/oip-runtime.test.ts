@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordBatch, makeVector } from 'apache-arrow';
@@ -10,8 +9,9 @@ import {
   type OipEndpointsFileInput
 } from '@genesis-lab/contract';
 import {
-  VENV,
   describeWithService,
+  planeSignature,
+  trainPlaneModel,
   mlserverInstalled,
   removeTempDirs,
   startMlserver,
@@ -29,7 +29,6 @@ import { OipRuntime } from '../../src/models/runtimes/oip';
  * same rows (printed by the training script) and, where the platform has it, to the onnx runtime
  * on the ONNX export of the same fit.
  */
-const TRAIN = path.join(__dirname, 'support/train_oip_model.py');
 const ROWS: [number, number][] = [
   [1, 2],
   [3, 4],
@@ -38,15 +37,9 @@ const ROWS: [number, number][] = [
   [9.75, -10]
 ];
 
+// MLServer's scikit-learn runtime names its output tensor "predict".
 const signature = (over: Partial<ModelSignatureInput> = {}): ModelSignature =>
-  ModelSignature.parse({
-    inputs: [
-      { name: 'x0', type: 'float64', tensor: 'x', index: 0 },
-      { name: 'x1', type: 'float64', tensor: 'x', index: 1 }
-    ],
-    outputs: [{ name: 'z', type: 'float64', tensor: 'predict' }],
-    ...over
-  });
+  ModelSignature.parse({ ...planeSignature('predict'), ...over });
 
 const request = (sig: ModelSignature, model = 'plane', endpoint = 'mls'): LoadRequest => ({
   id: 'test/plane',
@@ -80,21 +73,17 @@ describeWithService(
     let mls: MlserverProcess;
     let runtime: ModelRuntime;
     let expected: number[];
-    let modelDir: string;
     let home: Home;
     const writeEndpoints = (file: OipEndpointsFileInput) =>
       fs.writeFileSync(path.join(home.root, 'model-endpoints.json'), JSON.stringify(file));
 
     beforeAll(async () => {
-      modelDir = tempDir('genesis-oip-model-');
-      const out = execFileSync(path.join(VENV, 'bin', 'python'), [TRAIN, modelDir, '7', JSON.stringify(ROWS)], {
-        encoding: 'utf8'
-      });
-      expected = (JSON.parse(out.trim().split('\n').pop()!) as { predicted: number[] }).predicted;
+      const model = trainPlaneModel(tempDir('genesis-oip-model-'), ROWS);
+      expected = model.predicted;
       mls = await startMlserver([
         {
           name: 'plane',
-          joblibPath: path.join(modelDir, 'model.joblib'),
+          joblibPath: model.joblibPath,
           inputs: [{ name: 'x', datatype: 'FP64', shape: [-1, 2] }],
           outputs: [{ name: 'predict', datatype: 'FP64', shape: [-1, 1] }]
         }

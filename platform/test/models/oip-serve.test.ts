@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   VENV,
   authedFetch,
   describeWithService,
+  publishPlaneModel,
   removeTempDirs,
-  runCliOk,
   startPlatformProcess,
   tempDir,
+  trainPlaneModel,
   type PlatformProcess
 } from '@genesis-lab/test-support';
 
@@ -50,46 +50,10 @@ describeWithService(
     let expected: number[];
 
     beforeAll(async () => {
-      const work = tempDir('genesis-oip-serve-');
-      const out = execFileSync(
-        path.join(VENV, 'bin', 'python'),
-        [path.join(SUPPORT, 'train_oip_model.py'), work, '7', JSON.stringify(ROWS)],
-        {
-          encoding: 'utf8'
-        }
-      );
-      expected = (JSON.parse(out.trim().split('\n').pop()!) as { predicted: number[] }).predicted;
+      const model = trainPlaneModel(tempDir('genesis-oip-serve-'), ROWS);
+      expected = model.predicted;
       platform = await startPlatformProcess();
-      fs.writeFileSync(
-        path.join(work, 'card.json'),
-        JSON.stringify({
-          title: 'Plane (OIP test)',
-          description: 'A seeded Ridge fit of z = 1.5 x0 - 0.25 x1 + 3',
-          license: 'CC0-1.0',
-          signature: {
-            inputs: [
-              { name: 'x0', type: 'float64', tensor: 'x', index: 0 },
-              { name: 'x1', type: 'float64', tensor: 'x', index: 1 }
-            ],
-            outputs: [{ name: 'z', type: 'float64', tensor: 'variable' }]
-          }
-        })
-      );
-      runCliOk(
-        [
-          'models',
-          'register',
-          path.join(work, 'model.onnx'),
-          '--id',
-          'test/plane',
-          '--card',
-          path.join(work, 'card.json')
-        ],
-        {
-          GENESIS_URL: platform.url,
-          GENESIS_TOKEN: platform.token
-        }
-      );
+      await publishPlaneModel(platform, model);
     }, 120000);
 
     afterAll(async () => {
