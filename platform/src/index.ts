@@ -18,3 +18,9 @@ export { exportRunCrate, type CrateExportOptions } from './provenance/crate-expo
 export { importRunCrate } from './provenance/crate-import';
 export { toProvJson } from './provenance/prov-json';
 export { PROVENANCE_SERVICE, type ProvenanceStore } from './provenance/store';
+export { ModelRegistry, type PublishedModel, type ResolvedModel } from './models/registry';
+export { MODEL_SERVICE, ModelService } from './models/service';
+export { RuntimeSet, runtimeFactories } from './models/runtimes';
+export type { LoadedModel, LoadRequest, ModelRuntime, ModelRuntimeFactory, RuntimeMetadata } from './models/runtime';
+export { openModels } from './models/home-access';
+export { cardJsonLd, cardReadme } from './models/card-export';

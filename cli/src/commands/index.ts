@@ -3,6 +3,7 @@ import { registerFacilities } from './facilities';
 import { registerImportRecords } from './import-records';
 import { registerIngest } from './ingest';
 import { registerJobs } from './jobs';
+import { registerModels } from './models';
 import { registerOpenApi } from './openapi';
 import { registerSearch } from './search';
 import { registerSeed } from './seed';
@@ -17,5 +18,6 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerImportRecords,
   registerJobs,
   registerFacilities,
-  registerOpenApi
+  registerOpenApi,
+  registerModels
 ];

@@ -2,7 +2,7 @@ import type { HighlightSpan } from '../search';
 import { closest } from './suggest';
 
 /** Facets that search counts and filters on (the CKAN/STAC shape). */
-export const FACETS = ['license', 'accessLevel', 'domain', 'publisher', 'format', 'keywords'] as const;
+export const FACETS = ['license', 'accessLevel', 'domain', 'publisher', 'format', 'keywords', 'kind'] as const;
 export const SEARCH_LIMIT_MAX = 100;
 
 /** The facet a typo most likely meant ("licence" -> "license", "keyword" -> "keywords"), if any. */

@@ -104,5 +104,13 @@ CREATE TABLE catalog_search_facet_values (id INTEGER PRIMARY KEY, facet TEXT NOT
 CREATE TABLE catalog_search_rebuild (rid INTEGER PRIMARY KEY);
 INSERT INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;
 `
+  },
+  {
+    module: 'catalog',
+    version: 3,
+    name: 'kind facet (datasets and models): search documents rebuilt',
+    sql: `
+INSERT OR IGNORE INTO catalog_search_rebuild (rid) SELECT rid FROM catalog_records;
+`
   }
 ];

@@ -10,6 +10,7 @@ import {
   type DatasetVersion,
   type FacetName,
   type Field,
+  type RecordKind,
   type RecordMetadata
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
@@ -22,7 +23,7 @@ import type { Db } from '../db/database';
 export interface RecordRow {
   rid: number;
   id: string;
-  kind: 'dataset';
+  kind: RecordKind;
   title: string;
   access_level: AccessLevel;
   metadata: string;
@@ -121,10 +122,15 @@ export function formatsOf(declared: DataFormat[], versions: { source_format: Dat
 }
 
 /** Facet values of a record (what search counts and filters on). */
-export function facetValuesOf(meta: StoredMetadata, formats: DataFormat[]): [FacetName, string][] {
+export function facetValuesOf(
+  meta: StoredMetadata,
+  formats: DataFormat[],
+  kind: RecordKind = 'dataset'
+): [FacetName, string][] {
   const out: [FacetName, string][] = [
     ['license', meta.license],
-    ['accessLevel', meta.accessLevel]
+    ['accessLevel', meta.accessLevel],
+    ['kind', kind]
   ];
   if (meta.domain) out.push(['domain', meta.domain]);
   if (meta.publisher?.name) out.push(['publisher', meta.publisher.name]);

@@ -12,7 +12,7 @@ function idOf(params: { ns: string; name: string }): string {
 
 export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): void {
   addRoute(app, routes.search, ({ query, principal }) => catalog.search(query, principal));
-  addRoute(app, routes.record, ({ params, principal }) => catalog.getRecord(idOf(params), principal));
+  addRoute(app, routes.record, ({ params, principal }) => catalog.getCatalogRecord(idOf(params), principal));
   addRoute(app, routes.croissant, ({ params, principal, req, reply }) => {
     const record = catalog.getRecord(idOf(params), principal);
     const base = `${req.protocol}://${req.host}`;

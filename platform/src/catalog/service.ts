@@ -1,4 +1,7 @@
+import type { StoredMetadata } from './record-rows';
 import type {
+  CatalogRecord,
+  RecordKind,
   DataFormat,
   DatasetRecord,
   DatasetVersion,
@@ -49,8 +52,25 @@ export interface PublishResult {
  * Every read takes a principal so access filtering happens before anything is counted.
  */
 export interface CatalogService {
-  /** The record, or `not_found` with the closest visible ids as suggestions. */
+  /** The dataset record, or `not_found` with the closest visible ids as suggestions (a model id says it is one). */
   getRecord(id: string, principal: Principal): DatasetRecord;
+  /** The record of any kind (a dataset or a model): what `GET /api/catalog/records/{ns}/{name}` answers. */
+  getCatalogRecord(id: string, principal: Principal): CatalogRecord;
+  /** A module keeping records of another kind (models) says how to read one in full. */
+  registerKind(kind: Exclude<RecordKind, 'dataset'>, read: (id: string, principal: Principal) => CatalogRecord): void;
+  /**
+   * Write the catalog row and search document of a record of another kind, inside the caller's
+   * transaction on the same database; `searchChanged()` after the commit. Answers its rid.
+   */
+  writeKindRecord(x: {
+    kind: Exclude<RecordKind, 'dataset'>;
+    id: string;
+    meta: StoredMetadata;
+    latestVersion: string;
+    sizeBytes: number;
+    updatedAt: string;
+  }): number;
+  searchChanged(): void;
   /** Resolve `latest` or a concrete version; `not_found` (with suggestions) for unknown ids/versions. */
   resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedVersion;
   /** Versions of a visible record, newest first (metadata: allowed for controlled records too). */

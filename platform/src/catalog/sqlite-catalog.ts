@@ -11,7 +11,9 @@ import {
   type DatasetRecord,
   type DatasetVersion,
   type Field,
+  type CatalogRecord,
   type Principal,
+  type RecordKind,
   type RecordImportInput,
   type SearchQuery,
   type SearchResult,
@@ -58,6 +60,7 @@ export interface ImportOptions {
 
 /** Parameters of the record upsert. */
 interface RecordRowValues {
+  kind: RecordKind;
   id: string;
   title: string;
   titleKey: string;
@@ -73,7 +76,7 @@ interface RecordRowValues {
 /** A record's latest version, as its row keeps it for listing and sorting. */
 interface LatestVersion {
   version: string;
-  rows: number;
+  rows: number | null;
   sizeBytes: number;
 }
 
@@ -88,6 +91,7 @@ export class SqliteCatalog implements CatalogService {
   private readonly versionsOf;
   private readonly upsertRow;
   private readonly lastSeq;
+  private readonly kindReaders = new Map<RecordKind, (id: string, principal: Principal) => CatalogRecord>();
 
   constructor(
     readonly db: Db,
@@ -104,7 +108,7 @@ export class SqliteCatalog implements CatalogService {
       .prepare<[RecordRowValues], number>(
         `INSERT INTO catalog_records (id, kind, title, title_key, access_level, metadata, latest_version, latest_rows,
            latest_size, created_at, updated_at, change_seq)
-         VALUES (@id, 'dataset', @title, @titleKey, @access, @metadata, @version, @rows, @size, @updatedAt, @updatedAt,
+         VALUES (@id, @kind, @title, @titleKey, @access, @metadata, @version, @rows, @size, @updatedAt, @updatedAt,
            @seq)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, title_key = excluded.title_key,
            access_level = excluded.access_level, metadata = excluded.metadata,
@@ -132,23 +136,85 @@ export class SqliteCatalog implements CatalogService {
   // ---- reads -------------------------------------------------------------------------------
 
   getRecord(id: string, principal: Principal): DatasetRecord {
-    const row = this.visibleRow(id, principal);
+    const row = this.datasetRow(id, principal);
     return recordFromRows(row, this.versionsOf.all(row.rid));
   }
 
-  versions(id: string, principal: Principal): VersionList {
+  getCatalogRecord(id: string, principal: Principal): CatalogRecord {
     const row = this.visibleRow(id, principal);
+    if (row.kind === 'dataset') return recordFromRows(row, this.versionsOf.all(row.rid));
+    const read = this.kindReaders.get(row.kind);
+    if (!read) throw new GenesisError('not_found', `"${id}" is a ${row.kind}, which this platform does not serve`);
+    return read(row.id, principal);
+  }
+
+  /** A module that keeps records of another kind (models) says how to read one in full. */
+  registerKind(kind: Exclude<RecordKind, 'dataset'>, read: (id: string, principal: Principal) => CatalogRecord): void {
+    this.kindReaders.set(kind, read);
+  }
+
+  /**
+   * Write the catalog row and search document of a record of another kind (a model), inside the
+   * caller's transaction; call `searchChanged()` after it commits. Answers the record's rid.
+   */
+  writeKindRecord(x: {
+    kind: Exclude<RecordKind, 'dataset'>;
+    id: string;
+    meta: StoredMetadata;
+    latestVersion: string;
+    sizeBytes: number;
+    updatedAt: string;
+  }): number {
+    const existing = this.byId.get(x.id);
+    if (existing && existing.kind !== x.kind)
+      throw new GenesisError('conflict', `"${x.id}" is already a ${existing.kind} in the catalog`, {
+        hint: 'Choose another id'
+      });
+    const rid = this.upsertRecord(
+      x.id,
+      x.meta,
+      JSON.stringify(x.meta),
+      x.updatedAt,
+      this.lastSeq.get()! + 1,
+      {
+        version: x.latestVersion,
+        rows: null,
+        sizeBytes: x.sizeBytes
+      },
+      x.kind
+    );
+    this.searcher.write(rid, { id: x.id, meta: x.meta, fields: fieldsOfInfo(x.meta), formats: [], kind: x.kind });
+    return rid;
+  }
+
+  /** Tell search that records changed (after a commit of `writeKindRecord`). */
+  searchChanged(): void {
+    this.searcher.changed();
+  }
+
+  /** The dataset row of a visible record; a record of another kind is not a dataset (404 saying what it is). */
+  private datasetRow(id: string, principal: Principal): RecordRow {
+    const row = this.visibleRow(id, principal);
+    if (row.kind !== 'dataset')
+      throw new GenesisError('not_found', `"${id}" is a ${row.kind}, not a dataset`, {
+        hint: row.kind === 'model' ? `Its versions: GET /api/models/${id}/versions` : undefined
+      });
+    return row;
+  }
+
+  versions(id: string, principal: Principal): VersionList {
+    const row = this.datasetRow(id, principal);
     return { id: row.id, versions: this.versionsOf.all(row.rid).map((v) => versionFromRow(row.id, v)) };
   }
 
   /** Version metadata (no data access check: metadata of controlled records is public). */
   getVersion(id: string, selector: VersionSelector, principal: Principal): DatasetVersion {
-    const row = this.visibleRow(id, principal);
+    const row = this.datasetRow(id, principal);
     return versionFromRow(row.id, this.versionRow(row, selector));
   }
 
   resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedVersion {
-    const row = this.visibleRow(id, principal);
+    const row = this.datasetRow(id, principal);
     const v = this.versionRow(row, selector);
     if (!dataReadable(principal, row.access_level)) throw dataForbidden(row.id, row.access_level);
     const versions = this.versionsOf.all(row.rid);
@@ -202,7 +268,7 @@ export class SqliteCatalog implements CatalogService {
       .all(...levels)
       .map((r) => r.id);
     const suggestions = closest(id, ids);
-    return notFound(`No dataset "${id}" in the catalog`, suggestions, 'Search the catalog: genesis search <words>');
+    return notFound(`No record "${id}" in the catalog`, suggestions, 'Search the catalog: genesis search <words>');
   }
 
   private versionRow(row: RecordRow, selector: VersionSelector): VersionRow {
@@ -389,9 +455,11 @@ export class SqliteCatalog implements CatalogService {
     json: string,
     updatedAt: string,
     seq: number,
-    latest?: LatestVersion
+    latest?: LatestVersion,
+    kind: RecordKind = 'dataset'
   ): number {
     return this.upsertRow.get({
+      kind,
       id,
       title: meta.title,
       titleKey: titleKey(meta.title),
@@ -425,8 +493,9 @@ export class SqliteCatalog implements CatalogService {
           this.searcher.write(row.rid, {
             id: row.id,
             meta,
-            fields: mergeFieldInfo(fields, meta.fieldInfo),
-            formats: formatsOf(meta.formats ?? [], versions)
+            fields: row.kind === 'dataset' ? mergeFieldInfo(fields, meta.fieldInfo) : fieldsOfInfo(meta),
+            formats: formatsOf(meta.formats ?? [], versions),
+            kind: row.kind
           });
           bump.run(++seq, row.rid);
         }
@@ -435,6 +504,17 @@ export class SqliteCatalog implements CatalogService {
       .immediate();
     this.searcher.changed();
   }
+}
+
+/** A record without data (a model) is searchable by the columns its metadata describes (signature names, units). */
+function fieldsOfInfo(meta: StoredMetadata): Field[] {
+  return Object.entries(meta.fieldInfo ?? {}).map(([name, info]) => ({
+    name,
+    type: 'signature',
+    nullable: false,
+    ...(info.unit ? { unit: info.unit } : {}),
+    ...(info.description ? { description: info.description } : {})
+  }));
 }
 
 /** What titles sort by: folded as search folds words (lower case, no diacritics). */

@@ -78,7 +78,7 @@ export interface ModelRuntime {
 export interface RuntimeContext {
   home: Home;
   config: PlatformConfig;
-  log: FastifyBaseLogger;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
 }
 
 export type ModelRuntimeFactory = (ctx: RuntimeContext) => ModelRuntime;

@@ -1,4 +1,5 @@
 import { GenesisError, type ModelRuntimeKind } from '@genesis-lab/contract';
+import { onnxRuntime } from './onnx/onnx-runtime';
 import type { ModelRuntime, ModelRuntimeFactory, RuntimeContext } from './runtime';
 import { oipRuntimeFactory } from './runtimes/oip';
 
@@ -7,6 +8,7 @@ import { oipRuntimeFactory } from './runtimes/oip';
  * line here (and its file); the model service looks runtimes up by kind and knows none of them.
  */
 export const runtimeFactories: Partial<Record<ModelRuntimeKind, ModelRuntimeFactory>> = {
+  onnx: onnxRuntime,
   oip: oipRuntimeFactory
 };
 

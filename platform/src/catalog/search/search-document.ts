@@ -1,4 +1,4 @@
-import type { DataFormat, FacetName, Field } from '@genesis-lab/contract';
+import type { DataFormat, FacetName, Field, RecordKind } from '@genesis-lab/contract';
 import { facetValuesOf, type StoredMetadata } from '../record-rows';
 import { resized } from './postings';
 import { wordsOf } from './words';
@@ -20,6 +20,8 @@ export interface SearchDocumentInput {
   /** The latest version's fields with the publisher's units and descriptions merged in ([] without data). */
   fields: Field[];
   formats: DataFormat[];
+  /** Default: a dataset. */
+  kind?: RecordKind;
 }
 
 export interface SearchDocument {
@@ -76,7 +78,7 @@ export function searchDocumentOf(x: SearchDocumentInput, numberWord: (word: stri
   });
   const seen = new Set<string>();
   const facets: [FacetName, string][] = [];
-  for (const [facet, value] of facetValuesOf(m, x.formats)) {
+  for (const [facet, value] of facetValuesOf(m, x.formats, x.kind)) {
     const key = `${facet}\u0000${value}`;
     if (seen.has(key)) continue;
     seen.add(key);
