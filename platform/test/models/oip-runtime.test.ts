@@ -9,14 +9,19 @@ import {
   type OipEndpointsFileInput
 } from '@genesis-lab/contract';
 import {
+  authedFetch,
   describeWithService,
+  planeCardFile,
   planeSignature,
+  publishPlaneModel,
+  startPlatformProcess,
   trainPlaneModel,
   mlserverInstalled,
   removeTempDirs,
   startMlserver,
   tempDir,
-  type MlserverProcess
+  type MlserverProcess,
+  type PlaneModel
 } from '@genesis-lab/test-support';
 import { PlatformConfig } from '../../src/config';
 import { Home } from '../../src/home';
@@ -73,12 +78,13 @@ describeWithService(
     let mls: MlserverProcess;
     let runtime: ModelRuntime;
     let expected: number[];
+    let model: PlaneModel;
     let home: Home;
     const writeEndpoints = (file: OipEndpointsFileInput) =>
       fs.writeFileSync(path.join(home.root, 'model-endpoints.json'), JSON.stringify(file));
 
     beforeAll(async () => {
-      const model = trainPlaneModel(tempDir('genesis-oip-model-'), ROWS);
+      model = trainPlaneModel(tempDir('genesis-oip-model-'), ROWS);
       expected = model.predicted;
       mls = await startMlserver([
         {
@@ -118,6 +124,48 @@ describeWithService(
       z.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
       await loaded.dispose();
     });
+
+    it('through the platform: an oip version (MLServer) answers what the onnx version of the same fit answers', async () => {
+      const platform = await startPlatformProcess();
+      try {
+        fs.writeFileSync(
+          path.join(platform.home, 'model-endpoints.json'),
+          JSON.stringify({ endpoints: { mls: { url: mls.url, timeoutMs: 10000 } } })
+        );
+        await publishPlaneModel(platform, model, 'test/plane-onnx');
+        await publishPlaneModel(
+          platform,
+          model,
+          'test/plane-oip',
+          planeCardFile({
+            signature: planeSignature('predict'),
+            runtime: { kind: 'oip', endpoint: 'mls', model: 'plane' }
+          })
+        );
+        const infer = async (name: string) => {
+          const r = await authedFetch(platform, `/v2/models/${name}/infer`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              inputs: [{ name: 'x', shape: [ROWS.length, 2], datatype: 'FP64', data: ROWS.flat() }]
+            })
+          });
+          expect(r.status).toBe(200);
+          return ((await r.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data;
+        };
+        const viaOnnx = await infer('test~plane-onnx');
+        const viaOip = await infer('test~plane-oip');
+        expect(viaOnnx).toHaveLength(ROWS.length);
+        viaOnnx.forEach((v, i) => {
+          expect(viaOip[i]).toBeCloseTo(v, 12);
+          expect(v).toBeCloseTo(expected[i]!, 9);
+        });
+        const meta = (await (await authedFetch(platform, '/v2/models/test~plane-oip')).json()) as { platform: string };
+        expect(meta.platform).toBe('genesis-lab/oip');
+      } finally {
+        await platform.stop();
+      }
+    }, 60000);
 
     it('refuses a model whose server metadata is another signature, naming the tensor and both sides', async () => {
       const e = await failure(
