@@ -23,4 +23,5 @@ export { MODEL_SERVICE, ModelService } from './models/service';
 export { RuntimeSet, runtimeFactories } from './models/runtimes';
 export type { LoadedModel, LoadRequest, ModelRuntime, ModelRuntimeFactory, RuntimeMetadata } from './models/runtime';
 export { openModels } from './models/home-access';
+export { seedModels, MODEL_EXAMPLES_DIR } from './models/seed';
 export { cardJsonLd, cardReadme } from './models/card-export';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GenesisError } from '@genesis-lab/contract';
-import { Home, SqliteCatalog, seedExamples } from '@genesis-lab/platform';
+import { Home, SqliteCatalog, openModels, seedExamples, seedModels } from '@genesis-lab/platform';
 import { ingestProgress, progressSettings, type IngestProgressView } from '../progress';
 
 export function registerSeed(program: Command): void {
@@ -20,7 +20,8 @@ export function registerSeed(program: Command): void {
       if (set !== 'examples')
         throw new GenesisError('bad_request', `Unknown seed set "${set}"`, { suggestions: ['examples'] });
       const progress = progressSettings(opts.progress);
-      const catalog = SqliteCatalog.open(new Home(opts.home ?? process.env.GENESIS_HOME));
+      const home = new Home(opts.home ?? process.env.GENESIS_HOME);
+      const catalog = SqliteCatalog.open(home);
       let bar: IngestProgressView | undefined;
       try {
         const reports = await seedExamples(catalog, {
@@ -42,6 +43,21 @@ export function registerSeed(program: Command): void {
       } finally {
         bar?.stop();
         catalog.close();
+      }
+      // Models cite the example datasets as training data, so they come after them.
+      const { models, close } = openModels(home);
+      try {
+        const seeded = await seedModels(models);
+        for (const m of seeded)
+          process.stdout.write(
+            `${m.published.created ? 'added    ' : 'unchanged'} ${m.id}@${m.published.version.version}  model, sha256 ${m.published.version.sha256.slice(0, 12)}…  (${m.license})\n`
+          );
+        const added = seeded.filter((m) => m.published.created).length;
+        process.stdout.write(
+          `Seeded ${seeded.length} example model${seeded.length === 1 ? '' : 's'} (${added} added, ${seeded.length - added} unchanged)\n`
+        );
+      } finally {
+        await close();
       }
     });
 }

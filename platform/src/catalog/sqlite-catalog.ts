@@ -251,7 +251,7 @@ export class SqliteCatalog implements CatalogService {
     const levels = visibleLevels(principal);
     const row = this.db
       .prepare<unknown[], { n: number }>(
-        `SELECT COUNT(*) AS n FROM catalog_records WHERE access_level IN (${levels.map(() => '?').join(', ')})`
+        `SELECT COUNT(*) AS n FROM catalog_records WHERE kind = 'dataset' AND access_level IN (${levels.map(() => '?').join(', ')})`
       )
       .get(...levels);
     return row?.n ?? 0;

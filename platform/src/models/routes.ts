@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { RecordBatchReader, RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 import {
@@ -31,9 +32,13 @@ function refOf(params: { ns: string; name: string; version: string }): { id: str
 
 /** Input batches of an Arrow IPC stream body; a body that is not one is a 400 saying so. */
 async function* inputBatches(body: Readable): AsyncGenerator<RecordBatch> {
+  // Arrow's reader destroys its source when it ends, and destroying the request would close the
+  // socket the answer goes out on: it reads a pass-through copy instead.
+  const copy = new PassThrough();
+  body.pipe(copy);
   let reader;
   try {
-    reader = await RecordBatchReader.from(body);
+    reader = await RecordBatchReader.from(copy);
     await reader.open();
   } catch (err) {
     throw new GenesisError('bad_request', `The body is not an Arrow IPC stream: ${(err as Error).message}`, {
@@ -103,7 +108,8 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
     const r = refOf(params);
     const abort = new AbortController();
     // A client that goes away cancels the prediction (the runtime stops its run).
-    req.raw.once('close', () => {
+    // (The request's own 'close' fires once its body is read, so watch the response.)
+    reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) abort.abort(new GenesisError('unavailable', 'The client went away'));
     });
     const { resolved, batches } = await models.predict(r.id, r.version, principal, inputBatches(req.body as Readable), {
@@ -127,22 +133,21 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
       'cache-control': 'no-store'
     });
     reply.hijack();
-    const drained = (async () => {
-      for await (const chunk of writer) {
-        if (!reply.raw.write(chunk)) await new Promise((resolve) => reply.raw.once('drain', resolve));
-      }
-    })();
+    // The writer's byte stream is piped to the socket, so a slow client holds back the model (backpressure).
+    const bytes = Readable.from(writer, { objectMode: false });
+    const sent = pipeline(bytes, reply.raw);
     try {
       if (!first.done) writer.write(first.value);
       for await (const batch of batches) writer.write(batch);
       writer.finish();
-      await drained;
-      reply.raw.end();
+      writer.close();
+      await sent;
     } catch (err) {
       // After the status line an error can only end the stream early; the client sees a truncated IPC stream.
       req.log.error({ err }, 'predict stream failed after the response started');
       writer.abort();
       reply.raw.destroy(err as Error);
+      await sent.catch(() => undefined);
     }
     return undefined;
   });

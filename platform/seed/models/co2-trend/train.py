@@ -86,7 +86,7 @@ def main() -> None:
     onx.graph.name = "co2_trend"  # skl2onnx names the graph with a random uuid
     onx.producer_name = "skl2onnx"
     onx.producer_version = skl2onnx.__version__
-    onx.doc_string = "climate/co2-trend: Mauna Loa CO2 trend + seasonal cycle (examples/models/co2-trend/train.py)"
+    onx.doc_string = "climate/co2-trend: Mauna Loa CO2 trend + seasonal cycle (platform/seed/models/co2-trend/train.py)"
     out.mkdir(parents=True, exist_ok=True)
     onnx.save_model(onx, out / "model.onnx")
     metrics = {
