@@ -25,8 +25,8 @@ const { ROOT, logger, requireBuilt } = require('./support/run');
 const { median, round } = require('./support/stats');
 
 const SMOKE = process.env.GENESIS_BENCH_SMOKE === '1';
-const ROWS = Number(process.env.GENESIS_BENCH_OIP_ROWS || (SMOKE ? 2000 : 100_000));
-const REPS = Number(process.env.GENESIS_BENCH_OIP_REPS || (SMOKE ? 3 : 9));
+const DEFAULT_ROWS = Number(process.env.GENESIS_BENCH_OIP_ROWS || (SMOKE ? 2000 : 100_000));
+const DEFAULT_REPS = Number(process.env.GENESIS_BENCH_OIP_REPS || (SMOKE ? 3 : 9));
 requireBuilt('oip', ['contract/dist/index.js', 'test-support/dist/index.js']);
 const ts = require(path.join(ROOT, 'test-support/dist/index.js'));
 const arrow = require('apache-arrow');
@@ -70,7 +70,11 @@ function sameValues(a, b) {
   return true;
 }
 
-async function main() {
+/**
+ * Run the three arms and answer the result object (the JSON line). bench/models.js calls this too,
+ * for its predict_vs_mlserver_json figure; `npm run bench:oip` prints it.
+ */
+async function measureOip({ rows: ROWS, reps: REPS } = { rows: DEFAULT_ROWS, reps: DEFAULT_REPS }) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-bench-oip-'));
   const stops = [];
   try {
@@ -191,7 +195,7 @@ async function main() {
         }
       }
     };
-    console.log(JSON.stringify(result));
+    return result;
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     fs.rmSync(work, { recursive: true, force: true });
@@ -199,7 +203,13 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+module.exports = { measureOip };
+
+if (require.main === module)
+  measureOip().then(
+    (result) => console.log(JSON.stringify(result)),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    }
+  );

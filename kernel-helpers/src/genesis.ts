@@ -4,6 +4,7 @@ import { parseOrThrow, type CatalogRecord, type SearchResult, type VegaLiteOptio
 import { CatalogApi, type SearchOptions } from './catalog';
 import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
+import { Model } from './model';
 import { JobsApi } from './jobs';
 import { LineageRecorder } from './lineage';
 import { tableBundle } from './notebook/table-html';
@@ -74,6 +75,11 @@ export class Genesis {
 
   dataset(ref: string): Dataset {
     return new Dataset(this.context, ref);
+  }
+
+  /** A catalog model: `.card()`, `.signature()`, `.versions()`, `.predict(table)`. */
+  model(ref: string): Model {
+    return new Model(this.context, ref);
   }
 
   /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). Await it to keep the cell's outputs in order in Deno. */

@@ -22,6 +22,7 @@ export {
   type StreamOptions
 } from '@genesis-lab/client';
 export { Dataset } from './data/dataset';
+export { Model, type PredictOptions } from './model';
 export type { BatchOptions, TableOptions } from './data/pull';
 export { CatalogApi, type SearchOptions } from './catalog';
 export { LineageRecorder, lineageText } from './lineage';

@@ -5,7 +5,8 @@ import {
   rowsText,
   countText,
   type DatasetUse,
-  type JobUse
+  type JobUse,
+  type ModelUse
 } from '@genesis-lab/contract';
 import type { NotebookOutput } from './notebook/tslab';
 
@@ -34,7 +35,7 @@ export class LineageRecorder {
   constructor(private readonly output: () => NotebookOutput | undefined) {}
 
   /** Validate (with the contract's schema), keep, and show in the running cell if there is one. */
-  emit(record: Input<DatasetUse> | Input<JobUse>): LineageRecord {
+  emit(record: Input<DatasetUse> | Input<JobUse> | Input<ModelUse>): LineageRecord {
     const full = LineageRecord.parse({ schemaVersion: 1, at: new Date().toISOString(), ...record });
     this.kept.push(full);
     this.output()?.show({ [LINEAGE_MIME_TYPE]: full, 'text/plain': lineageText(full) });

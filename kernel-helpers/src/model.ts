@@ -1,0 +1,205 @@
+import { Readable } from 'node:stream';
+import { RecordBatchReader, RecordBatchStreamWriter, Table, type RecordBatch } from 'apache-arrow';
+import {
+  ARROW_STREAM_MEDIA_TYPE,
+  GenesisError,
+  LATEST,
+  MODEL_SHA256_HEADER,
+  MODEL_VERSION_HEADER,
+  formatRef,
+  parseRef,
+  type ModelCard,
+  type ModelRecord,
+  type ModelSignature,
+  type ModelVersion,
+  type Ref,
+  type RouteName
+} from '@genesis-lab/contract';
+import { buildRequest, httpError, platformError, presentable, type RouteInput } from '@genesis-lab/client';
+import type { GenesisContext } from './context';
+import { PullProgress } from './notebook/progress';
+
+export interface PredictOptions {
+  /** Rows per runtime call on the platform (default 65,536); memory stays at about one batch. */
+  batchRows?: number;
+  /** Input columns copied into the output beside the predictions (row-aligned). */
+  passthrough?: string[];
+  /** Abort the call: the platform stops the model's run. */
+  signal?: AbortSignal;
+  /** Show progress for long calls (default: the display setting). */
+  display?: boolean;
+}
+
+/**
+ * A catalog model from a cell: `genesis.model("climate/co2-trend")`. `.predict(table)` sends the
+ * table's record batches as an Arrow IPC stream and answers the outputs as an Arrow table,
+ * row-aligned with the input; every call leaves a lineage output naming the model version and
+ * its weights digest (a version in the ref pins it; without one, latest is resolved and recorded).
+ */
+export class Model {
+  readonly ref: string;
+  readonly id: string;
+  readonly version: string | undefined;
+  private readonly parsed: Ref;
+
+  constructor(
+    private readonly ctx: GenesisContext,
+    ref: string
+  ) {
+    try {
+      this.parsed = parseRef(ref);
+    } catch (err) {
+      throw err instanceof GenesisError ? presentable(err) : err;
+    }
+    this.ref = ref;
+    this.id = this.parsed.id;
+    this.version = this.parsed.version;
+  }
+
+  private get params(): { ns: string; name: string } {
+    return { ns: this.parsed.namespace, name: this.parsed.name };
+  }
+
+  /** The model record: card, signature, runtime, versions. */
+  record(): Promise<ModelRecord> {
+    return this.ctx.client.call('model', { params: this.params });
+  }
+
+  /** Every version, newest first, each with its weights digest. */
+  async versions(): Promise<ModelVersion[]> {
+    return (await this.ctx.client.call('modelVersions', { params: this.params })).versions;
+  }
+
+  /** The version this ref names (latest when it names none). */
+  resolve(): Promise<ModelVersion> {
+    return this.ctx.client.call('modelVersion', { params: { ...this.params, version: this.version ?? LATEST } });
+  }
+
+  async signature(): Promise<ModelSignature> {
+    return (await this.resolve()).signature;
+  }
+
+  /** The model card; in a notebook it is shown as the platform renders it (the Hugging Face README). */
+  async card(): Promise<ModelCard> {
+    const version = await this.resolve();
+    const notebook = this.ctx.notebook();
+    if (notebook) {
+      const res = await rawFetch(this.ctx, 'modelCardReadme', {
+        params: { ...this.params, version: version.version }
+      });
+      const markdown = (await res.text()).replace(/^---\n[\s\S]*?\n---\n/, '');
+      await notebook.show({ 'text/markdown': markdown, 'text/plain': markdown });
+    }
+    return version.card;
+  }
+
+  /** Predict: the outputs of the model for every row of `table`, as an Arrow table in the same row order. */
+  async predict(table: Table, options: PredictOptions = {}): Promise<Table> {
+    const version = await this.resolve();
+    const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
+    const progress = notebook ? new PullProgress(notebook, `${this.id}@${version.version}`, table.numRows) : undefined;
+    let rows = 0;
+    let bytes = 0;
+    try {
+      const body = Readable.from(ipcStream(table.batches));
+      const res = await rawFetch(
+        this.ctx,
+        'predict',
+        {
+          params: { ...this.params, version: version.version },
+          query: {
+            ...(options.batchRows ? { batchRows: options.batchRows } : {}),
+            ...(options.passthrough?.length ? { passthrough: options.passthrough.join(',') } : {})
+          }
+        },
+        { body, signal: options.signal, contentType: ARROW_STREAM_MEDIA_TYPE }
+      );
+      if (res.headers.get(MODEL_SHA256_HEADER) !== version.sha256)
+        throw new GenesisError('internal', `The platform ran another version than ${this.id}@${version.version}`);
+      const counted = countBytes(res.body!, (n) => {
+        bytes += n;
+        progress?.update(rows, bytes);
+      });
+      const reader = await RecordBatchReader.from(counted);
+      const out: RecordBatch[] = [];
+      for await (const b of reader) {
+        out.push(b);
+        rows += b.numRows;
+        progress?.update(rows, bytes);
+      }
+      const result = out.length ? new Table(out) : new Table(reader.schema);
+      progress?.finish();
+      this.ctx.lineage.emit({
+        kind: 'model',
+        ref: this.ref,
+        id: this.id,
+        version: res.headers.get(MODEL_VERSION_HEADER) ?? version.version,
+        sha256: version.sha256,
+        runtime: version.runtime.kind,
+        rowCount: result.numRows
+      });
+      return result;
+    } catch (err) {
+      progress?.finish(err as Error);
+      throw err instanceof GenesisError ? presentable(err) : err;
+    }
+  }
+
+  toString(): string {
+    return formatRef({ id: this.id, ...(this.version ? { version: this.version } : {}) });
+  }
+}
+
+/** The table's batches as Arrow IPC stream bytes, produced as the request body is read. */
+async function* ipcStream(batches: readonly RecordBatch[]): AsyncGenerator<Uint8Array> {
+  const writer = new RecordBatchStreamWriter();
+  const bytes = (async function* () {
+    for await (const chunk of writer) yield chunk;
+  })();
+  const produce = (async () => {
+    for (const b of batches) {
+      writer.write(b);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    writer.finish();
+    writer.close();
+  })();
+  yield* bytes;
+  await produce;
+}
+
+async function* countBytes(body: ReadableStream<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    onBytes(chunk.byteLength);
+    yield chunk;
+  }
+}
+
+/**
+ * A route with a binary body or answer, through the client core's request builder (path, query
+ * validation, accept header) on the client's connection; errors become the platform's GenesisError.
+ */
+async function rawFetch<N extends RouteName>(
+  ctx: GenesisContext,
+  name: N,
+  input: RouteInput<N>,
+  init: { body?: Readable; signal?: AbortSignal; contentType?: string } = {}
+): Promise<Response> {
+  const req = buildRequest(name, input);
+  const conn = ctx.client.connection();
+  const res = await fetch(conn.url + req.path, {
+    method: req.method,
+    headers: {
+      ...req.headers,
+      authorization: `Bearer ${conn.token}`,
+      ...(init.contentType ? { 'content-type': init.contentType } : {})
+    },
+    ...(init.body ? { body: Readable.toWeb(init.body) as ReadableStream, duplex: 'half' } : {}),
+    ...(init.signal ? { signal: init.signal } : {})
+  } as RequestInit);
+  if (res.status >= 400) {
+    const text = await res.text();
+    throw platformError(text) ?? httpError(res.status, text, conn.url);
+  }
+  return res;
+}
