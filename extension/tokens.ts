@@ -4,7 +4,7 @@ import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import type {
   CatalogChanged,
-  CatalogRecord,
+  DatasetRecord,
   FacilityInfo,
   Health,
   Job,
@@ -95,7 +95,7 @@ export interface IGenesisClient extends IDisposable {
 
   health(signal?: AbortSignal): Promise<Health>;
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult>;
-  record(id: string, signal?: AbortSignal): Promise<CatalogRecord>;
+  record(id: string, signal?: AbortSignal): Promise<DatasetRecord>;
   /** The record as Croissant JSON-LD, its links pointing where this lab reaches the platform. */
   croissant(id: string, signal?: AbortSignal): Promise<unknown>;
   /**

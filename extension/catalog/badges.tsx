@@ -36,6 +36,18 @@ export function AccessBadge(props: { level: AccessLevel; trans: TranslationBundl
   );
 }
 
+/** A model among the search results (datasets have no kind badge: they are the default). */
+export function ModelBadge(props: { trans: TranslationBundle }): React.ReactElement {
+  return (
+    <span
+      className="jp-Genesis-badge jp-Genesis-kind jp-mod-model"
+      title={props.trans.__('A model: call it on a table with genesis.model(ref).predict(table)')}
+    >
+      {props.trans.__('Model')}
+    </span>
+  );
+}
+
 /** The licence; with `link`, a link to its text (SPDX page unless the record names one). */
 export function LicenseBadge(props: {
   license: string;

@@ -1,4 +1,4 @@
-import { GenesisError, parseRef, type CatalogRecord, type DatasetVersion } from '@genesis-lab/contract';
+import { GenesisError, parseRef, type DatasetRecord, type DatasetVersion } from '@genesis-lab/contract';
 import { VDomModel } from '@jupyterlab/ui-components';
 import { describeError, isAbort, isUnreachable, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient, IPreviewTable } from '../tokens';
@@ -33,7 +33,7 @@ export class DatasetDetailModel extends VDomModel {
 
   readonly id: string;
 
-  get record(): CatalogRecord | null {
+  get record(): DatasetRecord | null {
     return this._record;
   }
   get recordError(): { code: string; message: string } | null {
@@ -165,7 +165,7 @@ export class DatasetDetailModel extends VDomModel {
 
   private _requestedVersion: string | undefined;
   private _selected: string | undefined;
-  private _record: CatalogRecord | null = null;
+  private _record: DatasetRecord | null = null;
   private _recordError: { code: string; message: string } | null = null;
   private _loading = false;
   private _preview: PreviewState = { kind: 'idle' };

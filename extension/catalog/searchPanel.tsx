@@ -7,7 +7,7 @@ import { ConnectionBanner } from '../common/connection';
 import { formatBytes, formatCount, formatRows } from '../common/format';
 import { useRovingListbox } from '../common/rovingListbox';
 import type { IGenesisClient } from '../tokens';
-import { AccessBadge, LicenseBadge, accessText } from './badges';
+import { AccessBadge, LicenseBadge, ModelBadge, accessText } from './badges';
 import { Highlighted } from './highlight';
 import { PANEL_FACETS, type CatalogSearchModel } from './searchModel';
 
@@ -32,6 +32,8 @@ function facetTitle(trans: TranslationBundle, facet: FacetName): string {
       return trans.__('Format');
     case 'keywords':
       return trans.__('Keyword');
+    case 'kind':
+      return trans.__('Kind');
   }
 }
 
@@ -289,6 +291,7 @@ function ResultItem(props: {
         {hit.highlights.description ? <Highlighted spans={hit.highlights.description} /> : hit.description}
       </div>
       <div className="jp-Genesis-resultMeta">
+        {hit.kind === 'model' && <ModelBadge trans={trans} />}
         <LicenseBadge license={hit.license} trans={trans} />
         <AccessBadge level={hit.accessLevel} trans={trans} />
         {hit.rowCount !== undefined && <span className="jp-Genesis-meta">{formatRows(trans, hit.rowCount)}</span>}

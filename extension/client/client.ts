@@ -1,8 +1,8 @@
 import type { GenesisApi, RouteInput } from '@genesis-lab/client/core';
-import { IDEMPOTENCY_HEADER } from '@genesis-lab/contract/core';
+import { GenesisError, IDEMPOTENCY_HEADER } from '@genesis-lab/contract/core';
 import type {
   CatalogChanged,
-  CatalogRecord,
+  DatasetRecord,
   FacilityInfo,
   Health,
   Job,
@@ -138,9 +138,15 @@ export class GenesisClient implements IGenesisClient {
     return this._call((api) => api.call('search', { query }, { signal }));
   }
 
-  async record(id: string, signal?: AbortSignal): Promise<CatalogRecord> {
+  async record(id: string, signal?: AbortSignal): Promise<DatasetRecord> {
     const params = await recordParams(id);
-    return this._call((api) => api.call('record', { params }, { signal }));
+    const record = await this._call((api) => api.call('record', { params }, { signal }));
+    // The detail view shows datasets; a model's view (card, signature, versions) is not built yet.
+    if (record.kind !== 'dataset')
+      throw new GenesisError('not_found', `"${record.id}" is a ${record.kind}: its view is not in the panel yet`, {
+        hint: `In a cell: await genesis.model("${record.id}").card()`
+      });
+    return record;
   }
 
   async croissant(id: string, signal?: AbortSignal): Promise<unknown> {

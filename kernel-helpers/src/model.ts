@@ -4,6 +4,7 @@ import {
   ARROW_STREAM_MEDIA_TYPE,
   GenesisError,
   LATEST,
+  MODEL_RUNTIME_HEADER,
   MODEL_SHA256_HEADER,
   MODEL_VERSION_HEADER,
   formatRef,
@@ -95,9 +96,10 @@ export class Model {
 
   /** Predict: the outputs of the model for every row of `table`, as an Arrow table in the same row order. */
   async predict(table: Table, options: PredictOptions = {}): Promise<Table> {
-    const version = await this.resolve();
+    // One round trip: the platform resolves the version and names it (and its digest) in the answer's headers.
+    const selector = this.version ?? LATEST;
     const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
-    const progress = notebook ? new PullProgress(notebook, `${this.id}@${version.version}`, table.numRows) : undefined;
+    const progress = notebook ? new PullProgress(notebook, this.toString(), table.numRows) : undefined;
     let rows = 0;
     let bytes = 0;
     try {
@@ -106,7 +108,7 @@ export class Model {
         this.ctx,
         'predict',
         {
-          params: { ...this.params, version: version.version },
+          params: { ...this.params, version: selector },
           query: {
             ...(options.batchRows ? { batchRows: options.batchRows } : {}),
             ...(options.passthrough?.length ? { passthrough: options.passthrough.join(',') } : {})
@@ -114,8 +116,14 @@ export class Model {
         },
         { body, signal: options.signal, contentType: ARROW_STREAM_MEDIA_TYPE }
       );
-      if (res.headers.get(MODEL_SHA256_HEADER) !== version.sha256)
-        throw new GenesisError('internal', `The platform ran another version than ${this.id}@${version.version}`);
+      const version = res.headers.get(MODEL_VERSION_HEADER);
+      const sha256 = res.headers.get(MODEL_SHA256_HEADER);
+      const runtime = res.headers.get(MODEL_RUNTIME_HEADER);
+      if (!version || !sha256 || !runtime || (this.version && version !== this.version))
+        throw new GenesisError(
+          'internal',
+          `The platform's predict answer does not name the version it ran of ${this.id}`
+        );
       const counted = countBytes(res.body!, (n) => {
         bytes += n;
         progress?.update(rows, bytes);
@@ -133,9 +141,9 @@ export class Model {
         kind: 'model',
         ref: this.ref,
         id: this.id,
-        version: res.headers.get(MODEL_VERSION_HEADER) ?? version.version,
-        sha256: version.sha256,
-        runtime: version.runtime.kind,
+        version,
+        sha256,
+        runtime,
         rowCount: result.numRows
       });
       return result;

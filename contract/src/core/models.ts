@@ -27,6 +27,7 @@ export type SignatureTypeName = (typeof SIGNATURE_TYPES)[number];
 /** Response headers of predict: the resolved version and the weights digest, for lineage. */
 export const MODEL_VERSION_HEADER = 'genesis-model-version';
 export const MODEL_SHA256_HEADER = 'genesis-model-sha256';
+export const MODEL_RUNTIME_HEADER = 'genesis-model-runtime';
 /** Media types of the model card exports and of weights. */
 export const JSON_LD_MEDIA_TYPE = 'application/ld+json';
 export const MARKDOWN_MEDIA_TYPE = 'text/markdown';

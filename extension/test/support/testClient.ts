@@ -2,7 +2,7 @@ import {
   FACETS,
   JobSpec,
   type CatalogChanged,
-  type CatalogRecord,
+  type DatasetRecord,
   type FacilityInfo,
   type Health,
   type Job,
@@ -107,7 +107,7 @@ export class TestClient implements IGenesisClient {
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult> {
     return this._record(this.searches, query, signal);
   }
-  record(): Promise<CatalogRecord> {
+  record(): Promise<DatasetRecord> {
     return Promise.reject(new Error('no records in this test'));
   }
   croissant(): Promise<unknown> {

@@ -8,6 +8,7 @@ import {
   GenesisError,
   JSON_LD_MEDIA_TYPE,
   MARKDOWN_MEDIA_TYPE,
+  MODEL_RUNTIME_HEADER,
   MODEL_SHA256_HEADER,
   MODEL_VERSION_HEADER,
   ONNX_MEDIA_TYPE,
@@ -130,6 +131,7 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
       'content-type': ARROW_STREAM_MEDIA_TYPE,
       [MODEL_VERSION_HEADER]: resolved.version.version,
       [MODEL_SHA256_HEADER]: resolved.version.sha256,
+      [MODEL_RUNTIME_HEADER]: resolved.version.runtime.kind,
       'cache-control': 'no-store'
     });
     reply.hijack();
