@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GenesisError, OipEndpointsFile, validationError, type OipEndpoint } from '@genesis-lab/contract';
 
-/** Where the operator lists the OIP servers the platform may call (`--model-endpoints`, else the home's file). */
+/** Where the operator lists the OIP servers the platform may call (config `modelEndpointsFile`, else the home's file; no CLI flag yet). */
 export function endpointsFilePath(explicitFile: string | undefined, homeRoot: string): string {
   return explicitFile ?? path.join(homeRoot, 'model-endpoints.json');
 }
