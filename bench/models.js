@@ -13,7 +13,9 @@
  *  3. event_loop_delay_p99_ms: while a large predict runs, /api/health is asked every 10 ms;
  *     its response time is an upper bound of the platform's event-loop delay (the platform has no
  *     probe of its own). p99 of those, against the same probe when the platform is idle (reported).
- * `predict_vs_mlserver_json` needs MLServer in the venv and is not measured here (null; see docs/models.md).
+ * `predict_vs_mlserver_json` comes from bench/oip.js (measureOip: the platform's predict against a real
+ * MLServer's JSON REST path, same client, same fit, alternated calls); null with the reason when MLServer
+ * is not installed (an error when GENESIS_REQUIRE_SERVICES=1).
  *
  * Ends with ONE JSON line with `targets`. GENESIS_BENCH_SMOKE=1: 20k rows, 1 round, 30 single calls.
  */
@@ -165,6 +167,7 @@ async function main() {
     };
     const idle = await probe();
     const busy = await probe(() => model.predict(table));
+    const oip = await mlserverFigure();
 
     const result = {
       bench: 'models',
@@ -175,7 +178,8 @@ async function main() {
       direct_rows_per_s: round(median(viaDirect), 0),
       predict_vs_direct: round(median(ratios), 3),
       predict_vs_direct_spread: [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)],
-      predict_vs_mlserver_json: null,
+      predict_vs_mlserver_json: oip.ratio,
+      ...(oip.why ? { predict_vs_mlserver_json_missing: oip.why } : { mlserver: oip.arms }),
       single_row_p95_ms: round(percentile(oneHttp, 95), 2),
       single_row_direct_p95_ms: round(percentile(oneDirect, 95), 3),
       single_row_overhead_p95_ms: round(percentile(oneHttp, 95) - percentile(oneDirect, 95), 2),
@@ -188,7 +192,8 @@ async function main() {
     result.targets = {
       predict_vs_direct: t(result.predict_vs_direct, '>= 0.8', result.predict_vs_direct >= 0.8),
       single_row_overhead_p95_ms: t(result.single_row_overhead_p95_ms, '<= 5', result.single_row_overhead_p95_ms <= 5),
-      event_loop_delay_p99_ms: t(result.event_loop_delay_p99_ms, '<= 20', result.event_loop_delay_p99_ms <= 20)
+      event_loop_delay_p99_ms: t(result.event_loop_delay_p99_ms, '<= 20', result.event_loop_delay_p99_ms <= 20),
+      predict_vs_mlserver_json: t(result.predict_vs_mlserver_json, 'reported', result.predict_vs_mlserver_json !== null)
     };
     for (const [name, x] of Object.entries(result.targets))
       log(`${x.met ? 'met ' : 'MISS'}  ${name} = ${x.value} (target ${x.target})`);
@@ -202,3 +207,15 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+
+/** predict_vs_mlserver_json from bench/oip.js, or null with the reason MLServer is missing. */
+async function mlserverFigure() {
+  const ts = require(path.join(ROOT, 'test-support/dist/index.js'));
+  const have = ts.mlserverInstalled();
+  if (!have.ok) {
+    if (process.env.GENESIS_REQUIRE_SERVICES === '1') throw new Error(`MLServer is required: ${have.why}`);
+    return { ratio: null, why: have.why };
+  }
+  const r = await require('./oip').measureOip({ rows: SMOKE ? 2000 : 100_000, reps: SMOKE ? 3 : 9 });
+  return { ratio: r.targets.predict_vs_mlserver_json.value, arms: r.arms };
+}

@@ -65,6 +65,17 @@ import {
   PredictQuery
 } from './models';
 import { JSON_LD_MEDIA_TYPE, MARKDOWN_MEDIA_TYPE, ONNX_MEDIA_TYPE } from './core/models';
+import {
+  OipInferRequest,
+  OipInferResponse,
+  OipModelMetadata,
+  OipModelParams,
+  OipModelReady,
+  OipServerLive,
+  OipServerMetadata,
+  OipServerReady,
+  OipVersionParams
+} from './oip';
 
 /**
  * The HTTP API as data: the platform registers its routes from this table and validates
@@ -701,6 +712,84 @@ export const routes = {
     query: PredictQuery,
     consumes: [ARROW_STREAM_MEDIA_TYPE],
     produces: [ARROW_STREAM_MEDIA_TYPE]
+  },
+  // The Open Inference Protocol v2 (KServe, Triton, MLServer clients call these). A model's OIP name
+  // is its id with "~" for "/" (`climate~co2-trend`; an encoded %2F works too); errors answer the
+  // spec's {"error": "..."} with the house fields beside it (contract/src/oip.ts OipError).
+  oipServerLive: {
+    method: 'GET',
+    path: '/v2/health/live',
+    summary: 'OIP v2: the server is live (200 {"live": true})',
+    tag: 'oip',
+    response: OipServerLive,
+    public: true
+  },
+  oipServerReady: {
+    method: 'GET',
+    path: '/v2/health/ready',
+    summary: 'OIP v2: the server is ready to serve its models (200 {"ready": true})',
+    tag: 'oip',
+    response: OipServerReady,
+    public: true
+  },
+  oipServerMetadata: {
+    method: 'GET',
+    path: '/v2',
+    summary: 'OIP v2: server name, version and extensions',
+    tag: 'oip',
+    response: OipServerMetadata
+  },
+  oipModelMetadata: {
+    method: 'GET',
+    path: '/v2/models/{name}',
+    summary: "OIP v2: a model's metadata (its latest version): inputs and outputs with datatype and shape",
+    tag: 'oip',
+    params: OipModelParams,
+    response: OipModelMetadata
+  },
+  oipModelVersionMetadata: {
+    method: 'GET',
+    path: '/v2/models/{name}/versions/{version}',
+    summary: "OIP v2: one model version's metadata",
+    tag: 'oip',
+    params: OipVersionParams,
+    response: OipModelMetadata
+  },
+  oipModelReady: {
+    method: 'GET',
+    path: '/v2/models/{name}/ready',
+    summary: 'OIP v2: the model (latest version) is ready (200), or not (503)',
+    tag: 'oip',
+    params: OipModelParams,
+    response: OipModelReady
+  },
+  oipModelVersionReady: {
+    method: 'GET',
+    path: '/v2/models/{name}/versions/{version}/ready',
+    summary: 'OIP v2: the model version is ready (200), or not (503)',
+    tag: 'oip',
+    params: OipVersionParams,
+    response: OipModelReady
+  },
+  oipInfer: {
+    method: 'POST',
+    path: '/v2/models/{name}/infer',
+    summary:
+      'OIP v2 inference on the latest version (JSON tensors). A wrong datatype or shape answers 400 naming the ' +
+      'input and the datatype and shape it expects',
+    tag: 'oip',
+    params: OipModelParams,
+    body: OipInferRequest,
+    response: OipInferResponse
+  },
+  oipVersionInfer: {
+    method: 'POST',
+    path: '/v2/models/{name}/versions/{version}/infer',
+    summary: 'OIP v2 inference on one model version (JSON tensors)',
+    tag: 'oip',
+    params: OipVersionParams,
+    body: OipInferRequest,
+    response: OipInferResponse
   }
 } as const satisfies Record<string, RouteDef>;
 

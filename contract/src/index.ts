@@ -1,6 +1,7 @@
 export * from './core';
 // Names the zod modules define both as a schema and (in ./core) as a type: the schema wins.
 export { ErrorCode } from './errors';
+export { OipDatatype } from './oip';
 export * from './errors';
 export * from './ref';
 export * from './catalog';
@@ -25,3 +26,4 @@ export * from './provenance';
 export * from './publish';
 export * from './reproduction';
 export * from './models';
+export * from './oip';

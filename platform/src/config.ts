@@ -13,6 +13,8 @@ export const PlatformConfig = z
       .optional()
       .describe('GENESIS_TOKEN; generated when absent'),
     facilitiesFile: z.string().optional(),
+    /** The OIP servers the `oip` model runtime may call (default `$GENESIS_HOME/model-endpoints.json`). */
+    modelEndpointsFile: z.string().optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
     /** Write the discovery file (off for throwaway test servers that pass URL+token directly). */
     writeDiscovery: z.boolean().default(true),

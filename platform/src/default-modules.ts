@@ -3,6 +3,7 @@ import { dataModule } from './data/module';
 import { publishingModule } from './ingest/module';
 import { jobsModule } from './jobs/module';
 import { modelsModule } from './models/module';
+import { oipModule } from './models/oip/module';
 import type { PlatformModule } from './platform-module';
 import { provenanceModule } from './provenance/module';
 
@@ -13,5 +14,6 @@ export const defaultModules: readonly PlatformModule[] = [
   jobsModule,
   provenanceModule,
   publishingModule,
-  modelsModule
+  modelsModule,
+  oipModule
 ];

@@ -12,3 +12,5 @@ export * from './reference';
 export * from './jupyter';
 export * from './errors';
 export * from './bench-targets';
+export * from './mlserver';
+export * from './plane-model';

@@ -21,3 +21,4 @@ export * from './output-digest';
 export * from './staleness';
 export * from './publish-text';
 export * from './models';
+export * from './oip';

@@ -1,13 +1,15 @@
 import { GenesisError, type ModelRuntimeKind } from '@genesis-lab/contract';
 import { onnxRuntime } from './onnx/onnx-runtime';
 import type { ModelRuntime, ModelRuntimeFactory, RuntimeContext } from './runtime';
+import { oipRuntimeFactory } from './runtimes/oip';
 
 /**
  * The runtimes a platform offers, by the kind a model version names. Adding a runtime is one
  * line here (and its file); the model service looks runtimes up by kind and knows none of them.
  */
 export const runtimeFactories: Partial<Record<ModelRuntimeKind, ModelRuntimeFactory>> = {
-  onnx: onnxRuntime
+  onnx: onnxRuntime,
+  oip: oipRuntimeFactory
 };
 
 /** Creates each runtime on first use and closes them all at stop. */
