@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetRecord, CatalogRecord, VersionList } from './catalog';
 import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './core/media';
+import { GenesisError } from './core/errors';
 import { IDEMPOTENCY_HEADER } from './core/jobs';
 import { DataQuery } from './data';
 import { Health } from './discovery';
@@ -373,11 +374,18 @@ export const routes = {
 
 export type RouteName = keyof typeof routes;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Build the URL path for a route from its params (segments are URI-encoded). */
 export function routePath(name: RouteName, params: Record<string, string> = {}): string {
   return routes[name].path.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = params[k];
     if (v === undefined) throw new Error(`routePath(${name}): missing "${k}"`);
+    // A lone UTF-16 surrogate has no UTF-8 form: encodeURIComponent would throw a bare URIError.
+    if (LONE_SURROGATE.test(v))
+      throw new GenesisError('bad_request', `Invalid ${k}: it holds a lone UTF-16 surrogate, which is not text`, {
+        issues: [{ path: k, message: 'holds a lone UTF-16 surrogate' }]
+      });
     return encodeURIComponent(v);
   });
 }

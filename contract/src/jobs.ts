@@ -205,7 +205,11 @@ export const JobListQuery = z
   .object({
     facility: FacilityName.optional(),
     state: listParam('comma', JobState).describe('States, comma-separated'),
-    tag: z.string().optional().describe('"key=value"'),
+    tag: z
+      .string()
+      .refine((t) => t.indexOf('=') > 0, 'must be "key=value"')
+      .optional()
+      .describe('"key=value"'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     cursor: z.string().optional()
   })

@@ -17,7 +17,8 @@ import { platformMigrations } from './db/migrations';
 import { Home } from './home';
 import { HomeLock } from './home-lock';
 import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
-import { errorHandler } from './http/errors';
+import { clientErrorHandler } from './http/client-errors';
+import { errorHandler, MAX_PARAM_LENGTH } from './http/errors';
 import { addRoute } from './http/route';
 import type { Io, PlatformContext, PlatformModule } from './platform-module';
 import { PlatformServices } from './services';
@@ -74,7 +75,11 @@ async function startLocked(
     // Fastify's own timeouts would cut long Arrow streams.
     requestTimeout: 0,
     forceCloseConnections: true,
-    genReqId: () => Math.random().toString(36).slice(2, 12)
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (a malformed percent-escape, an over-long segment) answer in the one error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
+    clientErrorHandler
   });
 
   const db = openDatabase(home.dbPath, [...platformMigrations, ...modules.flatMap((m) => m.migrations ?? [])]);
@@ -132,9 +137,14 @@ async function startLocked(
     };
     return health;
   });
-  addRoute(app, routes.openapi, (input) =>
-    openApiDocument({ version: ctx.version, serverUrl: `${input.req.protocol}://${input.req.host}` })
-  );
+  // Built once (it takes a few hundred ms); only the server URL differs per request.
+  const { openapi, info, ...apiRest } = openApiDocument({ version: ctx.version });
+  addRoute(app, routes.openapi, (input) => ({
+    openapi,
+    info,
+    servers: [{ url: `${input.req.protocol}://${input.req.host}` }],
+    ...apiRest
+  }));
   for (const m of modules) m.routes?.(app, ctx);
 
   const io: Io = new IoServer(app.server, {

@@ -10,3 +10,4 @@ export * from './processes';
 export * from './datasets';
 export * from './reference';
 export * from './jupyter';
+export * from './hostile';
