@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import { Server as IoServer } from 'socket.io';
 import {
+  GenesisError,
   IDEMPOTENCY_HEADER,
   SOCKET_PATH,
   openApiDocument,
@@ -16,9 +18,10 @@ import { openDatabase } from './db/database';
 import { platformMigrations } from './db/migrations';
 import { Home } from './home';
 import { HomeLock } from './home-lock';
-import { bearerOf, generateToken, tokenMatches, unauthorized } from './http/auth';
+import { bearerOf, generateToken, rateLimitKey, tokenMatches, unauthorized } from './http/auth';
 import { clientErrorHandler } from './http/client-errors';
 import { errorHandler, MAX_PARAM_LENGTH } from './http/errors';
+import { REDACTED, requestSerializer } from './http/log-redaction';
 import { addRoute } from './http/route';
 import type { Io, PlatformContext, PlatformModule } from './platform-module';
 import { PlatformServices } from './services';
@@ -70,8 +73,13 @@ async function startLocked(
   home.sweepTmp();
 
   const app = Fastify({
-    logger: { level: config.logLevel },
-    bodyLimit: 8 * 1024 * 1024,
+    logger: {
+      level: config.logLevel,
+      // Tokens never reach the log: no headers, token-like query values and the token itself redacted.
+      serializers: { req: requestSerializer([token]) },
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'auth.token'], censor: REDACTED }
+    },
+    bodyLimit: config.bodyLimitBytes,
     // Fastify's own timeouts would cut long Arrow streams.
     requestTimeout: 0,
     forceCloseConnections: true,
@@ -113,6 +121,17 @@ async function startLocked(
       maxAge: 600
     });
   }
+  if (config.rateLimitPerMinute > 0)
+    // Before authentication, so a flood of bad tokens is limited too (by client address).
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: rateLimitKey,
+      errorResponseBuilder: (_req, ctx) =>
+        new GenesisError('rate_limited', `Too many requests: at most ${ctx.max} a minute per token`, {
+          hint: `Retry after ${ctx.after}`
+        })
+    });
   app.addHook('onRequest', async (req) => {
     req.principal = owner;
     const cfg = req.routeOptions.config as { public?: boolean } | undefined;

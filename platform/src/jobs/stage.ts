@@ -11,6 +11,7 @@ import {
   type Principal
 } from '@genesis-lab/contract';
 import type { CatalogService } from '../catalog/service';
+import { inside, realOrResolved, type StagingPolicy } from './staging-policy';
 
 /** A stage target must stay inside the job directory. */
 function targetIssue(target: string, at: string): ErrorIssue | undefined {
@@ -24,14 +25,17 @@ function targetIssue(target: string, at: string): ErrorIssue | undefined {
 export function checkStaging(
   spec: JobSpec,
   catalog: CatalogService | undefined,
-  principal: Principal = OWNER
+  principal: Principal = OWNER,
+  policy?: StagingPolicy
 ): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   spec.stageIn.forEach((item, i) => {
     const t = targetIssue(item.target, `body.stageIn[${i}].target`);
     if (t) issues.push(t);
     if ('source' in item) {
-      if (!fs.existsSync(item.source))
+      const refused = policy?.sourceIssue(item.source, `body.stageIn[${i}].source`);
+      if (refused) issues.push(refused);
+      else if (!fs.existsSync(item.source))
         issues.push({ path: `body.stageIn[${i}].source`, message: `no such file: ${item.source}` });
     } else if (!catalog) {
       issues.push({
@@ -55,6 +59,11 @@ export function checkStaging(
   spec.stageOut.forEach((item, i) => {
     const t = targetIssue(item.source, `body.stageOut[${i}].source`);
     if (t) issues.push(t);
+    // Relative targets land in the job directory; absolute ones are checked against the policy.
+    if (path.isAbsolute(item.target)) {
+      const refused = policy?.targetIssue(item.target, `body.stageOut[${i}].target`);
+      if (refused) issues.push(refused);
+    }
   });
   return issues;
 }
@@ -81,12 +90,18 @@ export function stageIn(
 }
 
 /** Copy stage-out items from the job directory to their targets once the job COMPLETED. */
-export function stageOut(spec: JobSpec, workDir: string): Job['outputs'] {
-  return spec.stageOut.map((item) => {
+export function stageOut(spec: JobSpec, workDir: string, policy?: StagingPolicy): Job['outputs'] {
+  return spec.stageOut.map((item, i) => {
     const src = path.join(workDir, item.source);
     const target = path.resolve(workDir, item.target);
+    // The job wrote its directory: a symlink there must not carry a host file out.
+    if (!inside(realOrResolved(src), realOrResolved(workDir)))
+      throw new GenesisError('forbidden', `stage-out source ${item.source} points outside the job directory`);
+    const refused = policy?.targetIssue(target, `stageOut[${i}].target`);
+    if (refused) throw new GenesisError('forbidden', `stage-out target ${item.target} ${refused.message}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.cpSync(src, target, { recursive: true });
+    // Links inside a staged-out directory are copied as links, never followed to their content.
+    fs.cpSync(src, target, { recursive: true, dereference: false, verbatimSymlinks: true });
     return { source: item.source, target, bytes: fs.statSync(target).size };
   });
 }

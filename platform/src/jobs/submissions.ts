@@ -10,6 +10,7 @@ import { newJobId } from './ids';
 import type { Observations } from './observations';
 import { specHash } from './spec-hash';
 import { checkStaging, stageIn } from './stage';
+import type { StagingPolicy } from './staging-policy';
 import type { Observation } from '../facilities/connector';
 import { publicJob, type JobStore, type StoredJob } from './store';
 
@@ -55,7 +56,8 @@ export class JobSubmissions {
     private readonly log: FastifyBaseLogger,
     private readonly catalog: () => CatalogService | undefined,
     /** Resolves once every facility was reconciled: requests that change jobs wait for it. */
-    private readonly ready: Promise<void>
+    private readonly ready: Promise<void>,
+    private readonly staging?: StagingPolicy
   ) {}
 
   /**
@@ -77,7 +79,7 @@ export class JobSubmissions {
         issues: program,
         hint: 'e.g. {"executable": "/bin/sh", "arguments": ["-c", "echo hi"]}'
       });
-    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal)];
+    const issues = [...connector.validate(spec), ...checkStaging(spec, this.catalog(), principal, this.staging)];
     if (issues.length)
       throw new GenesisError(
         'unprocessable',
