@@ -156,14 +156,12 @@ async function startLocked(
     };
     return health;
   });
-  // Built once (it takes a few hundred ms); only the server URL differs per request.
-  const { openapi, info, ...apiRest } = openApiDocument({ version: ctx.version });
-  addRoute(app, routes.openapi, (input) => ({
-    openapi,
-    info,
-    servers: [{ url: `${input.req.protocol}://${input.req.host}` }],
-    ...apiRest
-  }));
+  // Built on the first request and kept (it takes a few hundred ms); only the server URL differs.
+  let apiDoc: ReturnType<typeof openApiDocument> | undefined;
+  addRoute(app, routes.openapi, (input) => {
+    const { openapi, info, ...rest } = (apiDoc ??= openApiDocument({ version: ctx.version }));
+    return { openapi, info, servers: [{ url: `${input.req.protocol}://${input.req.host}` }], ...rest };
+  });
   for (const m of modules) m.routes?.(app, ctx);
 
   const io: Io = new IoServer(app.server, {

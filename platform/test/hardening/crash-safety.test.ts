@@ -149,8 +149,9 @@ describe('kill -9 of the platform', () => {
       JSON.stringify({ facilities: [{ name: 'local', kind: 'local' }] })
     );
     const all: string[] = [];
+    // The platform that comes back after one crash is the one the next trial kills.
+    p = await startPlatformProcess({ home });
     for (let t = 0; t < PER_KIND; t++) {
-      p = await startPlatformProcess({ home });
       const q = p;
       const acked = await untilKilled(
         async (i) => {
@@ -176,8 +177,6 @@ describe('kill -9 of the platform', () => {
         cursor = page.nextCursor;
       } while (cursor);
       for (const id of all) expect(listed).toContain(id);
-      await p.stop();
-      p = undefined;
     }
     console.log(`jobs: ${all.length} acknowledged submissions over ${PER_KIND} crashes, all found`);
   }, 400_000);
@@ -188,8 +187,9 @@ describe('kill -9 of the platform', () => {
     const batches: string[][] = [];
     const acked = new Set<string>();
     let index = 0;
+    // The platform that comes back after one crash is the one the next trial kills.
+    p = await startPlatformProcess({ home });
     for (let t = 0; t < PER_KIND; t++) {
-      p = await startPlatformProcess({ home });
       const q = p;
       const got = await untilKilled(
         async () => {
@@ -213,8 +213,6 @@ describe('kill -9 of the platform', () => {
         const present = b.filter((id) => stored.has(id)).length;
         expect([0, b.length]).toContain(present);
       }
-      await p.stop();
-      p = undefined;
     }
     console.log(`provenance: ${acked.size} acknowledged executions over ${PER_KIND} crashes, all found`);
   }, 400_000);
