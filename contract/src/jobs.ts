@@ -94,7 +94,15 @@ export type JobAttributes = z.infer<typeof JobAttributes>;
 
 /** A file or catalog dataset copied into the job directory before it runs (or out after). */
 export const StageItem = z.union([
-  z.object({ source: z.string().min(1).describe('Path or URL'), target: z.string().min(1) }).strict(),
+  z
+    .object({
+      source: z
+        .string()
+        .min(1)
+        .describe('A path on the platform host (URLs are refused; see docs/security.md for where staging may read)'),
+      target: z.string().min(1)
+    })
+    .strict(),
   z
     .object({
       dataset: RefString,
