@@ -33,6 +33,7 @@ import {
   RunTimeline,
   StoredOutputContent
 } from './provenance';
+import { JobOutputPublish, PUBLISH_MEDIA_TYPES, PublishQuery, PublishResult } from './publish';
 import { Sha256 } from './ref';
 
 /**
@@ -114,6 +115,20 @@ export const routes = {
     tag: 'data',
     params: RecordParams,
     response: VersionList
+  },
+  publishVersion: {
+    method: 'POST',
+    path: '/api/datasets/{ns}/{name}/versions',
+    summary:
+      'Publish a new immutable version from the table in the body (Arrow, Parquet, CSV, NDJSON or GeoJSON, by ' +
+      'its content type): 201 when published, 200 when identical content already is; a first version needs ' +
+      'the record metadata',
+    tag: 'data',
+    params: RecordParams,
+    query: PublishQuery,
+    consumes: Object.keys(PUBLISH_MEDIA_TYPES),
+    response: PublishResult,
+    status: 201
   },
   version: {
     method: 'GET',
@@ -229,6 +244,18 @@ export const routes = {
     tag: 'jobs',
     params: JobParams,
     response: Job
+  },
+  publishJobOutput: {
+    method: 'POST',
+    path: '/api/jobs/{id}/publish',
+    summary:
+      'Publish a file a completed job left in its directory as a new dataset version, recording the job as ' +
+      'what generated it (201; 200 when identical content already is)',
+    tag: 'jobs',
+    params: JobParams,
+    body: JobOutputPublish,
+    response: PublishResult,
+    status: 201
   },
   recordExecutions: {
     method: 'POST',

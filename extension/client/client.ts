@@ -16,8 +16,10 @@ import type {
   SearchResult
 } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
+import { nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Poll } from '@lumino/polling';
 import { Signal, type ISignal } from '@lumino/signaling';
+import { TRANSLATION_DOMAIN } from '../common/i18n';
 import type { IConnectionState, IGenesisClient, ILogTail, IPreviewOptions, IPreviewTable } from '../tokens';
 import type { IEndpoint } from './endpoint';
 import { abortError, errorCode, isAbort, isUnreachable, splitError } from './errors';
@@ -44,8 +46,9 @@ function loadIo(): Promise<Io> {
  * follows once the platform answers.
  */
 export class GenesisClient implements IGenesisClient {
-  constructor(options: { requestTimeoutMs: number }) {
+  constructor(options: { requestTimeoutMs: number; trans?: TranslationBundle }) {
     this._timeoutMs = options.requestTimeoutMs;
+    this._trans = options.trans ?? nullTranslator.load(TRANSLATION_DOMAIN);
     this._endpointReady = new Promise((resolve) => (this._resolveEndpoint = resolve));
     this._liveReady = new Promise((resolve) => (this._resolveLive = resolve));
     this._probe = new Poll({
@@ -156,7 +159,7 @@ export class GenesisClient implements IGenesisClient {
 
   downloadUrl(path: string): string {
     const endpoint = this._endpoint;
-    if (!endpoint) throw new Error('The Genesis client is not configured yet.');
+    if (!endpoint) throw new Error(this._trans.__('The Genesis client is not configured yet.'));
     return endpoint.baseUrl + path.replace(/^\//, '');
   }
 
@@ -204,17 +207,17 @@ export class GenesisClient implements IGenesisClient {
     const endpoint = await this._endpointReady;
     if (endpoint.mode !== 'proxy') return null;
     const io = await loadIo();
-    return io.labPlatform(endpoint);
+    return io.labPlatform(endpoint, this._trans);
   }
 
   async controlPlatform(action: ManagedPlatformAction['action']): Promise<ManagedPlatformStatus> {
     const endpoint = await this._endpointReady;
     if (endpoint.mode !== 'proxy') {
-      throw new Error('This lab uses a platform configured by URL; Jupyter does not run it.');
+      throw new Error(this._trans.__('This lab uses a platform configured by URL; Jupyter does not run it.'));
     }
     const io = await loadIo();
     try {
-      return await io.labPlatform(endpoint, { action });
+      return await io.labPlatform(endpoint, this._trans, { action });
     } finally {
       // Whatever happened, find out where we stand now.
       void this.retry();
@@ -258,7 +261,7 @@ export class GenesisClient implements IGenesisClient {
     return this._track(async (endpoint) => {
       const io = await loadIo();
       if (this._api?.endpoint !== endpoint || this._api.timeoutMs !== this._timeoutMs) {
-        this._api = { endpoint, timeoutMs: this._timeoutMs, api: io.createApi(endpoint, this._timeoutMs) };
+        this._api = { endpoint, timeoutMs: this._timeoutMs, api: io.createApi(endpoint, this._timeoutMs, this._trans) };
       }
       return work(this._api.api);
     });
@@ -302,7 +305,10 @@ export class GenesisClient implements IGenesisClient {
       return;
     }
     if (status.refused) {
-      this._setConnection({ status: 'error', message: `The platform refused the live connection: ${status.refused}` });
+      this._setConnection({
+        status: 'error',
+        message: this._trans.__('The platform refused the live connection: %1', status.refused)
+      });
       return;
     }
     // The socket dropped: find out over HTTP whether the platform itself is gone.
@@ -353,6 +359,7 @@ export class GenesisClient implements IGenesisClient {
   private _endpointReady: Promise<IEndpoint>;
   private _resolveEndpoint: ((e: IEndpoint) => void) | null = null;
   private _timeoutMs: number;
+  private readonly _trans: TranslationBundle;
   private _connection: IConnectionState = { status: 'connecting', url: '' };
   private _live: LiveChannel | null = null;
   private _liveReady: Promise<LiveChannel>;

@@ -4,6 +4,7 @@
  * chunk, so JupyterLab's startup never parses zod for this extension.
  */
 import { GenesisApi } from '@genesis-lab/client/core';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IEndpoint } from './endpoint';
 import { BrowserTransport } from './transport';
 
@@ -12,6 +13,6 @@ export { labPlatform } from './lab-platform';
 export { decodePreview } from './arrow';
 
 /** The platform's API on one endpoint: every route of the contract, typed from its table. */
-export function createApi(endpoint: IEndpoint, timeoutMs: number): GenesisApi<Response> {
-  return new GenesisApi(new BrowserTransport(endpoint, timeoutMs));
+export function createApi(endpoint: IEndpoint, timeoutMs: number, trans: TranslationBundle): GenesisApi<Response> {
+  return new GenesisApi(new BrowserTransport(endpoint, timeoutMs, trans));
 }

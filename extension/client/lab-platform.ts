@@ -7,6 +7,7 @@ import {
 } from '@genesis-lab/contract';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IEndpoint } from './endpoint';
 import { unreachableError } from './transport';
 
@@ -15,7 +16,11 @@ import { unreachableError } from './transport';
  * or an action on it (`POST` with `{"action": ...}`). Refusals come back as a status carrying
  * `message` and `hint`, which become the thrown error.
  */
-export async function labPlatform(endpoint: IEndpoint, action?: ManagedPlatformAction): Promise<ManagedPlatformStatus> {
+export async function labPlatform(
+  endpoint: IEndpoint,
+  trans: TranslationBundle,
+  action?: ManagedPlatformAction
+): Promise<ManagedPlatformStatus> {
   const url = URLExt.join(endpoint.serverSettings.baseUrl, LAB_PLATFORM_PATH);
   const init: RequestInit = action
     ? { method: 'POST', body: JSON.stringify(action), headers: { 'Content-Type': 'application/json' } }
@@ -26,8 +31,8 @@ export async function labPlatform(endpoint: IEndpoint, action?: ManagedPlatformA
   } catch (err) {
     const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
     throw unreachableError(
-      `Cannot reach the Jupyter server at ${url}${detail}.`,
-      'Check that the Jupyter server is running.'
+      trans.__('Cannot reach the Jupyter server at %1%2.', url, detail),
+      trans.__('Check that the Jupyter server is running.')
     );
   }
   const json: unknown = await response.json().catch(() => undefined);
@@ -37,20 +42,34 @@ export async function labPlatform(endpoint: IEndpoint, action?: ManagedPlatformA
       throw new GenesisError('unavailable', status.data.message, { hint: status.data.hint ?? undefined });
     }
     if (response.status === 404) {
-      throw new GenesisError('not_found', 'This Jupyter server does not run the genesis-lab server extension.', {
-        hint: 'Install the genesis-lab Python package in the environment that runs JupyterLab.'
-      });
+      throw new GenesisError(
+        'not_found',
+        trans.__('This Jupyter server does not run the genesis-lab server extension.'),
+        {
+          hint: trans.__('Install the genesis-lab Python package in the environment that runs JupyterLab.')
+        }
+      );
     }
     const message = (json as { message?: unknown } | undefined)?.message;
     throw new GenesisError(
       'internal',
-      `${init.method} ${url} failed (HTTP ${response.status})${typeof message === 'string' ? `: ${message}` : ''}`
+      trans.__(
+        '%1 %2 failed (HTTP %3)%4',
+        init.method!,
+        url,
+        response.status,
+        typeof message === 'string' ? `: ${message}` : ''
+      )
     );
   }
   if (!status.success) {
     throw new GenesisError(
       'internal',
-      `The Jupyter server answered ${url} with an unexpected shape: ${validationError('status', status.error).message}`
+      trans.__(
+        'The Jupyter server answered %1 with an unexpected shape: %2',
+        url,
+        validationError('status', status.error).message
+      )
     );
   }
   return status.data;

@@ -1,6 +1,7 @@
 import type { SendOptions, Transport, WireRequest, WireResponse } from '@genesis-lab/client/core';
 import { ErrorBody, GenesisError } from '@genesis-lab/contract';
 import { ServerConnection } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IEndpoint } from './endpoint';
 import { abortError, markUnreachable } from './errors';
 
@@ -16,7 +17,9 @@ const PROXY_UNAVAILABLE_HEADER = 'X-Genesis-Proxy';
 export class BrowserTransport implements Transport<Response> {
   constructor(
     private readonly _endpoint: IEndpoint,
-    private readonly _timeoutMs: number
+    private readonly _timeoutMs: number,
+    /** The words the user reads (the platform's own messages come in its language). */
+    private readonly _trans: TranslationBundle
   ) {}
 
   async send(req: WireRequest, options: SendOptions): Promise<WireResponse<Response>> {
@@ -46,7 +49,11 @@ export class BrowserTransport implements Transport<Response> {
       if (options.signal?.aborted) throw abortError();
       if (signal.aborted) {
         throw unreachableError(
-          `The Genesis platform at ${endpoint.baseUrl} did not answer within ${Math.round(this._timeoutMs / 1000)} s.`
+          this._trans.__(
+            'The Genesis platform at %1 did not answer within %2 s.',
+            endpoint.baseUrl,
+            Math.round(this._timeoutMs / 1000)
+          )
         );
       }
       throw this._unreachable(err);
@@ -63,6 +70,7 @@ export class BrowserTransport implements Transport<Response> {
 
   failure(res: WireResponse<Response>, text: string, req: WireRequest): GenesisError | undefined {
     const endpoint = this._endpoint;
+    const trans = this._trans;
     const body = ErrorBody.safeParse(parseJson(text));
     // The Jupyter proxy answers in the platform's error shape when it has no platform to forward
     // to (stopped, crashed, starting); that is "unreachable", not an error of the platform.
@@ -73,27 +81,42 @@ export class BrowserTransport implements Transport<Response> {
     // Not the platform's error shape: the Jupyter server or the proxy answered in its place.
     if (endpoint.mode === 'proxy' && res.status === 404) {
       return unreachableError(
-        `The Jupyter server has no Genesis proxy at ${endpoint.baseUrl} (HTTP 404).`,
-        'Install the genesis-lab Python package in the environment that runs JupyterLab, or set a platform URL in Settings > Genesis Lab.'
+        trans.__('The Jupyter server has no Genesis proxy at %1 (HTTP 404).', endpoint.baseUrl),
+        trans.__(
+          'Install the genesis-lab Python package in the environment that runs JupyterLab, or set a platform URL in Settings > Genesis Lab.'
+        )
       );
     }
     if ([502, 503, 504, 599].includes(res.status)) {
       return unreachableError(
-        `The Genesis platform behind ${endpoint.baseUrl} is not answering (HTTP ${res.status} from ${
-          endpoint.mode === 'proxy' ? 'the Jupyter proxy' : 'the server'
-        }).`,
-        'It may be stopped or starting; the panel retries by itself.'
+        endpoint.mode === 'proxy'
+          ? trans.__(
+              'The Genesis platform behind %1 is not answering (HTTP %2 from the Jupyter proxy).',
+              endpoint.baseUrl,
+              res.status
+            )
+          : trans.__(
+              'The Genesis platform behind %1 is not answering (HTTP %2 from the server).',
+              endpoint.baseUrl,
+              res.status
+            ),
+        trans.__('It may be stopped or starting; the panel retries by itself.')
       );
     }
     if (res.status === 401 || res.status === 403) {
       return new GenesisError(
         res.status === 401 ? 'unauthorized' : 'forbidden',
-        `${req.method} ${endpoint.baseUrl}${req.path.replace(/^\//, '')} was refused (HTTP ${res.status}).`,
+        trans.__(
+          '%1 %2 was refused (HTTP %3).',
+          req.method,
+          endpoint.baseUrl + req.path.replace(/^\//, ''),
+          res.status
+        ),
         {
           hint:
             endpoint.mode === 'direct'
-              ? 'Check the platform token in Settings > Genesis Lab.'
-              : 'Log in to JupyterLab again.'
+              ? trans.__('Check the platform token in Settings > Genesis Lab.')
+              : trans.__('Log in to JupyterLab again.')
         }
       );
     }
@@ -101,17 +124,17 @@ export class BrowserTransport implements Transport<Response> {
   }
 
   describe(): string {
-    return `The Genesis platform at ${this._endpoint.baseUrl}`;
+    return this._trans.__('The Genesis platform at %1', this._endpoint.baseUrl);
   }
 
   private _unreachable(err: unknown): GenesisError {
     const endpoint = this._endpoint;
     const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
     return unreachableError(
-      `Cannot reach the Genesis platform at ${endpoint.baseUrl}${detail}.`,
+      this._trans.__('Cannot reach the Genesis platform at %1%2.', endpoint.baseUrl, detail),
       endpoint.mode === 'direct'
-        ? 'Check that it runs and that the platform URL in Settings > Genesis Lab is right.'
-        : 'Check that the Jupyter server is running.'
+        ? this._trans.__('Check that it runs and that the platform URL in Settings > Genesis Lab is right.')
+        : this._trans.__('Check that the Jupyter server is running.')
     );
   }
 }

@@ -33,7 +33,7 @@ export const clientPlugin: JupyterFrontEndPlugin<IGenesisClient> = {
   ): IGenesisClient => {
     const trans = translationBundle(translator);
     // No request goes out before `configure`, which brings the timeout from the settings.
-    const client = new GenesisClient({ requestTimeoutMs: Number.POSITIVE_INFINITY });
+    const client = new GenesisClient({ requestTimeoutMs: Number.POSITIVE_INFINITY, trans });
     let mode: IEndpoint['mode'] = 'proxy';
     const apply = (s: ClientSettings) => {
       const { endpoint, problem } = endpointOf(s);

@@ -6,8 +6,8 @@ import { LiveChannel } from '../client/live';
 import { LogTail, type ILogSource } from '../client/logtail';
 import { Call, settle } from './support/testClient';
 
-// TODO(core): the log-offset cursor moves into the client core (with its own tests there); this
-// then tests the tail the extension builds on it.
+// The log-offset rule itself (LogCursor, LogFollower) is the client core's, tested in
+// client/test/protocol.test.ts; this tests the tail the extension builds on it.
 
 /** The HTTP reads of a log, answered by the test. */
 class LogReads implements ILogSource {

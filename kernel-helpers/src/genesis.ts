@@ -1,6 +1,12 @@
 import type { Table } from 'apache-arrow';
 import { GenesisClient, type ConnectOptions } from '@genesis-lab/client';
-import { parseOrThrow, type DatasetRecord, type SearchResult, type VegaLiteOptions } from '@genesis-lab/contract';
+import {
+  parseOrThrow,
+  type DatasetRecord,
+  type PublishResult,
+  type SearchResult,
+  type VegaLiteOptions
+} from '@genesis-lab/contract';
 import { CatalogApi, type SearchOptions } from './catalog';
 import type { GenesisContext } from './context';
 import { Dataset } from './data/dataset';
@@ -11,6 +17,7 @@ import { kernelOutput } from './notebook/kernel';
 import type { NotebookOutput } from './notebook/tslab';
 import type { Chart } from './plot/chart';
 import { Plot, vegaLite } from './plot/plot';
+import { PublishApi, type PublishOptions } from './publish';
 import { DEFAULT_SETTINGS, Settings, type GenesisSettings } from './settings';
 
 export interface ConfigureOptions extends Partial<GenesisSettings> {
@@ -28,6 +35,7 @@ export class Genesis {
   private readonly catalog: CatalogApi;
   /** Jobs on facilities: `await genesis.jobs.submit({...})`, then `await job.wait()`. */
   readonly jobs: JobsApi;
+  private readonly publishing: PublishApi;
   private useNotebook = true;
 
   constructor(connect: ConnectOptions = {}) {
@@ -36,7 +44,8 @@ export class Genesis {
     const notebook = (): NotebookOutput | undefined => (this.useNotebook ? kernelOutput() : undefined);
     this.context = { client, settings, notebook, lineage: new LineageRecorder(notebook) };
     this.catalog = new CatalogApi(this.context);
-    this.jobs = new JobsApi(this.context);
+    this.publishing = new PublishApi(this.context);
+    this.jobs = new JobsApi(this.context, this.publishing);
   }
 
   /** Point at a platform explicitly (url + token); with no argument, look again (environment, discovery file). */
@@ -74,6 +83,15 @@ export class Genesis {
 
   dataset(ref: string): Dataset {
     return new Dataset(this.context, ref);
+  }
+
+  /**
+   * Publish a table as a new immutable version of dataset `id` (a first version needs
+   * `metadata: { title, license }`): `await genesis.publish("me/sweep", table, { metadata })`.
+   * Identical content is not published twice; the answer says which version holds it.
+   */
+  publish(id: string, table: Table, options?: PublishOptions): Promise<PublishResult> {
+    return this.publishing.table(id, table, options);
   }
 
   /** Show any Arrow table as the compact HTML view (in a notebook; a no-op elsewhere). Await it to keep the cell's outputs in order in Deno. */

@@ -26,6 +26,7 @@ export type { BatchOptions, TableOptions } from './data/pull';
 export { CatalogApi, type SearchOptions } from './catalog';
 export { LineageRecorder, lineageText } from './lineage';
 export { JobsApi, JobHandle, JobFailedError, type JobResult, type WaitOptions } from './jobs';
+export { PublishApi, type PublishOptions } from './publish';
 export { jobStatusHtml } from './jobs-view';
 export { jobStatusText } from '@genesis-lab/contract';
 export { tableBundle, tableText } from './notebook/table-html';

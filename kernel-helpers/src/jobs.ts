@@ -7,12 +7,14 @@ import {
   jobStatusText,
   type JobState,
   type LogChunk,
-  type LogStream
+  type LogStream,
+  type PublishResult
 } from '@genesis-lab/contract';
 import type { GenesisContext } from './context';
 import { presentable } from '@genesis-lab/client';
 import { JobsClient, type JobListFilter, type LogRead } from '@genesis-lab/client';
 import { jobStatusHtml } from './jobs-view';
+import type { PublishApi, PublishOptions } from './publish';
 
 export interface WaitOptions {
   /** Give up (with an error) after this long; the job keeps running. Default: no limit. */
@@ -68,7 +70,11 @@ export class JobsApi {
   /** REST calls on the shared connection (its socket stays unused: each wait opens its own). */
   private readonly transport: JobsClient;
 
-  constructor(private readonly ctx: GenesisContext) {
+  constructor(
+    private readonly ctx: GenesisContext,
+    /** Publishing a job's files as dataset versions (`job.publish(...)`). */
+    readonly publishing: PublishApi
+  ) {
     this.transport = new JobsClient(ctx.client);
   }
 
@@ -241,6 +247,14 @@ export class JobHandle {
       if (timeout) clearTimeout(timeout);
       live.close();
     }
+  }
+
+  /**
+   * Publish a file this (completed) job left in its directory as a new version of dataset `id`;
+   * the job is recorded as what generated it: `await job.publish("sweep.csv", "me/sweep", { metadata })`.
+   */
+  publish(file: string, id: string, options?: PublishOptions): Promise<PublishResult> {
+    return this.api.publishing.jobFile(this.id, file, id, options);
   }
 
   toString(): string {

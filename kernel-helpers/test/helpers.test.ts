@@ -15,7 +15,8 @@ import {
   type PlatformProcess,
   publish,
   startPlatformProcess,
-  tempHome
+  tempHome,
+  genesisFailure
 } from '@genesis-lab/test-support';
 
 /** The helpers in plain Node against a real platform process, over datasets published through the catalog. */
@@ -27,15 +28,7 @@ let g: Genesis;
 
 const noHome = () => fs.mkdtempSync(path.join(os.tmpdir(), 'genesis-nohome-'));
 
-async function failure(promise: Promise<unknown>): Promise<GenesisError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(GenesisError);
-    return err as GenesisError;
-  }
-  throw new Error('expected a GenesisError');
-}
+const failure = genesisFailure;
 
 beforeAll(async () => {
   home = tempHome('genesis-helpers-');

@@ -11,6 +11,7 @@ export { SqliteCatalog } from './catalog/sqlite-catalog';
 export { recordsFromFile } from './catalog/record-file';
 export { COLUMN_TYPES, type ColumnType } from './ingest/column-type';
 export { ingestFile, type IngestProgress, type IngestReport } from './ingest/ingest';
+export { publishResult } from './ingest/publishing';
 export { seedExamples, type SeedEvents } from './seed/examples';
 export { writeFileAtomic } from './util/atomic';
 export { exportCrateFile, importCrateFile, openProvenance } from './provenance/home-access';

@@ -11,3 +11,4 @@ export * from './datasets';
 export * from './reference';
 export * from './jupyter';
 export * from './hostile';
+export * from './errors';

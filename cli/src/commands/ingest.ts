@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { DataFormat, GenesisError, formatBytes, parseOrThrow } from '@genesis-lab/contract';
+import { DataFormat, GenesisError, parseOrThrow, publishSummary } from '@genesis-lab/contract';
 import {
   COLUMN_TYPES,
   Home,
   SqliteCatalog,
   ingestFile,
+  publishResult,
   type ColumnType,
   type IngestReport
 } from '@genesis-lab/platform';
@@ -23,22 +24,11 @@ function keyValues(list: string[] | undefined, flag: string): Record<string, str
 
 export function printReport(r: IngestReport, json: boolean): void {
   if (json) {
-    process.stdout.write(
-      JSON.stringify({
-        id: r.record.id,
-        version: r.version,
-        created: r.created,
-        format: r.format,
-        columns: r.columns
-      }) + '\n'
-    );
+    process.stdout.write(JSON.stringify(publishResult(r)) + '\n');
     return;
   }
   const v = r.version;
-  process.stdout.write(
-    `${r.created ? 'Published' : 'Unchanged (identical content already published)'} ${r.record.id}@${v.version}: ` +
-      `${v.rowCount.toLocaleString('en-US')} rows, ${v.batchCount} batches, ${formatBytes(v.sizeBytes)}, sha256 ${v.sha256}\n`
-  );
+  process.stdout.write(`${publishSummary({ ...r, id: r.record.id })}\n`);
   process.stdout.write(`Schema (${r.format}):\n`);
   const width = Math.max(...r.columns.map((c) => c.name.length), 4);
   for (const c of r.columns) {

@@ -1,4 +1,5 @@
 import {
+  GenesisError,
   IDEMPOTENCY_HEADER,
   parseOrThrow,
   queryWire,
@@ -7,7 +8,7 @@ import {
   type RouteDef,
   type RouteName
 } from '@genesis-lab/contract';
-import type { RouteInput } from './route-types';
+import type { RawContent, RouteInput } from './route-types';
 
 /** One HTTP request, ready for any transport: the wire form of a call. */
 export interface WireRequest {
@@ -16,7 +17,8 @@ export interface WireRequest {
   /** Path and query string from the platform's base URL: `/api/jobs?state=QUEUED,ACTIVE`. */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** JSON text, or the raw bytes of a route that `consumes` another media type. */
+  readonly body?: string | Uint8Array;
   /** Whether sending it twice is harmless (a POST is only with an idempotency key). */
   readonly repeatable: boolean;
 }
@@ -29,17 +31,31 @@ export interface WireRequest {
  */
 export function buildRequest<N extends RouteName>(name: N, input: RouteInput<N> = {} as RouteInput<N>): WireRequest {
   const def: RouteDef = routes[name];
-  const given = input as { params?: unknown; query?: unknown; body?: unknown; headers?: Record<string, string> };
+  const given = input as {
+    params?: unknown;
+    query?: unknown;
+    body?: unknown;
+    headers?: Record<string, string>;
+    content?: RawContent;
+  };
   const params = def.params ? (parseOrThrow(def.params, given.params ?? {}, 'params') as Record<string, string>) : {};
   const query = def.query ? encodeQuery(def.query, parseOrThrow(def.query, given.query ?? {}, 'query')) : '';
   const headers: Record<string, string> = {
     accept: def.response ? 'application/json' : (def.produces?.[0] ?? '*/*'),
     ...given.headers
   };
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (def.body) {
     body = JSON.stringify(parseOrThrow(def.body, given.body ?? {}, 'body'));
     headers['content-type'] = 'application/json';
+  } else if (def.consumes) {
+    const content = given.content;
+    if (!content || !def.consumes.includes(content.type))
+      throw new GenesisError('unsupported_media_type', `${name} takes a body of type ${def.consumes.join(' or ')}`, {
+        hint: content ? `got ${content.type}` : 'no content was given'
+      });
+    body = content.bytes;
+    headers['content-type'] = content.type;
   }
   return {
     route: name,

@@ -12,13 +12,21 @@ type Input<D, K extends string> = D extends { readonly [P in K]: infer S }
     : never
   : never;
 
-/** What a call of route `N` sends: path params (required when the route has any), query, body, headers. */
+/** What a call of route `N` sends: path params (required when the route has any), query, body, headers, raw content. */
 export type RouteInput<N extends RouteName> = (Def<N> extends { readonly params: z.ZodType }
   ? { params: Input<Def<N>, 'params'> }
   : { params?: undefined }) &
   (Def<N> extends { readonly query: z.ZodType } ? { query?: Input<Def<N>, 'query'> } : { query?: undefined }) &
   (Def<N> extends { readonly body: z.ZodType } ? { body: Input<Def<N>, 'body'> } : { body?: undefined }) &
-  (Def<N> extends { readonly headers: z.ZodType } ? { headers?: Input<Def<N>, 'headers'> } : { headers?: undefined });
+  (Def<N> extends { readonly headers: z.ZodType } ? { headers?: Input<Def<N>, 'headers'> } : { headers?: undefined }) &
+  (Def<N> extends { readonly consumes: readonly string[] } ? { content: RawContent } : { content?: undefined });
+
+/** The body of a route that reads bytes, not JSON (a table to publish, a crate): its media type and bytes. */
+export interface RawContent {
+  /** One of the route's `consumes` media types. */
+  type: string;
+  bytes: Uint8Array;
+}
 
 /** The validated JSON answer of route `N` (`unknown` for routes that answer another media type). */
 export type RouteOutput<N extends RouteName> =

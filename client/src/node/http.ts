@@ -26,7 +26,7 @@ export function request(
   method: string,
   url: URL,
   headers: Record<string, string>,
-  body?: string
+  body?: string | Uint8Array
 ): Promise<HttpResponse> {
   const mod = url.protocol === 'https:' ? https : http;
   const agent = agents[url.protocol as 'http:' | 'https:'];

@@ -19,3 +19,4 @@ export * from './job-text';
 export * from './cell-text';
 export * from './output-digest';
 export * from './staleness';
+export * from './publish-text';

@@ -12,7 +12,6 @@ import {
   type Field,
   type RecordMetadata
 } from '@genesis-lab/contract';
-import type { Db } from '../db/database';
 
 /**
  * How records, versions, fields and facet values sit in SQLite, and the one function that
@@ -131,81 +130,4 @@ export function facetValuesOf(meta: StoredMetadata, formats: DataFormat[]): [Fac
   for (const f of formats) out.push(['format', f]);
   for (const k of new Set(meta.keywords.map((k) => k.trim()).filter(Boolean))) out.push(['keywords', k]);
   return out;
-}
-
-export interface IndexInput {
-  rid: number;
-  id: string;
-  meta: StoredMetadata;
-  fields: Field[];
-  formats: DataFormat[];
-  /** False for a record inserted in this transaction (nothing derived to delete yet). */
-  existed: boolean;
-}
-
-/** Statements for `writeIndexes`, prepared once per database. */
-export class IndexWriter {
-  private readonly delFacets;
-  private readonly insFacet;
-  private readonly bumpSeq;
-  private readonly delFts;
-  private readonly insFts;
-  private readonly delFields;
-  private readonly insField;
-
-  constructor(db: Db) {
-    this.delFacets = db.prepare('DELETE FROM catalog_facets WHERE rid = ?');
-    this.insFacet = db.prepare('INSERT OR IGNORE INTO catalog_facets (facet, value, rid) VALUES (?, ?, ?)');
-    this.bumpSeq = db.prepare(
-      'UPDATE catalog_records SET change_seq = (SELECT MAX(change_seq) FROM catalog_records) + 1 WHERE rid = ?'
-    );
-    this.delFts = db.prepare('DELETE FROM catalog_fts WHERE rowid = ?');
-    this.insFts = db.prepare(
-      'INSERT INTO catalog_fts (rowid, title, name, keywords, description, fields, agents) VALUES (?, ?, ?, ?, ?, ?, ?)'
-    );
-    this.delFields = db.prepare('DELETE FROM catalog_fields WHERE rid = ?');
-    this.insField = db.prepare(
-      'INSERT INTO catalog_fields (rid, position, name, type, nullable, unit, description) VALUES (?, ?, ?, ?, ?, ?, ?)'
-    );
-  }
-
-  /** Rewrite facets, the full-text row and the fields of one record, and mark it changed. Call inside a transaction. */
-  write(x: IndexInput): void {
-    this.bumpSeq.run(x.rid);
-    if (x.existed) {
-      this.delFacets.run(x.rid);
-      this.delFts.run(x.rid);
-      this.delFields.run(x.rid);
-    }
-    const seen = new Set<string>();
-    for (const [facet, value] of facetValuesOf(x.meta, x.formats)) {
-      const key = `${facet}\u0000${value}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      this.insFacet.run(facet, value, x.rid);
-    }
-    const m = x.meta;
-    const fieldText = x.fields.map((f) => [f.name, f.unit, f.description].filter(Boolean).join(' ')).join(' ; ');
-    const agents = [
-      x.id,
-      ...m.creators.flatMap((c) => [c.name, c.affiliation ?? '']),
-      m.publisher?.name ?? '',
-      m.domain ?? ''
-    ]
-      .filter(Boolean)
-      .join(' ; ');
-    this.insFts.run(
-      x.rid,
-      m.title,
-      // The id's name ("seattle-weather") is a curated summary of what the record is.
-      x.id.slice(x.id.indexOf('/') + 1),
-      m.keywords.join(' ; '),
-      m.description,
-      fieldText,
-      agents
-    );
-    x.fields.forEach((f, i) =>
-      this.insField.run(x.rid, i, f.name, f.type, f.nullable ? 1 : 0, f.unit ?? null, f.description ?? null)
-    );
-  }
 }

@@ -4,13 +4,21 @@ import { GenesisError } from '@genesis-lab/contract';
 /** The longest path segment (an id, a version, a hash) the router accepts; longer ones are 414. */
 export const MAX_PARAM_LENGTH = 500;
 
-/** Map anything thrown in a handler to the one error shape. */
-export function toGenesisError(err: unknown): GenesisError {
+/**
+ * Map anything thrown in a handler to the one error shape. `consumes`: the body types the route
+ * reads, so a body of another type is answered with what to send instead.
+ */
+export function toGenesisError(err: unknown, consumes: readonly string[] = ['application/json']): GenesisError {
   if (err instanceof GenesisError) return err;
   const fe = err as Partial<FastifyError> & { status?: number };
   const status = fe.statusCode ?? fe.status;
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return new GenesisError('unsupported_media_type', 'Request bodies must be application/json');
+    return new GenesisError(
+      'unsupported_media_type',
+      consumes.length
+        ? `This request's body must be ${consumes.join(' or ')}`
+        : 'This request takes no body (send none, or text/plain)'
+    );
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return new GenesisError('payload_too_large', 'Request body is too large');
   if (fe.code === 'FST_ERR_BAD_URL')
@@ -33,7 +41,8 @@ export function toGenesisError(err: unknown): GenesisError {
 }
 
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
-  const ge = toGenesisError(err);
+  const cfg = req.routeOptions?.config as { consumes?: readonly string[] } | undefined;
+  const ge = toGenesisError(err, cfg?.consumes);
   if (ge.status >= 500) req.log.error({ err }, 'request failed');
   if (reply.sent || reply.raw.headersSent) {
     // A stream already started: all we can do is cut it so the client sees a truncated body.

@@ -26,7 +26,8 @@ export function addRoute<R extends RouteDef>(
   app.route({
     method: def.method,
     url: def.path.replace(/\{(\w+)\}/g, ':$1'),
-    config: { public: def.public === true },
+    // What the error handler and authentication need to know of the route (its body types: a 415 names them).
+    config: { public: def.public === true, consumes: def.body ? ['application/json'] : (def.consumes ?? []) },
     handler: async (req, reply) => {
       const params = def.params ? parseOrThrow(def.params, req.params, 'params') : undefined;
       const query = def.query ? parseOrThrow(def.query, req.query, 'query') : undefined;

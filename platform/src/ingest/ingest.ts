@@ -8,6 +8,7 @@ import {
   type DataFormat,
   type DatasetRecord,
   type DatasetVersion,
+  type PublishedColumn,
   type RecordMetadataInput
 } from '@genesis-lab/contract';
 import { typeName } from '../catalog/arrow-types';
@@ -45,12 +46,8 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
 }
 
-export interface IngestedColumn {
-  name: string;
-  type: string;
-  nulls?: number;
-  inferred: boolean;
-}
+/** A column as published (the contract's shape, so the CLI and the HTTP answer agree). */
+export type IngestedColumn = PublishedColumn;
 
 export interface IngestReport {
   record: DatasetRecord;

@@ -1,9 +1,9 @@
 import {
-  CrateImportResult,
+  CRATE_MEDIA_TYPE,
   GenesisError,
   MAX_EXECUTIONS_PER_BATCH,
   type CellExecutionInput,
-  type ErrorBody,
+  type CrateImportResult,
   type Job,
   type JobSpecInput,
   type ReproducibilityReportInput,
@@ -58,15 +58,7 @@ export class PlatformApi {
 
   /** Import an exported crate (its dataset versions, digests checked, then its run). */
   async importCrate(zip: Uint8Array): Promise<CrateImportResult> {
-    const { url, token } = this.connection();
-    const res = await fetch(`${url}/api/provenance/crates`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/zip', accept: 'application/json' },
-      body: zip
-    });
-    const body: unknown = await res.json();
-    if (!res.ok) throw GenesisError.fromBody(body as ErrorBody);
-    return CrateImportResult.parse(body);
+    return this.client.call('importCrate', { content: { type: CRATE_MEDIA_TYPE, bytes: zip } });
   }
 
   private jobs(): JobsClient {

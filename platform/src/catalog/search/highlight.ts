@@ -1,5 +1,6 @@
 import type { HighlightSpan } from '@genesis-lab/contract';
 import { queryTokens, singularForms } from './match-expression';
+import { WORD, foldText } from './words';
 
 /**
  * Highlights are computed here rather than with FTS5's highlight()/snippet(): those re-run
@@ -10,15 +11,6 @@ import { queryTokens, singularForms } from './match-expression';
  * marks its own way and escapes once.
  */
 export const ELLIPSIS = '…';
-
-const WORD = /[\p{L}\p{N}]+/gu;
-
-export function fold(word: string): string {
-  return word
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-}
 
 /** The prefixes a word must start with to count as a match for this query. */
 export function highlightTerms(query: string): string[] {
@@ -34,7 +26,7 @@ interface Word {
 function words(text: string, terms: string[]): Word[] {
   const out: Word[] = [];
   for (const m of text.matchAll(WORD)) {
-    const w = fold(m[0]);
+    const w = foldText(m[0]);
     const hit = terms.some((t) => (t.length > 1 ? w.startsWith(t) : w === t));
     const start = m.index ?? 0;
     out.push({ start, end: start + m[0].length, hit });

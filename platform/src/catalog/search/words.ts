@@ -5,7 +5,8 @@
  */
 
 const NON_ASCII = /[^\x00-\x7f]/;
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A word: a run of unicode letters and digits (global: for matchAll, which keeps its own position). */
+export const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Lower case with diacritics removed (NFKD, then combining marks dropped). */
 export function foldText(text: string): string {
