@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DatasetRecord, VersionList } from './catalog';
 import { CatalogRecord } from './catalog-record';
 import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './core/media';
+import { GenesisError } from './core/errors';
 import { IDEMPOTENCY_HEADER } from './core/jobs';
 import { DataQuery } from './data';
 import { Health } from './discovery';
@@ -721,22 +722,23 @@ export const routes = {
     path: '/v2/health/live',
     summary: 'OIP v2: the server is live (200 {"live": true})',
     tag: 'oip',
-    response: OipServerLive,
-    public: true
+    scope: 'public',
+    response: OipServerLive
   },
   oipServerReady: {
     method: 'GET',
     path: '/v2/health/ready',
     summary: 'OIP v2: the server is ready to serve its models (200 {"ready": true})',
     tag: 'oip',
-    response: OipServerReady,
-    public: true
+    scope: 'public',
+    response: OipServerReady
   },
   oipServerMetadata: {
     method: 'GET',
     path: '/v2',
     summary: 'OIP v2: server name, version and extensions',
     tag: 'oip',
+    scope: 'read',
     response: OipServerMetadata
   },
   oipModelMetadata: {
@@ -744,6 +746,7 @@ export const routes = {
     path: '/v2/models/{name}',
     summary: "OIP v2: a model's metadata (its latest version): inputs and outputs with datatype and shape",
     tag: 'oip',
+    scope: 'read',
     params: OipModelParams,
     response: OipModelMetadata
   },
@@ -752,6 +755,7 @@ export const routes = {
     path: '/v2/models/{name}/versions/{version}',
     summary: "OIP v2: one model version's metadata",
     tag: 'oip',
+    scope: 'read',
     params: OipVersionParams,
     response: OipModelMetadata
   },
@@ -760,6 +764,7 @@ export const routes = {
     path: '/v2/models/{name}/ready',
     summary: 'OIP v2: the model (latest version) is ready (200), or not (503)',
     tag: 'oip',
+    scope: 'read',
     params: OipModelParams,
     response: OipModelReady
   },
@@ -768,6 +773,7 @@ export const routes = {
     path: '/v2/models/{name}/versions/{version}/ready',
     summary: 'OIP v2: the model version is ready (200), or not (503)',
     tag: 'oip',
+    scope: 'read',
     params: OipVersionParams,
     response: OipModelReady
   },
@@ -778,6 +784,7 @@ export const routes = {
       'OIP v2 inference on the latest version (JSON tensors). A wrong datatype or shape answers 400 naming the ' +
       'input and the datatype and shape it expects',
     tag: 'oip',
+    scope: 'run',
     params: OipModelParams,
     body: OipInferRequest,
     response: OipInferResponse
@@ -787,6 +794,7 @@ export const routes = {
     path: '/v2/models/{name}/versions/{version}/infer',
     summary: 'OIP v2 inference on one model version (JSON tensors)',
     tag: 'oip',
+    scope: 'run',
     params: OipVersionParams,
     body: OipInferRequest,
     response: OipInferResponse
@@ -795,11 +803,18 @@ export const routes = {
 
 export type RouteName = keyof typeof routes;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Build the URL path for a route from its params (segments are URI-encoded). */
 export function routePath(name: RouteName, params: Record<string, string> = {}): string {
   return routes[name].path.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = params[k];
     if (v === undefined) throw new Error(`routePath(${name}): missing "${k}"`);
+    // A lone UTF-16 surrogate has no UTF-8 form: encodeURIComponent would throw a bare URIError.
+    if (LONE_SURROGATE.test(v))
+      throw new GenesisError('bad_request', `Invalid ${k}: it holds a lone UTF-16 surrogate, which is not text`, {
+        issues: [{ path: k, message: 'holds a lone UTF-16 surrogate' }]
+      });
     return encodeURIComponent(v);
   });
 }

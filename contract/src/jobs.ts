@@ -95,7 +95,15 @@ export type JobAttributes = z.infer<typeof JobAttributes>;
 
 /** A file or catalog dataset copied into the job directory before it runs (or out after). */
 export const StageItem = z.union([
-  z.object({ source: z.string().min(1).describe('Path or URL'), target: z.string().min(1) }).strict(),
+  z
+    .object({
+      source: z
+        .string()
+        .min(1)
+        .describe('A path on the platform host (URLs are refused; see docs/security.md for where staging may read)'),
+      target: z.string().min(1)
+    })
+    .strict(),
   z
     .object({
       dataset: RefString,
@@ -207,7 +215,11 @@ export const JobListQuery = z
   .object({
     facility: FacilityName.optional(),
     state: listParam('comma', JobState).describe('States, comma-separated'),
-    tag: z.string().optional().describe('"key=value"'),
+    tag: z
+      .string()
+      .refine((t) => t.indexOf('=') > 0, 'must be "key=value"')
+      .optional()
+      .describe('"key=value"'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     cursor: z.string().optional()
   })

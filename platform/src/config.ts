@@ -28,7 +28,20 @@ export const PlatformConfig = z
     /** Extra CORS origins allowed to call the API from a browser (the proxy path needs none). */
     corsOrigins: z.array(z.string()).default([]),
     /** The program a reproduction job runs (the notebook runner's entry); `genesis serve` gives it. */
-    reproductionProgram: z.string().min(1).optional()
+    reproductionProgram: z.string().min(1).optional(),
+    /**
+     * Host directories stage-in may read from and stage-out may write to (absolute paths). Empty:
+     * anywhere the platform user may, except the platform's own files (see docs/security.md).
+     */
+    stagingRoots: z.array(z.string().min(1)).default([]),
+    /** The largest request body accepted (413 above it); crate imports have their own larger limit. */
+    bodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(8 * 1024 * 1024),
+    /** Requests per token (per client address without one) per minute; 0 turns the limit off. */
+    rateLimitPerMinute: z.coerce.number().int().min(0).default(60_000)
   })
   .strict();
 export type PlatformConfig = z.infer<typeof PlatformConfig>;

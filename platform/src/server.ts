@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import { Server as IoServer } from 'socket.io';
 import {
+  GenesisError,
   IDEMPOTENCY_HEADER,
   SOCKET_PATH,
   openApiDocument,
@@ -17,13 +19,15 @@ import { openDatabase } from './db/database';
 import { platformMigrations } from './db/migrations';
 import { Home } from './home';
 import { HomeLock } from './home-lock';
-import { bearerOf, generateToken, unauthorized } from './http/auth';
+import { bearerOf, generateToken, rateLimitKey, unauthorized } from './http/auth';
 import { accessMigrations } from './access/migrations';
 import { AuditLog } from './access/audit-log';
 import { IdentityStore } from './access/identity-store';
 import { requireRouteScope } from './access/policy';
 import { accessRoutes } from './access/routes';
-import { errorHandler } from './http/errors';
+import { clientErrorHandler } from './http/client-errors';
+import { errorHandler, MAX_PARAM_LENGTH } from './http/errors';
+import { REDACTED, requestSerializer } from './http/log-redaction';
 import { addRoute } from './http/route';
 import type { Io, PlatformContext, PlatformModule } from './platform-module';
 import { PlatformServices } from './services';
@@ -75,12 +79,21 @@ async function startLocked(
   home.sweepTmp();
 
   const app = Fastify({
-    logger: { level: config.logLevel },
-    bodyLimit: 8 * 1024 * 1024,
+    logger: {
+      level: config.logLevel,
+      // Tokens never reach the log: no headers, token-like query values and the token itself redacted.
+      serializers: { req: requestSerializer([token]) },
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'auth.token'], censor: REDACTED }
+    },
+    bodyLimit: config.bodyLimitBytes,
     // Fastify's own timeouts would cut long Arrow streams.
     requestTimeout: 0,
     forceCloseConnections: true,
-    genReqId: () => Math.random().toString(36).slice(2, 12)
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (a malformed percent-escape, an over-long segment) answer in the one error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
+    clientErrorHandler
   });
 
   const db = openDatabase(home.dbPath, [
@@ -122,6 +135,17 @@ async function startLocked(
       maxAge: 600
     });
   }
+  if (config.rateLimitPerMinute > 0)
+    // Before authentication, so a flood of bad tokens is limited too (by client address).
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: rateLimitKey,
+      errorResponseBuilder: (_req, ctx) =>
+        new GenesisError('rate_limited', `Too many requests: at most ${ctx.max} a minute per token`, {
+          hint: `Retry after ${ctx.after}`
+        })
+    });
   app.addHook('onRequest', async (req) => {
     const route = (req.routeOptions.config as { route?: RouteDef } | undefined)?.route;
     if (route?.scope === 'public') return;
@@ -149,9 +173,12 @@ async function startLocked(
     };
     return health;
   });
-  addRoute(app, routes.openapi, (input) =>
-    openApiDocument({ version: ctx.version, serverUrl: `${input.req.protocol}://${input.req.host}` })
-  );
+  // Built on the first request and kept (it takes a few hundred ms); only the server URL differs.
+  let apiDoc: ReturnType<typeof openApiDocument> | undefined;
+  addRoute(app, routes.openapi, (input) => {
+    const { openapi, info, ...rest } = (apiDoc ??= openApiDocument({ version: ctx.version }));
+    return { openapi, info, servers: [{ url: `${input.req.protocol}://${input.req.host}` }], ...rest };
+  });
   accessRoutes(app, ctx);
   for (const m of modules) m.routes?.(app, ctx);
 

@@ -10,6 +10,7 @@ export * from './processes';
 export * from './datasets';
 export * from './reference';
 export * from './jupyter';
+export * from './hostile';
 export * from './errors';
 export * from './bench-targets';
 export * from './mlserver';

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { GenesisError } from '@genesis-lab/contract';
 import { Home, SqliteCatalog, recordsFromFile } from '@genesis-lab/platform';
+import { inputFileSize } from '../input-file';
 import { ingestProgress, progressSettings } from '../progress';
 
 /** Records per transaction: each batch is searchable at once and never in part. */
@@ -25,7 +25,7 @@ export function registerImportRecords(program: Command): void {
     )
     .action(async (file: string, opts: { home?: string; progress: string }) => {
       const settings = progressSettings(opts.progress);
-      const size = fs.statSync(file).size;
+      const size = inputFileSize(file, 'records');
       const catalog = SqliteCatalog.open(new Home(opts.home ?? process.env.GENESIS_HOME));
       const view = ingestProgress(settings, path.basename(file));
       try {

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { DataFormat, GenesisError, parseOrThrow, publishSummary } from '@genesis-lab/contract';
 import {
@@ -10,21 +9,8 @@ import {
   type ColumnType,
   type IngestReport
 } from '@genesis-lab/platform';
+import { readJsonFile } from '../input-file';
 import { ingestProgress, progressSettings } from '../progress';
-
-function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new GenesisError('not_found', `Cannot read ${what} file ${file}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new GenesisError('bad_request', `${what} file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}
 
 function keyValues(list: string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -16,7 +16,7 @@ import {
   type LogStream
 } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/client';
-import * as fs from 'node:fs';
+import { readJsonFile } from '../input-file';
 import { parseCliOptions } from '../options';
 import { z } from 'zod';
 
@@ -156,7 +156,7 @@ export function registerJobs(program: Command): void {
     .option('--json', 'print the job as JSON')
     .option('--home <dir>', 'GENESIS_HOME of the platform to use')
     .action(async (command: string[], o: Record<string, string | string[] | boolean | undefined>) => {
-      const base = o.spec ? (JSON.parse(fs.readFileSync(String(o.spec), 'utf8')) as JobSpecInput) : undefined;
+      const base = o.spec ? (readJsonFile(String(o.spec), 'job spec') as JobSpecInput) : undefined;
       const [executable, ...args] = command;
       if (!executable && !base)
         throw new GenesisError('bad_request', 'Nothing to run: give an executable after --, or --spec FILE', {

@@ -17,6 +17,12 @@ export function registerServe(program: Command): void {
       '--clearance <level...>',
       'access levels the owner token is cleared for (open, controlled, export-controlled); env GENESIS_CLEARANCES'
     )
+    .option(
+      '--staging-root <dir...>',
+      'host directories stage-in may read and stage-out may write (default: anywhere but the platform home)'
+    )
+    .option('--body-limit <bytes>', 'largest request body accepted (413 above it)')
+    .option('--rate-limit <perMinute>', 'requests per minute per token (0: no limit)')
     .action(
       async (opts: {
         host: string;
@@ -26,6 +32,9 @@ export function registerServe(program: Command): void {
         logLevel: string;
         corsOrigin?: string[];
         clearance?: string[];
+        stagingRoot?: string[];
+        bodyLimit?: string;
+        rateLimit?: string;
       }) => {
         const config = parseCliOptions(
           PlatformConfig,
@@ -38,9 +47,19 @@ export function registerServe(program: Command): void {
             corsOrigins: opts.corsOrigin ?? [],
             clearances: opts.clearance ?? process.env.GENESIS_CLEARANCES?.split(',').map((s) => s.trim()) ?? undefined,
             // Reproductions the extension starts run the runner's job program.
-            reproductionProgram: JOB_ENTRY
+            reproductionProgram: JOB_ENTRY,
+            stagingRoots: opts.stagingRoot ?? [],
+            bodyLimitBytes: opts.bodyLimit,
+            rateLimitPerMinute: opts.rateLimit ?? process.env.GENESIS_RATE_LIMIT
           },
-          { facilitiesFile: '--facilities', corsOrigins: '--cors-origin', clearances: '--clearance' }
+          {
+            facilitiesFile: '--facilities',
+            corsOrigins: '--cors-origin',
+            clearances: '--clearance',
+            stagingRoots: '--staging-root',
+            bodyLimitBytes: '--body-limit',
+            rateLimitPerMinute: '--rate-limit'
+          }
         );
         const platform = await startPlatform(config);
         process.stdout.write(

@@ -2,6 +2,7 @@ import { LogCursor, LogFollower, isNewerJob } from '@genesis-lab/client/core';
 import {
   GenesisError,
   IDEMPOTENCY_HEADER,
+  headerSafe,
   isFinal,
   type FacilityInfo,
   type Job,
@@ -52,7 +53,10 @@ export class JobsClient {
 
   /** Submit; `created` is false when the idempotency key returned an existing job. */
   async submit(spec: JobSpecInput, options: { idempotencyKey?: string } = {}): Promise<{ job: Job; created: boolean }> {
-    const headers = options.idempotencyKey ? { [IDEMPOTENCY_HEADER]: options.idempotencyKey } : undefined;
+    const key = options.idempotencyKey;
+    // A key no header can carry (unicode, control characters) goes in the spec, which means the same.
+    if (key && !headerSafe(key)) spec = { ...spec, idempotencyKey: key };
+    const headers = key && headerSafe(key) ? { [IDEMPOTENCY_HEADER]: key } : undefined;
     const { status, value } = await this.client.send('submitJob', { body: spec, headers });
     return { job: value, created: status === 201 };
   }

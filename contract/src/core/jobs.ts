@@ -23,4 +23,12 @@ export function isFinal(state: State): boolean {
 /** The HTTP header that makes a submit idempotent (the spec's `idempotencyKey` does the same). */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
+/**
+ * Can this value travel in an HTTP header? (Visible ASCII and spaces: HTTP clients refuse
+ * control characters, and anything beyond Latin-1, before sending.)
+ */
+export function headerSafe(value: string): boolean {
+  return /^[\x20-\x7e]*$/.test(value);
+}
+
 export const LOG_STREAMS = ['stdout', 'stderr'] as const;

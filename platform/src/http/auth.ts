@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { GenesisError, type Principal } from '@genesis-lab/contract';
 
 declare module 'fastify' {
@@ -17,6 +17,15 @@ export function bearerOf(header: string | string[] | undefined): string | undefi
   const h = Array.isArray(header) ? header[0] : header;
   const m = h ? /^(?:Bearer|token)\s+(.+)$/i.exec(h.trim()) : null;
   return m?.[1];
+}
+
+/**
+ * Whom a rate limit counts: the token (by a digest, so no secret sits in the limiter's memory or
+ * could reach a log), else the client address.
+ */
+export function rateLimitKey(req: { headers: { authorization?: string | string[] }; ip: string }): string {
+  const token = bearerOf(req.headers.authorization);
+  return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${req.ip}`;
 }
 
 export function unauthorized(): GenesisError {

@@ -1,6 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GenesisError } from '@genesis-lab/contract';
 
+/** The longest path segment (an id, a version, a hash) the router accepts; longer ones are 414. */
+export const MAX_PARAM_LENGTH = 500;
+
 /**
  * Map anything thrown in a handler to the one error shape. `consumes`: the body types the route
  * reads, so a body of another type is answered with what to send instead.
@@ -18,6 +21,16 @@ export function toGenesisError(err: unknown, consumes: readonly string[] = ['app
     );
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return new GenesisError('payload_too_large', 'Request body is too large');
+  if (fe.code === 'FST_ERR_BAD_URL')
+    return new GenesisError(
+      'bad_request',
+      'The URL path is not valid: a segment has a malformed percent-escape or bytes that are not UTF-8 ' +
+        '(an overlong sequence or a lone surrogate)'
+    );
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new GenesisError('bad_request', `A URL path segment is longer than ${MAX_PARAM_LENGTH} characters`, {
+      status: 414
+    });
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new GenesisError('bad_request', 'The JSON body is empty');
   if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new GenesisError('bad_request', `The request body is not valid JSON: ${(err as Error).message}`);

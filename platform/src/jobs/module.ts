@@ -9,6 +9,7 @@ import { jobsMigrations } from './migrations';
 import { registerJobRoutes } from './routes';
 import { JobService } from './service';
 import { attachJobSockets } from './socket';
+import { StagingPolicy } from './staging-policy';
 
 /** The job service as the other modules of a platform find it. */
 export const JOBS_SERVICE = new ServiceKey<JobService>('jobs');
@@ -27,8 +28,13 @@ export const jobsModule: PlatformModule = {
     const loaded = load();
     ctx.log.info(`facilities from ${loaded.source}: ${loaded.facilities.map((f) => f.name).join(', ')}`);
     const facilities = new FacilitySet(load, (f) => createConnector(f, ctx.home.jobsDir), loaded);
-    const service = new JobService(ctx.db, facilities, ctx.home.jobsDir, ctx.log, () =>
-      ctx.services.get(CATALOG_SERVICE)
+    const service = new JobService(
+      ctx.db,
+      facilities,
+      ctx.home.jobsDir,
+      ctx.log,
+      () => ctx.services.get(CATALOG_SERVICE),
+      StagingPolicy.forHome(ctx.home, ctx.config.stagingRoots)
     );
     ctx.services.provide(JOBS_SERVICE, service);
   },

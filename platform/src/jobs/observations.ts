@@ -2,6 +2,7 @@ import { EventEmitter, on } from 'node:events';
 import { isFinal, type Job, type JobUpdate } from '@genesis-lab/contract';
 import type { ConnectorSink } from '../facilities/connector';
 import { stageOut } from './stage';
+import type { StagingPolicy } from './staging-policy';
 import type { Observation } from '../facilities/connector';
 import { publicJob, type JobStore } from './store';
 
@@ -34,7 +35,10 @@ export class Observations extends EventEmitter<JobUpdateEvents> {
     observe: (jobId, o) => this.enqueue({ jobId, o, at: new Date().toISOString() })
   };
 
-  constructor(private readonly store: JobStore) {
+  constructor(
+    private readonly store: JobStore,
+    private readonly staging?: StagingPolicy
+  ) {
     super();
     this.setMaxListeners(0);
   }
@@ -82,7 +86,7 @@ export class Observations extends EventEmitter<JobUpdateEvents> {
     const job = this.store.get(jobId);
     if (!job || !job.spec.stageOut.length || isFinal(job.state) || !job.workDir) return o;
     try {
-      this.store.setOutputs(jobId, stageOut(job.spec, job.workDir), at);
+      this.store.setOutputs(jobId, stageOut(job.spec, job.workDir, this.staging), at);
       return o;
     } catch (err) {
       return {

@@ -1,5 +1,6 @@
 import type { FacilityRefresh } from '@genesis-lab/contract';
 import type { FastifyBaseLogger } from 'fastify';
+import type { StagingPolicy } from './staging-policy';
 import type { CatalogService } from '../catalog/service';
 import type { FacilityConnector } from '../facilities/connector';
 import type { FacilitySet } from '../facilities/facility-set';
@@ -42,12 +43,22 @@ export class JobService {
     readonly facilities: FacilitySet,
     jobsDir: string,
     private readonly log: FastifyBaseLogger,
-    catalog: () => CatalogService | undefined = () => undefined
+    catalog: () => CatalogService | undefined = () => undefined,
+    staging?: StagingPolicy
   ) {
     this.ready = new Promise((r) => (this.markReady = r));
     this.store = new JobStore(db);
-    this.observations = new Observations(this.store);
-    this.submissions = new JobSubmissions(this.store, facilities, this.observations, jobsDir, log, catalog, this.ready);
+    this.observations = new Observations(this.store, staging);
+    this.submissions = new JobSubmissions(
+      this.store,
+      facilities,
+      this.observations,
+      jobsDir,
+      log,
+      catalog,
+      this.ready,
+      staging
+    );
     this.reads = new JobReads(this.store, facilities);
     this.reconciler = new Reconciler(this.store, this.observations, this.submissions, log);
     this.retries = new PollLoop(

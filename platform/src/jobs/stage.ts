@@ -12,6 +12,7 @@ import {
 } from '@genesis-lab/contract';
 import { facilityCleared, facilityRefusal } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
+import { inside, realOrResolved, type StagingPolicy } from './staging-policy';
 
 /** A stage target must stay inside the job directory. */
 function targetIssue(target: string, at: string): ErrorIssue | undefined {
@@ -26,14 +27,17 @@ export function checkStaging(
   spec: JobSpec,
   catalog: CatalogService | undefined,
   principal: Principal,
-  facilityClearance: AccessLevel
+  facilityClearance: AccessLevel,
+  policy?: StagingPolicy
 ): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   spec.stageIn.forEach((item, i) => {
     const t = targetIssue(item.target, `body.stageIn[${i}].target`);
     if (t) issues.push(t);
     if ('source' in item) {
-      if (!fs.existsSync(item.source))
+      const refused = policy?.sourceIssue(item.source, `body.stageIn[${i}].source`);
+      if (refused) issues.push(refused);
+      else if (!fs.existsSync(item.source))
         issues.push({ path: `body.stageIn[${i}].source`, message: `no such file: ${item.source}` });
     } else if (!catalog) {
       issues.push({
@@ -62,6 +66,11 @@ export function checkStaging(
   spec.stageOut.forEach((item, i) => {
     const t = targetIssue(item.source, `body.stageOut[${i}].source`);
     if (t) issues.push(t);
+    // Relative targets land in the job directory; absolute ones are checked against the policy.
+    if (path.isAbsolute(item.target)) {
+      const refused = policy?.targetIssue(item.target, `body.stageOut[${i}].target`);
+      if (refused) issues.push(refused);
+    }
   });
   return issues;
 }
@@ -112,11 +121,16 @@ function checkInside(workDir: string, src: string, source: string): void {
 }
 
 /** Copy stage-out items from the job directory to their targets once the job COMPLETED. */
-export function stageOut(spec: JobSpec, workDir: string): Job['outputs'] {
-  return spec.stageOut.map((item) => {
+export function stageOut(spec: JobSpec, workDir: string, policy?: StagingPolicy): Job['outputs'] {
+  return spec.stageOut.map((item, i) => {
     const src = path.join(workDir, item.source);
     checkInside(workDir, src, item.source);
     const target = path.resolve(workDir, item.target);
+    // The job wrote its directory: a symlink there must not carry a host file out.
+    if (!inside(realOrResolved(src), realOrResolved(workDir)))
+      throw new GenesisError('forbidden', `stage-out source ${item.source} points outside the job directory`);
+    const refused = policy?.targetIssue(target, `stageOut[${i}].target`);
+    if (refused) throw new GenesisError('forbidden', `stage-out target ${item.target} ${refused.message}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     // Content, not links: a link into the job directory would break when the directory goes.
     fs.cpSync(src, target, { recursive: true, dereference: true });

@@ -220,7 +220,10 @@ export class JobStore {
     }
     if (q.tag) {
       const eq = q.tag.indexOf('=');
-      if (eq <= 0) throw new GenesisError('validation_failed', 'Invalid query.tag: must be "key=value"');
+      if (eq <= 0)
+        throw new GenesisError('validation_failed', 'Invalid query.tag: must be "key=value"', {
+          issues: [{ path: 'query.tag', message: 'must be "key=value"' }]
+        });
       where.push('json_extract(tags, @tagPath) = @tagValue');
       args.tagPath = `$."${q.tag.slice(0, eq).replace(/"/g, '')}"`;
       args.tagValue = q.tag.slice(eq + 1);

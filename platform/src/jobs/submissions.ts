@@ -19,6 +19,7 @@ import { newJobId } from './ids';
 import type { Observations } from './observations';
 import { specHash } from './spec-hash';
 import { checkStaging, stageIn } from './stage';
+import type { StagingPolicy } from './staging-policy';
 import type { Observation } from '../facilities/connector';
 import { publicJob, type JobStore, type StoredJob } from './store';
 
@@ -64,7 +65,8 @@ export class JobSubmissions {
     private readonly log: FastifyBaseLogger,
     private readonly catalog: () => CatalogService | undefined,
     /** Resolves once every facility was reconciled: requests that change jobs wait for it. */
-    private readonly ready: Promise<void>
+    private readonly ready: Promise<void>,
+    private readonly staging?: StagingPolicy
   ) {}
 
   /**
@@ -94,7 +96,7 @@ export class JobSubmissions {
       });
     const issues = [
       ...connector.validate(spec),
-      ...checkStaging(spec, this.catalog(), principal, connector.config.clearance)
+      ...checkStaging(spec, this.catalog(), principal, connector.config.clearance, this.staging)
     ];
     if (issues.length)
       throw new GenesisError(

@@ -169,6 +169,8 @@ export class LocalConnector implements FacilityConnector {
 
   /** What the launcher and the wrappers say: `started <job> <pid>`, `done <job dir>`. */
   private onLauncherLine(line: string): void {
+    // Stopped: the store may be closed already; the next start finds these jobs from their files.
+    if (this.stopped) return;
     const started = /^started (\S+) (\d+)$/.exec(line);
     if (started) {
       if (this.running.has(started[1]!)) this.sink.nativeId(started[1]!, started[2]!);
