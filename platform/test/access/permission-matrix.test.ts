@@ -195,7 +195,8 @@ describe('permission matrix', () => {
     const expected = u === 'alice' ? 201 : SEE[u][level] ? 403 : 404;
     expect([u, level, r.status]).toEqual([u, level, expected]);
     const body = (await r.json()) as any;
-    if (expected === 403) expect(body.error.message).toMatch(/Only contributors of project "fusion" publish versions of its records/);
+    if (expected === 403)
+      expect(body.error.message).toMatch(/Only contributors of project "fusion" publish versions of its records/);
     if (expected === 404) expect(JSON.stringify(body)).not.toContain(WORD[level]);
   });
 
@@ -365,13 +366,16 @@ describe('provenance: lineage and crates as each user may see them', () => {
 });
 
 describe('the route table', () => {
-  it('every route declares the scope it needs; only health is public', () => {
+  it('every route declares the scope it needs; only health checks are public (ours and OIP v2 live/ready)', () => {
     for (const [name, r] of Object.entries(routes)) {
       expect({ name, scope: ['public', 'read', 'write', 'run', 'admin'].includes(r.scope) }).toEqual({
         name,
         scope: true
       });
-      expect({ name, public: r.scope === 'public' }).toEqual({ name, public: name === 'health' });
+      expect({ name, public: r.scope === 'public' }).toEqual({
+        name,
+        public: ['health', 'oipServerLive', 'oipServerReady'].includes(name)
+      });
     }
   });
 });

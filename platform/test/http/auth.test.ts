@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import { type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
 import { routeCases, routeSweepHome, sendCase } from '../support/route-cases';
 
-/** The one owner token guards every route and the socket; only health is public. */
+/** The one owner token guards every route and the socket; only the health checks (ours, OIP v2 live/ready) are public. */
 describe('authentication', () => {
   let p: PlatformProcess;
   let jobId: string;
@@ -20,7 +20,7 @@ describe('authentication', () => {
     await p?.stop();
   });
 
-  it('answers every route of the table without a token, or with a wrong one, 401 in the error shape (only health is public)', async () => {
+  it('answers every route of the table without a token, or with a wrong one, 401 in the error shape (only the health checks are public)', async () => {
     const cases = routeCases(jobId);
     expect(Object.keys(cases).sort()).toEqual(Object.keys(routes).sort());
     const publicRoutes: string[] = [];
@@ -41,7 +41,7 @@ describe('authentication', () => {
         ]);
       }
     }
-    expect(publicRoutes).toEqual(['health']);
+    expect(publicRoutes).toEqual(['health', 'oipServerLive', 'oipServerReady']);
     // The same requests with the token are not refused (the 401s above were the token's doing).
     for (const [name, c] of Object.entries(cases)) {
       const r = await sendCase(p, c);

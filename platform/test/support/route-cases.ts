@@ -97,7 +97,33 @@ export function routeCases(jobId: string): Record<RouteName, RouteCase> {
     setMember: at('setMember', { project: 'nowhere' }, '', json({})),
     setRecordAccess: at('setRecordAccess', ds, '', json({})),
     audit: at('audit', {}, '?limit=5'),
-    verifyAudit: at('verifyAudit')
+    verifyAudit: at('verifyAudit'),
+    // No model in this home: the model routes answer their own 404 (or a refusal of the body).
+    listModels: at('listModels'),
+    model: at('model', { ns: 'test', name: 'nomodel' }),
+    modelVersions: at('modelVersions', { ns: 'test', name: 'nomodel' }),
+    modelVersion: at('modelVersion', { ns: 'test', name: 'nomodel', version: '1' }),
+    modelWeights: at('modelWeights', { ns: 'test', name: 'nomodel', version: '1' }),
+    modelCardJsonLd: at('modelCardJsonLd', { ns: 'test', name: 'nomodel', version: '1' }),
+    modelCardReadme: at('modelCardReadme', { ns: 'test', name: 'nomodel', version: '1' }),
+    uploadModelWeights: at('uploadModelWeights', {}, '', {
+      body: 'not an onnx file',
+      headers: { 'content-type': 'application/octet-stream' }
+    }),
+    publishModelVersion: at('publishModelVersion', { ns: 'test', name: 'nomodel' }, '', json({})),
+    predict: at('predict', { ns: 'test', name: 'nomodel', version: '1' }, '', {
+      body: 'not arrow',
+      headers: { 'content-type': 'application/vnd.apache.arrow.stream' }
+    }),
+    oipServerLive: at('oipServerLive'),
+    oipServerReady: at('oipServerReady'),
+    oipServerMetadata: at('oipServerMetadata'),
+    oipModelMetadata: at('oipModelMetadata', { name: 'test~nomodel' }),
+    oipModelVersionMetadata: at('oipModelVersionMetadata', { name: 'test~nomodel', version: '1' }),
+    oipModelReady: at('oipModelReady', { name: 'test~nomodel' }),
+    oipModelVersionReady: at('oipModelVersionReady', { name: 'test~nomodel', version: '1' }),
+    oipInfer: at('oipInfer', { name: 'test~nomodel' }, '', json({ inputs: [] })),
+    oipVersionInfer: at('oipVersionInfer', { name: 'test~nomodel', version: '1' }, '', json({ inputs: [] }))
   };
 }
 
