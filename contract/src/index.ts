@@ -21,3 +21,4 @@ export * from './plot';
 export * from './lab-settings';
 export * from './nbformat';
 export * from './provenance';
+export * from './lineage-outputs';
