@@ -12,6 +12,8 @@ import type { IExecutionSnapshot } from './record';
 
 /** The key of Genesis Lab's metadata (contract GENESIS_METADATA_KEY, kept zod-free here). */
 const GENESIS_KEY = 'genesis';
+/** User Timing name of capture's main-thread work per execution (bench/provenance-browser.js reads it). */
+export const CAPTURE_MEASURE = 'genesis-lab:capture';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** The notebook signals capture observes (NotebookActions' static signals, or a test's). */
@@ -116,6 +118,7 @@ export class ProvenanceCapture implements IDisposable {
     _: unknown,
     { notebook, cell, success, error }: { notebook: Notebook; cell: Cell; success: boolean; error?: unknown }
   ): void {
+    const t0 = performance.now();
     const scheduled = this._scheduled.get(cell.model.id);
     if (!scheduled || cell.model.type !== 'code') return;
     this._scheduled.delete(cell.model.id);
@@ -148,6 +151,7 @@ export class ProvenanceCapture implements IDisposable {
       user: this._options.user()
     };
     this._building++;
+    measure(snapshot.executionId, 'snapshot', t0);
     const done = this._finish(snapshot, kernel, notebook).finally(() => {
       this._building--;
       this._inFlight.delete(done);
@@ -162,11 +166,13 @@ export class ProvenanceCapture implements IDisposable {
   ): Promise<void> {
     try {
       const [record, environment] = await Promise.all([this._options.load(), this._environment(kernel)]);
+      const t0 = performance.now();
       const problems: string[] = [];
       const execution = record.buildExecution({ ...snapshot, environment }, problems);
       for (const p of problems) console.warn(`Genesis: cell ${snapshot.cellId}: ${p}`);
       this._options.queue.add(execution);
       this._carryLineage(notebook, snapshot.notebook.id, snapshot.runId, execution.lineage, record);
+      measure(snapshot.executionId, 'record', t0);
       if (!this._disposed) this._recorded.emit({ notebookId: snapshot.notebook.id, runId: snapshot.runId, execution });
     } catch (err) {
       console.error(`Genesis: could not record the execution of cell ${snapshot.cellId}`, err);
@@ -232,6 +238,17 @@ export class ProvenanceCapture implements IDisposable {
   private _building = 0;
   private _disposed = false;
   private _recorded = new Signal<this, IRecordedExecution>(this);
+}
+
+/** Capture's main-thread time, as a User Timing measure (kept to the last 2,000 executions). */
+function measure(executionId: string, phase: 'snapshot' | 'record', start: number): void {
+  try {
+    if (phase === 'snapshot' && performance.getEntriesByName(CAPTURE_MEASURE).length > 4000)
+      performance.clearMeasures(CAPTURE_MEASURE);
+    performance.measure(CAPTURE_MEASURE, { start, end: performance.now(), detail: { executionId, phase } });
+  } catch {
+    // No User Timing Level 3 (an old browser, jsdom): nothing to measure with.
+  }
 }
 
 /** The kernel's error as one line ("ename: evalue"); tslab leaves them empty and writes to stderr. */
