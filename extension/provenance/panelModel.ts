@@ -1,7 +1,7 @@
 import { cellStaleness, type CellStaleness, type CurrentCell, type StaleFlag } from '@genesis-lab/contract/core';
 import type { ExecutionRecord, ReproducibilityReport, RunDetail, RunSummary } from '@genesis-lab/contract';
 import { VDomModel } from '@jupyterlab/ui-components';
-import { Debouncer } from '@lumino/polling';
+import { Debouncer, Poll } from '@lumino/polling';
 import { isAbort, panelError } from '../client/errors';
 import type { IConnectionState, IGenesisClient } from '../tokens';
 import type { IQueueState } from './queue';
@@ -40,6 +40,14 @@ export class ProvenancePanelModel extends VDomModel {
     super();
     _client.connectionChanged.connect(this._onConnection, this);
     this._debouncer = new Debouncer(() => this.refresh(), 250);
+    // A reproduction running: its report grows cell by cell; follow it while the tab is shown.
+    this._reportPoll = new Poll({
+      auto: false,
+      factory: () => this.refresh(),
+      frequency: { interval: 2000, backoff: false },
+      standby: 'when-hidden',
+      name: 'genesis-lab:reproduction-report'
+    });
   }
 
   get notebook(): INotebookView | null {
@@ -134,6 +142,8 @@ export class ProvenancePanelModel extends VDomModel {
       this._rows = detail ? this._rowsOf(detail) : [];
       this._report = report;
       this._error = null;
+      if (report?.state === 'running') void this._reportPoll.start();
+      else void this._reportPoll.stop();
     } catch (err) {
       if (isAbort(err) || controller.signal.aborted) return;
       // Not recorded yet: the first batch may still be on its way.
@@ -157,6 +167,7 @@ export class ProvenancePanelModel extends VDomModel {
     if (this.isDisposed) return;
     this._abort?.abort();
     this._debouncer.dispose();
+    this._reportPoll.dispose();
     this._client.connectionChanged.disconnect(this._onConnection, this);
     super.dispose();
   }
@@ -192,4 +203,5 @@ export class ProvenancePanelModel extends VDomModel {
   private _error: string | null = null;
   private _abort: AbortController | null = null;
   private _debouncer: Debouncer;
+  private _reportPoll: Poll;
 }

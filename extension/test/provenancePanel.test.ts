@@ -157,6 +157,44 @@ describe('ProvenancePanelModel', () => {
     expect(client.runLists).toHaveLength(2);
     m.dispose();
   });
+  it('shows the run’s newest reproduction report and follows it while it runs', async () => {
+    const client = new TestClient();
+    const m = new ProvenancePanelModel(client);
+    m.setNotebook(view([{ cellId: 'a', code: '1' }]));
+    await settle();
+    client.runLists[0]!.resolve(runList());
+    await settle();
+    const reproductionId = '44444444-4444-4444-8444-444444444444';
+    const d = detail([exec('a', 0, '1')]);
+    d.reproductions = [
+      { reproductionId, runId: RUN, state: 'running', reproducible: false, startedAt: d.run.startedAt }
+    ];
+    client.runReads[0]!.resolve(d);
+    await settle();
+    expect(client.reproductionReads[0]!.args).toBe(reproductionId);
+    const summary = { total: 1, reproduced: 0, withinTolerance: 0, differs: 0, failed: 0, notRun: 1 };
+    client.reproductionReads[0]!.resolve({
+      schemaVersion: 1,
+      reproductionId,
+      originalRunId: RUN,
+      runId: OLD_RUN,
+      notebook: { id: NB, path: 'nb.ipynb' },
+      facility: 'local',
+      state: 'running',
+      startedAt: d.run.startedAt,
+      pins: {},
+      unpinned: [],
+      cells: [{ cellId: 'a', cellIndex: 0, status: 'not-run', reason: 'running', ignoredOutputs: [] }],
+      summary,
+      reproducible: false
+    });
+    await settle();
+    expect(m.report?.state).toBe('running');
+    // Read again by itself while it runs.
+    await new Promise((r) => setTimeout(r, 2300));
+    expect(client.runLists.length).toBeGreaterThanOrEqual(2);
+    m.dispose();
+  });
 });
 
 describe('LineageGraphModel', () => {
