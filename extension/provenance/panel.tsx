@@ -211,7 +211,11 @@ function Row(props: { row: IExecutionRow; trans: TranslationBundle; actions: IPr
         <span className="jp-Genesis-provenanceCellNo">{trans.__('cell %1', e.cellIndex + 1)}</span>
       </div>
       <code className="jp-Genesis-provenanceCode">{firstLine}</code>
-      {!e.success && e.error && <div className="jp-Genesis-provenanceError">{e.error.split('\n')[0]}</div>}
+      {!e.success && e.error && (
+        <div className="jp-Genesis-provenanceError" title={e.error}>
+          {errorLine(e.error)}
+        </div>
+      )}
       {row.datasets.length > 0 && (
         <ul className="jp-Genesis-provenanceUses" aria-label={trans.__('Dataset versions used')}>
           {row.datasets.map((d) => (
@@ -251,6 +255,15 @@ function Row(props: { row: IExecutionRow; trans: TranslationBundle; actions: IPr
       )}
     </li>
   );
+}
+
+/** The line of an error that says what went wrong (tslab's stderr starts with where: "evalmachine.<anonymous>:2"). */
+export function errorLine(error: string): string {
+  const lines = error
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.find((l) => /^([A-Za-z_$][\w$]*)?(Error|Exception)\b/.test(l)) ?? lines[0] ?? '';
 }
 
 function Report(props: { report: ReproducibilityReport; trans: TranslationBundle }) {

@@ -38,6 +38,17 @@ async function openNotebook(page: IJupyterLabPageFixture, file: string, sources:
   await page.contents.uploadContent(JSON.stringify(notebook), 'text', file);
   await page.notebook.openByPath(file);
   await page.notebook.activate(path.basename(file));
+  // A cell run before the kernel is up is lost to galata's runCell (it waits for a run that never starts).
+  await page.waitForFunction(
+    () => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        sessionContext?: { session?: { kernel?: { status: string } | null } | null };
+      } | null;
+      return panel?.sessionContext?.session?.kernel?.status === 'idle';
+    },
+    undefined,
+    { timeout: 60000 }
+  );
 }
 
 /** The notebook id capture wrote into metadata.genesis. */
