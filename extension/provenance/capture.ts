@@ -111,7 +111,10 @@ export class ProvenanceCapture implements IDisposable {
   private _onScheduled(_: unknown, { cell }: { notebook: Notebook; cell: Cell }): void {
     if (cell.model.type !== 'code') return;
     // The code sent to the kernel is what it is now; the user may edit while it runs.
-    this._scheduled.set(cell.model.id, { code: cell.model.sharedModel.getSource(), at: Date.now() });
+    // A cell run again before its first run ended is scheduled twice: one entry per run, in order.
+    const pending = this._scheduled.get(cell.model.id) ?? [];
+    pending.push({ code: cell.model.sharedModel.getSource(), at: Date.now() });
+    this._scheduled.set(cell.model.id, pending);
   }
 
   private _onExecuted(
@@ -119,9 +122,10 @@ export class ProvenanceCapture implements IDisposable {
     { notebook, cell, success, error }: { notebook: Notebook; cell: Cell; success: boolean; error?: unknown }
   ): void {
     const t0 = performance.now();
-    const scheduled = this._scheduled.get(cell.model.id);
+    const pending = this._scheduled.get(cell.model.id);
+    const scheduled = pending?.shift();
+    if (!pending?.length) this._scheduled.delete(cell.model.id);
     if (!scheduled || cell.model.type !== 'code') return;
-    this._scheduled.delete(cell.model.id);
     if (!this._options.enabled() || !scheduled.code.trim()) return;
     const session = this._options.sessionOf(notebook);
     const kernel = session?.kernel;
@@ -229,7 +233,7 @@ export class ProvenanceCapture implements IDisposable {
     return env;
   }
 
-  private _scheduled = new Map<string, Scheduled>();
+  private _scheduled = new Map<string, Scheduled[]>();
   private _lastEnd = new Map<string, number>();
   private _kernelRuns = new Map<string, string>();
   private _runLineage = new Map<string, LineageRecord[]>();

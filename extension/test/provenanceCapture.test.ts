@@ -159,6 +159,25 @@ describe('ProvenanceCapture', () => {
     capture.dispose();
   });
 
+  it('a cell run twice before its first run ended is recorded twice, each with the code it was sent', async () => {
+    const { capture, notebook, queued, signals } = setup();
+    const cell = new FakeCell('c', 'v1');
+    notebook.widgets = [cell];
+    signals.executionScheduled.emit({ notebook, cell });
+    cell.edit('v2');
+    signals.executionScheduled.emit({ notebook, cell });
+    cell.model.executionCount = 1;
+    signals.executed.emit({ notebook, cell, success: true });
+    cell.model.executionCount = 2;
+    signals.executed.emit({ notebook, cell, success: true });
+    await capture.settled();
+    expect(queued.map((e) => [e.code, e.executionCount])).toEqual([
+      ['v1', 1],
+      ['v2', 2]
+    ]);
+    capture.dispose();
+  });
+
   it('a cell scheduled with others starts when the one before it on the kernel ended', async () => {
     const { capture, notebook, queued, signals } = setup();
     const a = new FakeCell('a', 'await sleep(30)');
