@@ -81,7 +81,8 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
     panel.id = 'genesis-provenance';
     panel.title.icon = genesisIcon;
     panel.title.caption = trans.__('Genesis provenance');
-    shell.add(panel, 'right', { rank: 650 });
+    // Beside the catalog and jobs panels (the right sidebar starts too narrow for its rows).
+    shell.add(panel, 'left', { rank: 370 });
     restorer?.add(panel, 'genesis-provenance');
 
     commands.addCommand(CommandIds.openProvenance, {

@@ -83,6 +83,19 @@ async function recordedRun(page: Page, notebookId: string, count: number, timeou
   return answer!;
 }
 
+/** Run cell `index` of the current notebook with JupyterLab's own command and wait until it ran. */
+async function runCellAt(page: Page, index: number): Promise<void> {
+  await page.evaluate(async (i) => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      content: { activeCellIndex: number; model: { cells: { get(i: number): { executionCount: number | null } } } };
+    };
+    panel.content.activeCellIndex = i;
+    await window.jupyterapp.commands.execute('notebook:run-cell');
+    const cell = panel.content.model.cells.get(i);
+    while (cell.executionCount === null) await new Promise((r) => setTimeout(r, 50));
+  }, index);
+}
+
 async function command(page: Page, id: string): Promise<void> {
   await page.evaluate((cmd) => window.jupyterapp.commands.execute(cmd) as Promise<unknown>, id);
 }
@@ -187,13 +200,13 @@ test.describe('provenance', () => {
     const file = `${tmpPath}/outage.ipynb`;
     const cells = Array.from({ length: 6 }, (_, i) => `await new Promise((r) => setTimeout(r, 300));\n${i}`);
     await openNotebook(page, file, cells);
-    await page.notebook.runCell(0);
-    await page.notebook.runCell(1);
+    await runCellAt(page, 0);
+    await runCellAt(page, 1);
     const notebookId = await notebookIdOf(page);
     await recordedRun(page, notebookId, 2);
 
     await platform.stop();
-    for (let i = 2; i < 6; i++) await page.notebook.runCell(i);
+    for (let i = 2; i < 6; i++) await runCellAt(page, i);
     // Waiting in the browser meanwhile (the panel says so).
     await command(page, 'genesis:open-provenance');
     await expect(page.locator('#genesis-provenance .jp-Genesis-provenanceQueue')).toHaveAttribute(
