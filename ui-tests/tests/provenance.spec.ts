@@ -197,6 +197,7 @@ test.describe('provenance', () => {
     tmpPath,
     platform
   }) => {
+    test.setTimeout(300000);
     const file = `${tmpPath}/outage.ipynb`;
     const cells = Array.from({ length: 6 }, (_, i) => `await new Promise((r) => setTimeout(r, 300));\n${i}`);
     await openNotebook(page, file, cells);
@@ -213,9 +214,16 @@ test.describe('provenance', () => {
       'data-pending',
       /[1-9]/
     );
-    // A reload while down: the queue is in the browser's storage, not in the page.
-    await page.reload();
-    await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+    // A reload while down: the queue is in the browser's storage, not in the page. (The page's own
+    // reload, not galata's, which waits for the layout it restores.)
+    await page.evaluate(() => window.location.reload());
+    await page.waitForFunction(
+      () => !!window.jupyterapp?.shell && !document.querySelector('#jupyterlab-splash'),
+      undefined,
+      {
+        timeout: 60000
+      }
+    );
     await platform.start();
 
     const run = await recordedRun(page, notebookId, 6, 90000);
