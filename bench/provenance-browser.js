@@ -42,6 +42,7 @@ function cellSource(i) {
       return `console.log(${JSON.stringify('x'.repeat(64))}.repeat(64) + ${i});`;
     default:
       return (
+        `import * as tslab from "tslab";\n` +
         `const rows${i} = Array.from({ length: 200 }, (_, r) => \`<tr><td>\${r}</td><td>\${r * ${i}}</td></tr>\`).join('');\n` +
         `tslab.display.html(\`<table>\${rows${i}}</table>\`);`
       );
@@ -93,12 +94,16 @@ async function runArm(browser, lab, name) {
       const app = window.jupyterapp;
       const panel = app.shell.currentWidget;
       await panel.sessionContext.ready;
+      const last = () => panel.content.model.cells.get(cells - 1);
+      const before = last().executionCount;
       const t0 = performance.now();
       await app.commands.execute('notebook:run-all-cells');
-      // Run-all resolves when scheduled; the last cell's count says when all ran.
-      const last = () => panel.content.model.cells.get(cells - 1);
-      while (last().executionCount === null || panel.sessionContext.session.kernel.status !== 'idle')
+      // Run-all resolves when scheduled; a new count on the last cell says when all ran.
+      const until = Date.now() + 300000;
+      while (last().executionCount === null || last().executionCount === before || panel.sessionContext.session.kernel.status !== 'idle') {
+        if (Date.now() > until) throw new Error('the notebook did not run to its last cell in 5 minutes');
         await new Promise((r) => setTimeout(r, 5));
+      }
       return performance.now() - t0;
     }, CELLS);
   await run(); // warm-up: tslab compiles its first cell slowly
