@@ -100,7 +100,11 @@ async function runArm(browser, lab, name) {
       await app.commands.execute('notebook:run-all-cells');
       // Run-all resolves when scheduled; a new count on the last cell says when all ran.
       const until = Date.now() + 300000;
-      while (last().executionCount === null || last().executionCount === before || panel.sessionContext.session.kernel.status !== 'idle') {
+      while (
+        last().executionCount === null ||
+        last().executionCount === before ||
+        panel.sessionContext.session.kernel.status !== 'idle'
+      ) {
         if (Date.now() > until) throw new Error('the notebook did not run to its last cell in 5 minutes');
         await new Promise((r) => setTimeout(r, 5));
       }

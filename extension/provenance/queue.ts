@@ -72,7 +72,7 @@ export class ExecutionQueue implements IDisposable {
 
   get state(): IQueueState {
     return {
-      pending: this._entries().length,
+      pending: this._pendingCount(),
       sent: this._sent,
       rejected: this._rejected,
       lastError: this._lastError,
@@ -191,6 +191,17 @@ export class ExecutionQueue implements IDisposable {
       this._memory.delete(e.key);
       this._options.storage.removeItem(e.key);
     }
+  }
+
+  /** How many wait, without reading them (add() emits this on the notebook's main thread). */
+  private _pendingCount(): number {
+    const storage = this._options.storage;
+    let n = 0;
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith(QUEUE_KEY_PREFIX) && !this._memory.has(key)) n++;
+    }
+    return n + this._memory.size;
   }
 
   /** Everything queued, by this tab's order, then end time across tabs. */
