@@ -14,7 +14,12 @@ export const CommandIds = {
   retryConnection: 'genesis:retry-connection',
   startPlatform: 'genesis:start-platform',
   stopPlatform: 'genesis:stop-platform',
-  restartPlatform: 'genesis:restart-platform'
+  restartPlatform: 'genesis:restart-platform',
+  openProvenance: 'genesis:open-provenance',
+  openLineageGraph: 'genesis:open-lineage-graph',
+  exportCrate: 'genesis:export-crate',
+  exportProv: 'genesis:export-prov',
+  sendProvenance: 'genesis:send-provenance'
 } as const;
 
 /** The palette category of every Genesis command. */

@@ -5,6 +5,9 @@ import type { ISignal } from '@lumino/signaling';
 import type {
   CatalogChanged,
   DatasetRecord,
+  CatalogRecord,
+  CellExecutionInput,
+  CrateExportRequest,
   FacilityInfo,
   Health,
   Identity,
@@ -15,6 +18,11 @@ import type {
   LogStream,
   ManagedPlatformAction,
   ManagedPlatformStatus,
+  ProvJson,
+  RecordedExecutions,
+  ReproducibilityReport,
+  RunDetail,
+  RunList,
   SearchQueryInput,
   SearchResult
 } from '@genesis-lab/contract';
@@ -119,6 +127,18 @@ export interface IGenesisClient extends IDisposable {
   readonly jobUpdated: ISignal<IGenesisClient, JobUpdate>;
   /** Follow a job log live: the last `tailBytes` first, then every new byte, across reconnects. */
   tailLog(jobId: string, stream: LogStream, tailBytes: number): ILogTail;
+
+  /** Record captured cell executions (idempotent by executionId: a resend answers "duplicate"). */
+  recordExecutions(executions: CellExecutionInput[], signal?: AbortSignal): Promise<RecordedExecutions>;
+  /** A notebook's recorded runs, newest first. */
+  notebookRuns(notebookId: string, signal?: AbortSignal): Promise<RunList>;
+  /** A run with its executions in execution order, staleness, pins and reproductions. */
+  provenanceRun(runId: string, signal?: AbortSignal): Promise<RunDetail>;
+  reproduction(reproductionId: string, signal?: AbortSignal): Promise<ReproducibilityReport>;
+  /** The run as W3C PROV-JSON. */
+  provJson(runId: string, signal?: AbortSignal): Promise<ProvJson>;
+  /** The run as an RO-Crate zip, with the notebook as the lab holds it when given. */
+  exportCrate(runId: string, notebook?: CrateExportRequest, signal?: AbortSignal): Promise<Blob>;
 }
 
 export const IGenesisClient = new Token<IGenesisClient>(

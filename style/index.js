@@ -3,3 +3,4 @@ import './catalog.css';
 import './dataset.css';
 import './lineage.css';
 import './jobs.css';
+import './provenance.css';

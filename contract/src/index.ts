@@ -27,3 +27,4 @@ export * from './publish';
 export * from './reproduction';
 export * from './models';
 export * from './oip';
+export * from './lineage-outputs';

@@ -77,8 +77,42 @@ export const JobsSettings = z
   });
 export type JobsSettings = z.infer<typeof JobsSettings>;
 
+export const ProvenanceSettings = z
+  .strictObject({
+    capture: z.boolean().default(true).meta({
+      title: 'Record cell executions',
+      description:
+        'Record every executed cell (code, outputs, the datasets and jobs it used) with the platform. Recording never holds up the notebook; what cannot be sent yet waits in the browser.'
+    }),
+    batchSize: z.number().int().min(1).max(500).default(100).meta({
+      title: 'Executions per request',
+      description: 'How many queued executions one request sends to the platform at most.'
+    }),
+    retryMaxMs: z.number().int().min(1000).max(600000).default(30000).meta({
+      title: 'Longest wait between retries (ms)',
+      description: 'While the platform cannot be reached, sending is retried with growing waits up to this.'
+    }),
+    graphCollapseAbove: z.number().int().min(10).max(5000).default(60).meta({
+      title: 'Collapse the graph above (nodes)',
+      description:
+        'A lineage graph with more nodes than this starts with its outputs and cell sources folded into their cells (expand them in the graph).'
+    })
+  })
+  .meta({
+    title: 'Genesis Lab: provenance',
+    description: 'Recording of cell executions and the Provenance panel.',
+    'jupyter.lab.setting-icon': 'genesis-lab:genesis',
+    'jupyter.lab.setting-icon-label': 'Genesis provenance'
+  });
+export type ProvenanceSettings = z.infer<typeof ProvenanceSettings>;
+
 /** Each settings schema by the file JupyterLab reads it from (`schema/<name>.json` = plugin `genesis-lab:<name>`). */
-export const LAB_SETTINGS = { client: ClientSettings, catalog: CatalogSettings, jobs: JobsSettings } as const;
+export const LAB_SETTINGS = {
+  client: ClientSettings,
+  catalog: CatalogSettings,
+  jobs: JobsSettings,
+  provenance: ProvenanceSettings
+} as const;
 export type LabSettingsName = keyof typeof LAB_SETTINGS;
 
 /** The JSON Schema JupyterLab's settings registry validates against (draft-07, no `$schema`). */

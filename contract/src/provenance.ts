@@ -445,6 +445,7 @@ export const provNodeId = {
   cellSource: (sha256: string) => `source:${sha256}`,
   output: (sha256: string) => `output:${sha256}`,
   datasetVersion: (id: string, version: string) => `dataset:${id}@${version}`,
+  modelVersion: (id: string, version: string) => `model:${id}@${version}`,
   job: (jobId: string) => `job:${jobId}`,
   notebook: (notebookId: string) => `notebook:${notebookId}`,
   run: (runId: string) => `run:${runId}`,

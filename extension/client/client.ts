@@ -3,6 +3,9 @@ import { GenesisError, IDEMPOTENCY_HEADER } from '@genesis-lab/contract/core';
 import type {
   CatalogChanged,
   DatasetRecord,
+  CatalogRecord,
+  CellExecutionInput,
+  CrateExportRequest,
   FacilityInfo,
   Health,
   Identity,
@@ -13,6 +16,11 @@ import type {
   LogStream,
   ManagedPlatformAction,
   ManagedPlatformStatus,
+  ProvJson,
+  RecordedExecutions,
+  ReproducibilityReport,
+  RunDetail,
+  RunList,
   SearchQueryInput,
   SearchResult
 } from '@genesis-lab/contract';
@@ -257,6 +265,35 @@ export class GenesisClient implements IGenesisClient {
       read: (id, s, q) => this._call((api) => api.call('jobLogs', { params: { id }, query: { stream: s, ...q } }))
     };
     return new LogTail(jobId, stream, tailBytes, source, this._liveReady);
+  }
+
+  async recordExecutions(executions: CellExecutionInput[], signal?: AbortSignal): Promise<RecordedExecutions> {
+    return this._call((api) => api.call('recordExecutions', { body: { executions } }, { signal }));
+  }
+
+  async notebookRuns(notebookId: string, signal?: AbortSignal): Promise<RunList> {
+    return this._call((api) => api.call('notebookRuns', { params: { notebookId }, query: {} }, { signal }));
+  }
+
+  async provenanceRun(runId: string, signal?: AbortSignal): Promise<RunDetail> {
+    return this._call((api) => api.call('provenanceRun', { params: { runId } }, { signal }));
+  }
+
+  async reproduction(reproductionId: string, signal?: AbortSignal): Promise<ReproducibilityReport> {
+    return this._call((api) => api.call('reproduction', { params: { reproductionId } }, { signal }));
+  }
+
+  async provJson(runId: string, signal?: AbortSignal): Promise<ProvJson> {
+    return this._call((api) => api.call('provJson', { params: { runId } }, { signal }));
+  }
+
+  async exportCrate(runId: string, notebook?: CrateExportRequest, signal?: AbortSignal): Promise<Blob> {
+    const response = await this._call((api) =>
+      notebook
+        ? api.open('exportCrateWithNotebook', { params: { runId }, query: {}, body: notebook }, { signal })
+        : api.open('exportCrate', { params: { runId }, query: {} }, { signal })
+    );
+    return response.body.blob();
   }
 
   dispose(): void {

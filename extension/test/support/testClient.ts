@@ -1,5 +1,11 @@
 import {
   FACETS,
+  type CellExecutionInput,
+  type ProvJson,
+  type RecordedExecutions,
+  type ReproducibilityReport,
+  type RunDetail,
+  type RunList,
   JobSpec,
   type CatalogChanged,
   type DatasetRecord,
@@ -56,6 +62,11 @@ export class TestClient implements IGenesisClient {
   readonly cancels: Call<string, Job>[] = [];
   readonly facilityReads: Call<void, FacilityInfo[]>[] = [];
   readonly tails = new Map<string, TestLogTail>();
+  readonly recordings: Call<CellExecutionInput[], RecordedExecutions>[] = [];
+  readonly runLists: Call<string, RunList>[] = [];
+  readonly runReads: Call<string, RunDetail>[] = [];
+  readonly reproductionReads: Call<string, ReproducibilityReport>[] = [];
+  readonly exports: Call<{ runId: string; kind: 'prov' | 'crate' }, unknown>[] = [];
   watchers = 0;
 
   get connection(): IConnectionState {
@@ -155,6 +166,24 @@ export class TestClient implements IGenesisClient {
     const tail = new TestLogTail(jobId, stream);
     this.tails.set(`${jobId}/${stream}`, tail);
     return tail;
+  }
+  recordExecutions(executions: CellExecutionInput[], signal?: AbortSignal): Promise<RecordedExecutions> {
+    return this._record(this.recordings, executions, signal);
+  }
+  notebookRuns(notebookId: string, signal?: AbortSignal): Promise<RunList> {
+    return this._record(this.runLists, notebookId, signal);
+  }
+  provenanceRun(runId: string, signal?: AbortSignal): Promise<RunDetail> {
+    return this._record(this.runReads, runId, signal);
+  }
+  reproduction(reproductionId: string, signal?: AbortSignal): Promise<ReproducibilityReport> {
+    return this._record(this.reproductionReads, reproductionId, signal);
+  }
+  provJson(runId: string, signal?: AbortSignal): Promise<ProvJson> {
+    return this._record(this.exports, { runId, kind: 'prov' }, signal) as Promise<ProvJson>;
+  }
+  exportCrate(runId: string, _notebook?: unknown, signal?: AbortSignal): Promise<Blob> {
+    return this._record(this.exports, { runId, kind: 'crate' }, signal) as Promise<Blob>;
   }
   dispose(): void {
     this._disposed = true;

@@ -1,35 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
   captureOutputs,
-  LINEAGE_MIME_TYPE,
-  LineageRecord,
+  lineageOfOutputs,
   PROVENANCE_SCHEMA_VERSION,
   sha256Hex,
   joinText,
   type CellExecutionInput,
   type CodeCell,
   type ExecutionEnvironment,
-  type NotebookOutputInput,
   type NotebookRef
 } from '@genesis-lab/contract';
 import { errorHeadline, type CellRun } from '../execute/cell-run';
 
-/** The lineage records the kernel helpers left in a cell's outputs; `problems` collects outputs that do not parse. */
-export function lineageOf(outputs: readonly NotebookOutputInput[], problems: string[] = []): LineageRecord[] {
-  const found: LineageRecord[] = [];
-  for (const o of outputs) {
-    if (o.output_type !== 'display_data' && o.output_type !== 'execute_result') continue;
-    const value = o.data[LINEAGE_MIME_TYPE];
-    if (value === undefined) continue;
-    const r = LineageRecord.safeParse(value);
-    if (r.success) found.push(r.data);
-    else
-      problems.push(
-        `a lineage output is not a valid lineage record (${r.error.issues[0]!.message}); it was not recorded as lineage`
-      );
-  }
-  return found;
-}
+/** The lineage records the kernel helpers left in a cell's outputs (the contract's rule, shared with the extension). */
+export const lineageOf = lineageOfOutputs;
 
 export interface CaptureContext {
   runId: string;

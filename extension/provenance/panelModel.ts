@@ -1,0 +1,207 @@
+import { cellStaleness, type CellStaleness, type CurrentCell, type StaleFlag } from '@genesis-lab/contract/core';
+import type { ExecutionRecord, ReproducibilityReport, RunDetail, RunSummary } from '@genesis-lab/contract';
+import { VDomModel } from '@jupyterlab/ui-components';
+import { Debouncer, Poll } from '@lumino/polling';
+import { isAbort, panelError } from '../client/errors';
+import type { IConnectionState, IGenesisClient } from '../tokens';
+import type { IQueueState } from './queue';
+
+/** The notebook the panel follows, as the plugin sees it (kept zod- and widget-free for tests). */
+export interface INotebookView {
+  readonly path: string;
+  /** metadata.genesis.notebookId; null before the notebook ever ran with Genesis. */
+  notebookId(): string | null;
+  /** The run the notebook's kernel is in now, when this tab recorded on it. */
+  currentRunId(): string | null;
+  /** The code cells as they are now, in notebook order (for edits and removals). */
+  cells(): CurrentCell[];
+}
+
+/** One row of the panel: a cell's execution with what it used and whether its result is stale. */
+export interface IExecutionRow {
+  execution: ExecutionRecord;
+  durationMs: number;
+  datasets: { id: string; version: string; sha256: string; ref: string }[];
+  jobs: { jobId: string; name: string; action: string }[];
+  /** Staleness of the cell's latest execution; empty for earlier executions of the same cell. */
+  flags: StaleFlag[];
+  /** This is not the cell's latest execution (a later one replaced its result). */
+  superseded: boolean;
+}
+
+/**
+ * The Provenance panel's state: the current notebook's run (the one its kernel is in, else its
+ * newest), each execution in execution order with what it used, staleness flags from the
+ * contract's one rule (with the notebook as it is now, so edits and removals count), the run's
+ * reproductions, and how capture is doing (what waits to be sent).
+ */
+export class ProvenancePanelModel extends VDomModel {
+  constructor(private _client: IGenesisClient) {
+    super();
+    _client.connectionChanged.connect(this._onConnection, this);
+    this._debouncer = new Debouncer(() => this.refresh(), 250);
+    // A reproduction running: its report grows cell by cell; follow it while the tab is shown.
+    this._reportPoll = new Poll({
+      auto: false,
+      factory: () => this.refresh(),
+      frequency: { interval: 2000, backoff: false },
+      standby: 'when-hidden',
+      name: 'genesis-lab:reproduction-report'
+    });
+  }
+
+  get notebook(): INotebookView | null {
+    return this._notebook;
+  }
+  get runs(): readonly RunSummary[] {
+    return this._runs;
+  }
+  get run(): RunDetail | null {
+    return this._detail;
+  }
+  get rows(): readonly IExecutionRow[] {
+    return this._rows;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get error(): string | null {
+    return this._error;
+  }
+  get queue(): IQueueState | null {
+    return this._queue;
+  }
+  /** The report of the newest reproduction of the run, when there is one. */
+  get report(): ReproducibilityReport | null {
+    return this._report;
+  }
+  /** The run picked by the user (else the kernel's, else the newest). */
+  get selectedRunId(): string | null {
+    return this._detail?.run.runId ?? null;
+  }
+
+  /** Follow another notebook (null: none is current). */
+  setNotebook(view: INotebookView | null): void {
+    if (view === this._notebook) return;
+    this._notebook = view;
+    this._chosenRun = null;
+    this._runs = [];
+    this._detail = null;
+    this._rows = [];
+    this._report = null;
+    this._error = null;
+    this.stateChanged.emit();
+    void this.refresh();
+  }
+
+  /** Capture queued or sent something: read the run again soon (many cells, one read). */
+  setQueueState(state: IQueueState): void {
+    const sentMore = (this._queue?.sent ?? 0) !== state.sent;
+    this._queue = state;
+    this.stateChanged.emit();
+    if (sentMore) void this._debouncer.invoke();
+  }
+
+  /** The notebook's cells changed (an edit makes a result stale): recompute the flags only. */
+  cellsChanged(): void {
+    if (!this._detail) return;
+    this._rows = this._rowsOf(this._detail);
+    this.stateChanged.emit();
+  }
+
+  selectRun(runId: string): void {
+    this._chosenRun = runId;
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const view = this._notebook;
+    const notebookId = view?.notebookId() ?? null;
+    this._abort?.abort();
+    if (!view || !notebookId) {
+      this._loading = false;
+      this.stateChanged.emit();
+      return;
+    }
+    const controller = new AbortController();
+    this._abort = controller;
+    this._loading = true;
+    this.stateChanged.emit();
+    try {
+      const list = await this._client.notebookRuns(notebookId, controller.signal);
+      const runId = this._chosenRun ?? view.currentRunId() ?? list.runs[0]?.runId ?? null;
+      const detail =
+        runId && list.runs.some((r) => r.runId === runId)
+          ? await this._client.provenanceRun(runId, controller.signal)
+          : null;
+      const newest = detail?.reproductions[0];
+      const report = newest ? await this._client.reproduction(newest.reproductionId, controller.signal) : null;
+      if (controller.signal.aborted || view !== this._notebook) return;
+      this._runs = list.runs;
+      this._detail = detail;
+      this._rows = detail ? this._rowsOf(detail) : [];
+      this._report = report;
+      this._error = null;
+      if (report?.state === 'running') void this._reportPoll.start();
+      else void this._reportPoll.stop();
+    } catch (err) {
+      if (isAbort(err) || controller.signal.aborted) return;
+      // Not recorded yet: the first batch may still be on its way.
+      this._error = (err as { code?: string }).code === 'not_found' ? null : panelError(err);
+    } finally {
+      if (this._abort === controller) {
+        this._loading = false;
+        this._abort = null;
+      }
+      this.stateChanged.emit();
+    }
+  }
+
+  /** The staleness of each executed cell: the contract's rule, with the notebook as it is now. */
+  staleness(detail: RunDetail): CellStaleness[] {
+    const current = this._notebook?.cells();
+    return cellStaleness(detail.executions, current && current.length ? current : undefined);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this._abort?.abort();
+    this._debouncer.dispose();
+    this._reportPoll.dispose();
+    this._client.connectionChanged.disconnect(this._onConnection, this);
+    super.dispose();
+  }
+
+  private _rowsOf(detail: RunDetail): IExecutionRow[] {
+    const flags = new Map(this.staleness(detail).map((s) => [s.executionId, s.flags]));
+    const latest = new Map<string, string>();
+    for (const e of detail.executions) latest.set(e.cellId, e.executionId);
+    return detail.executions.map((e) => ({
+      execution: e,
+      durationMs: Math.max(0, Date.parse(e.endedAt) - Date.parse(e.startedAt)),
+      datasets: e.lineage.flatMap((l) =>
+        l.kind === 'dataset' ? [{ id: l.id, version: l.version, sha256: l.sha256, ref: l.ref }] : []
+      ),
+      jobs: e.lineage.flatMap((l) => (l.kind === 'job' ? [{ jobId: l.jobId, name: l.name, action: l.action }] : [])),
+      flags: flags.get(e.executionId) ?? [],
+      superseded: latest.get(e.cellId) !== e.executionId
+    }));
+  }
+
+  private _onConnection(_: IGenesisClient, state: IConnectionState): void {
+    if (state.status === 'connected') void this.refresh();
+  }
+
+  private _notebook: INotebookView | null = null;
+  private _chosenRun: string | null = null;
+  private _runs: RunSummary[] = [];
+  private _detail: RunDetail | null = null;
+  private _rows: IExecutionRow[] = [];
+  private _report: ReproducibilityReport | null = null;
+  private _queue: IQueueState | null = null;
+  private _loading = false;
+  private _error: string | null = null;
+  private _abort: AbortController | null = null;
+  private _debouncer: Debouncer;
+  private _reportPoll: Poll;
+}
