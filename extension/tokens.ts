@@ -5,7 +5,6 @@ import type { ISignal } from '@lumino/signaling';
 import type {
   CatalogChanged,
   DatasetRecord,
-  CatalogRecord,
   CellExecutionInput,
   CrateExportRequest,
   FacilityInfo,

@@ -3,7 +3,6 @@ import { GenesisError, IDEMPOTENCY_HEADER } from '@genesis-lab/contract/core';
 import type {
   CatalogChanged,
   DatasetRecord,
-  CatalogRecord,
   CellExecutionInput,
   CrateExportRequest,
   FacilityInfo,
