@@ -33,7 +33,7 @@ describe('the Node client', () => {
     expect(err).toBeInstanceOf(GenesisError);
     expect(err.code).toBe('not_found');
     expect(err.status).toBe(404);
-    expect(String(err.stack)).toMatch(/^GenesisError \[not_found\]: No dataset "noaa\/nothing-here"/);
+    expect(String(err.stack)).toMatch(/^GenesisError \[not_found\]: No record "noaa\/nothing-here"/);
     const wrong = await new GenesisClient({ url: p.url, token: 'x'.repeat(32) })
       .call('facilities')
       .catch((e: unknown) => e);

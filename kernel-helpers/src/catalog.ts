@@ -4,6 +4,7 @@ import {
   parseOrThrow,
   parseRef,
   type CatalogRecord,
+  type DatasetRecord,
   type SearchResult
 } from '@genesis-lab/contract';
 import { presentable } from '@genesis-lab/client';
@@ -49,5 +50,17 @@ export class CatalogApi {
       rethrow(err);
     }
     return this.ctx.client.call('record', { params: { ns, name } });
+  }
+
+  /** A dataset's record; a model's id is refused, pointing at `genesis.model(id)` (its card and signature). */
+  async dataset(id: string): Promise<DatasetRecord> {
+    const r = await this.record(id);
+    if (r.kind !== 'dataset')
+      rethrow(
+        new GenesisError('bad_request', `${id} is a ${r.kind}, not a dataset`, {
+          hint: `Read it with genesis.model("${id}").card()`
+        })
+      );
+    return r;
   }
 }

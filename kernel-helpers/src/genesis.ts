@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import { GenesisClient, type ConnectOptions } from '@genesis-lab/client';
 import {
   parseOrThrow,
-  type CatalogRecord,
+  type DatasetRecord,
   type PublishResult,
   type SearchResult,
   type VegaLiteOptions
@@ -79,8 +79,9 @@ export class Genesis {
     return this.catalog.search(q, options);
   }
 
-  record(id: string): Promise<CatalogRecord> {
-    return this.catalog.record(id);
+  /** A dataset's catalog record (licence, creators, fields with units, versions); models: `genesis.model(id)`. */
+  record(id: string): Promise<DatasetRecord> {
+    return this.catalog.dataset(id);
   }
 
   dataset(ref: string): Dataset {

@@ -125,8 +125,9 @@ function checkPublish(
 
 export function registerPublishingRoutes(app: FastifyInstance, deps: PublishingDeps): void {
   // The body stays a stream: it is spooled to disk and ingested from there, never buffered whole.
+  // (the models module passes Arrow streams through the same way: one parser per media type).
   for (const media of Object.keys(PUBLISH_MEDIA_TYPES))
-    app.addContentTypeParser(media, (_req, payload, done) => done(null, payload));
+    if (!app.hasContentTypeParser(media)) app.addContentTypeParser(media, (_req, payload, done) => done(null, payload));
 
   addRoute(app, routes.publishVersion, async ({ params, query, principal, req, reply }) => {
     const format = bodyFormat(req.headers['content-type']);

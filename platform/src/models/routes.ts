@@ -57,9 +57,11 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
   app.addContentTypeParser(ONNX_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES }, (_req, payload, done) =>
     done(null, payload)
   );
-  app.addContentTypeParser(ARROW_STREAM_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES }, (_req, payload, done) =>
-    done(null, payload)
-  );
+  // Publishing (ingest) streams Arrow bodies the same way; whichever module comes first registers it.
+  if (!app.hasContentTypeParser(ARROW_STREAM_MEDIA_TYPE))
+    app.addContentTypeParser(ARROW_STREAM_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES }, (_req, payload, done) =>
+      done(null, payload)
+    );
 
   addRoute(app, routes.listModels, ({ principal }) => ({ models: registry.list(principal) }));
   addRoute(app, routes.model, ({ params, principal }) => registry.get(idOf(params), principal));

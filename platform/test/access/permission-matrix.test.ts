@@ -179,7 +179,7 @@ describe('permission matrix', () => {
       expect({ facility, status: r.status }).toEqual({ facility, status: READ[u][level] && facilityOk ? 201 : 422 });
       if (r.status === 422) {
         const msg = r.json.error.message as string;
-        if (!SEE[u][level]) expect(msg).toMatch(/No dataset/);
+        if (!SEE[u][level]) expect(msg).toMatch(/No record/);
         else if (!READ[u][level]) expect(msg).toMatch(/not cleared|not a member/);
         else expect(msg).toMatch(/cleared only up to "open"/);
       }
