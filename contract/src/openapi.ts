@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { routes, type RouteDef } from './api';
 import { ErrorBody } from './errors';
+import { OipError } from './oip';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the contract's schemas.
@@ -110,7 +111,11 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
       'x-genesis-scope': r.scope,
       responses: {
         [String(r.status ?? 200)]: ok,
-        default: { description: 'Error', content: { 'application/json': { schema: schemaOf(ErrorBody, 'output') } } }
+        // The OIP v2 routes answer the protocol's own error shape ({"error": message, ...}).
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: schemaOf(r.tag === 'oip' ? OipError : ErrorBody, 'output') } }
+        }
       }
     };
   }

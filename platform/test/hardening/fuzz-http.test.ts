@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import fc from 'fast-check';
-import { ErrorBody, type RouteDef, routes } from '@genesis-lab/contract';
+import { ErrorBody, OipError, type RouteDef, routes } from '@genesis-lab/contract';
 import {
   hostileJson,
   hostileString,
@@ -127,11 +127,20 @@ function caseFor(def: RouteDef): fc.Arbitrary<Case> {
   });
 }
 
-/** What every answer must be: 2xx/3xx, or a 4xx in the one error shape saying what was wrong. */
-function checkAnswer(status: number, contentType: string | undefined, body: string): void {
+/**
+ * What every answer must be: 2xx/3xx, or a 4xx in the one error shape saying what was wrong. The
+ * OIP v2 routes (tag oip) answer the protocol's own shape, {"error": message, code, issues}.
+ */
+function checkAnswer(status: number, contentType: string | undefined, body: string, def?: RouteDef): void {
   if (status >= 500) throw new Error(`answered ${status}: ${body.slice(0, 500)}`);
   if (status < 400) return;
   if (!/application\/json/.test(contentType ?? '')) throw new Error(`a ${status} that is not JSON: ${contentType}`);
+  if (def?.tag === 'oip') {
+    const oip = OipError.safeParse(JSON.parse(body));
+    if (!oip.success) throw new Error(`a ${status} not in the OIP error shape: ${body.slice(0, 500)}`);
+    if (!oip.data.error.trim()) throw new Error(`a ${status} with an empty message`);
+    return;
+  }
   const parsed = ErrorBody.safeParse(JSON.parse(body));
   if (!parsed.success) throw new Error(`a ${status} not in the error shape: ${body.slice(0, 500)}`);
   const e = parsed.data.error;
@@ -209,7 +218,7 @@ describe('fuzzing every route of the contract', () => {
       await fc.assert(
         fc.asyncProperty(caseFor(def), async (c) => {
           const res = await send(def, c);
-          checkAnswer(res.statusCode, res.contentType, res.body);
+          checkAnswer(res.statusCode, res.contentType, res.body, def);
         }),
         { numRuns: RUNS_PER_ROUTE, seed: SEED + i, endOnFailure: false }
       );
@@ -227,7 +236,7 @@ describe('fuzzing every route of the contract', () => {
           payload,
           headers: { authorization: 'Bearer fuzz-token-0123456789abcdef', 'content-type': 'application/json' }
         });
-        checkAnswer(res.statusCode, res.contentType, res.body);
+        checkAnswer(res.statusCode, res.contentType, res.body, def);
       }
     }
   });

@@ -1,4 +1,4 @@
-import { ErrorBody, routes, SOCKET_PATH, type RouteName } from '@genesis-lab/contract';
+import { ErrorBody, OipError, routes, SOCKET_PATH, type RouteName } from '@genesis-lab/contract';
 import { JobsClient } from '@genesis-lab/client';
 import { io } from 'socket.io-client';
 import { type PlatformProcess, startPlatformProcess, tempHome } from '@genesis-lab/test-support';
@@ -32,13 +32,11 @@ describe('authentication', () => {
       }
       for (const token of [null, 'wrong-token', `${p.token}x`, '']) {
         const r = await sendCase(p, c, token);
-        const body = ErrorBody.safeParse(await r.json().catch(() => null));
-        expect([name, token, r.status, body.success && body.data.error.code]).toEqual([
-          name,
-          token,
-          401,
-          'unauthorized'
-        ]);
+        const json: unknown = await r.json().catch(() => null);
+        // The OIP v2 routes answer the protocol's error shape ({"error": message, "code"}).
+        const code =
+          routes[name].tag === 'oip' ? OipError.safeParse(json).data?.code : ErrorBody.safeParse(json).data?.error.code;
+        expect([name, token, r.status, code]).toEqual([name, token, 401, 'unauthorized']);
       }
     }
     expect(publicRoutes).toEqual(['health', 'oipServerLive', 'oipServerReady']);
