@@ -1,6 +1,18 @@
 import * as fs from 'node:fs';
 import { GenesisError } from '@genesis-lab/contract';
 
+/** Read the bytes of an input file a command names; a missing or unreadable one is said in words. */
+export function readInputFile(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new GenesisError(
+      'not_found',
+      `Cannot read ${what} file ${file || '(empty name)'}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`
+    );
+  }
+}
+
 /** Read a JSON file a flag names; a missing file or bad JSON is the user's error, said in words. */
 export function readJsonFile(file: string, what: string): unknown {
   let text: string;

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { GenesisClient, type ByteSource } from '@genesis-lab/client';
@@ -15,6 +14,7 @@ import {
 } from '@genesis-lab/contract';
 import { PlatformApi, readNotebook } from '@genesis-lab/notebook-runner';
 import { writeFileAtomic } from '@genesis-lab/platform';
+import { readInputFile } from '../input-file';
 import { parseCliOptions } from '../options';
 
 /** A streamed body, whole (a crate is bounded by the export's size limit). */
@@ -115,7 +115,7 @@ export function registerProvenance(program: Command): void {
     .option('--home <dir>', 'GENESIS_HOME of the platform to use')
     .action(async (crate: string, o: { json?: boolean; home?: string }) => {
       const api = new PlatformApi({ home: o.home });
-      const r = await api.importCrate(new Uint8Array(fs.readFileSync(crate)));
+      const r = await api.importCrate(new Uint8Array(readInputFile(crate, 'crate')));
       if (o.json) return void process.stdout.write(json(r));
       process.stdout.write(
         `imported run ${r.runId} (notebook ${r.notebook}): ${r.executions.created} execution(s) recorded, ${r.executions.duplicates} already here\n` +

@@ -100,7 +100,7 @@ describe('path traversal', () => {
     });
     const final = await untilFinal(client, job.id);
     expect(final.state).toBe('FAILED');
-    expect(final.message).toMatch(/points outside the job directory/);
+    expect(final.message).toMatch(/leads outside the job directory/);
     expect(fs.existsSync(path.join(root, 'stolen.txt'))).toBe(false);
   });
 
