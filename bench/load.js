@@ -44,6 +44,7 @@ requireBuilt('load', [
 const ts = require(path.join(ROOT, 'test-support/dist/index.js'));
 const contract = require(path.join(ROOT, 'contract/dist/index.js'));
 const auth = require(path.join(ROOT, 'platform/dist/http/auth.js'));
+const policy = require(path.join(ROOT, 'platform/dist/access/policy.js'));
 const { io } = require('socket.io-client');
 
 const log = logger('load');
@@ -80,13 +81,23 @@ async function probe(p, ms, ids, errors) {
 /** What authorization costs per small call today, timed on the platform's own functions (ns). */
 function authzNs(token) {
   const header = `Bearer ${token}`;
-  const principal = { user: 'owner', clearances: ['open', 'controlled', 'export-controlled'], projects: [] };
+  // The policy's own checks for one small call: the route's scope, then the record's visibility.
+  // (Token lookup is measured by bench:access, against the identity store.)
+  const principal = {
+    user: 'owner',
+    clearances: ['open', 'controlled', 'export-controlled'],
+    projects: {},
+    scopes: ['read', 'write', 'run', 'admin'],
+    admin: false
+  };
   const levels = ['open', 'controlled', 'export-controlled'];
   let ok = 0;
   const run = (n) => {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
-      if (auth.tokenMatches(token, auth.bearerOf(header)) && contract.canSee(principal, levels[i % 3])) ok++;
+      if (auth.bearerOf(header) !== token) continue;
+      policy.requireRouteScope(principal, contract.routes.search);
+      if (policy.recordVisible(principal, { accessLevel: levels[i % 3], project: 'public' })) ok++;
     }
     return Number(process.hrtime.bigint() - t0) / n;
   };
