@@ -13,7 +13,7 @@ function messageOf(query: unknown): string {
 describe('SearchQuery facet filters', () => {
   it('name an unknown facet and suggest the one a typo meant', () => {
     expect(messageOf({ filter: ['licence:CC0-1.0'] })).toBe(
-      'Invalid query at query.filter[0]: unknown facet "licence": facet must be one of license, accessLevel, domain, publisher, format, keywords (did you mean "license"?)'
+      'Invalid query at query.filter[0]: unknown facet "licence": facet must be one of license, accessLevel, domain, publisher, format, keywords, kind (did you mean "license"?)'
     );
     expect(messageOf({ filter: ['domain:climate', 'Keyword:co2'] })).toMatch(/filter\[1\].*did you mean "keywords"/);
     expect(messageOf({ filter: ['access:open'] })).toMatch(/did you mean "accessLevel"/);
