@@ -16,8 +16,10 @@ import {
 import { hasRole } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import type { Home } from '../home';
+import { acceptRawBody } from '../http/raw-body';
 import { addRoute } from '../http/route';
 import type { JobService } from '../jobs/service';
+import { inside } from '../jobs/staging-policy';
 import type { ProvenanceStore } from '../provenance/store';
 import { ingestFile, type IngestReport } from './ingest';
 
@@ -80,9 +82,8 @@ export function jobFile(workDir: string, relative: string): string {
   if (path.isAbsolute(relative))
     throw new GenesisError('bad_request', `body.file must be relative to the job's directory, got ${relative}`);
   const root = fs.realpathSync(workDir);
-  const inside = (p: string) => p === root || p.startsWith(root + path.sep);
   const candidate = path.resolve(root, relative);
-  if (!inside(candidate))
+  if (!inside(candidate, root))
     throw new GenesisError('bad_request', `body.file ${relative} points outside the job's directory`);
   let real: string;
   try {
@@ -90,7 +91,8 @@ export function jobFile(workDir: string, relative: string): string {
   } catch {
     throw new GenesisError('not_found', `The job left no file ${relative} in its directory`);
   }
-  if (!inside(real)) throw new GenesisError('bad_request', `body.file ${relative} points outside the job's directory`);
+  if (!inside(real, root))
+    throw new GenesisError('bad_request', `body.file ${relative} points outside the job's directory`);
   if (!fs.statSync(real).isFile()) throw new GenesisError('bad_request', `body.file ${relative} is not a file`);
   return real;
 }
@@ -125,9 +127,7 @@ function checkPublish(
 
 export function registerPublishingRoutes(app: FastifyInstance, deps: PublishingDeps): void {
   // The body stays a stream: it is spooled to disk and ingested from there, never buffered whole.
-  // (the models module passes Arrow streams through the same way: one parser per media type).
-  for (const media of Object.keys(PUBLISH_MEDIA_TYPES))
-    if (!app.hasContentTypeParser(media)) app.addContentTypeParser(media, (_req, payload, done) => done(null, payload));
+  for (const media of Object.keys(PUBLISH_MEDIA_TYPES)) acceptRawBody(app, media);
 
   addRoute(app, routes.publishVersion, async ({ params, query, principal, req, reply }) => {
     const format = bodyFormat(req.headers['content-type']);

@@ -12,7 +12,7 @@ import {
 } from '@genesis-lab/contract';
 import { facilityCleared, facilityRefusal } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
-import type { StagingPolicy } from './staging-policy';
+import { inside, type StagingPolicy } from './staging-policy';
 
 /** A stage target must stay inside the job directory. */
 function targetIssue(target: string, at: string): ErrorIssue | undefined {
@@ -110,10 +110,9 @@ export function stageIn(
  */
 function checkInside(workDir: string, src: string, source: string): void {
   const root = fs.realpathSync(workDir);
-  const inside = (p: string) => p === root || p.startsWith(root + path.sep);
   const visit = (p: string) => {
     const real = fs.realpathSync(p);
-    if (!inside(real))
+    if (!inside(real, root))
       throw new Error(`"${source}" leads outside the job directory (${path.relative(workDir, p) || '.'} -> ${real})`);
     if (fs.statSync(real).isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
   };

@@ -59,9 +59,11 @@ export class StagingPolicy {
   }
 }
 
+/** Is `p` the directory `root` or below it (paths as given: resolve links first where it matters)? */
 export function inside(p: string, root: string): boolean {
   const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // A name that only starts with ".." ("..data") is still inside.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** The real path of what exists; for what does not yet, the real path of its nearest existing parent. */

@@ -15,6 +15,7 @@ import {
   parseRef,
   routes
 } from '@genesis-lab/contract';
+import { acceptRawBody } from '../http/raw-body';
 import { addRoute } from '../http/route';
 import { cardJsonLd, cardReadme } from './card-export';
 import type { ModelService } from './service';
@@ -54,14 +55,8 @@ async function* inputBatches(body: Readable): AsyncGenerator<RecordBatch> {
 export function modelRoutes(app: FastifyInstance, models: ModelService): void {
   const registry = models.registry;
   // Raw bodies: the handlers stream them (weights to disk, Arrow batches through the model).
-  app.addContentTypeParser(ONNX_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES }, (_req, payload, done) =>
-    done(null, payload)
-  );
-  // Publishing (ingest) streams Arrow bodies the same way; whichever module comes first registers it.
-  if (!app.hasContentTypeParser(ARROW_STREAM_MEDIA_TYPE))
-    app.addContentTypeParser(ARROW_STREAM_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES }, (_req, payload, done) =>
-      done(null, payload)
-    );
+  acceptRawBody(app, ONNX_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES });
+  acceptRawBody(app, ARROW_STREAM_MEDIA_TYPE, { bodyLimit: MAX_WEIGHTS_BYTES });
 
   addRoute(app, routes.listModels, ({ principal }) => ({ models: registry.list(principal) }));
   addRoute(app, routes.model, ({ params, principal }) => registry.get(idOf(params), principal));
