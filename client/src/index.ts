@@ -14,5 +14,5 @@ export {
   type Connection,
   type ConnectOptions
 } from './node/connection';
-export { presentable } from './node/presentable';
+export { presentable, rethrowPresentable } from './node/presentable';
 export type { ByteSource, SourceHandlers } from './node/byte-source';

@@ -7,7 +7,7 @@ import {
   type DatasetRecord,
   type SearchResult
 } from '@genesis-lab/contract';
-import { presentable } from '@genesis-lab/client';
+import { rethrowPresentable } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { searchBundle } from './notebook/search-html';
 
@@ -17,10 +17,6 @@ export type SearchOptions = Partial<Pick<SearchQuery, 'kind' | 'sort' | 'limit' 
   /** Set false to skip the rich display of the hits in a notebook. */
   display?: boolean;
 };
-
-function rethrow(err: unknown): never {
-  throw err instanceof GenesisError ? presentable(err) : err;
-}
 
 /** Catalog search and records. */
 export class CatalogApi {
@@ -33,7 +29,7 @@ export class CatalogApi {
     try {
       query = parseOrThrow(SearchQuery, { ...rest, q }, 'options');
     } catch (err) {
-      rethrow(err);
+      rethrowPresentable(err);
     }
     const result = await this.ctx.client.call('search', { query });
     if (display ?? this.ctx.settings.display) await this.ctx.notebook()?.show(searchBundle(q, result));
@@ -47,7 +43,7 @@ export class CatalogApi {
     try {
       ({ namespace: ns, name } = parseRef(id));
     } catch (err) {
-      rethrow(err);
+      rethrowPresentable(err);
     }
     return this.ctx.client.call('record', { params: { ns, name } });
   }
@@ -56,7 +52,7 @@ export class CatalogApi {
   async dataset(id: string): Promise<DatasetRecord> {
     const r = await this.record(id);
     if (r.kind !== 'dataset')
-      rethrow(
+      rethrowPresentable(
         new GenesisError('bad_request', `${id} is a ${r.kind}, not a dataset`, {
           hint: `Read it with genesis.model("${id}").card()`
         })

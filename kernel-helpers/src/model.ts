@@ -16,7 +16,7 @@ import {
   type Ref,
   type RouteName
 } from '@genesis-lab/contract';
-import { buildRequest, httpError, platformError, presentable, type RouteInput } from '@genesis-lab/client';
+import { buildRequest, httpError, platformError, type RouteInput, rethrowPresentable } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
 
@@ -50,7 +50,7 @@ export class Model {
     try {
       this.parsed = parseRef(ref);
     } catch (err) {
-      throw err instanceof GenesisError ? presentable(err) : err;
+      rethrowPresentable(err);
     }
     this.ref = ref;
     this.id = this.parsed.id;
@@ -149,7 +149,7 @@ export class Model {
       return result;
     } catch (err) {
       progress?.finish(err as Error);
-      throw err instanceof GenesisError ? presentable(err) : err;
+      rethrowPresentable(err);
     }
   }
 

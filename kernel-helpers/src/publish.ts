@@ -7,7 +7,7 @@ import {
   type PublishResult,
   type RecordMetadataInput
 } from '@genesis-lab/contract';
-import { presentable } from '@genesis-lab/client';
+import { rethrowPresentable } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { adoptTable } from './data/adopt-table';
 
@@ -18,10 +18,6 @@ export interface PublishOptions {
   metadata?: RecordMetadataInput;
   /** Set false to skip the one-line summary in the notebook. */
   display?: boolean;
-}
-
-function rethrow(err: unknown): never {
-  throw err instanceof GenesisError ? presentable(err) : err;
 }
 
 /**
@@ -39,7 +35,7 @@ export class PublishApi {
       ({ namespace: ns, name } = parseRef(id));
       if (table.numRows === 0) throw new GenesisError('unprocessable', `The table to publish as ${id} has no rows`);
     } catch (err) {
-      rethrow(err);
+      rethrowPresentable(err);
     }
     const result = await this.ctx.client
       .call('publishVersion', {
@@ -50,7 +46,7 @@ export class PublishApi {
         },
         content: { type: ARROW_STREAM_MEDIA_TYPE, bytes: tableToIPC(adoptTable(table), 'stream') }
       })
-      .catch(rethrow);
+      .catch(rethrowPresentable);
     await this.show(result, options);
     return result;
   }
@@ -67,7 +63,7 @@ export class PublishApi {
           ...(options.metadata !== undefined ? { metadata: options.metadata } : {})
         }
       })
-      .catch(rethrow);
+      .catch(rethrowPresentable);
     await this.show(result, options);
     return result;
   }

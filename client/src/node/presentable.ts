@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { GenesisError } from '@genesis-lab/contract';
+import { GenesisError } from '@genesis-lab/contract';
 
 /**
  * Errors reach terminals and notebooks as GenesisError with the platform's own message,
@@ -11,4 +11,9 @@ export function presentable<E extends GenesisError>(err: E): E {
   Object.defineProperty(err, inspect.custom, { value: () => text, enumerable: false, configurable: true });
   Object.defineProperty(err, 'stack', { value: text, enumerable: false, writable: true, configurable: true });
   return err;
+}
+
+/** Rethrow what a call threw, a GenesisError made presentable (as the helpers hand every error to a cell). */
+export function rethrowPresentable(err: unknown): never {
+  throw err instanceof GenesisError ? presentable(err) : err;
 }

@@ -7,7 +7,7 @@ import {
   type DatasetVersion,
   type Ref
 } from '@genesis-lab/contract';
-import { presentable } from '@genesis-lab/client';
+import { rethrowPresentable } from '@genesis-lab/client';
 import type { GenesisContext } from '../context';
 import { tableBundle } from '../notebook/table-html';
 import { Pull, resolveVersion, type BatchOptions, type TableOptions } from './pull';
@@ -31,7 +31,7 @@ export class Dataset {
     try {
       this.parsed = parseRef(ref);
     } catch (err) {
-      throw err instanceof GenesisError ? presentable(err) : err;
+      rethrowPresentable(err);
     }
     this.ref = ref;
     this.id = this.parsed.id;

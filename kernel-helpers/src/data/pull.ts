@@ -10,7 +10,7 @@ import {
   type PullOptions,
   type Ref
 } from '@genesis-lab/contract';
-import { contractMismatch, presentable, type StreamResponse } from '@genesis-lab/client';
+import { contractMismatch, presentable, type StreamResponse, rethrowPresentable } from '@genesis-lab/client';
 import type { GenesisContext } from '../context';
 import { PullProgress } from '../notebook/progress';
 import { BatchStream } from './batch-stream';
@@ -38,7 +38,7 @@ export function validateOptions(opts: PullOptions): DataQuery {
       'options'
     );
   } catch (err) {
-    throw err instanceof GenesisError ? presentable(err) : err;
+    rethrowPresentable(err);
   }
 }
 

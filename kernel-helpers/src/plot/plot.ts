@@ -12,7 +12,7 @@ import {
   type PlotReduction
 } from '@genesis-lab/contract';
 import { z } from 'zod';
-import { presentable } from '@genesis-lab/client';
+import { presentable, rethrowPresentable } from '@genesis-lab/client';
 import type { NotebookOutput } from '../notebook/tslab';
 import { Chart } from './chart';
 import { PlotColumns } from './columns';
@@ -28,7 +28,7 @@ function parsed<S extends z.ZodType>(schema: S, value: unknown, root: string): z
   try {
     return parseOrThrow(schema, value, root);
   } catch (err) {
-    throw err instanceof GenesisError ? presentable(err) : err;
+    rethrowPresentable(err);
   }
 }
 
