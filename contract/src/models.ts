@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessLevel, Agent, DEFAULT_PROJECT, License, ProjectId } from './catalog';
+import { AccessLevel, RecordMetadata } from './catalog';
 import { MODEL_RUNTIMES, SIGNATURE_TYPES } from './core/models';
 import { RecordId, RefString, Sha256, Version } from './ref';
 
@@ -150,25 +150,24 @@ export const ModelVersion = z
   .meta({ id: 'ModelVersion' });
 export type ModelVersion = z.infer<typeof ModelVersion>;
 
-/** What a publisher describes about the model as a whole (shared by its versions). */
-export const ModelMetadata = z
-  .object({
-    title: z.string().min(1),
-    description: z.string().default(''),
-    keywords: z.array(z.string().min(1)).default([]),
-    creators: z.array(Agent).default([]),
-    publisher: Agent.optional(),
-    license: License,
-    licenseUrl: z.url().optional(),
-    accessLevel: AccessLevel.default('open'),
-    project: ProjectId.default(DEFAULT_PROJECT).describe(
-      'The project the model belongs to (who may see it when not open)'
-    ),
-    domain: z.string().min(1).optional(),
-    url: z.url().optional(),
-    citation: z.string().optional()
-  })
-  .meta({ id: 'ModelMetadata' });
+/**
+ * What a publisher describes about the model as a whole (shared by its versions): the catalog
+ * record's own fields that apply to a model, so datasets and models validate them alike.
+ */
+export const ModelMetadata = RecordMetadata.pick({
+  title: true,
+  description: true,
+  keywords: true,
+  creators: true,
+  publisher: true,
+  license: true,
+  licenseUrl: true,
+  accessLevel: true,
+  project: true,
+  domain: true,
+  url: true,
+  citation: true
+}).meta({ id: 'ModelMetadata' });
 export type ModelMetadata = z.infer<typeof ModelMetadata>;
 
 export const ModelRecord = ModelMetadata.extend({
