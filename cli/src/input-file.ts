@@ -15,15 +15,7 @@ export function readInputFile(file: string, what: string): Buffer {
 
 /** Read a JSON file a flag names; a missing file or bad JSON is the user's error, said in words. */
 export function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new GenesisError(
-      'not_found',
-      `Cannot read ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`
-    );
-  }
+  const text = readInputFile(file, what).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (err) {

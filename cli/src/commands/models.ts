@@ -2,21 +2,10 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { GenesisError, ModelCardFile, OWNER, formatBytes, parseOrThrow } from '@genesis-lab/contract';
 import { Home, openModels } from '@genesis-lab/platform';
+import { readJsonFile } from '../input-file';
 
 function readCard(file: string): ModelCardFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new GenesisError('not_found', `Cannot read the --card file ${file}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new GenesisError('bad_request', `--card file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseOrThrow(ModelCardFile, json, 'card');
+  return parseOrThrow(ModelCardFile, readJsonFile(file, '--card'), 'card');
 }
 
 /** DIR or FILE: a directory holds exactly one .onnx file (model.onnx by convention). */

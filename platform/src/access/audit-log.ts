@@ -5,7 +5,8 @@ import type { Db } from '../db/database';
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-interface Row {
+/** One row of the audit_log table, as stored. */
+export interface AuditRow {
   seq: number;
   at: string;
   actor: string;
@@ -17,13 +18,13 @@ interface Row {
 }
 
 /** The hash of an entry covers its position, content and the previous entry's hash. */
-export function entryHash(r: Omit<Row, 'hash'>): string {
+export function entryHash(r: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256')
     .update(JSON.stringify([r.seq, r.at, r.actor, r.action, r.target, r.detail, r.prev_hash]))
     .digest('hex');
 }
 
-function entryOf(r: Row): AuditEntry {
+function entryOf(r: AuditRow): AuditEntry {
   return {
     seq: r.seq,
     at: r.at,
@@ -56,15 +57,15 @@ export class AuditLog {
     this.insert = db.prepare(
       'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash)'
     );
-    this.after = db.prepare<[number, number], Row>('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.all = db.prepare<[], Row>('SELECT * FROM audit_log ORDER BY seq');
+    this.after = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.all = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
   }
 
   append(actor: string, action: string, target: string, detail: Record<string, unknown> = {}): AuditEntry {
     return this.db
       .transaction(() => {
         const prev = this.last.get();
-        const row: Omit<Row, 'hash'> = {
+        const row: Omit<AuditRow, 'hash'> = {
           seq: (prev?.seq ?? 0) + 1,
           at: new Date().toISOString(),
           actor,
@@ -73,7 +74,7 @@ export class AuditLog {
           detail: JSON.stringify(detail),
           prev_hash: prev?.hash ?? GENESIS_HASH
         };
-        const full: Row = { ...row, hash: entryHash(row) };
+        const full: AuditRow = { ...row, hash: entryHash(row) };
         this.insert.run(full);
         return entryOf(full);
       })

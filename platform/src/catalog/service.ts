@@ -53,6 +53,16 @@ export interface PublishResult {
  * server and standalone (the CLI's ingest and seed open the home directly).
  * Every read takes a principal so access filtering happens before anything is counted.
  */
+/** A record of another kind (a model) as its module writes it into the catalog. */
+export interface KindRecordInput {
+  kind: Exclude<RecordKind, 'dataset'>;
+  id: string;
+  meta: StoredMetadata;
+  latestVersion: string;
+  sizeBytes: number;
+  updatedAt: string;
+}
+
 export interface CatalogService {
   /** The dataset record, or `not_found` with the closest visible ids as suggestions (a model id says it is one). */
   getRecord(id: string, principal: Principal): DatasetRecord;
@@ -64,14 +74,7 @@ export interface CatalogService {
    * Write the catalog row and search document of a record of another kind, inside the caller's
    * transaction on the same database; `searchChanged()` after the commit. Answers its rid.
    */
-  writeKindRecord(x: {
-    kind: Exclude<RecordKind, 'dataset'>;
-    id: string;
-    meta: StoredMetadata;
-    latestVersion: string;
-    sizeBytes: number;
-    updatedAt: string;
-  }): number;
+  writeKindRecord(x: KindRecordInput): number;
   searchChanged(): void;
   /** Resolve `latest` or a concrete version; `not_found` (with suggestions) for unknown ids/versions. */
   resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedVersion;

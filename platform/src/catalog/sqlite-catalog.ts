@@ -43,7 +43,7 @@ import {
 import { CatalogSearch } from './search/search';
 import type { SearchEngine } from './search/search-engine';
 import { foldText } from './search/words';
-import type { CatalogService, PublishInput, PublishResult, ResolvedVersion } from './service';
+import type { CatalogService, KindRecordInput, PublishInput, PublishResult, ResolvedVersion } from './service';
 
 export interface ImportResult {
   created: number;
@@ -162,14 +162,7 @@ export class SqliteCatalog implements CatalogService {
    * Write the catalog row and search document of a record of another kind (a model), inside the
    * caller's transaction; call `searchChanged()` after it commits. Answers the record's rid.
    */
-  writeKindRecord(x: {
-    kind: Exclude<RecordKind, 'dataset'>;
-    id: string;
-    meta: StoredMetadata;
-    latestVersion: string;
-    sizeBytes: number;
-    updatedAt: string;
-  }): number {
+  writeKindRecord(x: KindRecordInput): number {
     const existing = this.byId.get(x.id);
     if (existing && existing.kind !== x.kind)
       throw new GenesisError('conflict', `"${x.id}" is already a ${existing.kind} in the catalog`, {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli, startPlatformProcess, type PlatformProcess } from '@genesis-lab/test-support';
+import type { AuditRow } from '../../src/access/audit-log';
 
 /**
  * Tamper with the audit log on disk (another process editing the SQLite file while the platform
@@ -11,30 +12,19 @@ import { runCli, startPlatformProcess, type PlatformProcess } from '@genesis-lab
 let p: PlatformProcess;
 let dbFile: string;
 
-interface Row {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
-
 const verify = () => runCli(['audit', 'verify', '--home', p.home]);
 
-function tamper(edit: (db: Database.Database, rows: Row[]) => void): void {
+function tamper(edit: (db: Database.Database, rows: AuditRow[]) => void): void {
   const db = new Database(dbFile);
   try {
-    const rows = db.prepare<[], Row>('SELECT * FROM audit_log ORDER BY seq').all();
+    const rows = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq').all();
     db.transaction(() => edit(db, rows))();
   } finally {
     db.close();
   }
 }
 
-let original: Row[] = [];
+let original: AuditRow[] = [];
 function restore(): void {
   tamper((db) => {
     db.prepare('DELETE FROM audit_log').run();
