@@ -19,7 +19,6 @@
  *
  * Ends with ONE JSON line with `targets`. GENESIS_BENCH_SMOKE=1: 20k rows, 1 round, 30 single calls.
  */
-const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { ROOT, logger, requireBuilt } = require('./support/run');
@@ -30,7 +29,7 @@ const ROWS = Number(process.env.GENESIS_BENCH_MODEL_ROWS || (SMOKE ? 20_000 : 1_
 const ROUNDS = SMOKE ? 1 : 3;
 const SINGLE = SMOKE ? 30 : 300;
 requireBuilt('models', ['kernel-helpers/dist/index.js', 'test-support/dist/index.js', 'platform/dist/index.js']);
-const { startPlatformProcess, tempHome } = require(path.join(ROOT, 'test-support/dist/index.js'));
+const { exampleIngestArgs, startPlatformProcess, tempHome } = require(path.join(ROOT, 'test-support/dist/index.js'));
 const ort = require(require.resolve('onnxruntime-node', { paths: [path.join(ROOT, 'platform')] }));
 const { tableFromArrays } = require('apache-arrow');
 
@@ -65,31 +64,7 @@ async function direct(session, year, month) {
 
 async function main() {
   const home = tempHome('genesis-bench-models-');
-  const meta = path.join(home, 'meta.json');
-  fs.writeFileSync(
-    meta,
-    JSON.stringify(
-      JSON.parse(fs.readFileSync(path.join(ROOT, 'platform/seed/examples/noaa-mauna-loa-co2.json'), 'utf8')).metadata
-    )
-  );
-  cli([
-    'ingest',
-    path.join(ROOT, 'node_modules/vega-datasets/data/co2-concentration.csv'),
-    '--id',
-    'noaa/mauna-loa-co2',
-    '--version',
-    '3.2.1',
-    '--meta',
-    meta,
-    '--rename',
-    'Date=date',
-    'CO2=co2',
-    'adjusted CO2=co2_adjusted',
-    '--home',
-    home,
-    '--progress',
-    'none'
-  ]);
+  cli([...exampleIngestArgs(home, 'noaa-mauna-loa-co2'), '--progress', 'none']);
   cli([
     'models',
     'register',

@@ -13,7 +13,13 @@ import {
   sourceOf,
   type Notebook
 } from './support/kernel';
-import { runCliOk, startPlatformProcess, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
+import {
+  runCliOk,
+  startPlatformProcess,
+  tempHome,
+  type PlatformProcess,
+  exampleIngestArgs
+} from '@genesis-lab/test-support';
 
 /**
  * genesis.model(ref) from cells of a real tslab kernel against a real platform holding the
@@ -27,27 +33,7 @@ let nb: Notebook;
 beforeAll(async () => {
   requireKernelSetup();
   const home = tempHome('genesis-models-nb-');
-  const def = JSON.parse(
-    fs.readFileSync(path.join(REPO_ROOT, 'platform/seed/examples/noaa-mauna-loa-co2.json'), 'utf8')
-  ) as { metadata: unknown };
-  const meta = path.join(home, 'meta.json');
-  fs.writeFileSync(meta, JSON.stringify(def.metadata));
-  runCliOk([
-    'ingest',
-    path.join(REPO_ROOT, 'node_modules/vega-datasets/data/co2-concentration.csv'),
-    '--id',
-    'noaa/mauna-loa-co2',
-    '--version',
-    '3.2.1',
-    '--meta',
-    meta,
-    '--rename',
-    'Date=date',
-    'CO2=co2',
-    'adjusted CO2=co2_adjusted',
-    '--home',
-    home
-  ]);
+  runCliOk(exampleIngestArgs(home, 'noaa-mauna-loa-co2'));
   runCliOk([
     'models',
     'register',

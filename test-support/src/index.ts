@@ -15,3 +15,4 @@ export * from './errors';
 export * from './bench-targets';
 export * from './mlserver';
 export * from './plane-model';
+export * from './examples';

@@ -27,6 +27,7 @@ import {
 import {
   REPO_ROOT,
   authedFetch,
+  exampleIngestArgs,
   runCli,
   startPlatformProcess,
   tempHome,
@@ -39,10 +40,6 @@ import {
  * search beside datasets, predict with Arrow IPC in and out, and every refusal the issue lists.
  */
 const EXAMPLE = path.join(REPO_ROOT, 'platform/seed/models/co2-trend');
-const CO2_CSV = path.join(REPO_ROOT, 'node_modules/vega-datasets/data/co2-concentration.csv');
-const SEED_DEF = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'platform/seed/examples/noaa-mauna-loa-co2.json'), 'utf8')
-) as { metadata: unknown };
 
 let home: string;
 let p: PlatformProcess;
@@ -50,24 +47,7 @@ let registered: ReturnType<typeof runCli>;
 
 beforeAll(async () => {
   home = tempHome('genesis-models-');
-  const meta = path.join(home, 'co2-meta.json');
-  fs.writeFileSync(meta, JSON.stringify(SEED_DEF.metadata));
-  const ingest = runCli([
-    'ingest',
-    CO2_CSV,
-    '--id',
-    'noaa/mauna-loa-co2',
-    '--version',
-    '3.2.1',
-    '--meta',
-    meta,
-    '--rename',
-    'Date=date',
-    'CO2=co2',
-    'adjusted CO2=co2_adjusted',
-    '--home',
-    home
-  ]);
+  const ingest = runCli(exampleIngestArgs(home, 'noaa-mauna-loa-co2'));
   expect(ingest.stderr).toBe('');
   registered = runCli([
     'models',
