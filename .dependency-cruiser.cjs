@@ -15,6 +15,12 @@ module.exports = {
       { path: ours, pathNot: '^contract/' }
     ),
     forbid(
+      'contract-node-only-in-its-subpath',
+      'Node built-ins only in contract/node: the rest of the contract is bundled into the extension.',
+      { path: '^contract/src/(?!node/)' },
+      { dependencyTypes: ['core'] }
+    ),
+    forbid(
       'contract-core-without-zod',
       'contract/core is the zod-free entry the extension loads at start-up.',
       { path: '^contract/src/core' },

@@ -7,6 +7,7 @@ const shared = {
   moduleNameMapper: {
     '^@genesis-lab/contract$': '<rootDir>/../contract/src',
     '^@genesis-lab/contract/core$': '<rootDir>/../contract/src/core',
+    '^@genesis-lab/contract/node$': '<rootDir>/../contract/src/node',
     '^@genesis-lab/client$': '<rootDir>/../client/src',
     '^@genesis-lab/client/core$': '<rootDir>/../client/src/core',
     '^@genesis-lab/kernel$': '<rootDir>/../kernel-helpers/src',

@@ -7,12 +7,6 @@ export * from '@genesis-lab/client/core';
 export { GenesisClient, COMPRESSIONS, type Compression, type StreamOptions, type StreamResponse } from './node/client';
 export { JobsClient, type JobListFilter, type JobWaitOptions, type LogRead } from './node/jobs-client';
 export { LiveSocket, type JobsSocket } from './node/live';
-export {
-  resolveConnection,
-  unreachableHint,
-  processAlive,
-  type Connection,
-  type ConnectOptions
-} from './node/connection';
+export { resolveConnection, unreachableHint, type Connection, type ConnectOptions } from './node/connection';
 export { presentable, rethrowPresentable } from './node/presentable';
 export type { ByteSource, SourceHandlers } from './node/byte-source';

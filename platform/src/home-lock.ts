@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GenesisError } from '@genesis-lab/contract';
 import { readDiscovery } from './discovery-file';
-import { isAlive, type Home } from './home';
+import { processAlive } from '@genesis-lab/contract/node';
+import type { Home } from './home';
 
 /**
  * One platform per GENESIS_HOME: two would both run queued jobs and both poll facilities.
@@ -24,7 +25,7 @@ export class HomeLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const owner = Number.parseInt(readOr(file, ''), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
         const running = readDiscovery(home.discoveryFile);
         const url = running?.pid === owner ? running.url : undefined;
         throw new GenesisError(

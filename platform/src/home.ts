@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DISCOVERY_ENV, discoveryFilePath, genesisHome, runtimeDir } from '@genesis-lab/contract';
+import { processAlive } from '@genesis-lab/contract/node';
 
 /**
  * The layout of GENESIS_HOME. Everything the platform owns lives here: the SQLite
@@ -57,19 +58,10 @@ export class Home {
     let n = 0;
     for (const f of fs.readdirSync(this.tmpDir)) {
       const pid = Number.parseInt(/-(\d+)-\d+-/.exec(f)?.[1] ?? '', 10);
-      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) continue;
+      if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
       fs.rmSync(path.join(this.tmpDir, f), { recursive: true, force: true });
       n++;
     }
     return n;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

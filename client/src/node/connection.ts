@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { DISCOVERY_ENV, Discovery, GenesisError, discoveryFilePath, type Env } from '@genesis-lab/contract';
+import { processAlive } from '@genesis-lab/contract/node';
 
 /** Where the helpers found the platform, so errors can say what to fix. */
 export interface Connection {
@@ -89,16 +90,6 @@ export function resolveConnection(options: ConnectOptions = {}): Connection {
       hint: `Start it again with \`genesis serve${options.home ? ` --home ${options.home}` : ''}\``
     });
   return { url: trimUrl(parsed.url), token: parsed.token, source: 'discovery file', file };
-}
-
-/** Is a process with this pid running on this machine (EPERM: yes, someone else's)? */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Advice for when the platform named by `c` does not answer. */
