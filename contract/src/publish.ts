@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetVersion, DataFormat, RecordMetadata } from './catalog';
 import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE, CSV_MEDIA_TYPE, PARQUET_MEDIA_TYPE } from './core/media';
+import { jsonParam } from './query';
 import { RecordId, Version } from './ref';
 
 /**
@@ -21,24 +22,7 @@ export const PUBLISH_MEDIA_TYPES = {
 } as const satisfies Record<string, DataFormat>;
 
 /** Record metadata as query text (JSON), like a filter: a first version needs it, later ones may update it. */
-const metadataParam = z.unknown().transform((v, ctx): RecordMetadata | undefined => {
-  if (v === undefined || v === '') return undefined;
-  let json: unknown = v;
-  if (typeof v === 'string') {
-    try {
-      json = JSON.parse(v);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON text of the record metadata' });
-      return z.NEVER;
-    }
-  }
-  const parsed = RecordMetadata.safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+const metadataParam = jsonParam(RecordMetadata, 'the record metadata');
 
 export const PublishQuery = z
   .object({

@@ -61,3 +61,29 @@ function encodingOf(field: z.ZodType): ListEncoding | undefined {
   }
   return undefined;
 }
+
+/**
+ * A query parameter holding one JSON value of `schema`, travelling as JSON text (clients encode
+ * object values so, see `queryWire`'s callers): absent or empty gives undefined, text that is not
+ * JSON says it must be JSON text of `what`, and the schema's own issues keep their paths.
+ */
+export function jsonParam<T extends z.ZodType>(schema: T, what: string) {
+  return z.unknown().transform((v, ctx): z.output<T> | undefined => {
+    if (v === undefined || v === '') return undefined;
+    let json: unknown = v;
+    if (typeof v === 'string') {
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be JSON text of ${what}` });
+        return z.NEVER;
+      }
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
