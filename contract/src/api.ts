@@ -39,6 +39,7 @@ import { Sha256 } from './ref';
 import { ReproductionRequest, ReproductionStarted } from './reproduction';
 import {
   AccessLevelChange,
+  AuditKeyRotation,
   AuditPage,
   AuditQuery,
   AuditVerification,
@@ -613,6 +614,14 @@ export const routes = {
     tag: 'access',
     scope: 'admin',
     response: AuditVerification
+  },
+  rotateAuditKey: {
+    method: 'POST',
+    path: '/api/access/audit/keys',
+    summary: 'Rotate the audit key: later entries are signed with a new key, earlier ones keep verifying with theirs',
+    tag: 'access',
+    scope: 'admin',
+    response: AuditKeyRotation
   },
   listModels: {
     method: 'GET',

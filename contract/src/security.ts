@@ -140,7 +140,18 @@ export const AccessLevelChange = z
   .meta({ id: 'AccessLevelChange' });
 export type AccessLevelChange = z.infer<typeof AccessLevelChange>;
 
-/** One audit log entry: each holds the hash of the one before it (a hash chain). */
+/** The id of an audit key: `ak_` and 16 lower-case letters or digits. */
+export const AuditKeyId = z
+  .string()
+  .regex(/^ak_[a-z0-9]{16}$/, 'an audit key id is ak_ and 16 lower-case letters or digits')
+  .meta({ id: 'AuditKeyId' });
+
+/**
+ * One audit log entry: each holds the hash of the one before it (a hash chain). `hash` is an
+ * HMAC-SHA256 under the audit key `keyId` (a secret kept in the platform's home, outside the
+ * database, so write access to the database alone cannot recompute the chain); entries written
+ * before the log was keyed carry no `keyId` and a plain SHA-256.
+ */
 export const AuditEntry = z
   .object({
     seq: z.number().int().positive(),
@@ -150,7 +161,8 @@ export const AuditEntry = z
     target: z.string(),
     detail: z.record(z.string(), z.unknown()),
     prevHash: z.string().regex(/^[0-9a-f]{64}$/),
-    hash: z.string().regex(/^[0-9a-f]{64}$/)
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    keyId: AuditKeyId.optional()
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof AuditEntry>;
@@ -175,3 +187,9 @@ export const AuditVerification = z
   })
   .meta({ id: 'AuditVerification' });
 export type AuditVerification = z.infer<typeof AuditVerification>;
+
+/** A rotation of the audit key: entries from `fromSeq` on are signed with the new key `keyId`. */
+export const AuditKeyRotation = z
+  .object({ keyId: AuditKeyId, fromSeq: z.number().int().positive(), keys: z.number().int().positive() })
+  .meta({ id: 'AuditKeyRotation' });
+export type AuditKeyRotation = z.infer<typeof AuditKeyRotation>;

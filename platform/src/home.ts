@@ -18,6 +18,8 @@ export class Home {
   /** Where the running platform says where it listens (the contract's `discoveryFilePath`). */
   readonly discoveryFile: string;
   readonly facilitiesFile: string;
+  /** The audit log's signing keys (0600; never in the database, see access/audit-keyring.ts). */
+  readonly auditKeysFile: string;
 
   constructor(root?: string, env: NodeJS.ProcessEnv = process.env) {
     this.root = path.resolve(root ?? genesisHome(env, os.homedir()));
@@ -31,6 +33,7 @@ export class Home {
     this.runDir = path.resolve(runtimeDir(ownEnv, os.homedir()));
     this.discoveryFile = path.resolve(discoveryFilePath(ownEnv, os.homedir()));
     this.facilitiesFile = path.join(this.root, 'facilities.json');
+    this.auditKeysFile = path.join(this.root, 'audit-keys.json');
   }
 
   /** Create the directories; tmp lives beside objects so a rename into place is atomic. */

@@ -101,7 +101,7 @@ async function startLocked(
     ...accessMigrations,
     ...modules.flatMap((m) => m.migrations ?? [])
   ]);
-  const audit = new AuditLog(db);
+  const audit = AuditLog.open(db, home.auditKeysFile);
   const identity = new IdentityStore(db, audit);
   // The local user's token: the one whose secret lives in the discovery file (or GENESIS_TOKEN).
   identity.ensureLocalUser(config.localUser, config.clearances, token);

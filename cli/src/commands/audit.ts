@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { GenesisClient } from '@genesis-lab/client';
 import type { AuditPage } from '@genesis-lab/contract';
 
-/** `genesis audit verify|export`: check the audit log's hash chain; export it for reviewers. */
+/** `genesis audit verify|rotate-key|export`: check the audit log's keyed hash chain, rotate its key, export it. */
 export function registerAudit(program: Command): void {
-  const audit = program.command('audit').description('The hash-chained audit log: verify it, export it');
+  const audit = program
+    .command('audit')
+    .description('The hash-chained audit log: verify it, rotate its key, export it');
   audit
     .command('verify')
     .description(
@@ -18,6 +20,21 @@ export function registerAudit(program: Command): void {
       else if (r.ok) process.stdout.write(`audit log ok: ${r.entries} entries, chain intact\n`);
       else process.stdout.write(`audit log BROKEN at entry ${r.firstBad!.seq}: ${r.firstBad!.reason}\n`);
       if (!r.ok) process.exitCode = 1;
+    });
+  audit
+    .command('rotate-key')
+    .description(
+      'Sign later entries with a new audit key (kept in the home, never in the database); earlier entries keep verifying with theirs'
+    )
+    .option('--json', 'print JSON')
+    .option('--home <dir>', "find the platform through this home's discovery file")
+    .action(async (o: { json?: boolean; home?: string }) => {
+      const r = await new GenesisClient({ home: o.home }).call('rotateAuditKey');
+      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else
+        process.stdout.write(
+          `audit key rotated: entries from ${r.fromSeq} on are signed with ${r.keyId} (${r.keys} keys)\n`
+        );
     });
   audit
     .command('export')

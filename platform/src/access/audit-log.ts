@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { AuditEntry, AuditVerification } from '@genesis-lab/contract';
+import { createHash, createHmac } from 'node:crypto';
+import type { AuditEntry, AuditKeyRotation, AuditVerification } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
+import { AuditKeyring, type AuditKey } from './audit-keyring';
 
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -15,12 +16,20 @@ export interface AuditRow {
   detail: string;
   prev_hash: string;
   hash: string;
+  /** The audit key that signed it; null for an entry from before the log was keyed. */
+  key_id: string | null;
 }
 
-/** The hash of an entry covers its position, content and the previous entry's hash. */
-export function entryHash(r: Omit<AuditRow, 'hash'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([r.seq, r.at, r.actor, r.action, r.target, r.detail, r.prev_hash]))
+/**
+ * The hash of an entry covers its position, content, the previous entry's hash and its key id:
+ * an HMAC-SHA256 under its audit key, or (an entry from before keying, `key` undefined) a plain
+ * SHA-256 of the same text without the key id.
+ */
+export function entryHash(r: Omit<AuditRow, 'hash'>, key: AuditKey | undefined): string {
+  const fields = [r.seq, r.at, r.actor, r.action, r.target, r.detail, r.prev_hash];
+  if (!key) return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return createHmac('sha256', Buffer.from(key.secret, 'base64url'))
+    .update(JSON.stringify([...fields, r.key_id]))
     .digest('hex');
 }
 
@@ -33,7 +42,8 @@ function entryOf(r: AuditRow): AuditEntry {
     target: r.target,
     detail: JSON.parse(r.detail) as Record<string, unknown>,
     prevHash: r.prev_hash,
-    hash: r.hash
+    hash: r.hash,
+    ...(r.key_id ? { keyId: r.key_id } : {})
   };
 }
 
@@ -42,7 +52,8 @@ function entryOf(r: AuditRow): AuditEntry {
  * inserted or reordered entry breaks the chain at that entry. Appends run in an immediate
  * transaction (a savepoint when the caller's write is already in one, so the entry commits with
  * the change it records, or neither does); SQLite's write lock keeps the chain linear when the
- * CLI and the server write at once.
+ * CLI and the server write at once. Entries are signed with the keyring's current key (see
+ * audit-keyring.ts), so the database alone is not enough to forge a chain that verifies.
  */
 export class AuditLog {
   private readonly last;
@@ -50,35 +61,69 @@ export class AuditLog {
   private readonly after;
   private readonly all;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly keyring: AuditKeyring
+  ) {
     this.last = db.prepare<[], { seq: number; hash: string }>(
       'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'
     );
     this.insert = db.prepare(
-      'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash)'
+      'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, key_id) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash, @key_id)'
     );
     this.after = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
     this.all = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
   }
 
+  /** The log in `db`, signed with the keyring in `keyringFile` (created on first use). */
+  static open(db: Db, keyringFile: string): AuditLog {
+    const last = db.prepare<[], { seq: number }>('SELECT max(seq) AS seq FROM audit_log').get()?.seq ?? 0;
+    return new AuditLog(db, AuditKeyring.open(keyringFile, last));
+  }
+
+  /** The last entry's seq (0 for an empty log). */
+  lastSeq(): number {
+    return this.last.get()?.seq ?? 0;
+  }
+
   append(actor: string, action: string, target: string, detail: Record<string, unknown> = {}): AuditEntry {
+    return this.db.transaction(() => this.appendLocked(actor, action, target, detail)).immediate();
+  }
+
+  /**
+   * Start a new audit key. The handover entry (`audit.key.rotate`, naming the new key) is the
+   * last one the old key signs; the keyring is written inside the same write transaction, so
+   * no other entry can be appended between them, and a crash before the commit leaves a keyring
+   * whose new key simply starts one entry later than the log has reached (still consistent).
+   */
+  rotateKey(actor: string): AuditKeyRotation {
     return this.db
       .transaction(() => {
-        const prev = this.last.get();
-        const row: Omit<AuditRow, 'hash'> = {
-          seq: (prev?.seq ?? 0) + 1,
-          at: new Date().toISOString(),
-          actor,
-          action,
-          target,
-          detail: JSON.stringify(detail),
-          prev_hash: prev?.hash ?? GENESIS_HASH
-        };
-        const full: AuditRow = { ...row, hash: entryHash(row) };
-        this.insert.run(full);
-        return entryOf(full);
+        const fromSeq = this.lastSeq() + 2;
+        const handover = this.appendLocked(actor, 'audit.key.rotate', this.keyring.current.id, { fromSeq });
+        const key = this.keyring.rotate(handover.seq + 1);
+        return { keyId: key.id, fromSeq: key.fromSeq, keys: this.keyring.size };
       })
       .immediate();
+  }
+
+  private appendLocked(actor: string, action: string, target: string, detail: Record<string, unknown>): AuditEntry {
+    const prev = this.last.get();
+    const seq = (prev?.seq ?? 0) + 1;
+    const key = this.keyring.keyFor(seq);
+    const row: Omit<AuditRow, 'hash'> = {
+      seq,
+      at: new Date().toISOString(),
+      actor,
+      action,
+      target,
+      detail: JSON.stringify(detail),
+      prev_hash: prev?.hash ?? GENESIS_HASH,
+      key_id: key?.id ?? null
+    };
+    const full: AuditRow = { ...row, hash: entryHash(row, key) };
+    this.insert.run(full);
+    return entryOf(full);
   }
 
   page(after: number, limit: number): { entries: AuditEntry[]; next?: number } {
@@ -93,9 +138,10 @@ export class AuditLog {
   }
 
   /**
-   * Walk the chain in order; the first entry whose position, hash or link is wrong is named.
+   * Walk the chain in order; the first entry whose position, key, hash or link is wrong is named.
    * Edited: its hash no longer matches. Removed: the next entry's seq skips and its link points
    * at a hash that is not the one before it. Inserted or reordered: seq or link out of place.
+   * Re-signed: an entry from where keying began on must carry the key the keyring says signed it.
    */
   verify(): AuditVerification {
     let expectedSeq = 1;
@@ -110,7 +156,14 @@ export class AuditLog {
         );
       if (r.prev_hash !== prevHash)
         return bad(`entry ${r.seq} does not link to the entry before it (removed, inserted or reordered)`);
-      if (entryHash(r) !== r.hash) return bad(`entry ${r.seq} was edited: its content does not match its hash`);
+      const key = this.keyring.keyFor(r.seq);
+      if ((r.key_id ?? undefined) !== key?.id)
+        return bad(
+          key
+            ? `entry ${r.seq} is not signed with the audit key in use at that entry (${key.id}): it was rewritten`
+            : `entry ${r.seq} is signed with audit key ${r.key_id}, which the keyring does not hold for it (the keyring was lost or replaced, or the entry rewritten)`
+        );
+      if (entryHash(r, key) !== r.hash) return bad(`entry ${r.seq} was edited: its content does not match its hash`);
       prevHash = r.hash;
       expectedSeq++;
     }

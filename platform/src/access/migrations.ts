@@ -49,5 +49,12 @@ CREATE TABLE audit_log (
   hash TEXT NOT NULL
 );
 `
+  },
+  {
+    module: 'access',
+    version: 2,
+    name: 'audit entries name the key that signed them',
+    // NULL for entries written before the log was keyed (verified as plain SHA-256).
+    sql: `ALTER TABLE audit_log ADD COLUMN key_id TEXT;`
   }
 ];

@@ -32,4 +32,5 @@ export function accessRoutes(app: FastifyInstance, ctx: PlatformContext): void {
     return audit.page(query.after, query.limit);
   });
   addRoute(app, routes.verifyAudit, () => audit.verify());
+  addRoute(app, routes.rotateAuditKey, ({ principal }) => audit.rotateKey(principal.user));
 }

@@ -29,7 +29,7 @@ function restore(): void {
   tamper((db) => {
     db.prepare('DELETE FROM audit_log').run();
     const insert = db.prepare(
-      'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash)'
+      'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, key_id) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash, @key_id)'
     );
     for (const r of original) insert.run(r);
   });
@@ -85,8 +85,8 @@ it('an inserted entry is named (the rows after it renumbered to make room)', () 
     for (const r of [...rows].reverse())
       if (r.seq >= 3) db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(r.seq + 1, r.seq);
     db.prepare(
-      `INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (3, ?, 'mallory', 'token.create', 'tok_forged', '{}', ?, ?)`
-    ).run(rows[2]!.at, rows[1]!.hash, 'f'.repeat(64));
+      `INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, key_id) VALUES (3, ?, 'mallory', 'token.create', 'tok_forged', '{}', ?, ?, ?)`
+    ).run(rows[2]!.at, rows[1]!.hash, 'f'.repeat(64), rows[2]!.key_id);
   });
   const r = verify();
   expect(r.status).toBe(1);
@@ -97,7 +97,7 @@ it('reordered entries are named at the first one out of place', () => {
   tamper((db, rows) => {
     const [a, b] = [rows[2]!, rows[3]!];
     const set = db.prepare(
-      'UPDATE audit_log SET at = @at, actor = @actor, action = @action, target = @target, detail = @detail, prev_hash = @prev_hash, hash = @hash WHERE seq = @seq'
+      'UPDATE audit_log SET at = @at, actor = @actor, action = @action, target = @target, detail = @detail, prev_hash = @prev_hash, hash = @hash, key_id = @key_id WHERE seq = @seq'
     );
     set.run({ ...b, seq: a.seq });
     set.run({ ...a, seq: b.seq });

@@ -98,6 +98,7 @@ export function routeCases(jobId: string): Record<RouteName, RouteCase> {
     setRecordAccess: at('setRecordAccess', ds, '', json({})),
     audit: at('audit', {}, '?limit=5'),
     verifyAudit: at('verifyAudit'),
+    rotateAuditKey: at('rotateAuditKey'),
     // No model in this home: the model routes answer their own 404 (or a refusal of the body).
     listModels: at('listModels'),
     model: at('model', { ns: 'test', name: 'nomodel' }),
