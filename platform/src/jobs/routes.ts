@@ -15,13 +15,14 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobService, audit:
       { [IDEMPOTENCY_HEADER]: req.headers[IDEMPOTENCY_HEADER] },
       'headers'
     );
-    const { job, created } = await jobs.submissions.submit(body, principal, headers[IDEMPOTENCY_HEADER]);
-    if (created)
-      audit.append(principal.user, 'job.submit', job.id, {
-        facility: job.facility,
+    // Audited in the transaction that persists the job, before it is sent to its facility.
+    const { job, created } = await jobs.submissions.submit(body, principal, headers[IDEMPOTENCY_HEADER], (created) =>
+      audit.append(principal.user, 'job.submit', created.id, {
+        facility: created.facility,
         project: body.project ?? null,
         stageIn: body.stageIn.flatMap((s) => ('dataset' in s ? [s.dataset] : []))
-      });
+      })
+    );
     // 201 for a new job, 200 when an idempotent retry returns the existing one.
     void reply
       .code(created ? 201 : 200)

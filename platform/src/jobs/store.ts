@@ -142,7 +142,11 @@ export class JobStore {
    * Insert a NEW job (and its NEW event), or return the job already stored under the same
    * owner + idempotency key. One transaction: two clients racing with one key get one job.
    */
-  insertOrGet(input: NewJob): { job: StoredJob; created: boolean } {
+  /**
+   * `onCreated` runs inside the creating transaction (e.g. the audit entry of the submission),
+   * so the job and what records it commit together or not at all.
+   */
+  insertOrGet(input: NewJob, onCreated?: (job: StoredJob) => void): { job: StoredJob; created: boolean } {
     return this.db
       .transaction(() => {
         if (input.idempotencyKey) {
@@ -181,7 +185,9 @@ export class JobStore {
           nativeState: null,
           nativeReason: null
         });
-        return { job: this.assemble(this.s.byId.get(input.id)!), created: true };
+        const job = this.assemble(this.s.byId.get(input.id)!);
+        onCreated?.(job);
+        return { job, created: true };
       })
       .immediate();
   }

@@ -73,7 +73,13 @@ export class JobSubmissions {
    * Submit a job. Returns the job and whether it was created (false: the idempotency key
    * was seen before and the existing job is returned).
    */
-  async submit(spec: JobSpec, principal: Principal, headerKey?: string): Promise<{ job: Job; created: boolean }> {
+  async submit(
+    spec: JobSpec,
+    principal: Principal,
+    headerKey?: string,
+    /** Runs in the transaction that creates the job (its audit entry): never a job without it. */
+    onCreated?: (job: Job) => void
+  ): Promise<{ job: Job; created: boolean }> {
     if (headerKey && spec.idempotencyKey && headerKey !== spec.idempotencyKey)
       throw new GenesisError('bad_request', 'The Idempotency-Key header and spec.idempotencyKey differ', {
         hint: 'Send one of them, or the same key in both'
@@ -120,17 +126,20 @@ export class JobSubmissions {
     }
     // Persisted with its submission already marked as attempted, in the one transaction that
     // creates it: one fsync per submit; on restart such a job is looked up before any resend.
-    const { job, created } = this.store.insertOrGet({
-      id,
-      facility: spec.facility,
-      owner: principal.user,
-      spec: stored,
-      specHash: specHash(spec),
-      idempotencyKey: key,
-      workDir,
-      at: new Date().toISOString(),
-      attempted: true
-    });
+    const { job, created } = this.store.insertOrGet(
+      {
+        id,
+        facility: spec.facility,
+        owner: principal.user,
+        spec: stored,
+        specHash: specHash(spec),
+        idempotencyKey: key,
+        workDir,
+        at: new Date().toISOString(),
+        attempted: true
+      },
+      onCreated && ((created) => onCreated(publicJob(created)))
+    );
     if (!created) {
       fs.rmSync(workDir, { recursive: true, force: true });
       return { job: publicJob(job), created: false };

@@ -21,18 +21,20 @@ import { Session, call, stdout } from '../support/provenance';
  * After each crash the store opens cleanly (SQLite integrity_check), everything the client saw
  * acknowledged (2xx, exit 0) is there, and nothing half-written is visible: versions have their
  * object with the right sha256, every job record parses, every execution batch is all or nothing.
- * The audit log is not on main yet (the access-control branch builds it): no audit trials here.
- * GENESIS_CRASH_SEED replays a run; GENESIS_CRASH_TRIALS sets the total (default 51).
+ * Audited operations (tokens created and revoked, jobs submitted, audit keys rotated): after each
+ * crash the audit chain verifies, every acknowledged operation has its audit entry, and every
+ * token and job in the database has one too (an entry commits with what it records).
+ * GENESIS_CRASH_SEED replays a run; GENESIS_CRASH_TRIALS sets the total (default 68).
  */
 const SEED = Number(process.env.GENESIS_CRASH_SEED ?? Date.now() % 2 ** 31);
-const TOTAL = Number(process.env.GENESIS_CRASH_TRIALS ?? 51);
-const PER_KIND = Math.ceil(TOTAL / 3);
+const TOTAL = Number(process.env.GENESIS_CRASH_TRIALS ?? 68);
+const PER_KIND = Math.ceil(TOTAL / 4);
 const rand = prng(SEED);
 const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(() =>
-  console.log(`crash-safety: seed ${SEED} (GENESIS_CRASH_SEED=${SEED} to replay), ${PER_KIND} trials x 3 kinds`)
+  console.log(`crash-safety: seed ${SEED} (GENESIS_CRASH_SEED=${SEED} to replay), ${PER_KIND} trials x 4 kinds`)
 );
 
 function integrityOk(dbPath: string): void {
@@ -215,5 +217,78 @@ describe('kill -9 of the platform', () => {
       }
     }
     console.log(`provenance: ${acked.size} acknowledged executions over ${PER_KIND} crashes, all found`);
+  }, 400_000);
+
+  it(`${PER_KIND} trials during audited operations: the chain verifies, nothing done goes unaudited`, async () => {
+    home = tempHome('genesis-crash-audit-');
+    fs.writeFileSync(
+      path.join(home, 'facilities.json'),
+      JSON.stringify({ facilities: [{ name: 'local', kind: 'local' }] })
+    );
+    /** Acknowledged operations as the audit log names them: "action target". */
+    const acked: string[] = [];
+    const tokens: string[] = [];
+    p = await startPlatformProcess({ home });
+    for (let t = 0; t < PER_KIND; t++) {
+      const q = p;
+      const got = await untilKilled(
+        async (i): Promise<string | undefined> => {
+          const op = i % 8;
+          if (op === 7) {
+            const r = await call(q, 'rotateAuditKey');
+            return r.status === 200 ? `audit.key.rotate ${r.json.fromSeq as number}` : undefined;
+          }
+          if (op % 3 === 1) {
+            const r = await authedFetch(q, '/api/jobs', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ name: `a${t}-${i}`, executable: '/bin/true' })
+            });
+            const body = (await r.json()) as { id?: string };
+            return r.status === 201 ? `job.submit ${body.id}` : undefined;
+          }
+          const old = op % 3 === 2 ? tokens.shift() : undefined;
+          if (old) {
+            const r = await call(q, 'revokeToken', { params: { tokenId: old } });
+            return r.status === 200 ? `token.revoke ${old}` : undefined;
+          }
+          const r = await call(q, 'createToken', { body: { name: `crash-${t}-${i}`, scopes: ['read'] } });
+          if (r.status !== 201) return undefined;
+          tokens.push(r.json.id as string);
+          return `token.create ${r.json.id as string}`;
+        },
+        between(50, 1500)
+      );
+      acked.push(...got);
+      p = await startPlatformProcess({ home });
+      integrityOk(path.join(home, 'genesis.db'));
+      const v = await call(p, 'verifyAudit');
+      expect(v.json).toEqual({ ok: true, entries: expect.any(Number) });
+      const db = new Database(path.join(home, 'genesis.db'), { readonly: true });
+      try {
+        const rows = db
+          .prepare<[], { action: string; target: string; detail: string }>(
+            'SELECT action, target, detail FROM audit_log'
+          )
+          .all();
+        const named = new Set(
+          rows.map((r) =>
+            r.action === 'audit.key.rotate'
+              ? `${r.action} ${(JSON.parse(r.detail) as { fromSeq: number }).fromSeq}`
+              : `${r.action} ${r.target}`
+          )
+        );
+        for (const op of acked) expect(named).toContain(op);
+        for (const { id } of db
+          .prepare<[], { id: string }>("SELECT id FROM access_tokens WHERE name LIKE 'crash-%'")
+          .all())
+          expect(named).toContain(`token.create ${id}`);
+        for (const { id } of db.prepare<[], { id: string }>('SELECT id FROM jobs').all())
+          expect(named).toContain(`job.submit ${id}`);
+      } finally {
+        db.close();
+      }
+    }
+    console.log(`audit: ${acked.length} acknowledged audited operations over ${PER_KIND} crashes, all audited`);
   }, 400_000);
 });
