@@ -170,9 +170,18 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditQuery = z
   .object({
     after: z.coerce.number().int().nonnegative().default(0).describe('Entries with seq greater than this'),
-    limit: z.coerce.number().int().min(1).max(1000).default(100)
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    actor: z.string().min(1).max(200).optional().describe('Only entries by this user'),
+    action: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'an action looks like token.create, or a prefix such as token')
+      .optional()
+      .describe('Only this action, or every action under a prefix ("token" matches token.create and token.revoke)'),
+    since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time'),
+    until: z.iso.datetime({ offset: true }).optional().describe('Only entries before this time')
   })
   .strict();
+export type AuditQuery = z.infer<typeof AuditQuery>;
 
 export const AuditPage = z
   .object({ entries: z.array(AuditEntry), next: z.number().int().optional() })

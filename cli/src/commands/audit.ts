@@ -40,14 +40,21 @@ export function registerAudit(program: Command): void {
     .command('export')
     .description('Every entry as JSON lines, oldest first (with seq, hashes and links, so a reviewer can re-verify)')
     .option('--after <seq>', 'only entries after this one', '0')
+    .option('--actor <user>', 'only entries by this user')
+    .option('--action <action>', 'only this action, or every action under a prefix (token: token.create, token.revoke)')
+    .option('--since <time>', 'only entries at or after this ISO time')
+    .option('--until <time>', 'only entries before this ISO time')
     .option('--home <dir>', "find the platform through this home's discovery file")
-    .action(async (o: { after: string; home?: string }) => {
-      const client = new GenesisClient({ home: o.home });
-      let after: number | undefined = Number(o.after);
-      while (after !== undefined) {
-        const page: AuditPage = await client.call('audit', { query: { after, limit: 1000 } });
-        for (const e of page.entries) process.stdout.write(JSON.stringify(e) + '\n');
-        after = page.next;
+    .action(
+      async (o: { after: string; actor?: string; action?: string; since?: string; until?: string; home?: string }) => {
+        const client = new GenesisClient({ home: o.home });
+        const filters = { actor: o.actor, action: o.action, since: o.since, until: o.until };
+        let after: number | undefined = Number(o.after);
+        while (after !== undefined) {
+          const page: AuditPage = await client.call('audit', { query: { ...filters, after, limit: 1000 } });
+          for (const e of page.entries) process.stdout.write(JSON.stringify(e) + '\n');
+          after = page.next;
+        }
       }
-    });
+    );
 }

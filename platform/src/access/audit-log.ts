@@ -1,10 +1,19 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { AuditEntry, AuditKeyRotation, AuditVerification } from '@genesis-lab/contract';
+import type { AuditEntry, AuditKeyRotation, AuditQuery, AuditVerification } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
 import { AuditKeyring, type AuditKey } from './audit-keyring';
 
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+interface PageParams {
+  after: number;
+  limit: number;
+  actor: string | null;
+  action: string | null;
+  since: string | null;
+  until: string | null;
+}
 
 /** One row of the audit_log table, as stored. */
 export interface AuditRow {
@@ -71,7 +80,15 @@ export class AuditLog {
     this.insert = db.prepare(
       'INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, key_id) VALUES (@seq, @at, @actor, @action, @target, @detail, @prev_hash, @hash, @key_id)'
     );
-    this.after = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
+    // One statement for every filter combination: an absent filter is NULL and matches all.
+    this.after = db.prepare<[PageParams], AuditRow>(
+      `SELECT * FROM audit_log WHERE seq > @after
+         AND (@actor IS NULL OR actor = @actor)
+         AND (@action IS NULL OR action = @action OR substr(action, 1, length(@action) + 1) = @action || '.')
+         AND (@since IS NULL OR at >= @since)
+         AND (@until IS NULL OR at < @until)
+       ORDER BY seq LIMIT @limit`
+    );
     this.all = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
   }
 
@@ -126,8 +143,20 @@ export class AuditLog {
     return entryOf(full);
   }
 
-  page(after: number, limit: number): { entries: AuditEntry[]; next?: number } {
-    const rows = this.after.all(after, limit + 1);
+  /**
+   * A page of entries after `after`, filtered. Times compare as the stored ISO text, so the
+   * bounds are normalized to the same form (UTC, milliseconds) first.
+   */
+  page(q: AuditQuery): { entries: AuditEntry[]; next?: number } {
+    const { after, limit } = q;
+    const rows = this.after.all({
+      after,
+      limit: limit + 1,
+      actor: q.actor ?? null,
+      action: q.action ?? null,
+      since: q.since ? new Date(q.since).toISOString() : null,
+      until: q.until ? new Date(q.until).toISOString() : null
+    });
     const more = rows.length > limit;
     const shown = rows.slice(0, limit);
     return { entries: shown.map(entryOf), ...(more ? { next: shown[shown.length - 1]!.seq } : {}) };

@@ -29,7 +29,7 @@ export function accessRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   addRoute(app, routes.audit, ({ principal, query }) => {
     if (!mayReadAudit(principal))
       throw new GenesisError('forbidden', 'The audit log is for maintainers of a project and admins');
-    return audit.page(query.after, query.limit);
+    return audit.page(query);
   });
   addRoute(app, routes.verifyAudit, () => audit.verify());
   addRoute(app, routes.rotateAuditKey, ({ principal }) => audit.rotateKey(principal.user));
