@@ -1,4 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { auditPlugin } from './plugins/audit';
 import { catalogPlugin } from './plugins/catalog';
 import { clientPlugin } from './plugins/client';
 import { jobsPlugin } from './plugins/jobs';
@@ -13,6 +14,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   catalogPlugin,
   jobsPlugin,
   lineagePlugin,
-  provenancePlugin
+  provenancePlugin,
+  auditPlugin
 ];
 export default plugins;

@@ -3,6 +3,8 @@ import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import type {
+  AuditPage,
+  AuditVerification,
   CatalogChanged,
   DatasetRecord,
   CellExecutionInput,
@@ -138,6 +140,11 @@ export interface IGenesisClient extends IDisposable {
   provJson(runId: string, signal?: AbortSignal): Promise<ProvJson>;
   /** The run as an RO-Crate zip, with the notebook as the lab holds it when given. */
   exportCrate(runId: string, notebook?: CrateExportRequest, signal?: AbortSignal): Promise<Blob>;
+
+  /** A page of the audit log, filtered (maintainers of a project and admins; others: forbidden). */
+  audit(query: RouteInput<'audit'>['query'], signal?: AbortSignal): Promise<AuditPage>;
+  /** Check the audit log's keyed hash chain (admins). */
+  verifyAudit(signal?: AbortSignal): Promise<AuditVerification>;
 }
 
 export const IGenesisClient = new Token<IGenesisClient>(

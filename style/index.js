@@ -4,3 +4,4 @@ import './dataset.css';
 import './lineage.css';
 import './jobs.css';
 import './provenance.css';
+import './audit.css';

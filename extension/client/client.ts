@@ -1,6 +1,8 @@
 import type { GenesisApi, RouteInput } from '@genesis-lab/client/core';
 import { GenesisError, IDEMPOTENCY_HEADER } from '@genesis-lab/contract/core';
 import type {
+  AuditPage,
+  AuditVerification,
   CatalogChanged,
   DatasetRecord,
   CellExecutionInput,
@@ -293,6 +295,14 @@ export class GenesisClient implements IGenesisClient {
         : api.open('exportCrate', { params: { runId }, query: {} }, { signal })
     );
     return response.body.blob();
+  }
+
+  async audit(query: RouteInput<'audit'>['query'], signal?: AbortSignal): Promise<AuditPage> {
+    return this._call((api) => api.call('audit', { query }, { signal }));
+  }
+
+  async verifyAudit(signal?: AbortSignal): Promise<AuditVerification> {
+    return this._call((api) => api.call('verifyAudit', {}, { signal }));
   }
 
   dispose(): void {

@@ -39,7 +39,10 @@ export class BrowserTransport implements Transport<Response> {
     let response: Response;
     try {
       if (endpoint.mode === 'proxy') {
-        response = await ServerConnection.makeRequest(url, init, endpoint.serverSettings);
+        // 'no-cache' (revalidate every time) instead of the settings' 'no-store', for which
+        // ServerConnection appends a bare timestamp key to the query: the platform's strict
+        // query schemas (e.g. the audit log's) would refuse it as an unknown parameter.
+        response = await ServerConnection.makeRequest(url, { cache: 'no-cache', ...init }, endpoint.serverSettings);
       } else {
         if (endpoint.token) headers.authorization = `Bearer ${endpoint.token}`;
         response = await fetch(url, { ...init, credentials: 'omit' });

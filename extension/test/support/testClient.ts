@@ -1,5 +1,7 @@
 import {
   FACETS,
+  type AuditPage,
+  type AuditVerification,
   type CellExecutionInput,
   type ProvJson,
   type RecordedExecutions,
@@ -67,6 +69,8 @@ export class TestClient implements IGenesisClient {
   readonly runReads: Call<string, RunDetail>[] = [];
   readonly reproductionReads: Call<string, ReproducibilityReport>[] = [];
   readonly exports: Call<{ runId: string; kind: 'prov' | 'crate' }, unknown>[] = [];
+  readonly auditPages: Call<RouteInput<'audit'>['query'], AuditPage>[] = [];
+  readonly auditVerifications: Call<void, AuditVerification>[] = [];
   watchers = 0;
 
   get connection(): IConnectionState {
@@ -184,6 +188,12 @@ export class TestClient implements IGenesisClient {
   }
   exportCrate(runId: string, _notebook?: unknown, signal?: AbortSignal): Promise<Blob> {
     return this._record(this.exports, { runId, kind: 'crate' }, signal) as Promise<Blob>;
+  }
+  audit(query: RouteInput<'audit'>['query'], signal?: AbortSignal): Promise<AuditPage> {
+    return this._record(this.auditPages, query, signal);
+  }
+  verifyAudit(signal?: AbortSignal): Promise<AuditVerification> {
+    return this._record(this.auditVerifications, undefined, signal);
   }
   dispose(): void {
     this._disposed = true;
