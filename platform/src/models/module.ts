@@ -13,10 +13,11 @@ export const modelsModule: PlatformModule = {
   init(ctx) {
     const catalog: CatalogService = ctx.services.require(CATALOG_SERVICE);
     const runtimes = new RuntimeSet({ home: ctx.home, config: ctx.config, log: ctx.log });
-    ctx.services.provide(
-      MODEL_SERVICE,
-      new ModelService(new ModelRegistry(ctx.db, ctx.home, catalog, runtimes), runtimes)
-    );
+    const registry = new ModelRegistry(ctx.db, ctx.home, catalog, runtimes);
+    // Every use of a controlled or export-controlled model is audited, like data reads.
+    registry.onModelUse = (principal, id, version, accessLevel) =>
+      ctx.access.audit.append(principal.user, 'model.use', `${id}@${version}`, { accessLevel });
+    ctx.services.provide(MODEL_SERVICE, new ModelService(registry, runtimes));
   },
   routes(app, ctx) {
     modelRoutes(app, ctx.services.require(MODEL_SERVICE));
