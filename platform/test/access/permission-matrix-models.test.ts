@@ -100,7 +100,11 @@ beforeAll(async () => {
   };
   for (const u of USERS) {
     await ok('owner', 'PUT', `/api/access/users/${u}`, { name: u, clearances: clearances[u] });
-    const t = await ok('owner', 'POST', '/api/access/tokens', { name: 'matrix', user: u, scopes: ['read', 'write', 'run'] });
+    const t = await ok('owner', 'POST', '/api/access/tokens', {
+      name: 'matrix',
+      user: u,
+      scopes: ['read', 'write', 'run']
+    });
     tokens[u] = t.token;
   }
   await ok('owner', 'PUT', '/api/access/projects/fusion/members', { user: 'alice', role: 'contributor' });
@@ -111,7 +115,8 @@ afterAll(async () => {
   await p?.stop();
 });
 
-const input = () => tableToIPC(tableFromArrays({ decimal_year: Float64Array.of(2015.0417), month: Float64Array.of(1) }), 'stream');
+const input = () =>
+  tableToIPC(tableFromArrays({ decimal_year: Float64Array.of(2015.0417), month: Float64Array.of(1) }), 'stream');
 const oipName = (id: string) => id.replace('/', '~');
 
 describe('permission matrix: models', () => {
@@ -125,7 +130,11 @@ describe('permission matrix: models', () => {
     expect(search.hits.some((h: { id: string }) => h.id === id)).toBe(see);
     const list = await ok(u, 'GET', '/api/models');
     expect(list.models.some((m: { id: string }) => m.id === id)).toBe(see);
-    for (const url of [`/api/models/${id}`, `/api/models/${id}/versions`, `/api/models/${id}/versions/latest/card.jsonld`]) {
+    for (const url of [
+      `/api/models/${id}`,
+      `/api/models/${id}/versions`,
+      `/api/models/${id}/versions/latest/card.jsonld`
+    ]) {
       const r = await api(u, 'GET', url);
       expect({ url, status: r.status }).toEqual({ url, status: see ? 200 : 404 });
       if (!see) expect(JSON.stringify(r.json)).not.toContain(WORD[level]);
@@ -154,26 +163,29 @@ describe('permission matrix: models', () => {
     }
   });
 
-  it.each(cells)('%s x %s: publish a model version (contributors only; a hidden model is not found)', async (u, level) => {
-    const staged = await api(u, 'PUT', '/api/models/uploads', new Uint8Array(WEIGHTS), ONNX_MEDIA_TYPE);
-    expect(staged.status).toBeLessThan(300);
-    expect(staged.json.sha256).toBe(WEIGHTS_SHA);
-    const { origin: _o, ...card } = cardFor(level);
-    const r = await api(u, 'POST', `/api/models/${ID[level]}/versions`, {
-      ...card,
-      version: `by-${u}`,
-      weightsSha256: WEIGHTS_SHA,
-      format: 'onnx'
-    });
-    const expected = u === 'alice' ? 201 : SEE[u][level] ? 403 : 404;
-    expect([u, level, r.status]).toEqual([u, level, expected]);
-    if (expected === 403)
-      expect(r.json.error.message).toMatch(/Only contributors of project "fusion" publish versions of its records/);
-    if (expected === 404) expect(JSON.stringify(r.json)).not.toContain(WORD[level]);
-    // A refused publish wrote nothing: the versions alice (or the owner) sees are unchanged.
-    const versions = await ok('owner', 'GET', `/api/models/${ID[level]}/versions`);
-    expect(versions.versions.some((v: { version: string }) => v.version === `by-${u}`)).toBe(expected === 201);
-  });
+  it.each(cells)(
+    '%s x %s: publish a model version (contributors only; a hidden model is not found)',
+    async (u, level) => {
+      const staged = await api(u, 'PUT', '/api/models/uploads', new Uint8Array(WEIGHTS), ONNX_MEDIA_TYPE);
+      expect(staged.status).toBeLessThan(300);
+      expect(staged.json.sha256).toBe(WEIGHTS_SHA);
+      const { origin: _o, ...card } = cardFor(level);
+      const r = await api(u, 'POST', `/api/models/${ID[level]}/versions`, {
+        ...card,
+        version: `by-${u}`,
+        weightsSha256: WEIGHTS_SHA,
+        format: 'onnx'
+      });
+      const expected = u === 'alice' ? 201 : SEE[u][level] ? 403 : 404;
+      expect([u, level, r.status]).toEqual([u, level, expected]);
+      if (expected === 403)
+        expect(r.json.error.message).toMatch(/Only contributors of project "fusion" publish versions of its records/);
+      if (expected === 404) expect(JSON.stringify(r.json)).not.toContain(WORD[level]);
+      // A refused publish wrote nothing: the versions alice (or the owner) sees are unchanged.
+      const versions = await ok('owner', 'GET', `/api/models/${ID[level]}/versions`);
+      expect(versions.versions.some((v: { version: string }) => v.version === `by-${u}`)).toBe(expected === 201);
+    }
+  );
 
   it('audit: every use of a controlled or export-controlled model is logged (model.use), refusals and open ones not', async () => {
     const entries: { action: string; actor: string; target: string }[] = [];
