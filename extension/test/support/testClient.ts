@@ -21,6 +21,7 @@ import {
   type LogChunk,
   type LogStream,
   type ManagedPlatformStatus,
+  type ModelRecord,
   type SearchQueryInput,
   type SearchResult
 } from '@genesis-lab/contract';
@@ -67,6 +68,7 @@ export class TestClient implements IGenesisClient {
   readonly runReads: Call<string, RunDetail>[] = [];
   readonly reproductionReads: Call<string, ReproducibilityReport>[] = [];
   readonly exports: Call<{ runId: string; kind: 'prov' | 'crate' }, unknown>[] = [];
+  readonly modelReads: Call<string, ModelRecord>[] = [];
   watchers = 0;
 
   get connection(): IConnectionState {
@@ -124,6 +126,9 @@ export class TestClient implements IGenesisClient {
   }
   record(): Promise<DatasetRecord> {
     return Promise.reject(new Error('no records in this test'));
+  }
+  model(id: string, signal?: AbortSignal): Promise<ModelRecord> {
+    return this._record(this.modelReads, id, signal);
   }
   croissant(): Promise<unknown> {
     return Promise.reject(new Error('no croissant in this test'));
