@@ -82,6 +82,10 @@ export const SignatureField = z
     shape: z.array(z.number().int().min(1)).default([]).describe('Per-row shape; [] is a scalar'),
     nullable: z.boolean().default(false).describe('Inputs: whether null values are accepted (see docs/models.md)'),
     description: z.string().optional(),
+    example: z
+      .union([z.number(), z.string(), z.boolean()])
+      .optional()
+      .describe("A typical value of one row (scalar columns): the model view's Insert writes it into the cell"),
     tensor: z.string().min(1).optional().describe('Runtime tensor name; default the column name'),
     index: z.number().int().min(0).optional().describe("Position along the tensor's last axis")
   })

@@ -28,7 +28,8 @@ const EXAMPLE: Record<string, { array: string; zero: string }> = {
 
 /**
  * The code of the cell the model view's "Insert" writes: a one-row input table with every input
- * column of the version's signature (its Arrow type, a comment with unit and description), the
+ * column of the version's signature (its Arrow type, the signature's example value else zero, a
+ * comment with unit and description), the
  * predict call pinned to the version shown, and the outputs shown as a table beside the inputs.
  */
 export function modelSnippet(source: IModelSnippetSource): string {
@@ -38,7 +39,8 @@ export function modelSnippet(source: IModelSnippetSource): string {
   const vectors = inputs.filter((f) => f.shape.length > 0);
   const columns = scalar.map((f, i) => {
     const e = EXAMPLE[f.type] ?? { array: '', zero: '0' };
-    const value = e.array ? `${e.array}.of(${e.zero})` : `[${e.zero}]`;
+    const literal = exampleLiteral(f) ?? e.zero;
+    const value = e.array ? `${e.array}.of(${literal})` : `[${literal}]`;
     const comma = i < scalar.length - 1 ? ',' : '';
     return `  ${propertyName(f.name)}: ${value}${comma} // ${describe(f)}`;
   });
@@ -65,6 +67,21 @@ export function modelSnippet(source: IModelSnippetSource): string {
     `const ${variable}: Table = await genesis.model(${JSON.stringify(ref)}).predict(input${passthrough});`,
     `await genesis.show(${variable});`
   ].join('\n');
+}
+
+/**
+ * The signature's example value as a literal of the column's type, when it has one that fits
+ * (a number for numeric types, a string for utf8, a boolean for bool); else undefined (zero).
+ */
+function exampleLiteral(f: SignatureField): string | undefined {
+  const x = f.example;
+  if (x === undefined) return undefined;
+  if (f.type === 'utf8') return typeof x === 'string' ? JSON.stringify(x) : undefined;
+  if (f.type === 'bool') return typeof x === 'boolean' ? String(x) : undefined;
+  if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
+  if (f.type === 'int64' || f.type === 'uint64') return Number.isInteger(x) ? `${x}n` : undefined;
+  if (f.type.startsWith('int') || f.type.startsWith('uint')) return Number.isInteger(x) ? String(x) : undefined;
+  return String(x);
 }
 
 /** `decimal_year: float64 in a, Time as a decimal year…` */

@@ -111,9 +111,9 @@ describe('modelSnippet', () => {
       'genesis.model("climate/co2-trend@1.0.0").predict(input, { passthrough: ["decimal_year", "month"] })'
     );
     expect(code).toMatch(
-      /^ {2}decimal_year: Float64Array\.of\(0\), \/\/ decimal_year \(float64 in a\): Time as a decimal year/m
+      /^ {2}decimal_year: Float64Array\.of\(2015\.0417\), \/\/ decimal_year \(float64 in a\): Time as a decimal year/m
     );
-    expect(code).toMatch(/^ {2}month: Float64Array\.of\(0\) \/\/ month \(float64\): Calendar month, 1 to 12$/m);
+    expect(code).toMatch(/^ {2}month: Float64Array\.of\(1\) \/\/ month \(float64\): Calendar month, 1 to 12$/m);
     expect(code).toContain('// Outputs: co2 (float64 in ppm): Predicted monthly mean CO2');
     expect(code).toContain('await genesis.show(co2Trend);');
   });
@@ -124,7 +124,14 @@ describe('modelSnippet', () => {
       id: 'ns/all-types',
       version: '3',
       signature: {
-        inputs: types.map((type) => ({ name: `in ${type}`, type, shape: [], nullable: false })),
+        inputs: [
+          ...types.map((type) => ({ name: `in ${type}`, type, shape: [], nullable: false })),
+          // Examples as literals of their type; one that does not fit the type is replaced by zero.
+          { name: 'n', type: 'int64', shape: [], nullable: false, example: 42 },
+          { name: 's', type: 'utf8', shape: [], nullable: false, example: 'Mauna "Loa"' },
+          { name: 'b', type: 'bool', shape: [], nullable: false, example: true },
+          { name: 'bad', type: 'int32', shape: [], nullable: false, example: 1.5 }
+        ],
         outputs: [{ name: 'in int8', type: 'int8', shape: [], nullable: false }]
       }
     });
@@ -134,6 +141,10 @@ describe('modelSnippet', () => {
     expect(code).toContain('"in int64": BigInt64Array.of(0n)');
     expect(code).toContain('"in bool": [false]');
     expect(code).toContain('"in utf8": [""]');
+    expect(code).toContain('n: BigInt64Array.of(42n)');
+    expect(code).toContain('s: ["Mauna \\"Loa\\""]');
+    expect(code).toContain('b: [true]');
+    expect(code).toContain('bad: Int32Array.of(0)');
     // The output "in int8" would hide the input of that name: no passthrough.
     expect(code).toContain('.predict(input);');
   });

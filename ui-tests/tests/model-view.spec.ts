@@ -120,8 +120,9 @@ test.describe('the model view', () => {
     const source = await page.notebook.getCellTextInput(0);
     const ref = `${MODEL}@${CARD.version}`;
     expect(source).toContain('import { genesis } from "@genesis-lab/kernel"');
-    expect(source).toContain('decimal_year: Float64Array.of(0)');
-    expect(source).toContain('month: Float64Array.of(0)');
+    // The signature's example row (card.json), so the cell runs as inserted.
+    expect(source).toContain('decimal_year: Float64Array.of(2015.0417)');
+    expect(source).toContain('month: Float64Array.of(1)');
     expect(source).toContain(
       `genesis.model(${JSON.stringify(ref)}).predict(input, { passthrough: ["decimal_year", "month"] })`
     );
@@ -130,9 +131,13 @@ test.describe('the model view', () => {
     const output = page.locator('.jp-Cell').first().locator('.jp-OutputArea');
     const table = output.locator('.genesis-table table');
     await expect(table).toBeVisible({ timeout: 90000 });
-    // The outputs beside the inputs: one row, a CO2 value that is a number.
-    const headers = (await table.locator('th').allTextContents()).map((h) => h.trim());
+    // The outputs beside the inputs: one row, January 2015's CO2 (the record says 399.98 ppm;
+    // the held-out RMSE is 1.5 ppm).
+    const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
     for (const name of ['decimal_year', 'month', 'co2']) expect(headers.join(' ')).toContain(name);
+    const cells = await table.locator('tbody tr').first().locator('td').allTextContents();
+    const co2 = Number(cells[headers.findIndex((h) => h.startsWith('co2'))]);
+    expect(Math.abs(co2 - 399.98)).toBeLessThan(5);
     await expect(output).not.toContainText('Error');
     const chip = output.locator('.jp-Genesis-lineageChip[data-kind="model"]');
     await expect(chip).toHaveAttribute('data-ref', ref);
