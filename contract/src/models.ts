@@ -227,6 +227,25 @@ export const ModelCardFile = ModelMetadata.extend({
 export type ModelCardFile = z.infer<typeof ModelCardFile>;
 export type ModelCardFileInput = z.input<typeof ModelCardFile>;
 
+/**
+ * Body of `POST /api/jobs/{id}/publish-model`: a weights file a completed job left in its
+ * directory, published as a version of `model` with this card file; the job becomes the
+ * version's generator (`origin.jobId`), and its dataset stage-ins its `origin.trainedOn` when
+ * the card names none.
+ */
+export const JobModelPublish = ModelCardFile.extend({
+  file: z
+    .string()
+    .min(1)
+    .regex(/^[^\0]*$/, 'must not contain NUL')
+    .describe("Path of the weights file (ONNX), relative to the job's directory"),
+  model: RecordId.describe('The model the new version belongs to, e.g. climate/co2-trend')
+})
+  .strict()
+  .meta({ id: 'JobModelPublish' });
+export type JobModelPublish = z.infer<typeof JobModelPublish>;
+export type JobModelPublishInput = z.input<typeof JobModelPublish>;
+
 /** Body of `POST /api/models/{ns}/{name}/versions`: the card file plus the digest of uploaded weights. */
 export const ModelPublish = ModelCardFile.extend({
   weightsSha256: Sha256.describe('Digest answered by PUT /api/models/uploads'),

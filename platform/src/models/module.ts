@@ -1,12 +1,15 @@
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
+import { JOBS_SERVICE } from '../jobs/module';
 import type { PlatformModule } from '../platform-module';
+import { PROVENANCE_SERVICE } from '../provenance/store';
+import { registerJobModelRoutes } from './job-publish';
 import { modelMigrations } from './migrations';
 import { ModelRegistry } from './registry';
 import { modelRoutes } from './routes';
 import { RuntimeSet } from './runtimes';
 import { MODEL_SERVICE, ModelService } from './service';
 
-/** Models as a platform module: version tables, the registry beside the catalog, runtimes, routes. */
+/** Models as a platform module: version tables, the registry beside the catalog, runtimes, routes (incl. publishing a job's weights). */
 export const modelsModule: PlatformModule = {
   name: 'models',
   migrations: modelMigrations,
@@ -20,7 +23,12 @@ export const modelsModule: PlatformModule = {
     ctx.services.provide(MODEL_SERVICE, new ModelService(registry, runtimes));
   },
   routes(app, ctx) {
-    modelRoutes(app, ctx.services.require(MODEL_SERVICE));
+    const models = ctx.services.require(MODEL_SERVICE);
+    modelRoutes(app, models);
+    // Models trained by jobs (after the jobs and provenance modules, whose services it uses).
+    const jobs = ctx.services.get(JOBS_SERVICE);
+    const provenance = ctx.services.get(PROVENANCE_SERVICE);
+    registerJobModelRoutes(app, { models, ...(jobs ? { jobs } : {}), ...(provenance ? { provenance } : {}) });
   },
   async stop(ctx) {
     await ctx.services.require(MODEL_SERVICE).close();
