@@ -7,6 +7,7 @@ import {
   REPO_ROOT,
   authedFetch,
   exampleIngestArgs,
+  runCli,
   runCliOk,
   startPlatformProcess,
   tempHome,
@@ -175,6 +176,22 @@ if (!hasSklearn) {
       });
       expect(unknownField.status).toBe(400);
     });
+
+    it('genesis models train does it from the command line: the job, then the version it generated', async () => {
+      const r = runCli(
+        ['models', 'train', EXAMPLE, '--id', 'climate/co2-trend-cli', '--python', python, '--home', home, '--json'],
+        { GENESIS_URL: '', GENESIS_TOKEN: '' },
+        180_000
+      );
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(/Training climate\/co2-trend-cli on noaa\/mauna-loa-co2@3\.2\.1 as job \S+ \(local\)/);
+      const out = JSON.parse(r.stdout) as { jobId: string; version: ModelVersion };
+      expect(out.version.origin.jobId).toBe(out.jobId);
+      expect(out.version.sha256).toBe(version.sha256);
+      const trained = (await (await authedFetch(p, `/api/jobs/${out.jobId}`)).json()) as Job;
+      expect(trained.state).toBe('COMPLETED');
+      expect(trained.spec.stageIn).toEqual([{ dataset: DATA, target: 'data.csv', format: 'csv' }]);
+    }, 200_000);
 
     it('a job that failed cannot publish (409, saying so)', async () => {
       const failed = await trainingJob([path.join(EXAMPLE, 'train.py')]);
