@@ -149,4 +149,31 @@ test.describe('the model view', () => {
     await expect(page.locator(VIEW)).toBeVisible();
     expect(await page.evaluate(() => window.jupyterapp.shell.currentWidget?.id)).toBe(VIEW.slice(1));
   });
+  test('from the palette, with the keyboard: "Open a Genesis Model…" asks for the ref and opens that version', async ({
+    page
+  }) => {
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#command-palette');
+    await palette.locator('input').fill('Genesis Model');
+    await expect(palette.getByText('Insert a Genesis Model Call into the Notebook…', { exact: true })).toBeVisible();
+    await palette.locator('input').fill('Open a Genesis Model…');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Open a Genesis model');
+    await page.keyboard.type(`${MODEL}@${CARD.version}`);
+    await page.keyboard.press('Enter');
+    const view = page.locator(VIEW);
+    await expect(view.locator('.jp-Genesis-detailRef code')).toHaveText(`${MODEL}@${CARD.version}`);
+    await expect(view.locator(`.jp-Genesis-versions tr[data-version="${CARD.version}"]`)).toHaveAttribute(
+      'aria-current',
+      'true'
+    );
+    // An unknown model: the platform's own 404 message, in the view.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('genesis:open-model', { ref: 'climate/no-such-model' })
+    );
+    await expect(page.locator('#genesis-model-climate-no-such-model .jp-Genesis-error')).toContainText(
+      'No model "climate/no-such-model"'
+    );
+  });
 });
