@@ -6,6 +6,8 @@ export const CommandIds = {
   search: 'genesis:search',
   openDataset: 'genesis:open-dataset',
   insertDataset: 'genesis:insert-dataset',
+  openModel: 'genesis:open-model',
+  insertModel: 'genesis:insert-model',
   openJobs: 'genesis:open-jobs',
   openJob: 'genesis:open-job',
   submitJob: 'genesis:submit-job',

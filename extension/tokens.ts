@@ -18,6 +18,7 @@ import type {
   JobUpdate,
   LogStream,
   ManagedPlatformAction,
+  ModelRecord,
   ManagedPlatformStatus,
   ProvJson,
   RecordedExecutions,
@@ -108,6 +109,8 @@ export interface IGenesisClient extends IDisposable {
   identity(signal?: AbortSignal): Promise<Identity>;
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<SearchResult>;
   record(id: string, signal?: AbortSignal): Promise<DatasetRecord>;
+  /** A model record: card, signature, runtime and every version (newest first). */
+  model(id: string, signal?: AbortSignal): Promise<ModelRecord>;
   /** The record as Croissant JSON-LD, its links pointing where this lab reaches the platform. */
   croissant(id: string, signal?: AbortSignal): Promise<unknown>;
   /**

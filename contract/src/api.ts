@@ -58,6 +58,7 @@ import {
   UserUpsert
 } from './security';
 import {
+  JobModelPublish,
   ModelList,
   ModelPublish,
   ModelRecord,
@@ -706,6 +707,20 @@ export const routes = {
     scope: 'write',
     params: RecordParams,
     body: ModelPublish,
+    response: ModelVersion,
+    status: 201
+  },
+  publishJobModel: {
+    method: 'POST',
+    path: '/api/jobs/{id}/publish-model',
+    summary:
+      'Publish a weights file a completed job left in its directory as a new model version, checked as ' +
+      'POST /api/models/{ns}/{name}/versions checks one, with the job as its generator (origin.jobId; the ' +
+      "job's dataset stage-ins as origin.trainedOn unless the card names them): 201, 200 when identical",
+    tag: 'models',
+    scope: 'write',
+    params: JobParams,
+    body: JobModelPublish,
     response: ModelVersion,
     status: 201
   },

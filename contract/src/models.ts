@@ -82,6 +82,10 @@ export const SignatureField = z
     shape: z.array(z.number().int().min(1)).default([]).describe('Per-row shape; [] is a scalar'),
     nullable: z.boolean().default(false).describe('Inputs: whether null values are accepted (see docs/models.md)'),
     description: z.string().optional(),
+    example: z
+      .union([z.number(), z.string(), z.boolean()])
+      .optional()
+      .describe("A typical value of one row (scalar columns): the model view's Insert writes it into the cell"),
     tensor: z.string().min(1).optional().describe('Runtime tensor name; default the column name'),
     index: z.number().int().min(0).optional().describe("Position along the tensor's last axis")
   })
@@ -222,6 +226,25 @@ export const ModelCardFile = ModelMetadata.extend({
 }).meta({ id: 'ModelCardFile' });
 export type ModelCardFile = z.infer<typeof ModelCardFile>;
 export type ModelCardFileInput = z.input<typeof ModelCardFile>;
+
+/**
+ * Body of `POST /api/jobs/{id}/publish-model`: a weights file a completed job left in its
+ * directory, published as a version of `model` with this card file; the job becomes the
+ * version's generator (`origin.jobId`), and its dataset stage-ins its `origin.trainedOn` when
+ * the card names none.
+ */
+export const JobModelPublish = ModelCardFile.extend({
+  file: z
+    .string()
+    .min(1)
+    .regex(/^[^\0]*$/, 'must not contain NUL')
+    .describe("Path of the weights file (ONNX), relative to the job's directory"),
+  model: RecordId.describe('The model the new version belongs to, e.g. climate/co2-trend')
+})
+  .strict()
+  .meta({ id: 'JobModelPublish' });
+export type JobModelPublish = z.infer<typeof JobModelPublish>;
+export type JobModelPublishInput = z.input<typeof JobModelPublish>;
 
 /** Body of `POST /api/models/{ns}/{name}/versions`: the card file plus the digest of uploaded weights. */
 export const ModelPublish = ModelCardFile.extend({

@@ -5,6 +5,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ILabSettings, SettingsOf } from '../common/settings';
 import type { IGenesisClient } from '../tokens';
 import type { DatasetDetailView } from './detailView';
+import type { ModelDetailView } from './modelDetailView';
 
 export type CatalogSettings = SettingsOf<'catalog'>;
 
@@ -14,6 +15,7 @@ export interface ICatalogContext {
   client: IGenesisClient;
   notebooks: INotebookTracker | null;
   details: WidgetTracker<DatasetDetailView>;
+  modelDetails: WidgetTracker<ModelDetailView>;
   trans: TranslationBundle;
   /** The `genesis-lab:catalog` settings, once the registry has them. */
   settings: Promise<ILabSettings<CatalogSettings>>;

@@ -14,6 +14,9 @@ import type { ICatalogContext } from './context';
 import { DatasetDetailModel } from './detailModel';
 import { DatasetDetailView } from './detailView';
 import { JUPYTER_CELLS_MIME, insertCodeCell, newTypeScriptNotebook, notebookAt, runsTypeScript } from './insert';
+import { ModelDetailModel } from './modelDetailModel';
+import { ModelDetailView } from './modelDetailView';
+import { modelSnippet } from './modelSnippet';
 import { CatalogSearchModel } from './searchModel';
 import { CatalogSearchPanel } from './searchPanel';
 import { datasetSnippet, type ISnippetSource } from './snippet';
@@ -27,8 +30,15 @@ export async function createSearchPanel(ctx: ICatalogContext): Promise<CatalogSe
   const model = new CatalogSearchModel(ctx.client, options());
   settings.changed.connect(() => model.configure(options()), model);
   const panel: CatalogSearchPanel = new CatalogSearchPanel(model, ctx.client, ctx.trans, {
-    open: (hit) => void ctx.app.commands.execute(CommandIds.openDataset, { ref: hit.id }),
-    insert: (hit) => void insertSnippet(ctx, snippetOfHit(hit)),
+    // A result opens the view of its kind; Shift+Enter inserts the cell of its kind.
+    open: (hit) =>
+      void ctx.app.commands.execute(hit.kind === 'model' ? CommandIds.openModel : CommandIds.openDataset, {
+        ref: hit.id
+      }),
+    insert: (hit) =>
+      void (hit.kind === 'model'
+        ? ctx.app.commands.execute(CommandIds.insertModel, { ref: hit.id })
+        : insertSnippet(ctx, snippetOfHit(hit))),
     startDrag: (hit, event) => startDrag(ctx, panel, snippetOfHit(hit), event)
   });
   return panel;
@@ -66,6 +76,62 @@ export async function openDataset(ctx: ICatalogContext, ref: string): Promise<vo
   model.stateChanged.connect(() => void ctx.details.save(view));
 }
 
+/** Open (or focus) the view of model `ref`: card, signature, versions. */
+export async function openModel(ctx: ICatalogContext, ref: string): Promise<void> {
+  const { trans } = ctx;
+  let parsed: ReturnType<typeof parseRef>;
+  try {
+    parsed = parseRef(ref);
+  } catch (err) {
+    await showErrorMessage(trans.__('Not a model ref'), describeError(err));
+    return;
+  }
+  const { shell } = ctx.app;
+  const existing = ctx.modelDetails.find((w) => w.content.model.id === parsed.id);
+  if (existing) {
+    if (parsed.version) existing.content.model.selectVersion(parsed.version);
+    if (!existing.isAttached) shell.add(existing, 'main');
+    shell.activateById(existing.id);
+    return;
+  }
+  const model = new ModelDetailModel(formatRef(parsed), ctx.client);
+  const { commands } = ctx.app;
+  const view = new ModelDetailView(model, ctx.client, trans, {
+    insert: (r) => void commands.execute(CommandIds.insertModel, { ref: r }),
+    openDataset: (r) => void commands.execute(CommandIds.openDataset, { ref: r }),
+    openJob: (id) => void commands.execute(CommandIds.openJob, { id })
+  });
+  await ctx.modelDetails.add(view);
+  shell.add(view, 'main');
+  shell.activateById(view.id);
+  // The restorer remembers the version being looked at.
+  model.stateChanged.connect(() => void ctx.modelDetails.save(view));
+}
+
+/** Insert a cell that calls model `ref` (pinned to its version) on an input table built from its signature. */
+export async function insertModel(ctx: ICatalogContext, ref: string): Promise<void> {
+  const { trans } = ctx;
+  const failed = trans.__('Cannot insert the model');
+  try {
+    const parsed = parseRef(ref);
+    const record = await ctx.client.model(parsed.id);
+    const version = record.versions.find((v) => v.version === (parsed.version ?? record.latestVersion));
+    if (!version) {
+      await showErrorMessage(failed, trans.__('%1 has no version “%2”.', parsed.id, parsed.version ?? ''));
+      return;
+    }
+    const pinned = formatRef({ id: record.id, version: version.version });
+    await insertCode(
+      ctx,
+      modelSnippet({ id: record.id, version: version.version, title: record.title, signature: version.signature }),
+      pinned,
+      failed
+    );
+  } catch (err) {
+    await showErrorMessage(failed, describeError(err));
+  }
+}
+
 /** Insert a cell that loads `ref`, pinned to a version and listing the columns from the record. */
 export async function insertDataset(ctx: ICatalogContext, ref: string): Promise<void> {
   const { trans } = ctx;
@@ -99,43 +165,46 @@ export async function insertDataset(ctx: ICatalogContext, ref: string): Promise<
  * open). A notebook on another kernel (Python) would get a cell that cannot run there: the
  * user is told so and offered a TypeScript notebook instead.
  */
-async function insertSnippet(ctx: ICatalogContext, source: ISnippetSource): Promise<void> {
+function insertSnippet(ctx: ICatalogContext, source: ISnippetSource): Promise<void> {
+  return insertCode(
+    ctx,
+    datasetSnippet(source),
+    formatRef({ id: source.id, version: source.version }),
+    ctx.trans.__('Cannot insert the dataset')
+  );
+}
+
+/** Put `code` (the cell for `ref`, a dataset or a model) into the current TypeScript notebook, as above. */
+async function insertCode(ctx: ICatalogContext, code: string, ref: string, failed: string): Promise<void> {
   const { trans } = ctx;
   if (!ctx.notebooks) {
-    await showErrorMessage(
-      trans.__('Cannot insert the dataset'),
-      trans.__('The notebook extension is not available in this JupyterLab.')
-    );
+    await showErrorMessage(failed, trans.__('The notebook extension is not available in this JupyterLab.'));
     return;
   }
   try {
     let panel = ctx.notebooks.currentWidget;
     if (panel && !runsTypeScript(panel)) {
-      if (!(await offerTypeScriptNotebook(ctx, source, panel))) return;
+      if (!(await offerTypeScriptNotebook(ctx, ref, panel))) return;
       panel = null;
     }
     panel ??= await newTypeScriptNotebook(ctx.app.commands);
-    await insertCodeCell(datasetSnippet(source), panel);
+    await insertCodeCell(code, panel);
     ctx.app.shell.activateById(panel.id);
   } catch (err) {
-    await showErrorMessage(trans.__('Cannot insert the dataset'), describeError(err));
+    await showErrorMessage(failed, describeError(err));
   }
 }
 
 /** The refusal for a notebook that does not run TypeScript; true when the user wants a TypeScript notebook. */
-async function offerTypeScriptNotebook(
-  ctx: ICatalogContext,
-  source: ISnippetSource,
-  panel: NotebookPanel
-): Promise<boolean> {
+async function offerTypeScriptNotebook(ctx: ICatalogContext, ref: string, panel: NotebookPanel): Promise<boolean> {
   const { trans } = ctx;
   const result = await showDialog({
     title: trans.__('This notebook does not run TypeScript'),
     body: trans.__(
-      '%1 runs on the %2 kernel. The cell that loads %3 uses the Genesis kernel helpers, which run in TypeScript notebooks (the tslab kernel); this environment has no Python reader for the platform’s Arrow data (pyarrow). Open a new TypeScript notebook with the cell instead?',
+      '%1 runs on the %2 kernel. The cell for %3 uses the Genesis kernel helpers, which run in TypeScript notebooks (the tslab kernel); this environment has no Python reader for the platform’s Arrow data (pyarrow). Open a new TypeScript notebook with the cell instead?',
       panel.title.label,
       panel.sessionContext.kernelDisplayName,
-      formatRef({ id: source.id, version: source.version })
+      ref
     ),
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
@@ -183,11 +252,13 @@ function startDrag(
       drop.preventDefault();
       drop.stopPropagation();
       (drop as Drag.Event).dropAction = 'none';
-      void offerTypeScriptNotebook(ctx, snippet, target).then(async (accept) => {
-        if (!accept) return;
-        const panel = await insertCodeCell(code, await newTypeScriptNotebook(ctx.app.commands));
-        ctx.app.shell.activateById(panel.id);
-      });
+      void offerTypeScriptNotebook(ctx, formatRef({ id: snippet.id, version: snippet.version }), target).then(
+        async (accept) => {
+          if (!accept) return;
+          const panel = await insertCodeCell(code, await newTypeScriptNotebook(ctx.app.commands));
+          ctx.app.shell.activateById(panel.id);
+        }
+      );
     };
     // Capture phase: seen before the notebook's own drop handler.
     document.addEventListener('lm-drop', refuse, true);

@@ -267,7 +267,10 @@ function ResultItem(props: {
   option: ReturnType<ReturnType<typeof useRovingListbox>['optionProps']>;
 }) {
   const { hit, trans, actions, option } = props;
-  const canInsert = hit.kind === 'dataset' && hit.latestVersion !== undefined;
+  const canInsert = hit.latestVersion !== undefined;
+  // Dragging carries a dataset's cell; a model's cell needs its signature, which Insert fetches.
+  const canDrag = canInsert && hit.kind === 'dataset';
+  const isModel = hit.kind === 'model';
   const ref = `${hit.id}@${hit.latestVersion ?? ''}`;
   return (
     <li
@@ -275,12 +278,14 @@ function ResultItem(props: {
       {...option}
       data-id={hit.id}
       title={
-        canInsert
+        canDrag
           ? trans.__('Enter or click: details. Shift+Enter, the + button, or drag onto a notebook: insert a cell.')
-          : undefined
+          : canInsert
+            ? trans.__('Enter or click: details. Shift+Enter or the + button: insert a cell.')
+            : undefined
       }
       onClick={() => actions.open(hit)}
-      onMouseDown={(e) => canInsert && actions.startDrag(hit, e)}
+      onMouseDown={(e) => canDrag && actions.startDrag(hit, e)}
     >
       <div className="jp-Genesis-resultTitle">
         {hit.highlights.title ? <Highlighted spans={hit.highlights.title} /> : hit.title}
@@ -301,8 +306,14 @@ function ResultItem(props: {
         {canInsert && (
           <button
             className="jp-Genesis-insertButton"
-            aria-label={trans.__('Insert a cell that loads %1', ref)}
-            title={trans.__('Insert a cell that loads this dataset into the current notebook')}
+            aria-label={
+              isModel ? trans.__('Insert a cell that calls %1', ref) : trans.__('Insert a cell that loads %1', ref)
+            }
+            title={
+              isModel
+                ? trans.__('Insert a cell that calls this model into the current notebook')
+                : trans.__('Insert a cell that loads this dataset into the current notebook')
+            }
             tabIndex={-1}
             onMouseDown={(e) => e.stopPropagation()}
             onClick={(e) => {

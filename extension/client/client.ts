@@ -16,6 +16,7 @@ import type {
   JobUpdate,
   LogStream,
   ManagedPlatformAction,
+  ModelRecord,
   ManagedPlatformStatus,
   ProvJson,
   RecordedExecutions,
@@ -158,12 +159,17 @@ export class GenesisClient implements IGenesisClient {
   async record(id: string, signal?: AbortSignal): Promise<DatasetRecord> {
     const params = await recordParams(id);
     const record = await this._call((api) => api.call('record', { params }, { signal }));
-    // The detail view shows datasets; a model's view (card, signature, versions) is not built yet.
+    // Datasets only: a model has its own view (`model`), opened by kind from search.
     if (record.kind !== 'dataset')
-      throw new GenesisError('not_found', `"${record.id}" is a ${record.kind}: its view is not in the panel yet`, {
-        hint: `In a cell: await genesis.model("${record.id}").card()`
+      throw new GenesisError('not_found', `"${record.id}" is a ${record.kind}, not a dataset`, {
+        hint: `Open it with the command "Open a Genesis Model…", or in a cell: await genesis.model("${record.id}").card()`
       });
     return record;
+  }
+
+  async model(id: string, signal?: AbortSignal): Promise<ModelRecord> {
+    const params = await recordParams(id);
+    return this._call((api) => api.call('model', { params }, { signal }));
   }
 
   async croissant(id: string, signal?: AbortSignal): Promise<unknown> {

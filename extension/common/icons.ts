@@ -37,7 +37,21 @@ const facilitySvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"
   </g>
 </svg>`;
 
+/* A small network: inputs, one hidden layer, an output (a model). */
+const modelSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none">
+  <g class="jp-icon3" stroke="#616161" stroke-width="1.6">
+    <path d="M5 6l7 6M5 18l7-6M5 6l7-2M5 18l7 2M12 4l7 8M12 12l7 0M12 20l7-8"/>
+    <circle cx="5" cy="6" r="2"/>
+    <circle cx="5" cy="18" r="2"/>
+    <circle cx="12" cy="4" r="2"/>
+    <circle cx="12" cy="12" r="2"/>
+    <circle cx="12" cy="20" r="2"/>
+    <circle cx="19" cy="12" r="2"/>
+  </g>
+</svg>`;
+
 export const genesisIcon = new LabIcon({ name: 'genesis-lab:genesis', svgstr: genesisSvg });
 export const datasetIcon = new LabIcon({ name: 'genesis-lab:dataset', svgstr: datasetSvg });
+export const modelIcon = new LabIcon({ name: 'genesis-lab:model', svgstr: modelSvg });
 export const jobIcon = new LabIcon({ name: 'genesis-lab:job', svgstr: jobSvg });
 export const facilityIcon = new LabIcon({ name: 'genesis-lab:facility', svgstr: facilitySvg });

@@ -12,7 +12,7 @@ import {
 } from '@genesis-lab/contract';
 import type { IDisposable } from '@lumino/disposable';
 import { formatCount, formatRowsOf, shortDigest } from '../common/format';
-import { datasetIcon, jobIcon } from '../common/icons';
+import { datasetIcon, jobIcon, modelIcon } from '../common/icons';
 import type { IGenesisClient } from '../tokens';
 import type { IChipContext } from './context';
 
@@ -72,8 +72,8 @@ function datasetChip(use: DatasetUse, { actions, trans }: IChipContext): HTMLEle
 /** The chip of a model version a cell called: ref, version, weights digest, rows predicted. */
 function modelChip(use: ModelUse, { actions, trans }: IChipContext): HTMLElement {
   const ref = `${use.id}@${use.version}`;
-  const chip = makeChip('model', trans.__('Open %1 in the Genesis catalog', ref), () => actions.openDataset(ref));
-  chip.appendChild(datasetIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
+  const chip = makeChip('model', trans.__('Open %1 in the Genesis catalog', ref), () => actions.openModel(ref));
+  chip.appendChild(modelIcon.element({ className: 'jp-Genesis-chipIcon', tag: 'span' }));
   append(chip, 'jp-Genesis-chipRef', use.id);
   append(chip, 'jp-Genesis-chipVersion', `@${use.version}`);
   append(chip, 'jp-Genesis-chipDigest', shortDigest(use.sha256, 8)).title = `weights sha256 ${use.sha256}`;

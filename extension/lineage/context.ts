@@ -1,9 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IGenesisClient } from '../tokens';
 
-/** What clicking a chip does: open the dataset or the job. */
+/** What clicking a chip does: open the dataset, the model or the job. */
 export interface IChipActions {
   openDataset(ref: string): void;
+  openModel(ref: string): void;
   openJob(id: string): void;
 }
 

@@ -5,10 +5,11 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import type { ICatalogContext } from '../catalog/context';
 import type { DatasetDetailView } from '../catalog/detailView';
+import type { ModelDetailView } from '../catalog/modelDetailView';
 import type { CatalogSearchPanel } from '../catalog/searchPanel';
 import { CommandIds, paletteCategory } from '../commands';
 import { translationBundle } from '../common/i18n';
-import { datasetIcon, genesisIcon } from '../common/icons';
+import { datasetIcon, genesisIcon, modelIcon } from '../common/icons';
 import { LazyPanel, lazyModule } from '../common/lazy';
 import { loadLabSettings } from '../common/settings';
 import { IGenesisClient } from '../tokens';
@@ -19,8 +20,8 @@ export const CATALOG_PLUGIN_ID = 'genesis-lab:catalog';
 const loadCatalog = lazyModule(() => import('../catalog/index'));
 
 /**
- * The catalog: a left-sidebar search panel and dataset detail views in the main area, with
- * the commands that drive them (palette: open catalog, search, open dataset, insert dataset).
+ * The catalog: a left-sidebar search panel and dataset and model views in the main area, with
+ * the commands that drive them (palette: open catalog, search, open/insert dataset, open/insert model).
  * Activation only registers a placeholder panel and commands; the implementation loads when
  * the panel is shown or a command runs, so JupyterLab's startup does not pay for it.
  */
@@ -43,11 +44,13 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     const { commands, shell } = app;
     const trans = translationBundle(translator);
     const details = new WidgetTracker<DatasetDetailView>({ namespace: 'genesis-dataset' });
+    const modelDetails = new WidgetTracker<ModelDetailView>({ namespace: 'genesis-model' });
     const ctx: ICatalogContext = {
       app,
       client,
       notebooks,
       details,
+      modelDetails,
       trans,
       settings: loadLabSettings(registry, 'catalog')
     };
@@ -65,6 +68,11 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     if (restorer) {
       void restorer.restore(details, {
         command: CommandIds.openDataset,
+        args: (w) => ({ ref: w.content.model.ref }),
+        name: (w) => w.content.model.id
+      });
+      void restorer.restore(modelDetails, {
+        command: CommandIds.openModel,
         args: (w) => ({ ref: w.content.model.ref }),
         name: (w) => w.content.model.id
       });
@@ -126,11 +134,37 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
         if (ref) await (await loadCatalog()).insertDataset(ctx, ref);
       }
     });
+    commands.addCommand(CommandIds.openModel, {
+      label: (args) => (refArg(args) ? trans.__('Open Model %1', refArg(args)!) : trans.__('Open a Genesis Model…')),
+      caption: trans.__('Show a catalog model: card, signature, versions'),
+      icon: modelIcon,
+      describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
+      execute: async (args) => {
+        const ref = refArg(args) ?? (await askRef(trans.__('Open a Genesis model'), trans.__('Open')));
+        if (ref) await (await loadCatalog()).openModel(ctx, ref);
+      }
+    });
+    commands.addCommand(CommandIds.insertModel, {
+      label: (args) =>
+        refArg(args)
+          ? trans.__('Insert a Call of %1 into the Notebook', refArg(args)!)
+          : trans.__('Insert a Genesis Model Call into the Notebook…'),
+      caption: trans.__(
+        'Insert a TypeScript cell that calls the model version on an input table built from its signature'
+      ),
+      describedBy: { args: { type: 'object', properties: { ref: { type: 'string' } } } },
+      execute: async (args) => {
+        const ref = refArg(args) ?? (await askRef(trans.__('Insert a Genesis model call'), trans.__('Insert')));
+        if (ref) await (await loadCatalog()).insertModel(ctx, ref);
+      }
+    });
     for (const command of [
       CommandIds.openCatalog,
       CommandIds.search,
       CommandIds.openDataset,
-      CommandIds.insertDataset
+      CommandIds.insertDataset,
+      CommandIds.openModel,
+      CommandIds.insertModel
     ]) {
       palette?.addItem({ command, category: paletteCategory(trans) });
     }

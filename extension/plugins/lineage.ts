@@ -34,6 +34,7 @@ export const lineagePlugin: JupyterFrontEndPlugin<void> = {
     const context: IChipContext = {
       actions: {
         openDataset: (ref: string) => void app.commands.execute(CommandIds.openDataset, { ref }),
+        openModel: (ref: string) => void app.commands.execute(CommandIds.openModel, { ref }),
         openJob: (id: string) => void app.commands.execute(CommandIds.openJob, { id })
       },
       trans: translationBundle(translator),

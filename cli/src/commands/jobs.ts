@@ -51,7 +51,7 @@ export function statusLine(job: Job): string {
  * Wait for a job with a live view: on a terminal one state line redrawn in place (and the
  * elapsed time ticking); otherwise a line per change. With `follow`, the log streams to stdout.
  */
-async function watchJob(c: JobsClient, id: string, follow: LogStream | undefined): Promise<Job> {
+export async function watchJob(c: JobsClient, id: string, follow: LogStream | undefined): Promise<Job> {
   const tty = process.stderr.isTTY === true;
   let last: Job | undefined;
   let lastState = '';
@@ -84,7 +84,7 @@ async function watchJob(c: JobsClient, id: string, follow: LogStream | undefined
   }
 }
 
-function finalMessage(job: Job): string | undefined {
+export function finalMessage(job: Job): string | undefined {
   if (job.state === 'COMPLETED') return undefined;
   return `job ${job.id} ${job.state}${job.reason ? ` (${job.reason})` : ''}${job.exitCode !== null ? `, exit code ${job.exitCode}` : ''}${job.message ? `: ${job.message}` : ''}`;
 }

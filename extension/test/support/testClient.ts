@@ -23,6 +23,7 @@ import {
   type LogChunk,
   type LogStream,
   type ManagedPlatformStatus,
+  type ModelRecord,
   type SearchQueryInput,
   type SearchResult
 } from '@genesis-lab/contract';
@@ -71,6 +72,7 @@ export class TestClient implements IGenesisClient {
   readonly exports: Call<{ runId: string; kind: 'prov' | 'crate' }, unknown>[] = [];
   readonly auditPages: Call<RouteInput<'audit'>['query'], AuditPage>[] = [];
   readonly auditVerifications: Call<void, AuditVerification>[] = [];
+  readonly modelReads: Call<string, ModelRecord>[] = [];
   watchers = 0;
 
   get connection(): IConnectionState {
@@ -128,6 +130,9 @@ export class TestClient implements IGenesisClient {
   }
   record(): Promise<DatasetRecord> {
     return Promise.reject(new Error('no records in this test'));
+  }
+  model(id: string, signal?: AbortSignal): Promise<ModelRecord> {
+    return this._record(this.modelReads, id, signal);
   }
   croissant(): Promise<unknown> {
     return Promise.reject(new Error('no croissant in this test'));

@@ -65,6 +65,18 @@ export function hasRole(p: Principal, project: string, role: Role): boolean {
   return r !== undefined && ROLE_RANK[r] >= ROLE_RANK[role];
 }
 
+/**
+ * Publishing a version writes into its record's project and the project the new version names:
+ * contributors of each only. One rule for datasets and models.
+ */
+export function requirePublishRole(p: Principal, projects: readonly (string | undefined)[]): void {
+  for (const project of new Set(projects.filter((x): x is string => x !== undefined)))
+    if (!hasRole(p, project, 'contributor'))
+      throw new GenesisError('forbidden', `Only contributors of project "${project}" publish versions of its records`, {
+        hint: 'Ask a maintainer of the project to make you a contributor'
+      });
+}
+
 export function cleared(p: Principal, level: AccessLevel): boolean {
   return level === 'open' || p.clearances.includes(level);
 }

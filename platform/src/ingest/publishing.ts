@@ -13,7 +13,7 @@ import {
   type Principal,
   type PublishResult
 } from '@genesis-lab/contract';
-import { hasRole } from '../access/policy';
+import { requirePublishRole } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import type { Home } from '../home';
 import { acceptRawBody } from '../http/raw-body';
@@ -120,9 +120,7 @@ function checkPublish(
     }
     if (exists) throw err;
   }
-  for (const p of new Set([project, metadataProject].filter((x): x is string => x !== undefined)))
-    if (!hasRole(principal, p, 'contributor'))
-      throw new GenesisError('forbidden', `Only contributors of project "${p}" publish versions of its records`);
+  requirePublishRole(principal, [project, metadataProject]);
 }
 
 export function registerPublishingRoutes(app: FastifyInstance, deps: PublishingDeps): void {

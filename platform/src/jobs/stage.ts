@@ -13,6 +13,7 @@ import {
 import { facilityCleared, facilityRefusal } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import { inside, type StagingPolicy } from './staging-policy';
+import { writeDatasetCsv } from './stage-csv';
 
 /** A stage target must stay inside the job directory. */
 function targetIssue(target: string, at: string): ErrorIssue | undefined {
@@ -44,10 +45,10 @@ export function checkStaging(
         path: `body.stageIn[${i}].dataset`,
         message: 'dataset stage-in needs the catalog module, which this platform does not run'
       });
-    } else if (item.format !== 'arrow') {
+    } else if (item.format === 'parquet') {
       issues.push({
         path: `body.stageIn[${i}].format`,
-        message: 'datasets are staged in as Arrow IPC files; use format "arrow"'
+        message: 'datasets are staged in as Arrow IPC files or CSV; use format "arrow" or "csv"'
       });
     } else {
       try {
@@ -75,14 +76,14 @@ export function checkStaging(
   return issues;
 }
 
-/** Copy stage-in items into the job directory (datasets as their immutable Arrow file). */
-export function stageIn(
+/** Copy stage-in items into the job directory (datasets as their immutable Arrow file, or as CSV). */
+export async function stageIn(
   spec: JobSpec,
   workDir: string,
   catalog: CatalogService | undefined,
   principal: Principal,
   facilityClearance: AccessLevel
-): void {
+): Promise<void> {
   for (const item of spec.stageIn) {
     const dest = path.join(workDir, item.target);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -98,7 +99,8 @@ export function stageIn(
           'forbidden',
           facilityRefusal(resolved.record.id, spec.facility, facilityClearance, resolved.record.accessLevel)
         );
-      fs.copyFileSync(resolved.objectPath, dest);
+      if (item.format === 'csv') await writeDatasetCsv(resolved.objectPath, dest);
+      else fs.copyFileSync(resolved.objectPath, dest);
     }
   }
 }

@@ -119,7 +119,7 @@ export class JobSubmissions {
     const stored = key ? { ...spec, idempotencyKey: key } : spec;
     // The directory (and staged inputs) exist before the row: a job in the database is ready to send.
     try {
-      this.prepare(stored, workDir, principal, connector.config.clearance);
+      await this.prepare(stored, workDir, principal, connector.config.clearance);
     } catch (err) {
       fs.rmSync(workDir, { recursive: true, force: true });
       throw new GenesisError('unprocessable', `Preparing the job directory failed: ${(err as Error).message}`);
@@ -149,18 +149,18 @@ export class JobSubmissions {
     return { job: publicJob(this.store.get(id)!), created: true };
   }
 
-  private prepare(spec: JobSpec, workDir: string, principal: Principal, clearance: AccessLevel): void {
+  private async prepare(spec: JobSpec, workDir: string, principal: Principal, clearance: AccessLevel): Promise<void> {
     fs.mkdirSync(workDir, { recursive: true });
     // A copy for people reading the directory; the database holds the spec, so no fsync.
     fs.writeFileSync(path.join(workDir, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
-    stageIn(spec, workDir, this.catalog(), principal, clearance);
+    await stageIn(spec, workDir, this.catalog(), principal, clearance);
   }
 
   /** Prepare the job directory, record the attempt, and hand the job to its connector. */
   async send(job: StoredJob): Promise<void> {
     try {
       // The owner's access was checked at submit; the facility's clearance is checked again here.
-      this.prepare(job.spec, job.workDir!, OWNER, this.facilities.require(job.facility).config.clearance);
+      await this.prepare(job.spec, job.workDir!, OWNER, this.facilities.require(job.facility).config.clearance);
     } catch (err) {
       this.observations.sink.observe(job.id, {
         state: 'FAILED',

@@ -25,7 +25,7 @@ import {
 import type { Db } from '../db/database';
 import type { Home } from '../home';
 import { fsyncDir } from '../util/atomic';
-import { dataReadable, dataRefusal, recordVisible, visibleSql } from '../access/policy';
+import { dataReadable, dataRefusal, recordVisible, requirePublishRole, visibleSql } from '../access/policy';
 import type { StoredMetadata } from '../catalog/record-rows';
 import type { CatalogService } from '../catalog/service';
 import { defaultVersionLabel } from '../catalog/sqlite-catalog';
@@ -162,12 +162,16 @@ export class ModelRegistry {
     return versionFromRow(this.versionRow(row, selector));
   }
 
+  /** Called for every use (weights, predict, OIP) of a non-open model: the platform audits it. */
+  onModelUse?: (principal: Principal, id: string, version: string, accessLevel: ModelRecord['accessLevel']) => void;
+
   /** Resolve for use (predict, weights): needs data clearance for a controlled model. */
   resolve(id: string, selector: VersionSelector, principal: Principal): ResolvedModel {
     const row = this.visibleRow(id, principal);
     const owned = { accessLevel: row.access_level, project: row.project };
     if (!dataReadable(principal, owned)) throw dataRefusal(row.id, principal, owned);
     const version = versionFromRow(this.versionRow(row, selector));
+    if (row.access_level !== 'open') this.onModelUse?.(principal, row.id, version.version, row.access_level);
     return {
       record: this.get(id, principal),
       version,
@@ -258,6 +262,8 @@ export class ModelRegistry {
     const body = parseOrThrow(ModelPublish, input, 'body');
     const staged = this.stagedPath(body.weightsSha256);
     const existingRow = this.byId.get(id);
+    // As for datasets: a model the caller may not see is "not found"; writing needs the contributor role.
+    requirePublishRole(principal, [existingRow ? this.get(id, principal).project : undefined, body.project]);
     const existing = existingRow ? this.versionsOf.all(existingRow.rid) : [];
     const label = body.version ?? defaultVersionLabel(existing, body.weightsSha256);
     const card = {

@@ -112,6 +112,7 @@ export function routeCases(jobId: string): Record<RouteName, RouteCase> {
       headers: { 'content-type': 'application/octet-stream' }
     }),
     publishModelVersion: at('publishModelVersion', { ns: 'test', name: 'nomodel' }, '', json({})),
+    publishJobModel: at('publishJobModel', { id: jobId }, '', json({ file: 'model.onnx', model: 'test/nomodel' })),
     predict: at('predict', { ns: 'test', name: 'nomodel', version: '1' }, '', {
       body: 'not arrow',
       headers: { 'content-type': 'application/vnd.apache.arrow.stream' }

@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import { LATEST, type ModelVersion, type Principal, type VersionSelector } from '@genesis-lab/contract';
+import { GenesisError, LATEST, type ModelVersion, type Principal, type VersionSelector } from '@genesis-lab/contract';
 import type { LoadedModel } from '../runtime';
 import type { ServedModels, ServedVersion } from './serve';
 
@@ -38,7 +38,7 @@ export class RegistryServedModels implements ServedModels {
   }
 
   async version(id: string, version: string | undefined, principal: Principal): Promise<ServedVersion> {
-    const r = this.service.registry.resolve(id, version ?? LATEST, principal);
+    const r = this.resolve(id, version ?? LATEST, principal);
     return {
       id: r.record.id,
       version: r.version.version,
@@ -48,8 +48,24 @@ export class RegistryServedModels implements ServedModels {
   }
 
   async ready(v: ServedVersion, principal: Principal): Promise<boolean> {
-    await this.service.load(this.service.registry.resolve(v.id, v.version, principal));
+    await this.service.load(this.resolve(v.id, v.version, principal));
     return true;
+  }
+
+  /**
+   * An OIP server serves a model or it does not: one the caller may see in the catalog but not use
+   * (not cleared, not a member) is "not found" here, as an unknown one, naming nothing of it.
+   */
+  private resolve(id: string, selector: VersionSelector, principal: Principal): Resolved {
+    try {
+      return this.service.registry.resolve(id, selector, principal);
+    } catch (err) {
+      if (err instanceof GenesisError && err.code === 'forbidden')
+        throw new GenesisError('not_found', `No model "${id}" is served here`, {
+          hint: 'The catalog may list it; using it needs clearance for its access level and membership of its project'
+        });
+      throw err;
+    }
   }
 
   async predict(
