@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { tableFromIPC } from 'apache-arrow';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   DatasetUse,
   JobUse,
+  ModelUse,
   NotebookProvenance,
   ReproducibilityReport,
   VEGALITE_MIME_TYPE,
@@ -369,6 +371,58 @@ describe.each(KERNELS)('examples/02-run-jobs-on-facilities.ipynb in a real %s ke
   });
 });
 
+describe.each(KERNELS)('examples/03-call-a-model.ipynb in a real %s kernel', (kernel) => {
+  let nb: Notebook;
+  const seedDir = path.join(REPO_ROOT, 'platform/seed/models/co2-trend');
+  // What the model was trained and evaluated on, from the training script's own output (Python,
+  // scikit-learn: not this notebook's code), and the digest of the committed weights.
+  const metrics = (
+    JSON.parse(fs.readFileSync(path.join(seedDir, 'card.json'), 'utf8')) as {
+      card: { metrics: { name: string; value: number; split: string }[] };
+    }
+  ).card.metrics;
+  const heldOut = (name: string) => metrics.find((m) => m.name === name && m.split.startsWith('held-out'))!.value;
+  const weights = createHash('sha256').update(fs.readFileSync(path.join(seedDir, 'model.onnx'))).digest('hex');
+  beforeAll(async () => {
+    nb = await runNotebook(path.join(REPO_ROOT, 'examples/03-call-a-model.ipynb'), env, 240_000, kernel);
+  }, 300_000);
+
+  it('runs every cell, with no error and nothing on stderr', () => {
+    expectClean(nb);
+  });
+
+  it('finds the model, shows its card and its signature with units', () => {
+    expect(printed(cellWith(nb, 'kind: "model"'))).toContain('models found: climate/co2-trend');
+    expect(displayedText(cellWith(nb, 'model.card()'))).toContain('Keeling');
+    const sig = printed(cellWith(nb, 'model.signature()'));
+    expect(sig).toContain('input  decimal_year: float64 [a]');
+    expect(sig).toContain('input  month: float64');
+    expect(sig).toContain('output co2: float64 [ppm]');
+    expect(sig).toContain(`version 1.0.0, weights sha256 ${weights}`);
+  });
+
+  it('predicts every month of the pinned version, and the held-out errors are the ones training measured', () => {
+    expect(printed(cellWith(nb, 'model.predict(input)'))).toContain(`${keeling.length} predictions for ${keeling.length} months`);
+    const out = printed(cellWith(nb, 'held-out RMSE'));
+    const months = keeling.filter((r) => Number(r.date.slice(0, 4)) >= 2010).length;
+    expect(out).toContain(`held-out months: ${months}`);
+    expect(out).toContain(`held-out RMSE ${heldOut('RMSE').toFixed(2)} ppm, MAE ${heldOut('MAE').toFixed(2)} ppm`);
+  });
+
+  it('plots prediction against observation, and the lineage names the model version and weights digest', () => {
+    const [chart] = chartsOf(cellWith(nb, 'y: ["observed", "predicted"]'));
+    expect(new Set(chart!.spec.data.values.map((v) => v.column))).toEqual(new Set(['observed', 'predicted']));
+    expect(chart!.svg).toContain('<svg');
+    // The predict cell pulls the pinned dataset version and calls the model: one lineage output each.
+    const uses = lineageOf(cellWith(nb, 'model.predict(input)')) as { kind: string }[];
+    expect(uses.map((u) => u.kind).sort()).toEqual(['dataset', 'model']);
+    const model = ModelUse.parse(uses.find((u) => u.kind === 'model'));
+    expect(model).toMatchObject({ id: 'climate/co2-trend', version: '1.0.0', sha256: weights, rowCount: keeling.length });
+    const data = DatasetUse.parse(uses.find((u) => u.kind === 'dataset'));
+    expect(data).toMatchObject({ ref: 'noaa/mauna-loa-co2@3.2.1', id: 'noaa/mauna-loa-co2', version: '3.2.1' });
+  });
+});
+
 describe.each(KERNELS)('examples/04-paper-co2-growth.ipynb in a real %s kernel', (kernel) => {
   let nb: Notebook;
   const growth = growthSource(keeling);
@@ -427,6 +481,7 @@ describe('the committed tutorials', () => {
     expect(files.sort()).toEqual([
       '01-find-and-pull-data.ipynb',
       '02-run-jobs-on-facilities.ipynb',
+      '03-call-a-model.ipynb',
       '04-paper-co2-growth.ipynb'
     ]);
   });
