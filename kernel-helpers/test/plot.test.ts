@@ -372,6 +372,49 @@ describe('genesis.vegaLite(spec, table)', () => {
   });
 });
 
+describe('theme', () => {
+  it("colours titles, axes and legends with JupyterLab's theme variables, drawn as SVG in the lab", async () => {
+    const c = await genesis.plot(keeling()).line({ x: 'date', y: ['co2', 'co2_adjusted'] });
+    const config = c.spec.config as Record<string, Record<string, string>>;
+    expect(config.axis).toMatchObject({
+      labelColor: 'var(--jp-content-font-color1, #212121)',
+      titleColor: 'var(--jp-content-font-color1, #212121)',
+      domainColor: 'var(--jp-content-font-color2, #757575)'
+    });
+    expect(config.legend!.labelColor).toBe('var(--jp-content-font-color1, #212121)');
+    expect(config.title!.color).toBe('var(--jp-content-font-color1, #212121)');
+    expect((c.spec.config as Record<string, unknown>).background).toBe('var(--jp-layout-color0, white)');
+    // A canvas cannot resolve CSS variables: vega-embed reads the renderer from usermeta.
+    expect((c.spec.usermeta as { embedOptions: unknown }).embedOptions).toEqual({ renderer: 'svg' });
+  });
+
+  it('renders the static SVG with the light fallbacks, no CSS variable left in it', async () => {
+    const c = await genesis.plot(keeling()).line({ x: 'date', y: 'co2' });
+    expect(c.svg).not.toContain('var(');
+    expect(c.svg).toContain('fill="#212121"'); // axis labels and titles
+    expect(c.svg).toMatch(/background-color: white|fill="white"/);
+    expect((c.spec.config as Record<string, string>).background).toContain('var('); // the spec keeps them
+  });
+
+  it("keeps a full spec's own config, section by section, and its own embed options", async () => {
+    const c = await genesis.vegaLite(
+      {
+        mark: 'point',
+        encoding: { x: { field: 'co2', type: 'quantitative' }, y: { field: 'co2', type: 'quantitative' } },
+        config: { axis: { labelColor: 'red' }, background: '#fafafa' },
+        usermeta: { embedOptions: { renderer: 'canvas', actions: false } }
+      },
+      keeling()
+    );
+    const config = c.spec.config as Record<string, Record<string, string>>;
+    expect(config.axis!.labelColor).toBe('red');
+    expect(config.axis!.titleColor).toBe('var(--jp-content-font-color1, #212121)');
+    expect((c.spec.config as Record<string, unknown>).background).toBe('#fafafa');
+    expect((c.spec.usermeta as { embedOptions: unknown }).embedOptions).toEqual({ renderer: 'canvas', actions: false });
+    expect(c.svg).toContain('fill="red"');
+  });
+});
+
 describe('LTTB', () => {
   it('keeps the ends and the largest triangle in each bucket', () => {
     const xs = Float64Array.from({ length: 10 }, (_, i) => i);
