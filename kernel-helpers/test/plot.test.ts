@@ -248,6 +248,36 @@ describe('the other marks', () => {
     expect(c.svg.match(/aria-roledescription="bar"/g)).toHaveLength(20);
   });
 
+  it('histogram: counts read in place from chunked, sliced columns with nulls, NaN and infinities, as a row-by-row count', async () => {
+    // Several record batches, then a slice: chunks whose validity bits start at an offset.
+    const raw: (number | null)[] = Array.from({ length: 30_011 }, (_, i) =>
+      i % 97 === 0 ? null : i % 89 === 0 ? NaN : i % 83 === 0 ? Infinity : ((i * 7919) % 1000) / 10
+    );
+    const parts = [0, 7_001, 19_003, 30_011].map((end, k, a) => (k ? raw.slice(a[k - 1], end) : []));
+    const schema = new Schema([new Field('v', new Float64(), true)]);
+    const batches = parts
+      .slice(1)
+      .map((p) => new RecordBatch(schema, new Table({ v: vectorFromArray(p, new Float64()) }).batches[0]!.data));
+    const whole = new Table(schema, batches);
+    for (const [t, rows] of [
+      [whole, raw],
+      [whole.slice(13, 29_000), raw.slice(13, 29_000)],
+      [tableFromArrays({ v: Int32Array.from({ length: 5000 }, (_, i) => (i * 31) % 700) }), null]
+    ] as const) {
+      const expected = rows ?? [...(t.getChild('v') as Iterable<number>)];
+      const c = await genesis.plot(t).histogram({ x: 'v', bins: 25 });
+      const bins = values(c) as { bin_start: number; bin_end: number; count: number }[];
+      const last = bins.at(-1)!.bin_end;
+      const finite = expected.filter((v): v is number => v !== null && Number.isFinite(v));
+      for (const b of bins)
+        expect(b.count).toBe(
+          finite.filter((v) => v >= b.bin_start && (v < b.bin_end || (b.bin_end === last && v === last))).length
+        );
+      expect(bins.reduce((n, b) => n + b.count, 0)).toBe(finite.length);
+      expect(usermeta(c).nulls).toBe(expected.length - finite.length);
+    }
+  });
+
   it('histogram: counts per color value, nulls left out and said', async () => {
     const t = tableFromArrays({ v: [0.1, 0.2, 0.25, null, 0.9], g: ['a', 'a', 'b', 'b', 'b'] });
     const c = await genesis.plot(t).histogram({ x: 'v', color: 'g', bins: 10 });
