@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { expect, test } from '../support/fixtures';
 
 /**
- * The plot helper's charts in the lab's light and dark themes, on a tutorial run in the lab's own
- * tslab kernel (examples/03: a line chart with a legend, and one coloured by split). For every
+ * The plot helper's charts in the lab's light and dark themes, on the tutorials run in the lab's
+ * own tslab kernel (01: lines with legends and a binned histogram with its note; 03: prediction
+ * against observation, residuals by split; 04: the paper's bar chart). For every
  * chart on screen: it is drawn as SVG; its titles, axis labels and legend labels are painted in
  * the theme's --jp-content-font-color1 and its axis lines in --jp-content-font-color2 (read back
  * as the browser resolves them); and the contrast of those rendered colours against the
@@ -96,14 +97,23 @@ function chartColours(charts: HTMLElement[]): ChartColours[] {
   });
 }
 
-const TUTORIAL = path.resolve(__dirname, '../../examples/03-call-a-model.ipynb');
-const CHARTS = 2;
+const EXAMPLES = path.resolve(__dirname, '../../examples');
+/** The tutorials with plots, and how many charts each draws. */
+const TUTORIALS: [string, number][] = [
+  ['01-find-and-pull-data.ipynb', 3],
+  ['03-call-a-model.ipynb', 2],
+  ['04-paper-co2-growth.ipynb', 1]
+];
 
-async function expectChartsFollowTheme(page: IJupyterLabPageFixture, theme: string): Promise<ChartColours[]> {
+async function expectChartsFollowTheme(
+  page: IJupyterLabPageFixture,
+  theme: string,
+  count: number
+): Promise<ChartColours[]> {
   const charts = page.locator('.jp-RenderedVegaLite');
-  await expect(charts).toHaveCount(CHARTS, { timeout: 60000 });
+  await expect(charts).toHaveCount(count, { timeout: 120000 });
   // Drawn as SVG by the lab's renderer (a canvas could not resolve the theme's variables).
-  await expect(charts.locator('svg.marks')).toHaveCount(CHARTS);
+  await expect(charts.locator('svg.marks')).toHaveCount(count);
   const measured = await charts.evaluateAll(chartColours);
   for (const [i, c] of measured.entries()) {
     // Titles, axis and legend labels: the probe saw them all, not an empty chart.
@@ -115,36 +125,36 @@ async function expectChartsFollowTheme(page: IJupyterLabPageFixture, theme: stri
   return measured;
 }
 
-test('the tutorial plots follow the light and the dark theme, with readable contrast', async ({
-  page,
-  artifacts,
-  tmpPath
-}) => {
-  test.setTimeout(240000);
-  // The committed tutorial, as a reader opens it (in the test's folder under the notebook root).
-  const notebook = `${tmpPath}/${path.basename(TUTORIAL)}`;
-  await page.contents.uploadContent(fs.readFileSync(TUTORIAL, 'utf8'), 'text', notebook);
-  await page.notebook.openByPath(notebook);
-  await page.notebook.run();
-  await page.notebook.save();
-  const light = await expectChartsFollowTheme(page, 'light');
-  await artifacts.screenshot('plot-theme-light', page.locator('.jp-RenderedVegaLite').first());
+for (const [name, count] of TUTORIALS)
+  test(`${name}: its plots follow the light and the dark theme, with readable contrast`, async ({
+    page,
+    artifacts,
+    tmpPath
+  }) => {
+    test.setTimeout(300000);
+    // The committed tutorial, as a reader opens it (in the test's folder under the notebook root).
+    const notebook = `${tmpPath}/${name}`;
+    await page.contents.uploadContent(fs.readFileSync(path.join(EXAMPLES, name), 'utf8'), 'text', notebook);
+    await page.notebook.openByPath(notebook);
+    await page.notebook.run();
+    await page.notebook.save();
+    const light = await expectChartsFollowTheme(page, 'light', count);
+    await artifacts.screenshot(`plot-theme-${name.slice(0, 2)}-light`, page.locator('.jp-RenderedVegaLite').first());
 
-  // Switched with the charts on screen: the browser recolours them, nothing is re-rendered.
-  await page.theme.setDarkTheme();
-  const dark = await expectChartsFollowTheme(page, 'dark (switched)');
-  await artifacts.screenshot('plot-theme-dark', page.locator('.jp-RenderedVegaLite').first());
-  // The colours did change (light text on dark, not dark text that happens to pass).
-  const textColour = (el: Element) => getComputedStyle(el.querySelector('svg text')!).fill;
-  expect(await page.locator('.jp-RenderedVegaLite').first().evaluate(textColour)).toMatch(/rgb\(255, 255, 255\)/);
+    // Switched with the charts on screen: the browser recolours them, nothing is re-rendered.
+    await page.theme.setDarkTheme();
+    const dark = await expectChartsFollowTheme(page, 'dark (switched)', count);
+    await artifacts.screenshot(`plot-theme-${name.slice(0, 2)}-dark`, page.locator('.jp-RenderedVegaLite').first());
+    // The colours did change (light text on dark, not dark text that happens to pass).
+    const textColour = (el: Element) => getComputedStyle(el.querySelector('svg text')!).fill;
+    expect(await page.locator('.jp-RenderedVegaLite').first().evaluate(textColour)).toMatch(/rgb\(255, 255, 255\)/);
 
-  // Reopened in the dark theme: rendered afresh, JupyterLab adds vega-themes' "dark".
-  await page.notebook.close();
-  await page.notebook.openByPath(notebook);
-  const reopened = await expectChartsFollowTheme(page, 'dark (reopened)');
-  process.stdout.write(
-    `plot-theme: min text contrast light ${light.map((c) => c.minTextContrast).join(', ')}; dark ${dark
-      .map((c) => c.minTextContrast)
-      .join(', ')}; reopened ${reopened.map((c) => c.minTextContrast).join(', ')}\n`
-  );
-});
+    // Reopened in the dark theme: rendered afresh, JupyterLab adds vega-themes' "dark".
+    await page.notebook.close();
+    await page.notebook.openByPath(notebook);
+    const reopened = await expectChartsFollowTheme(page, 'dark (reopened)', count);
+    const min = (m: ChartColours[]) => m.map((c) => c.minTextContrast).join(', ');
+    process.stdout.write(
+      `plot-theme ${name}: min text contrast light ${min(light)}; dark ${min(dark)}; reopened ${min(reopened)}\n`
+    );
+  });
