@@ -73,17 +73,24 @@ export function seriesSpec(table: Table, mark: SeriesMark, o: SeriesOptions & Pa
   // Lines connect the rows of one series; points need no grouping.
   const groups = new Map<string, { y: number; rows: number[] }>();
   let nulls = 0;
+  // Table.numRows sums its batches on every read: read it once. One group per y column (no color,
+  // no facet, or points) needs no key per row: no string per row to build and collect.
+  const n = table.numRows;
+  const oneGroupPerY = mark === 'point' || (!color && !facet);
   for (let k = 0; k < ys.length; k++) {
     const yk = yPos[k]!;
-    for (let i = 0; i < table.numRows; i++) {
+    let only: { y: number; rows: number[] } | undefined;
+    for (let i = 0; i < n; i++) {
       if (!Number.isFinite(xs[i]!) || !Number.isFinite(yk[i]!) || (sizes && !Number.isFinite(sizes[i]!))) {
         nulls++;
         continue;
       }
-      const key =
-        mark === 'point' || (!color && !facet)
-          ? `${k}`
-          : `${k}\u0000${categoryOf(color, i)}\u0000${categoryOf(facet, i)}`;
+      if (oneGroupPerY) {
+        if (!only) groups.set(`${k}`, (only = { y: k, rows: [] }));
+        only.rows.push(i);
+        continue;
+      }
+      const key = `${k}\u0000${categoryOf(color, i)}\u0000${categoryOf(facet, i)}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { y: k, rows: [] }));
       g.rows.push(i);
@@ -215,7 +222,7 @@ export function barSpec(table: Table, o: BarOptions): PlotSpec {
   const ys = positionsOf(y);
   const sums = new Map<string, { row: number; sum: number; n: number }>();
   let nulls = 0;
-  for (let i = 0; i < table.numRows; i++) {
+  for (let i = 0, n = table.numRows; i < n; i++) {
     if (!Number.isFinite(ys[i]!) || x.vector.get(i) === null) {
       nulls++;
       continue;
