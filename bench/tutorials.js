@@ -5,7 +5,7 @@
  *
  *  1. Per kernel (tslab, Deno's), from a fresh platform: a new home, `genesis seed examples`, the
  *     platform started (local facility, and Slurm when `scontrol ping` answers), then
- *     examples/01 and 02 executed top to bottom by the project's runner (@genesis-lab/notebook-runner).
+ *     examples/01 to 04 executed top to bottom by the project's runner (@genesis-lab/notebook-runner).
  *     Kernels alternate in order from round to round. Target: both kernels together under 300 s.
  *  2. The size of each committed notebook (stripped of outputs) and of each executed one.
  *  3. The plot helper on a 1,000,000-row table: `genesis.plot(t).histogram({ x: "delay" })`
@@ -31,7 +31,12 @@ const KERNELS = SMOKE ? ['tslab'] : ['tslab', 'deno'];
 const ROUNDS = SMOKE ? 1 : Number(process.env.GENESIS_BENCH_ROUNDS || 2);
 const PLOT_ROWS = SMOKE ? 200_000 : 1_000_000;
 const PLOT_RUNS = SMOKE ? 2 : 7;
-const TUTORIALS = ['01-find-and-pull-data.ipynb', '02-run-jobs-on-facilities.ipynb'];
+const TUTORIALS = [
+  '01-find-and-pull-data.ipynb',
+  '02-run-jobs-on-facilities.ipynb',
+  '03-call-a-model.ipynb',
+  '04-paper-co2-growth.ipynb'
+];
 
 requireBuilt('tutorials', ['kernel-helpers/dist/index.js', 'runner/dist/index.js', 'cli/dist/main.js']);
 const log = logger('tutorials');

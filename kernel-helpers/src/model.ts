@@ -19,6 +19,7 @@ import {
 import { buildRequest, httpError, platformError, type RouteInput, rethrowPresentable } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
+import { adoptTable } from './data/adopt-table';
 
 export interface PredictOptions {
   /** Rows per runtime call on the platform (default 65,536); memory stays at about one batch. */
@@ -103,7 +104,8 @@ export class Model {
     let rows = 0;
     let bytes = 0;
     try {
-      const body = Readable.from(ipcStream(table.batches));
+      // A Deno cell's table comes from apache-arrow's ES-module copy; the IPC writer needs our types.
+      const body = Readable.from(ipcStream(adoptTable(table).batches));
       const res = await rawFetch(
         this.ctx,
         'predict',

@@ -13,6 +13,8 @@ it('bench/tutorials.js runs (GENESIS_BENCH_SMOKE=1) and prints one final JSON li
   expect(targetProblems(result, ['all_kernels_s', 'plot_vs_pull'])).toEqual([]);
   expect(Object.keys(result!.committed_notebook_bytes as object)).toEqual([
     '01-find-and-pull-data.ipynb',
-    '02-run-jobs-on-facilities.ipynb'
+    '02-run-jobs-on-facilities.ipynb',
+    '03-call-a-model.ipynb',
+    '04-paper-co2-growth.ipynb'
   ]);
 }, 450_000);

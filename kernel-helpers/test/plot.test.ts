@@ -248,6 +248,36 @@ describe('the other marks', () => {
     expect(c.svg.match(/aria-roledescription="bar"/g)).toHaveLength(20);
   });
 
+  it('histogram: counts read in place from chunked, sliced columns with nulls, NaN and infinities, as a row-by-row count', async () => {
+    // Several record batches, then a slice: chunks whose validity bits start at an offset.
+    const raw: (number | null)[] = Array.from({ length: 30_011 }, (_, i) =>
+      i % 97 === 0 ? null : i % 89 === 0 ? NaN : i % 83 === 0 ? Infinity : ((i * 7919) % 1000) / 10
+    );
+    const parts = [0, 7_001, 19_003, 30_011].map((end, k, a) => (k ? raw.slice(a[k - 1], end) : []));
+    const schema = new Schema([new Field('v', new Float64(), true)]);
+    const batches = parts
+      .slice(1)
+      .map((p) => new RecordBatch(schema, new Table({ v: vectorFromArray(p, new Float64()) }).batches[0]!.data));
+    const whole = new Table(schema, batches);
+    for (const [t, rows] of [
+      [whole, raw],
+      [whole.slice(13, 29_000), raw.slice(13, 29_000)],
+      [tableFromArrays({ v: Int32Array.from({ length: 5000 }, (_, i) => (i * 31) % 700) }), null]
+    ] as const) {
+      const expected = rows ?? [...(t.getChild('v') as Iterable<number>)];
+      const c = await genesis.plot(t).histogram({ x: 'v', bins: 25 });
+      const bins = values(c) as { bin_start: number; bin_end: number; count: number }[];
+      const last = bins.at(-1)!.bin_end;
+      const finite = expected.filter((v): v is number => v !== null && Number.isFinite(v));
+      for (const b of bins)
+        expect(b.count).toBe(
+          finite.filter((v) => v >= b.bin_start && (v < b.bin_end || (b.bin_end === last && v === last))).length
+        );
+      expect(bins.reduce((n, b) => n + b.count, 0)).toBe(finite.length);
+      expect(usermeta(c).nulls).toBe(expected.length - finite.length);
+    }
+  });
+
   it('histogram: counts per color value, nulls left out and said', async () => {
     const t = tableFromArrays({ v: [0.1, 0.2, 0.25, null, 0.9], g: ['a', 'a', 'b', 'b', 'b'] });
     const c = await genesis.plot(t).histogram({ x: 'v', color: 'g', bins: 10 });
@@ -369,6 +399,49 @@ describe('genesis.vegaLite(spec, table)', () => {
     expect(twice.message).toContain('either in the spec or as the table');
     const bad = await plotError(genesis.vegaLite({ mark: 'nonsense' }, t));
     expect(bad.message).toMatch(/^Invalid Vega-Lite spec: /);
+  });
+});
+
+describe('theme', () => {
+  it("colours titles, axes and legends with JupyterLab's theme variables, drawn as SVG in the lab", async () => {
+    const c = await genesis.plot(keeling()).line({ x: 'date', y: ['co2', 'co2_adjusted'] });
+    const config = c.spec.config as Record<string, Record<string, string>>;
+    expect(config.axis).toMatchObject({
+      labelColor: 'var(--jp-content-font-color1, #212121)',
+      titleColor: 'var(--jp-content-font-color1, #212121)',
+      domainColor: 'var(--jp-content-font-color2, #757575)'
+    });
+    expect(config.legend!.labelColor).toBe('var(--jp-content-font-color1, #212121)');
+    expect(config.title!.color).toBe('var(--jp-content-font-color1, #212121)');
+    expect((c.spec.config as Record<string, unknown>).background).toBe('var(--jp-layout-color0, white)');
+    // A canvas cannot resolve CSS variables: vega-embed reads the renderer from usermeta.
+    expect((c.spec.usermeta as { embedOptions: unknown }).embedOptions).toEqual({ renderer: 'svg' });
+  });
+
+  it('renders the static SVG with the light fallbacks, no CSS variable left in it', async () => {
+    const c = await genesis.plot(keeling()).line({ x: 'date', y: 'co2' });
+    expect(c.svg).not.toContain('var(');
+    expect(c.svg).toContain('fill="#212121"'); // axis labels and titles
+    expect(c.svg).toMatch(/background-color: white|fill="white"/);
+    expect((c.spec.config as Record<string, string>).background).toContain('var('); // the spec keeps them
+  });
+
+  it("keeps a full spec's own config, section by section, and its own embed options", async () => {
+    const c = await genesis.vegaLite(
+      {
+        mark: 'point',
+        encoding: { x: { field: 'co2', type: 'quantitative' }, y: { field: 'co2', type: 'quantitative' } },
+        config: { axis: { labelColor: 'red' }, background: '#fafafa' },
+        usermeta: { embedOptions: { renderer: 'canvas', actions: false } }
+      },
+      keeling()
+    );
+    const config = c.spec.config as Record<string, Record<string, string>>;
+    expect(config.axis!.labelColor).toBe('red');
+    expect(config.axis!.titleColor).toBe('var(--jp-content-font-color1, #212121)');
+    expect((c.spec.config as Record<string, unknown>).background).toBe('#fafafa');
+    expect((c.spec.usermeta as { embedOptions: unknown }).embedOptions).toEqual({ renderer: 'canvas', actions: false });
+    expect(c.svg).toContain('fill="red"');
   });
 });
 

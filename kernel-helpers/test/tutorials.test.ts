@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { tableFromIPC } from 'apache-arrow';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   DatasetUse,
   JobUse,
+  ModelUse,
   NotebookProvenance,
   ReproducibilityReport,
   VEGALITE_MIME_TYPE,
@@ -120,6 +122,54 @@ function growthSource(rows: ReturnType<typeof keelingSource>): { rates: number[]
       rates
     )
   };
+}
+
+/**
+ * The example model refitted from the source file, independently of train.py and the platform:
+ * least squares of co2 on a quadratic in the (centred) decimal year at mid-month plus one offset
+ * per calendar month, on the months before 2010; errors on both parts (residual = observed minus
+ * predicted).
+ */
+function co2TrendSource(rows: ReturnType<typeof keelingSource>) {
+  const t = (date: string) => Number(date.slice(0, 4)) + (Number(date.slice(5, 7)) - 0.5) / 12;
+  const features = (date: string) => {
+    const x = t(date) - 1990;
+    const m = Number(date.slice(5, 7));
+    return [1, x / 10, (x / 10) ** 2, ...Array.from({ length: 11 }, (_, k) => (m === k + 2 ? 1 : 0))];
+  };
+  const train = rows.filter((r) => t(r.date) < 2010);
+  // Normal equations, solved by Gaussian elimination with partial pivoting (14 unknowns).
+  const n = 14;
+  const a = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
+  for (const r of train) {
+    const f = features(r.date);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) a[i]![j]! += f[i]! * f[j]!;
+      a[i]![n]! += f[i]! * r.co2;
+    }
+  }
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const k = a[r]![c]! / a[c]![c]!;
+      for (let j = c; j <= n; j++) a[r]![j]! -= k * a[c]![j]!;
+    }
+  }
+  const beta = a.map((row, i) => row[n]! / row[i]!);
+  const predict = (date: string) => features(date).reduce((s, f, i) => s + f * beta[i]!, 0);
+  const errors = (part: typeof rows) => {
+    const r = part.map((x) => x.co2 - predict(x.date));
+    return {
+      months: r.length,
+      rmse: Math.sqrt(r.reduce((s, x) => s + x * x, 0) / r.length),
+      mae: r.reduce((s, x) => s + Math.abs(x), 0) / r.length,
+      bias: r.reduce((s, x) => s + x, 0) / r.length
+    };
+  };
+  return { predict, train: errors(train), held: errors(rows.filter((r) => t(r.date) >= 2010)) };
 }
 
 const src = sourceOf;
@@ -369,6 +419,119 @@ describe.each(KERNELS)('examples/02-run-jobs-on-facilities.ipynb in a real %s ke
   });
 });
 
+describe.each(KERNELS)('examples/03-call-a-model.ipynb in a real %s kernel', (kernel) => {
+  let nb: Notebook;
+  const seedDir = path.join(REPO_ROOT, 'platform/seed/models/co2-trend');
+  // What training measured (the card), and the digest of the committed weights.
+  const metrics = (
+    JSON.parse(fs.readFileSync(path.join(seedDir, 'card.json'), 'utf8')) as {
+      card: { metrics: { name: string; value: number; split: string }[] };
+    }
+  ).card.metrics;
+  const cardMetric = (name: string, split: string) =>
+    metrics.find((m) => m.name === name && m.split.startsWith(split))!.value;
+  const weights = createHash('sha256')
+    .update(fs.readFileSync(path.join(seedDir, 'model.onnx')))
+    .digest('hex');
+  // The model refitted here from the source file: not the notebook's code, not the platform's.
+  const fit = co2TrendSource(keeling);
+  beforeAll(async () => {
+    nb = await runNotebook(path.join(REPO_ROOT, 'examples/03-call-a-model.ipynb'), env, 240_000, kernel);
+  }, 300_000);
+
+  it('runs every cell, with no error and nothing on stderr', () => {
+    expectClean(nb);
+  });
+
+  it('finds the model, shows its card and its signature with units', () => {
+    expect(printed(cellWith(nb, 'kind: "model"'))).toContain('models found: climate/co2-trend');
+    const cardCell = cellWith(nb, 'model.card()');
+    expect(displayedText(cardCell)).toContain('Keeling');
+    expect(displayedText(cardCell)).toContain('The held-out error is twice the training error');
+    expect(printed(cardCell)).toContain('card metric: RMSE 1.5224 ppm on held-out 2010-2020 (124 months)');
+    const sig = printed(cellWith(nb, 'model.signature()'));
+    expect(sig).toContain('input  decimal_year: float64 [a]');
+    expect(sig).toContain('input  month: float64');
+    expect(sig).toContain('output co2: float64 [ppm]');
+    expect(sig).toContain(`version 1.0.0, weights sha256 ${weights}`);
+  });
+
+  it('predicts every month of the pinned version, with the date passed through', () => {
+    const out = printed(cellWith(nb, 'model.predict(input'));
+    expect(out).toContain(`${keeling.length} predictions for ${keeling.length} months`);
+    expect(out).toMatch(/answer columns: (co2, date|date, co2)\n/);
+  });
+
+  it('compares with the held-out months: the errors a refit from the source file gives, and the card states', () => {
+    // The card's numbers are the refit's (so the training script and the card agree with the data) ...
+    expect(fit.held.rmse).toBeCloseTo(cardMetric('RMSE', 'held-out'), 3);
+    expect(fit.held.mae).toBeCloseTo(cardMetric('MAE', 'held-out'), 3);
+    expect(fit.train.rmse).toBeCloseTo(cardMetric('RMSE', 'train'), 3);
+    // ... and so are the notebook's, computed from the platform's predictions.
+    const out = printed(cellWith(nb, 'held-out RMSE'));
+    expect(out).toContain(`training months: ${fit.train.months}, RMSE ${fit.train.rmse.toFixed(2)} ppm`);
+    expect(out).toContain(`held-out months: ${fit.held.months}`);
+    expect(fit.held.bias).toBeGreaterThan(0); // what the prose says: observations above the prediction
+    expect(out).toContain(
+      `held-out RMSE ${fit.held.rmse.toFixed(2)} ppm, MAE ${fit.held.mae.toFixed(2)} ppm, mean residual +${fit.held.bias.toFixed(2)} ppm`
+    );
+  });
+
+  it('plots prediction against observation over the held-out months, on a time axis', () => {
+    const [chart, ...more] = chartsOf(cellWith(nb, 'y: ["observed", "predicted"]'));
+    expect(more).toEqual([]);
+    // Dates built in the cell are Arrow date-milliseconds: inlined as ISO date-times at midnight UTC.
+    const values = chart!.spec.data.values.map((v): Record<string, unknown> => ({
+      ...v,
+      date: String(v.date).slice(0, 10)
+    }));
+    expect(values).toHaveLength(fit.held.months * 2);
+    const april = keeling.find((r) => r.date === '2020-04-01')!;
+    expect(values).toContainEqual({ date: '2020-04-01', value: april.co2, column: 'observed' });
+    const predictedApril = values.find((v) => v.date === '2020-04-01' && v.column === 'predicted')!.value as number;
+    expect(predictedApril).toBeCloseTo(fit.predict('2020-04-01'), 6);
+    expect((chart!.spec as unknown as { encoding: { x: { type: string } } }).encoding.x.type).toBe('temporal');
+    expect(chart!.svg).toMatch(/^<svg /);
+  });
+
+  it('plots the residuals over the whole record, one line per split', () => {
+    const [chart] = chartsOf(cellWith(nb, 'y: "residual"'));
+    const values = chart!.spec.data.values.map((v): Record<string, unknown> => ({
+      ...v,
+      date: String(v.date).slice(0, 10)
+    }));
+    expect(values).toHaveLength(keeling.length);
+    expect(new Set(values.map((v) => v.split))).toEqual(new Set(['train', 'held-out']));
+    const april = keeling.find((r) => r.date === '2020-04-01')!;
+    expect(values.find((v) => v.date === '2020-04-01')!.residual as number).toBeCloseTo(
+      april.co2 - fit.predict('2020-04-01'),
+      6
+    );
+    expect(chart!.svg).toContain('residual (ppm)');
+  });
+
+  it('leaves lineage naming the model version and the weights digest, and prints it', () => {
+    // The predict cell pulls the pinned dataset version and calls the model: one lineage output each.
+    const uses = lineageOf(cellWith(nb, 'model.predict(input')) as { kind: string }[];
+    expect(uses.map((u) => u.kind).sort()).toEqual(['dataset', 'model']);
+    const model = ModelUse.parse(uses.find((u) => u.kind === 'model'));
+    expect(model).toMatchObject({
+      id: 'climate/co2-trend',
+      version: '1.0.0',
+      sha256: weights,
+      runtime: 'onnx',
+      rowCount: keeling.length
+    });
+    const data = DatasetUse.parse(uses.find((u) => u.kind === 'dataset'));
+    expect(data).toMatchObject({ ref: 'noaa/mauna-loa-co2@3.2.1', id: 'noaa/mauna-loa-co2', version: '3.2.1' });
+    const out = printed(cellWith(nb, 'genesis.lineage.records()'));
+    expect(out).toContain(
+      `model climate/co2-trend@1.0.0: weights sha256 ${weights} (onnx), ${keeling.length} rows predicted`
+    );
+    expect(out).toContain(`dataset noaa/mauna-loa-co2@3.2.1: sha256 ${data.sha256}, ${keeling.length} rows read`);
+  });
+});
+
 describe.each(KERNELS)('examples/04-paper-co2-growth.ipynb in a real %s kernel', (kernel) => {
   let nb: Notebook;
   const growth = growthSource(keeling);
@@ -427,6 +590,7 @@ describe('the committed tutorials', () => {
     expect(files.sort()).toEqual([
       '01-find-and-pull-data.ipynb',
       '02-run-jobs-on-facilities.ipynb',
+      '03-call-a-model.ipynb',
       '04-paper-co2-growth.ipynb'
     ]);
   });

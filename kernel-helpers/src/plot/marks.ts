@@ -11,6 +11,7 @@ import {
 } from '@genesis-lab/contract';
 import { presentable } from '@genesis-lab/client';
 import { columnTitle, PlotColumns, type PlotColumn } from './columns';
+import { countBins, extentOf, numberChunks } from './bins';
 import { lttb, shareBudget, stride } from './downsample';
 import { channel, count, fieldRef, frame, freeKey, tooltip, type PlotSpec } from './spec';
 import { categoryOf, inlineValue, positionsOf } from './values';
@@ -72,17 +73,24 @@ export function seriesSpec(table: Table, mark: SeriesMark, o: SeriesOptions & Pa
   // Lines connect the rows of one series; points need no grouping.
   const groups = new Map<string, { y: number; rows: number[] }>();
   let nulls = 0;
+  // Table.numRows sums its batches on every read: read it once. One group per y column (no color,
+  // no facet, or points) needs no key per row: no string per row to build and collect.
+  const n = table.numRows;
+  const oneGroupPerY = mark === 'point' || (!color && !facet);
   for (let k = 0; k < ys.length; k++) {
     const yk = yPos[k]!;
-    for (let i = 0; i < table.numRows; i++) {
+    let only: { y: number; rows: number[] } | undefined;
+    for (let i = 0; i < n; i++) {
       if (!Number.isFinite(xs[i]!) || !Number.isFinite(yk[i]!) || (sizes && !Number.isFinite(sizes[i]!))) {
         nulls++;
         continue;
       }
-      const key =
-        mark === 'point' || (!color && !facet)
-          ? `${k}`
-          : `${k}\u0000${categoryOf(color, i)}\u0000${categoryOf(facet, i)}`;
+      if (oneGroupPerY) {
+        if (!only) groups.set(`${k}`, (only = { y: k, rows: [] }));
+        only.rows.push(i);
+        continue;
+      }
+      const key = `${k}\u0000${categoryOf(color, i)}\u0000${categoryOf(facet, i)}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { y: k, rows: [] }));
       g.rows.push(i);
@@ -214,7 +222,7 @@ export function barSpec(table: Table, o: BarOptions): PlotSpec {
   const ys = positionsOf(y);
   const sums = new Map<string, { row: number; sum: number; n: number }>();
   let nulls = 0;
-  for (let i = 0; i < table.numRows; i++) {
+  for (let i = 0, n = table.numRows; i < n; i++) {
     if (!Number.isFinite(ys[i]!) || x.vector.get(i) === null) {
       nulls++;
       continue;
@@ -291,18 +299,12 @@ export function histogramSpec(table: Table, o: HistogramOptions, binRule: BinRul
   const x = cols.pick('x', o.x, ['quantitative']);
   const color = o.color ? cols.pick('color', o.color, ['nominal']) : undefined;
   const facet = facetOf(cols, o);
-  const xs = positionsOf(x);
-  let lo = Infinity;
-  let hi = -Infinity;
-  let nulls = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i]!;
-    if (!Number.isFinite(v)) nulls++;
-    else {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
+  // One group (no color, no facet): two tight passes over Arrow's own buffers, chunk by chunk,
+  // no copy and no per-row object. Otherwise (or for int64, half floats) the positions, once.
+  const chunks = !color && !facet ? numberChunks(x) : undefined;
+  const xs = chunks ? undefined : positionsOf(x);
+  const scanned = chunks ?? [{ values: xs!, offset: 0, length: xs!.length, validity: undefined }];
+  const { lo, hi, nulls } = extentOf(scanned);
   if (lo > hi)
     throw presentable(
       new GenesisError(
@@ -316,27 +318,16 @@ export function histogramSpec(table: Table, o: HistogramOptions, binRule: BinRul
   const extent: [number, number] = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
   const { start, stop, step } = binRule({ extent, maxbins: o.bins ?? HISTOGRAM_BINS_DEFAULT });
   const nbins = Math.max(1, Math.round((stop - start) / step));
-  const binOf = (v: number): number => Math.min(nbins - 1, Math.floor((v - start) / step));
   const groups = new Map<string, { row: number; counts: Float64Array }>();
-  if (!color && !facet) {
-    // One group: a plain counting loop over the positions (a million rows in a few milliseconds).
-    const counts = new Float64Array(nbins);
-    let first = -1;
-    for (let i = 0; i < xs.length; i++) {
-      const v = xs[i]!;
-      if (!Number.isFinite(v)) continue;
-      if (first < 0) first = i;
-      counts[binOf(v)]!++;
-    }
-    groups.set('', { row: first, counts });
-  } else
+  if (!xs) groups.set('', { row: 0, counts: countBins(scanned, start, step, nbins) });
+  else
     for (let i = 0; i < xs.length; i++) {
       const v = xs[i]!;
       if (!Number.isFinite(v)) continue;
       const key = `${categoryOf(color, i)}\u0000${categoryOf(facet, i)}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { row: i, counts: new Float64Array(nbins) }));
-      g.counts[binOf(v)]!++;
+      g.counts[Math.min(nbins - 1, Math.floor((v - start) / step))]!++;
     }
   const names = [x, color, facet].filter((c): c is PlotColumn => c !== undefined).map((c) => c.name);
   const startKey = freeKey('bin_start', names);
@@ -357,7 +348,7 @@ export function histogramSpec(table: Table, o: HistogramOptions, binRule: BinRul
         ...(facet ? { [facet.name]: inlineValue(facet, undefined, g.row) } : {})
       });
     });
-  const counted = xs.length - nulls;
+  const counted = table.numRows - nulls;
   const reduction: PlotReduction = { rows: table.numRows, drawn: values.length, method: 'bins', nulls };
   const note = joined(
     `${count(counted)} ${counted === 1 ? 'value' : 'values'} in ${count(nbins)} bins of ${Number(step.toPrecision(6))}${x.unit ? ` ${x.unit}` : ''}`,

@@ -21,6 +21,7 @@ import { barSpec, histogramSpec, seriesSpec } from './marks';
 import { count, type PlotSpec } from './spec';
 import { inlineValue, positionsOf } from './values';
 import { binRule, renderSvg } from './vega';
+import { themedSpec, withoutThemeVariables } from './theme';
 
 type Output = () => NotebookOutput | undefined;
 
@@ -48,7 +49,8 @@ function requireTable(table: unknown, where: string): Table {
 
 /** Render, show in the running cell (when there is one), return. */
 async function draw(drawn: PlotSpec, output: Output): Promise<Chart> {
-  const chart = new Chart(drawn, await renderSvg(drawn.spec));
+  const spec = themedSpec(drawn.spec);
+  const chart = new Chart({ ...drawn, spec }, await renderSvg(withoutThemeVariables(spec)));
   await output()?.show(chart.bundle());
   return chart;
 }

@@ -79,8 +79,7 @@ export interface Frame {
 /**
  * The whole spec around a mark: title (with the reduction note as subtitle, so it shows in the
  * lab, in the static SVG and in every export), size, inlined data, optional facets, and the
- * reduction under `usermeta.genesis`. No colours or background are set: JupyterLab's renderer
- * applies its dark theme when the lab is dark.
+ * reduction under `usermeta.genesis`. Colours come later, from the lab's theme (theme.ts).
  */
 export function frame(f: Frame): PlotSpec {
   const text = f.title ?? f.description;

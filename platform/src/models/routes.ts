@@ -49,7 +49,15 @@ async function* inputBatches(body: Readable): AsyncGenerator<RecordBatch> {
   }
   if (reader.isFile())
     throw new GenesisError('bad_request', 'Send the input as an Arrow IPC stream, not the IPC file format');
-  for await (const batch of reader) yield batch;
+  try {
+    for await (const batch of reader) yield batch;
+  } catch (err) {
+    if (err instanceof GenesisError) throw err;
+    // A body cut short (or a message Arrow cannot read) is the client's input: a 400 before the answer starts.
+    throw new GenesisError('bad_request', `The body is not a complete Arrow IPC stream: ${(err as Error).message}`, {
+      hint: `Send the whole input table as ${ARROW_STREAM_MEDIA_TYPE} (tableToIPC(table, 'stream'))`
+    });
+  }
 }
 
 export function modelRoutes(app: FastifyInstance, models: ModelService): void {

@@ -304,6 +304,19 @@ describe('predict (Arrow IPC in, Arrow IPC out)', () => {
       body: 'not arrow at all'
     });
     expect(garbage.status).toBe(400);
+    // A stream cut short (its schema, then part of a batch, then the end) is the client's input, not a 500.
+    const whole = tableToIPC(months([[2015, 1]]), 'stream');
+    for (const cut of [whole.length - 40, 200]) {
+      const truncated = await authedFetch(p, '/api/models/climate/co2-trend/versions/latest/predict', {
+        method: 'POST',
+        headers: { 'content-type': ARROW_STREAM_MEDIA_TYPE },
+        body: whole.slice(0, cut)
+      });
+      expect(truncated.status).toBe(400);
+      expect(((await truncated.json()) as ErrorBody).error.message).toMatch(
+        /^The body is not a complete Arrow IPC stream: /
+      );
+    }
     // The platform is still healthy and predicts after every refusal.
     expect((await predict(months([[2000, 6]]))).status).toBe(200);
   });
