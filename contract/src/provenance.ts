@@ -17,6 +17,7 @@ import {
 import type { NotebookOutputInput } from './nbformat';
 import { RecordId, Sha256, Version } from './ref';
 import { STALE_FLAG_KINDS } from './core/staleness';
+import { KERNEL_HELPER_PACKAGE } from './core/environment';
 
 /**
  * Provenance: what each cell execution used and produced, as the extension and the headless
@@ -109,8 +110,24 @@ export type KernelInfo = z.infer<typeof KernelInfo>;
 export const ExecutionEnvironment = z
   .object({
     kernel: KernelInfo,
-    helperVersion: z.string().optional().describe('Version of @genesis-lab/kernel the kernel loaded'),
-    lockfileSha256: Sha256.optional().describe("sha256 of the project's lockfile (package-lock.json, deno.lock)"),
+    helperVersion: z
+      .string()
+      .min(1)
+      .nullable()
+      .optional()
+      .describe(
+        `Version of ${KERNEL_HELPER_PACKAGE} the kernel loads; null: not installed there; absent: not captured`
+      ),
+    lockfileSha256: Sha256.nullable()
+      .optional()
+      .describe(
+        "sha256 of the notebook project's lockfile (the first of lockfileCandidates() that exists); null: it has none; absent: not captured"
+      ),
+    lockfile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Which lockfile was hashed, relative to the notebook (e.g. "../package-lock.json")'),
     client: z
       .object({ name: z.enum(['extension', 'runner']), version: z.string() })
       .strict()
