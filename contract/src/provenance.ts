@@ -319,7 +319,11 @@ export function pinsFromLineage(lineage: Iterable<LineageRecord>): NotebookPins 
   for (const r of lineage) {
     if (r.kind === 'dataset') pins.datasets[r.id] = { version: r.version, sha256: r.sha256 };
     else if (r.kind === 'model') pins.models[r.id] = { version: r.version, sha256: r.sha256 };
-    else if (!pins.jobs.includes(r.jobId)) pins.jobs.push(r.jobId);
+    else {
+      if (!pins.jobs.includes(r.jobId)) pins.jobs.push(r.jobId);
+      // What a job staged in is pinned like what a cell read: a reproduction's job stages the same.
+      for (const d of r.stagedIn ?? []) pins.datasets[d.id] = { version: d.version, sha256: d.sha256 };
+    }
   }
   return pins;
 }
@@ -752,6 +756,10 @@ export function isReproducible(state: ReproductionState, summary: ReportSummary)
 
 export const UnpinnedRef = z
   .object({
+    kind: z
+      .enum(['dataset', 'model'])
+      .optional()
+      .describe('A model, or (absent, "dataset") a dataset a cell read or a job staged in'),
     ref: z.string().describe('The ref as the cell wrote it'),
     id: RecordId,
     version: Version.describe('The latest version it resolved to'),
@@ -780,7 +788,11 @@ export const ReproducibilityReport = z
     message: z.string().optional().describe('Why a failed reproduction stopped'),
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),
-    pins: z.record(RecordId, VersionPin).default({}).describe('The versions refs were pinned to'),
+    pins: z.record(RecordId, VersionPin).default({}).describe('The dataset versions refs were pinned to'),
+    pinnedModels: z
+      .record(RecordId, VersionPin)
+      .optional()
+      .describe('The model versions unversioned model refs were pinned to (absent: none)'),
     unpinned: z.array(UnpinnedRef).default([]).describe('Refs the original run never recorded: resolved to latest'),
     cells: z.array(CellReport),
     summary: ReportSummary,

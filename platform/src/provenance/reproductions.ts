@@ -114,6 +114,7 @@ export async function startReproduction(
       state: 'running',
       startedAt,
       pins: detail.pins.datasets,
+      pinnedModels: detail.pins.models,
       unpinned: [],
       cells: [],
       summary: { total: 0, reproduced: 0, withinTolerance: 0, differs: 0, failed: 0, notRun: 0 },

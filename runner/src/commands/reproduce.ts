@@ -98,6 +98,8 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     say(`Run ${originalRunId} is not on this platform (${conn.url}); using the pins the notebook's metadata carries.`);
   for (const [id, p] of Object.entries(pins.datasets))
     say(`pinned ${id}@${p.version} (sha256 ${p.sha256.slice(0, 12)}…)`);
+  for (const [id, p] of Object.entries(pins.models))
+    say(`pinned model ${id}@${p.version} (weights sha256 ${p.sha256.slice(0, 12)}…)`);
 
   const originalExecutions: Record<string, string> = {};
   for (const e of detail?.executions ?? []) originalExecutions[e.cellId] = e.executionId; // the last execution of each cell
@@ -180,6 +182,7 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
           facility: spec.facility,
           startedAt: spec.startedAt,
           pins: pins.datasets,
+          pinnedModels: pins.models,
           unpinned: [],
           cells: [],
           summary: { total: 0, reproduced: 0, withinTolerance: 0, differs: 0, failed: 0, notRun: 0 }
