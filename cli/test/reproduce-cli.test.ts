@@ -294,6 +294,14 @@ describe('genesis reproduce pins the models a run used and what its jobs staged 
     expect(rep.unpinned).toEqual([]);
     expect(rep.cells.map((c) => c.status)).toEqual(['reproduced', 'reproduced', 'reproduced']);
     expect(fs.readFileSync(md, 'utf8')).toContain(`- model \`test/plane@${model.version}\``);
+    // The job carried a token of its own, revoked now, and its spec file (which held it) is gone.
+    expect(fs.existsSync(path.join(out, 'reproduction.json'))).toBe(false);
+    const tokens = (await (await authedFetch(p, '/api/access/tokens')).json()) as {
+      tokens: { name: string; revokedAt?: string }[];
+    };
+    expect(tokens.tokens.find((t) => t.name === `reproduction ${rep.reproductionId}`)).toMatchObject({
+      revokedAt: expect.any(String)
+    });
     // The reproduction's own lineage: the recorded model version and stage-in, each pinned.
     const lineage = readJson(path.join(out, 'model-and-job.ipynb')).cells.flatMap(
       (c: { outputs?: { data?: Record<string, unknown> }[] }) =>

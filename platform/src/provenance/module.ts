@@ -1,9 +1,10 @@
 import { LATEST, OWNER, parseRef, type DatasetVersionRef } from '@genesis-lab/contract';
-import type { PlatformModule } from '../platform-module';
+import type { PlatformContext, PlatformModule } from '../platform-module';
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
 import { JOBS_SERVICE } from '../jobs/module';
 import type { JobService } from '../jobs/service';
 import { provenanceMigrations } from './migrations';
+import { ReproductionCleanup } from './reproduction-cleanup';
 import { registerProvenanceRoutes } from './routes';
 import { SqliteProvenanceStore, type JobLookup } from './sqlite-store';
 import { PROVENANCE_SERVICE } from './store';
@@ -61,7 +62,33 @@ export const provenanceModule: PlatformModule = {
       jobs: () => ctx.services.get(JOBS_SERVICE),
       home: ctx.home,
       program: ctx.config.reproductionProgram,
-      self: () => ctx.self
+      self: () => ctx.self,
+      identity: ctx.access.identity,
+      cleanup: cleanupOf(ctx)
     });
+  },
+  start(ctx) {
+    // Reproductions whose job ended while the platform was down (or that never got a job) end now.
+    const cleanup = cleanupOf(ctx);
+    const jobs = ctx.services.get(JOBS_SERVICE);
+    if (jobs) cleanup.watch(jobs);
+    cleanup.reconcile();
   }
 };
+
+const cleanups = new WeakMap<PlatformContext, ReproductionCleanup>();
+/** One ReproductionCleanup per platform. */
+function cleanupOf(ctx: PlatformContext): ReproductionCleanup {
+  let c = cleanups.get(ctx);
+  if (!c) {
+    c = new ReproductionCleanup({
+      home: ctx.home,
+      store: ctx.services.require(PROVENANCE_SERVICE),
+      identity: ctx.access.identity,
+      jobs: () => ctx.services.get(JOBS_SERVICE),
+      log: ctx.log
+    });
+    cleanups.set(ctx, c);
+  }
+  return c;
+}

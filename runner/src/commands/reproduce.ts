@@ -134,6 +134,9 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     startedAt: new Date().toISOString()
   };
   const specFile = path.join(outDir, 'reproduction.json');
+  // The job carries a token of its own, revoked when this ends (the caller's never goes into a file).
+  const token = await platform.reproductionToken(reproductionId);
+  spec.platform = { url: conn.url, token: token.token };
   fs.writeFileSync(specFile, JSON.stringify(spec, null, 1), { mode: 0o600 });
   try {
     const submitted = await platform.submitJob(
@@ -202,6 +205,9 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     return { report, markdown, files, job };
   } finally {
     fs.rmSync(specFile, { force: true });
+    await platform.revokeToken(token.id).catch((err: unknown) => {
+      say(`could not revoke the reproduction's token ${token.id} (it expires by itself): ${(err as Error).message}`);
+    });
     platform.close();
   }
 }

@@ -2,6 +2,8 @@ import {
   CRATE_MEDIA_TYPE,
   GenesisError,
   MAX_EXECUTIONS_PER_BATCH,
+  reproductionTokenRequest,
+  type TokenCreated,
   type CellExecutionInput,
   type CrateImportResult,
   type Job,
@@ -59,6 +61,16 @@ export class PlatformApi {
   /** Import an exported crate (its dataset versions, digests checked, then its run). */
   async importCrate(zip: Uint8Array): Promise<CrateImportResult> {
     return this.client.call('importCrate', { content: { type: CRATE_MEDIA_TYPE, bytes: zip } });
+  }
+
+  /** A reproduction's own short-lived token, with at most this connection's scopes (see reproductionTokenRequest). */
+  async reproductionToken(reproductionId: string): Promise<TokenCreated> {
+    const me = await this.client.call('whoami', {});
+    return this.client.call('createToken', { body: reproductionTokenRequest(reproductionId, me.scopes) });
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    await this.client.call('revokeToken', { params: { tokenId } });
   }
 
   private jobs(): JobsClient {
