@@ -488,7 +488,10 @@ export const ProvNode = z
       executionCount: z.number().int().nullable(),
       startedAt: Timestamp,
       endedAt: Timestamp,
-      success: z.boolean()
+      success: z.boolean(),
+      environment: ExecutionEnvironment.pick({ helperVersion: true, lockfileSha256: true, lockfile: true })
+        .optional()
+        .describe('What identifies the environment beyond the kernel (exported in PROV-JSON and the crate)')
     }),
     z.object({ ...node, kind: z.literal('cellSource'), prov: z.literal('entity'), sha256: Sha256, cellId: CellId }),
     z.object({

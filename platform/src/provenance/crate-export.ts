@@ -46,6 +46,28 @@ function crateTime(t: string): string {
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + '\n');
 
+/**
+ * The environment beyond the kernel, on each CreateAction: the kernel-helper version and the
+ * project's lockfile digest (`none` when capture found none; left out when it did not look).
+ * Schema.org has no terms for them, so they are PropertyValue entities (flattened, one per
+ * distinct value, as RO-Crate wants) that the actions name in `additionalProperty`.
+ */
+function environmentProperties(
+  env: CellExecution['environment'],
+  entities: Map<string, Record<string, unknown>>
+): Record<string, unknown> {
+  const refs: { '@id': string }[] = [];
+  const property = (name: string, value: string) => {
+    const id = `#${name.replace(':', '-')}-${encodeURIComponent(value)}`;
+    entities.set(id, { '@id': id, '@type': 'PropertyValue', name, value });
+    refs.push({ '@id': id });
+  };
+  if (env.helperVersion !== undefined) property('genesis:helperVersion', env.helperVersion ?? 'none');
+  if (env.lockfileSha256 !== undefined) property('genesis:lockfileSha256', env.lockfileSha256 ?? 'none');
+  if (env.lockfile) property('genesis:lockfile', env.lockfile);
+  return refs.length ? { additionalProperty: unpack(refs) } : {};
+}
+
 /** Where a kernel is described (the instrument of each action needs an absolute URI). */
 function kernelUri(name: string): string {
   if (name === 'tslab') return 'https://www.npmjs.com/package/tslab';
@@ -181,6 +203,7 @@ export function exportRunCrate(
   }
 
   const actions: Record<string, unknown>[] = [];
+  const environment = new Map<string, Record<string, unknown>>();
   for (const e of executions) {
     const code = `cells/${e.codeSha256}${codeExtension(kernel.language)}`;
     add(code, new TextEncoder().encode(e.code), {
@@ -214,7 +237,8 @@ export function exportRunCrate(
       startTime: crateTime(e.startedAt),
       endTime: crateTime(e.endedAt),
       actionStatus: e.success ? 'http://schema.org/CompletedActionStatus' : 'http://schema.org/FailedActionStatus',
-      ...(e.success ? {} : { error: e.error ?? 'The cell failed' })
+      ...(e.success ? {} : { error: e.error ?? 'The cell failed' }),
+      ...environmentProperties(e.environment, environment)
     });
   }
 
@@ -291,6 +315,7 @@ export function exportRunCrate(
       ...users.values(),
       ...files.map((f) => f.entity),
       ...contextual,
+      ...environment.values(),
       ...actions
     ]
   };
