@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RecordMetadata } from './catalog';
+import { ProjectId, RecordMetadata } from './catalog';
 import { GenesisError } from './core/errors';
 import { formatPath, issueMessage } from './errors';
 import { FacilityName } from './jobs';
@@ -193,7 +193,12 @@ export type CellExecutionInput = z.input<typeof CellExecution>;
 export const MAX_EXECUTIONS_PER_BATCH = 500;
 
 export const ExecutionBatch = z
-  .object({ executions: z.array(CellExecution).min(1).max(MAX_EXECUTIONS_PER_BATCH) })
+  .object({
+    executions: z.array(CellExecution).min(1).max(MAX_EXECUTIONS_PER_BATCH),
+    project: ProjectId.optional().describe(
+      "The project a run first recorded in this batch belongs to (the caller's selected one; default: the default project). A run's project never changes."
+    )
+  })
   .strict()
   .meta({ id: 'ExecutionBatch' });
 export type ExecutionBatch = z.infer<typeof ExecutionBatch>;
@@ -373,7 +378,10 @@ export const RunSummary = z
     executions: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     cells: z.number().int().nonnegative().describe('Distinct cells executed'),
-    reproductionOf: RunId.optional().describe('Set when this run is the re-execution of a reproduction')
+    reproductionOf: RunId.optional().describe('Set when this run is the re-execution of a reproduction'),
+    project: ProjectId.optional().describe(
+      'The project the run belongs to (set when it was first recorded): its members, and its recorder, see it'
+    )
   })
   .meta({ id: 'RunSummary' });
 export type RunSummary = z.infer<typeof RunSummary>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectId } from './catalog';
 import { FacilityName } from './jobs';
 import { NotebookPins, ReproductionId, RunId } from './provenance';
 import type { Scope, TokenCreate } from './security';
@@ -48,6 +49,8 @@ export const ReproduceJobSpec = z
     cwd: z.string().min(1),
     facility: FacilityName,
     pins: NotebookPins,
+    /** The project the reproduction's run belongs to: the original run's. */
+    project: ProjectId.optional(),
     /** Original execution ids by cell id, for the report's links. */
     originalExecutions: z.record(z.string(), z.uuid()).default({}),
     kernel: z.string().optional(),

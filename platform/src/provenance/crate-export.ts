@@ -19,6 +19,7 @@ import { exportable } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import { rebuildNotebook, withRunProvenance } from './notebook-rebuild';
 import { toProvJson } from './prov-json';
+import type { ProvenanceView } from './provenance-view';
 import type { ProvenanceStore } from './store';
 
 export interface CrateExportOptions {
@@ -31,6 +32,8 @@ export interface CrateExportOptions {
   notebookName?: string;
   /** Platform URL, written to metadata.genesis.platform (informative). */
   platform?: string;
+  /** What the exporter may see: hidden datasets, models and jobs are left out of the PROV graph and the recorded lineage. */
+  view?: Pick<ProvenanceView, 'graph' | 'lineage'>;
 }
 
 const CONTEXT = [
@@ -104,7 +107,10 @@ export function exportRunCrate(
   opts: CrateExportOptions
 ): Uint8Array {
   const detail = store.getRun(runId);
-  const executions: CellExecution[] = store.capturedExecutions(runId);
+  const view = opts.view;
+  const executions: CellExecution[] = store
+    .capturedExecutions(runId)
+    .map((e) => (view ? { ...e, lineage: view.lineage(e.lineage) } : e));
   const notebook: Notebook =
     opts.notebook !== undefined
       ? withRunProvenance(opts.notebook, executions, opts.platform)
@@ -242,7 +248,7 @@ export function exportRunCrate(
     });
   }
 
-  const graph = store.runGraph(runId);
+  const graph = view ? view.graph(store.runGraph(runId)) : store.runGraph(runId);
   add(CRATE_PROV_FILE, json(toProvJson(graph)), {
     name: 'The run as W3C PROV-JSON',
     encodingFormat: 'application/json',

@@ -2,6 +2,7 @@ import { LATEST, OWNER, parseRef, type DatasetVersionRef } from '@genesis-lab/co
 import type { PlatformContext, PlatformModule } from '../platform-module';
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
 import { JOBS_SERVICE } from '../jobs/module';
+import { MODEL_SERVICE } from '../models/service';
 import type { JobService } from '../jobs/service';
 import { provenanceMigrations } from './migrations';
 import { ReproductionCleanup } from './reproduction-cleanup';
@@ -57,15 +58,21 @@ export const provenanceModule: PlatformModule = {
   },
   routes(app, ctx) {
     const store = ctx.services.require(PROVENANCE_SERVICE);
-    registerProvenanceRoutes(app, store, () => ctx.services.get(CATALOG_SERVICE), {
+    registerProvenanceRoutes(
+      app,
       store,
-      jobs: () => ctx.services.get(JOBS_SERVICE),
-      home: ctx.home,
-      program: ctx.config.reproductionProgram,
-      self: () => ctx.self,
-      identity: ctx.access.identity,
-      cleanup: cleanupOf(ctx)
-    });
+      () => ctx.services.get(CATALOG_SERVICE),
+      {
+        store,
+        jobs: () => ctx.services.get(JOBS_SERVICE),
+        home: ctx.home,
+        program: ctx.config.reproductionProgram,
+        self: () => ctx.self,
+        identity: ctx.access.identity,
+        cleanup: cleanupOf(ctx)
+      },
+      () => ({ jobs: ctx.services.get(JOBS_SERVICE), models: ctx.services.get(MODEL_SERVICE) })
+    );
   },
   start(ctx) {
     // Reproductions whose job ended while the platform was down (or that never got a job) end now.

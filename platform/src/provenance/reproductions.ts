@@ -102,6 +102,7 @@ export async function startReproduction(
     cwd: request.directory ?? process.cwd(),
     facility: request.facility,
     pins: detail.pins,
+    ...(detail.run.project ? { project: detail.run.project } : {}),
     originalExecutions,
     ...(request.kernel ? { kernel: request.kernel } : {}),
     ...(request.cellTimeoutMs ? { cellTimeoutMs: request.cellTimeoutMs } : {}),

@@ -103,6 +103,7 @@ export async function reproduceJob(
       notebook: spec.notebook,
       runId: spec.runId,
       pins: spec.pins,
+      ...(spec.project ? { project: spec.project } : {}),
       cwd: spec.cwd,
       kernel: spec.kernel,
       cellTimeoutMs: spec.cellTimeoutMs,

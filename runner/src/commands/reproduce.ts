@@ -126,6 +126,7 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     cwd,
     facility: opts.facility ?? 'local',
     pins,
+    ...(detail?.run.project ? { project: detail.run.project } : {}),
     originalExecutions,
     ...(opts.kernel ? { kernel: opts.kernel } : {}),
     ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),

@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   cellTimeoutMs?: number;
   /** Versions the kernel helpers resolve unversioned refs to (a reproduction's pins); none: latest. */
   pins?: NotebookPins;
+  /** The project a new run belongs to (its members see it); default: the default project. */
+  project?: string;
   /** The run id to record under (a reproduction chooses it); default: a new one. */
   runId?: string;
   /** Added to the kernel's environment. */
@@ -109,7 +111,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     user: process.env.GENESIS_USER || os.userInfo().username
   };
   const notes: string[] = [];
-  const recorder = new ExecutionRecorder(platform);
+  const recorder = new ExecutionRecorder(platform, opts.project);
   const executions: CellExecutionInput[] = [];
   const lineage: LineageRecord[] = [];
   const cells = nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');

@@ -32,11 +32,11 @@ export class PlatformApi {
   }
 
   /** Record executions (idempotent by executionId), in batches the route accepts. */
-  async recordExecutions(executions: readonly CellExecutionInput[]): Promise<void> {
+  async recordExecutions(executions: readonly CellExecutionInput[], project?: string): Promise<void> {
     for (let i = 0; i < executions.length; i += MAX_EXECUTIONS_PER_BATCH) {
       // Idempotent by executionId: a resend after a lost answer records nothing twice.
       await this.client.call('recordExecutions', {
-        body: { executions: executions.slice(i, i + MAX_EXECUTIONS_PER_BATCH) }
+        body: { executions: executions.slice(i, i + MAX_EXECUTIONS_PER_BATCH), ...(project ? { project } : {}) }
       });
     }
   }
