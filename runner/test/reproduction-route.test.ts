@@ -181,3 +181,45 @@ describe('a reproduction the platform was stopped during', () => {
     expect((await finalReport(started.reproductionId)).state).not.toBe('running');
   }, 240_000);
 });
+
+describe('a platform started outside the project environment', () => {
+  it('runs a platform-started reproduction: the kernel is found in the genesis_lab environment, not via VIRTUAL_ENV or PATH', async () => {
+    const bare = tempHome('genesis-reproduction-bare-');
+    await ingestCsv(bare, 'test/co2', 'year,ppm\n2019,411.4\n2020,414.2\n2021,416.4\n');
+    fs.writeFileSync(
+      path.join(bare, 'facilities.json'),
+      JSON.stringify({ facilities: [{ name: 'local', kind: 'local' }] })
+    );
+    const PATH = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter((d) => !d.startsWith(VENV))
+      .join(path.delimiter);
+    const outside = await startPlatformProcess({
+      home: bare,
+      env: { VIRTUAL_ENV: '', CONDA_PREFIX: '', GENESIS_VENV: '', GENESIS_KERNEL_ENVIRONMENTS: '', PATH }
+    });
+    try {
+      const file = notebookCopy('co2.ipynb');
+      const { runId } = await runCommand({
+        notebook: file,
+        connect: { url: outside.url, token: outside.token },
+        kernelSearch: KERNEL_SEARCH
+      });
+      const c = new GenesisClient({ url: outside.url, token: outside.token });
+      const started = await c.call('startReproduction', {
+        params: { runId },
+        body: { notebook: JSON.parse(fs.readFileSync(file, 'utf8')), notebookName: 'co2.ipynb', directory: REPO_ROOT }
+      });
+      const deadline = Date.now() + 150_000;
+      let report = await c.call('reproduction', { params: { reproductionId: started.reproductionId } });
+      while (report.state === 'running' && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 250));
+        report = await c.call('reproduction', { params: { reproductionId: started.reproductionId } });
+      }
+      if (report.state === 'failed') throw new Error(report.message);
+      expect(report).toMatchObject({ state: 'completed', reproducible: true });
+    } finally {
+      await outside.stop();
+    }
+  }, 240_000);
+});

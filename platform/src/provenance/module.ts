@@ -67,6 +67,7 @@ export const provenanceModule: PlatformModule = {
         jobs: () => ctx.services.get(JOBS_SERVICE),
         home: ctx.home,
         program: ctx.config.reproductionProgram,
+        kernelEnvironments: ctx.config.kernelEnvironments,
         self: () => ctx.self,
         identity: ctx.access.identity,
         cleanup: cleanupOf(ctx)

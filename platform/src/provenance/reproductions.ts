@@ -31,6 +31,8 @@ export interface ReproductionDeps {
   program: string | undefined;
   /** This platform's URL (known once listening); the job gets a token of its own. */
   self: () => { url: string } | undefined;
+  /** Where the job looks for kernels (PlatformConfig.kernelEnvironments). */
+  kernelEnvironments: readonly string[];
   /** Makes the reproduction's own token. */
   identity: IdentityStore;
   /** Ends a reproduction (spec removed, token revoked) when its job ends. */
@@ -85,8 +87,11 @@ export async function startReproduction(
   writeFileAtomic(path.join(dir, name), text);
   const originalExecutions: Record<string, string> = {};
   for (const e of detail.executions) originalExecutions[e.cellId] = e.executionId; // the last execution of each cell
-  // The kernel is found where this platform's environment keeps it: a job does not inherit VIRTUAL_ENV.
-  const prefixes = [process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX].filter((p): p is string => !!p);
+  // The kernel is found in the configured environments (a job does not inherit VIRTUAL_ENV, and
+  // the platform may have been started outside any).
+  const prefixes = deps.kernelEnvironments.length
+    ? [...deps.kernelEnvironments]
+    : [process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX].filter((p): p is string => !!p);
   const startedAt = new Date().toISOString();
   const spec: ReproduceJobSpec = {
     notebook: path.join(dir, name),

@@ -15,6 +15,7 @@ import {
 import type { ConnectOptions } from '@genesis-lab/client';
 import { unzipSync } from 'fflate';
 import writeFileAtomic from 'write-file-atomic';
+import { kernelEnvironments } from '../kernel/environments';
 import { readNotebook } from '../notebook/file';
 import { PlatformApi } from '../platform/platform-api';
 import { reportMarkdown } from '../report/markdown';
@@ -110,8 +111,7 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     markdown: path.join(outDir, 'report.md')
   };
   fs.copyFileSync(expected, files.notebook);
-  const searchPrefixes =
-    opts.kernelSearchPrefixes ?? [process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX].filter((p): p is string => !!p);
+  const searchPrefixes = opts.kernelSearchPrefixes ?? kernelEnvironments();
   const spec: ReproduceJobSpec = {
     notebook: files.notebook,
     expected,
