@@ -9,6 +9,7 @@ import {
   PROCESS_RUN_CRATE_PROFILE,
   RO_CRATE_VERSION,
   canonicalJson,
+  pinsFromLineage,
   type CellExecution,
   type CrateRunRecord,
   type Notebook,
@@ -33,7 +34,7 @@ export interface CrateExportOptions {
   /** Platform URL, written to metadata.genesis.platform (informative). */
   platform?: string;
   /** What the exporter may see: hidden datasets, models and jobs are left out of the PROV graph and the recorded lineage. */
-  view?: Pick<ProvenanceView, 'graph' | 'lineage'>;
+  view?: Pick<ProvenanceView, 'graph' | 'capture'>;
 }
 
 const CONTEXT = [
@@ -108,9 +109,9 @@ export function exportRunCrate(
 ): Uint8Array {
   const detail = store.getRun(runId);
   const view = opts.view;
-  const executions: CellExecution[] = store
-    .capturedExecutions(runId)
-    .map((e) => (view ? { ...e, lineage: view.lineage(e.lineage) } : e));
+  const executions: CellExecution[] = store.capturedExecutions(runId).map((e) => (view ? view.capture(e) : e));
+  // The pins as the exporter may see them (a hidden dataset is neither listed nor carried).
+  const pins = view ? pinsFromLineage(executions.flatMap((e) => e.lineage)) : detail.pins;
   const notebook: Notebook =
     opts.notebook !== undefined
       ? withRunProvenance(opts.notebook, executions, opts.platform)
@@ -154,7 +155,7 @@ export function exportRunCrate(
   const datasetEntity = new Map<string, string>();
   const contextual: Record<string, unknown>[] = [];
   let dataBytes = 0;
-  for (const [id, pin] of Object.entries(detail.pins.datasets)) {
+  for (const [id, pin] of Object.entries(pins.datasets)) {
     const all = new Map<string, string>();
     for (const e of executions)
       for (const r of e.lineage) if (r.kind === 'dataset' && r.id === id) all.set(r.version, r.sha256);

@@ -1,6 +1,8 @@
 import {
   GenesisError,
+  LINEAGE_MIME_TYPE,
   OWNER,
+  type CellExecution,
   pinsFromLineage,
   type ImpactAnswer,
   type LineageRecord,
@@ -95,6 +97,30 @@ export class ProvenanceView {
       if (!r.stagedIn?.some((d) => this.datasetHidden(d.id))) return [r];
       return [{ ...r, stagedIn: r.stagedIn.filter((d) => !this.datasetHidden(d.id)) }];
     });
+  }
+
+  /**
+   * A capture as the principal may export it: its lineage filtered, and the lineage outputs
+   * naming what they may not see left out (an output's bytes are its digest: it is dropped, not edited).
+   */
+  capture(e: CellExecution): CellExecution {
+    const outputs = e.outputs.filter((o) => {
+      const c = o.content;
+      if (!c || (c.output_type !== 'display_data' && c.output_type !== 'execute_result')) return true;
+      return !this.namesHidden(c.data[LINEAGE_MIME_TYPE]);
+    });
+    return { ...e, lineage: this.lineage(e.lineage), outputs };
+  }
+
+  /** Does a (normalised: no `at`, `jobId`, ...) lineage value name something hidden? */
+  private namesHidden(value: unknown): boolean {
+    if (value === null || typeof value !== 'object') return false;
+    const r = value as { kind?: unknown; id?: unknown; jobId?: unknown; stagedIn?: unknown };
+    if (r.kind === 'dataset' && typeof r.id === 'string') return this.datasetHidden(r.id);
+    if (r.kind === 'model' && typeof r.id === 'string') return this.modelHidden(r.id);
+    if (r.kind !== 'job') return false;
+    if (typeof r.jobId === 'string' && this.jobHidden(r.jobId)) return true;
+    return Array.isArray(r.stagedIn) && r.stagedIn.some((d) => this.namesHidden({ kind: 'dataset', ...d }));
   }
 
   detail(d: RunDetail): RunDetail {

@@ -411,7 +411,7 @@ describe('provenance: runs belong to a project', () => {
   );
 
   it.each(USERS)(
-    '%s: run detail, timeline and PROV-JSON of a default-project run name only the datasets they may see',
+    '%s: run detail, timeline, PROV-JSON and crate of a default-project run name only the datasets they may see',
     async (u) => {
       for (const route of RUN_ROUTES) {
         const r = await call(as(u), route, { params: { runId: inDefault.runId } });
@@ -420,6 +420,19 @@ describe('provenance: runs belong to a project', () => {
         for (const level of LEVELS)
           expect({ route, level, named: text.includes(ID[level]) }).toEqual({ route, level, named: SEE[u][level] });
       }
+      // The crate too: its metadata, run.json, PROV-JSON, notebook and output files.
+      const crate = await call(as(u), 'exportCrate', { params: { runId: inDefault.runId } });
+      expect(crate.status).toBe(200);
+      const text = Object.entries(unzipSync(new Uint8Array(crate.bytes)))
+        .filter(([name]) => !name.startsWith('datasets/'))
+        .map(([, bytes]) => new TextDecoder().decode(bytes))
+        .join('\n');
+      for (const level of LEVELS)
+        expect({ crate: true, level, named: text.includes(ID[level]) }).toEqual({
+          crate: true,
+          level,
+          named: SEE[u][level]
+        });
     }
   );
 
