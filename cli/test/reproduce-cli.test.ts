@@ -7,9 +7,13 @@ import {
   authedFetch,
   GENESIS_BIN,
   platformWithFacilities,
+  publishPlaneModel,
+  removeTempDirs,
   requireBuilt,
   startPlatformProcess,
+  tempDir,
   tempHome,
+  trainPlaneModel,
   type PlatformProcess
 } from '@genesis-lab/test-support';
 import { ingestCsv } from '../../platform/test/support/provenance';
@@ -232,6 +236,88 @@ describe('genesis run, then genesis reproduce', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/give exactly one of "output"/);
   });
+});
+
+describe('genesis reproduce pins the models a run used and what its jobs staged in', () => {
+  let file: string;
+  let runId: string;
+  let dir: string;
+  let model: { version: string; sha256: string };
+  let staged: { version: string; sha256: string };
+
+  beforeAll(async () => {
+    const trained = trainPlaneModel(tempDir('genesis-cli-plane-'), [], 7);
+    await publishPlaneModel(p, trained, 'test/plane');
+    file = notebookCopy('model-and-job.ipynb');
+    dir = path.dirname(file);
+    const r = await genesis(['run', file]);
+    expect(r).toMatchObject({ code: 0 });
+    const meta = NotebookProvenance.parse(readJson(file).metadata.genesis);
+    runId = meta.runId!;
+    model = meta.pins.models['test/plane']!;
+    staged = meta.pins.datasets['test/co2']!;
+  }, 180_000);
+  afterAll(() => removeTempDirs());
+
+  it("the job's stage-in without a version is recorded with the version staged at submit", async () => {
+    expect(model).toBeDefined();
+    const latest = (await (await authedFetch(p, '/api/datasets/test/co2/versions/latest')).json()) as {
+      version: string;
+      sha256: string;
+    };
+    expect(staged).toEqual({ version: latest.version, sha256: latest.sha256 });
+    const run = RunDetail.parse(await (await authedFetch(p, `/api/provenance/runs/${runId}`)).json());
+    const use = run.executions.flatMap((e) => e.lineage).find((l) => l.kind === 'job' && l.action === 'submitted');
+    expect(use).toMatchObject({ stagedIn: [{ ref: 'test/co2', id: 'test/co2', version: latest.version }] });
+    const job = (await (await authedFetch(p, `/api/jobs/${(use as { jobId: string }).jobId}`)).json()) as {
+      spec: { stageIn: { dataset?: string }[] };
+    };
+    expect(job.spec.stageIn[0]!.dataset).toBe(`test/co2@${latest.version}`);
+  });
+
+  it('after newer model and dataset versions are published, reproduce uses the recorded ones and says so', async () => {
+    const newerData = await ingestCsv(home, 'test/co2', CO2 + '2022,418.5\n2023,421.1\n2024,424.6\n');
+    expect(newerData.version).not.toBe(staged.version);
+    const newerModel = await publishPlaneModel(p, trainPlaneModel(tempDir('genesis-cli-plane-'), [], 8), 'test/plane');
+    expect(newerModel.version).not.toBe(model.version);
+
+    const json = path.join(dir, 'pinned.json');
+    const md = path.join(dir, 'pinned.md');
+    const out = path.join(dir, 'pinned');
+    const r = await genesis(['reproduce', file, '--report-json', json, '--report-md', md, '--output-dir', out]);
+    expect(r.stderr).toContain(`pinned model test/plane@${model.version}`);
+    expect(r.stderr).toContain(`pinned test/co2@${staged.version}`);
+    expect(r.code).toBe(0);
+    const rep = report(json);
+    expect(rep.pinnedModels).toEqual({ 'test/plane': model });
+    expect(rep.pins).toEqual({ 'test/co2': staged });
+    expect(rep.unpinned).toEqual([]);
+    expect(rep.cells.map((c) => c.status)).toEqual(['reproduced', 'reproduced', 'reproduced']);
+    expect(fs.readFileSync(md, 'utf8')).toContain(`- model \`test/plane@${model.version}\``);
+    // The job carried a token of its own, revoked now, and its spec file (which held it) is gone.
+    expect(fs.existsSync(path.join(out, 'reproduction.json'))).toBe(false);
+    const tokens = (await (await authedFetch(p, '/api/access/tokens')).json()) as {
+      tokens: { name: string; revokedAt?: string }[];
+    };
+    expect(tokens.tokens.find((t) => t.name === `reproduction ${rep.reproductionId}`)).toMatchObject({
+      revokedAt: expect.any(String)
+    });
+    // The reproduction's own lineage: the recorded model version and stage-in, each pinned.
+    const lineage = readJson(path.join(out, 'model-and-job.ipynb')).cells.flatMap(
+      (c: { outputs?: { data?: Record<string, unknown> }[] }) =>
+        (c.outputs ?? []).flatMap((o) => {
+          const l = o.data?.['application/vnd.genesis.lineage+json'];
+          return l ? [l] : [];
+        })
+    );
+    expect(lineage).toContainEqual(expect.objectContaining({ kind: 'model', version: model.version, pinned: true }));
+    expect(lineage).toContainEqual(
+      expect.objectContaining({
+        kind: 'job',
+        stagedIn: [expect.objectContaining({ version: staged.version, pinned: true })]
+      })
+    );
+  }, 240_000);
 });
 
 describe('genesis reproduce of a notebook never run with Genesis', () => {

@@ -56,7 +56,21 @@ export const JobUse = z
     action: z.enum(['submitted', 'awaited', 'observed']),
     state: z.string(),
     exitCode: z.number().int().nullable().optional(),
-    nativeId: z.string().nullable().optional()
+    nativeId: z.string().nullable().optional(),
+    stagedIn: z
+      .array(
+        z
+          .object({
+            ref: z.string().describe('The stage-in ref as submitted (may omit the version)'),
+            id: RecordId,
+            version: Version.describe('The version the platform staged (resolved at submit)'),
+            sha256: Sha256,
+            pinned: z.boolean().optional().describe("A reproduction's pin chose the version, not latest")
+          })
+          .strict()
+      )
+      .optional()
+      .describe('The dataset versions the job stages in (recorded on submit): a reproduction pins them')
   })
   .meta({ id: 'JobUse' });
 export type JobUse = z.infer<typeof JobUse>;

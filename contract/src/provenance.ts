@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RecordMetadata } from './catalog';
+import { ProjectId, RecordMetadata } from './catalog';
 import { GenesisError } from './core/errors';
 import { formatPath, issueMessage } from './errors';
 import { FacilityName } from './jobs';
@@ -17,6 +17,7 @@ import {
 import type { NotebookOutputInput } from './nbformat';
 import { RecordId, Sha256, Version } from './ref';
 import { STALE_FLAG_KINDS } from './core/staleness';
+import { KERNEL_HELPER_PACKAGE } from './core/environment';
 
 /**
  * Provenance: what each cell execution used and produced, as the extension and the headless
@@ -109,8 +110,24 @@ export type KernelInfo = z.infer<typeof KernelInfo>;
 export const ExecutionEnvironment = z
   .object({
     kernel: KernelInfo,
-    helperVersion: z.string().optional().describe('Version of @genesis-lab/kernel the kernel loaded'),
-    lockfileSha256: Sha256.optional().describe("sha256 of the project's lockfile (package-lock.json, deno.lock)"),
+    helperVersion: z
+      .string()
+      .min(1)
+      .nullable()
+      .optional()
+      .describe(
+        `Version of ${KERNEL_HELPER_PACKAGE} the kernel loads; null: not installed there; absent: not captured`
+      ),
+    lockfileSha256: Sha256.nullable()
+      .optional()
+      .describe(
+        "sha256 of the notebook project's lockfile (the first of lockfileCandidates() that exists); null: it has none; absent: not captured"
+      ),
+    lockfile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Which lockfile was hashed, relative to the notebook (e.g. "../package-lock.json")'),
     client: z
       .object({ name: z.enum(['extension', 'runner']), version: z.string() })
       .strict()
@@ -176,7 +193,12 @@ export type CellExecutionInput = z.input<typeof CellExecution>;
 export const MAX_EXECUTIONS_PER_BATCH = 500;
 
 export const ExecutionBatch = z
-  .object({ executions: z.array(CellExecution).min(1).max(MAX_EXECUTIONS_PER_BATCH) })
+  .object({
+    executions: z.array(CellExecution).min(1).max(MAX_EXECUTIONS_PER_BATCH),
+    project: ProjectId.optional().describe(
+      "The project a run first recorded in this batch belongs to (the caller's selected one; default: the default project). A run's project never changes."
+    )
+  })
   .strict()
   .meta({ id: 'ExecutionBatch' });
 export type ExecutionBatch = z.infer<typeof ExecutionBatch>;
@@ -302,7 +324,11 @@ export function pinsFromLineage(lineage: Iterable<LineageRecord>): NotebookPins 
   for (const r of lineage) {
     if (r.kind === 'dataset') pins.datasets[r.id] = { version: r.version, sha256: r.sha256 };
     else if (r.kind === 'model') pins.models[r.id] = { version: r.version, sha256: r.sha256 };
-    else if (!pins.jobs.includes(r.jobId)) pins.jobs.push(r.jobId);
+    else {
+      if (!pins.jobs.includes(r.jobId)) pins.jobs.push(r.jobId);
+      // What a job staged in is pinned like what a cell read: a reproduction's job stages the same.
+      for (const d of r.stagedIn ?? []) pins.datasets[d.id] = { version: d.version, sha256: d.sha256 };
+    }
   }
   return pins;
 }
@@ -352,7 +378,10 @@ export const RunSummary = z
     executions: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     cells: z.number().int().nonnegative().describe('Distinct cells executed'),
-    reproductionOf: RunId.optional().describe('Set when this run is the re-execution of a reproduction')
+    reproductionOf: RunId.optional().describe('Set when this run is the re-execution of a reproduction'),
+    project: ProjectId.optional().describe(
+      'The project the run belongs to (set when it was first recorded): its members, and its recorder, see it'
+    )
   })
   .meta({ id: 'RunSummary' });
 export type RunSummary = z.infer<typeof RunSummary>;
@@ -467,7 +496,10 @@ export const ProvNode = z
       executionCount: z.number().int().nullable(),
       startedAt: Timestamp,
       endedAt: Timestamp,
-      success: z.boolean()
+      success: z.boolean(),
+      environment: ExecutionEnvironment.pick({ helperVersion: true, lockfileSha256: true, lockfile: true })
+        .optional()
+        .describe('What identifies the environment beyond the kernel (exported in PROV-JSON and the crate)')
     }),
     z.object({ ...node, kind: z.literal('cellSource'), prov: z.literal('entity'), sha256: Sha256, cellId: CellId }),
     z.object({
@@ -735,6 +767,10 @@ export function isReproducible(state: ReproductionState, summary: ReportSummary)
 
 export const UnpinnedRef = z
   .object({
+    kind: z
+      .enum(['dataset', 'model'])
+      .optional()
+      .describe('A model, or (absent, "dataset") a dataset a cell read or a job staged in'),
     ref: z.string().describe('The ref as the cell wrote it'),
     id: RecordId,
     version: Version.describe('The latest version it resolved to'),
@@ -763,7 +799,11 @@ export const ReproducibilityReport = z
     message: z.string().optional().describe('Why a failed reproduction stopped'),
     startedAt: Timestamp,
     endedAt: Timestamp.optional(),
-    pins: z.record(RecordId, VersionPin).default({}).describe('The versions refs were pinned to'),
+    pins: z.record(RecordId, VersionPin).default({}).describe('The dataset versions refs were pinned to'),
+    pinnedModels: z
+      .record(RecordId, VersionPin)
+      .optional()
+      .describe('The model versions unversioned model refs were pinned to (absent: none)'),
     unpinned: z.array(UnpinnedRef).default([]).describe('Refs the original run never recorded: resolved to latest'),
     cells: z.array(CellReport),
     summary: ReportSummary,

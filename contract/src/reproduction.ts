@@ -1,6 +1,27 @@
 import { z } from 'zod';
+import { ProjectId } from './catalog';
 import { FacilityName } from './jobs';
 import { NotebookPins, ReproductionId, RunId } from './provenance';
+import type { Scope, TokenCreate } from './security';
+
+/**
+ * The token a reproduction job carries (in its 0600 spec file): its own, never the starter's or
+ * the platform's, revoked when the reproduction ends (success, failure, cancel, or found ended
+ * after a platform restart); the expiry bounds what a crash of everything leaves behind.
+ */
+export const REPRODUCTION_TOKEN_HOURS = 12;
+/** What a reproduction does: read data and models, record executions and its report, submit the notebook's jobs. */
+export const REPRODUCTION_TOKEN_SCOPES: readonly Scope[] = ['read', 'write', 'run'];
+const TOKEN_NAME_PREFIX = 'reproduction ';
+
+/** The token request for a reproduction, with at most the scopes its starter has. */
+export function reproductionTokenRequest(reproductionId: string, starterScopes: readonly Scope[]): TokenCreate {
+  return {
+    name: `${TOKEN_NAME_PREFIX}${reproductionId}`,
+    scopes: REPRODUCTION_TOKEN_SCOPES.filter((s) => starterScopes.includes(s)),
+    expiresInDays: REPRODUCTION_TOKEN_HOURS / 24
+  };
+}
 
 /**
  * What a reproduction job reads (`genesis-notebook reproduce-job SPEC`): written by whoever starts
@@ -15,7 +36,10 @@ export const ReproduceJobSpec = z
     expected: z.string().min(1),
     reportJson: z.string().min(1),
     reportMarkdown: z.string().min(1),
-    platform: z.object({ url: z.string().url(), token: z.string().min(1) }),
+    platform: z.object({
+      url: z.string().url(),
+      token: z.string().min(1).describe("The reproduction's own token (reproductionTokenRequest), revoked when it ends")
+    }),
     reproductionId: ReproductionId,
     runId: RunId,
     originalRunId: RunId.nullable(),
@@ -25,6 +49,8 @@ export const ReproduceJobSpec = z
     cwd: z.string().min(1),
     facility: FacilityName,
     pins: NotebookPins,
+    /** The project the reproduction's run belongs to: the original run's. */
+    project: ProjectId.optional(),
     /** Original execution ids by cell id, for the report's links. */
     originalExecutions: z.record(z.string(), z.uuid()).default({}),
     kernel: z.string().optional(),

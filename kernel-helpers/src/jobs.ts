@@ -13,6 +13,7 @@ import {
 import type { GenesisContext } from './context';
 import { presentable } from '@genesis-lab/client';
 import { JobsClient, type JobListFilter, type LogRead } from '@genesis-lab/client';
+import { resolveStageIn, type StagedIn } from './data/stage-in';
 import { jobStatusHtml } from './jobs-view';
 import type { PublishApi, PublishOptions } from './publish';
 
@@ -80,8 +81,9 @@ export class JobsApi {
 
   /** Submit a job (persisted by the platform before it is sent); idempotent with `idempotencyKey`. */
   async submit(spec: JobSpecInput, options: { idempotencyKey?: string } = {}): Promise<JobHandle> {
-    const { job } = await this.transport.submit(spec, options);
-    this.record(job, 'submitted');
+    const resolved = await resolveStageIn(this.ctx, spec);
+    const { job } = await this.transport.submit(resolved.spec, options);
+    this.record(job, 'submitted', resolved.stagedIn);
     return new JobHandle(this, job);
   }
 
@@ -118,7 +120,7 @@ export class JobsApi {
     return new JobsClient(this.ctx.client);
   }
 
-  record(job: Job, action: 'submitted' | 'awaited' | 'observed'): void {
+  record(job: Job, action: 'submitted' | 'awaited' | 'observed', stagedIn: StagedIn = []): void {
     this.ctx.lineage.emit({
       kind: 'job',
       platform: this.ctx.client.url,
@@ -128,7 +130,8 @@ export class JobsApi {
       action,
       state: job.state,
       exitCode: job.exitCode,
-      nativeId: job.nativeId
+      nativeId: job.nativeId,
+      ...(stagedIn.length ? { stagedIn } : {})
     });
   }
 

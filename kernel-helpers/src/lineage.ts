@@ -20,7 +20,8 @@ export function lineageText(r: LineageRecord): string {
   }
   if (r.kind === 'model')
     return `genesis lineage: model ${formatRef({ id: r.id, version: r.version })} (weights sha256 ${r.sha256.slice(0, 12)}…, ${r.runtime}), ${countText(r.rowCount, 'row')} predicted`;
-  return `genesis lineage: job ${r.jobId} (${r.name}) ${r.action} on ${r.facility}: ${r.state}`;
+  const staged = r.stagedIn?.length ? `, staged in ${r.stagedIn.map((d) => formatRef(d)).join(', ')}` : '';
+  return `genesis lineage: job ${r.jobId} (${r.name}) ${r.action} on ${r.facility}: ${r.state}${staged}`;
 }
 
 /**

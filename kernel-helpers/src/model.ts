@@ -14,9 +14,17 @@ import {
   type ModelSignature,
   type ModelVersion,
   type Ref,
-  type RouteName
+  type RouteName,
+  type VersionPin
 } from '@genesis-lab/contract';
-import { buildRequest, httpError, platformError, type RouteInput, rethrowPresentable } from '@genesis-lab/client';
+import {
+  buildRequest,
+  httpError,
+  platformError,
+  presentable,
+  type RouteInput,
+  rethrowPresentable
+} from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
 import { adoptTable } from './data/adopt-table';
@@ -72,9 +80,44 @@ export class Model {
     return (await this.ctx.client.call('modelVersions', { params: this.params })).versions;
   }
 
-  /** The version this ref names (latest when it names none). */
-  resolve(): Promise<ModelVersion> {
-    return this.ctx.client.call('modelVersion', { params: { ...this.params, version: this.version ?? LATEST } });
+  /** What an unversioned ref resolves to in a reproduction (GENESIS_PINS): the recorded version. */
+  private get pin(): VersionPin | undefined {
+    return this.version === undefined ? this.ctx.pins.modelPin(this.id) : undefined;
+  }
+
+  /** The version asked of the platform: the ref's, else a reproduction's pin, else latest. */
+  private get selector(): string {
+    return this.version ?? this.pin?.version ?? LATEST;
+  }
+
+  /** A pinned version whose weights here are not the recorded ones is refused, never used silently. */
+  private checkPin(version: string, sha256: string): void {
+    const pin = this.pin;
+    if (pin && sha256 !== pin.sha256)
+      throw presentable(
+        new GenesisError(
+          'conflict',
+          `${this.id}@${version} on this platform is not the model version the run recorded: weights sha256 ${sha256.slice(0, 12)}… here, ${pin.sha256.slice(0, 12)}… recorded`,
+          { hint: 'Reproduce on the platform that recorded the run, or publish the recorded weights there' }
+        )
+      );
+  }
+
+  /** The version this ref names (latest when it names none; in a reproduction, the pinned one). */
+  async resolve(): Promise<ModelVersion> {
+    const pin = this.pin;
+    const v = await this.ctx.client
+      .call('modelVersion', { params: { ...this.params, version: this.selector } })
+      .catch((err: unknown) => {
+        if (!pin || !(err instanceof GenesisError) || err.code !== 'not_found') throw err;
+        throw presentable(
+          new GenesisError('not_found', `${this.id}@${pin.version}, which the run recorded, is not on this platform`, {
+            hint: 'Publish that model version here (genesis models publish), or reproduce on the platform that recorded the run'
+          })
+        );
+      });
+    this.checkPin(v.version, v.sha256);
+    return v;
   }
 
   async signature(): Promise<ModelSignature> {
@@ -98,7 +141,7 @@ export class Model {
   /** Predict: the outputs of the model for every row of `table`, as an Arrow table in the same row order. */
   async predict(table: Table, options: PredictOptions = {}): Promise<Table> {
     // One round trip: the platform resolves the version and names it (and its digest) in the answer's headers.
-    const selector = this.version ?? LATEST;
+    const selector = this.selector;
     const notebook = (options.display ?? this.ctx.settings.display) ? this.ctx.notebook() : undefined;
     const progress = notebook ? new PullProgress(notebook, this.toString(), table.numRows) : undefined;
     let rows = 0;
@@ -121,11 +164,12 @@ export class Model {
       const version = res.headers.get(MODEL_VERSION_HEADER);
       const sha256 = res.headers.get(MODEL_SHA256_HEADER);
       const runtime = res.headers.get(MODEL_RUNTIME_HEADER);
-      if (!version || !sha256 || !runtime || (this.version && version !== this.version))
+      if (!version || !sha256 || !runtime || (selector !== LATEST && version !== selector))
         throw new GenesisError(
           'internal',
           `The platform's predict answer does not name the version it ran of ${this.id}`
         );
+      this.checkPin(version, sha256);
       const counted = countBytes(res.body!, (n) => {
         bytes += n;
         progress?.update(rows, bytes);
@@ -146,7 +190,8 @@ export class Model {
         version,
         sha256,
         runtime,
-        rowCount: result.numRows
+        rowCount: result.numRows,
+        ...(this.pin ? { pinned: true } : {})
       });
       return result;
     } catch (err) {

@@ -37,6 +37,20 @@ describe('ReproductionPins', () => {
     expect(pins.datasetPin('test/other')).toBeUndefined();
   });
 
+  it('gives the recorded version of a pinned model, apart from datasets of the same name', () => {
+    const f = file(
+      JSON.stringify({
+        datasets: { 'test/plane': { version: '3', sha256: SHA } },
+        models: { 'test/plane': { version: '1', sha256: 'b'.repeat(64) } }
+      })
+    );
+    const pins = new ReproductionPins({ [PINS_ENV]: f });
+    expect(pins.modelPin('test/plane')).toEqual({ version: '1', sha256: 'b'.repeat(64) });
+    expect(pins.datasetPin('test/plane')).toEqual({ version: '3', sha256: SHA });
+    expect(pins.modelPin('test/other')).toBeUndefined();
+    expect(new ReproductionPins({}).modelPin('test/plane')).toBeUndefined();
+  });
+
   it('a missing, non-JSON or malformed pins file is an error naming it, never a silent latest', () => {
     expect(message(() => new ReproductionPins({ [PINS_ENV]: '/nonexistent/pins.json' }).datasetPin('a/b'))).toMatch(
       /GENESIS_PINS names \/nonexistent\/pins\.json, which cannot be read/

@@ -30,6 +30,12 @@ export const PlatformConfig = z
     /** The program a reproduction job runs (the notebook runner's entry); `genesis serve` gives it. */
     reproductionProgram: z.string().min(1).optional(),
     /**
+     * Python environments (sys.prefix) whose share/jupyter/kernels hold the kernels reproductions
+     * run in; `genesis serve` gives the configured, active and genesis_lab ones. Empty: the
+     * platform's own $VIRTUAL_ENV / $CONDA_PREFIX.
+     */
+    kernelEnvironments: z.array(z.string().min(1)).default([]),
+    /**
      * Host directories stage-in may read from and stage-out may write to (absolute paths). Empty:
      * anywhere the platform user may, except the platform's own files (see docs/security.md).
      */

@@ -1,6 +1,7 @@
 export * from './protocol/messages';
 export { MessageSigner, WireError } from './protocol/wire';
 export * from './kernel/kernelspec';
+export * from './kernel/environments';
 export * from './kernel/connection';
 export { Kernel, KernelDiedError, type KernelExit, type KernelStartOptions } from './kernel/kernel';
 export * from './notebook/file';

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
-import { readNotebookProvenance, RunDetail, type CodeCell } from '@genesis-lab/contract';
+import * as path from 'node:path';
+import { unzipSync } from 'fflate';
+import { readNotebookProvenance, RunDetail, sha256Hex, type CodeCell } from '@genesis-lab/contract';
 import { readNotebook, runCommand } from '@genesis-lab/notebook-runner';
 import { authedFetch, startPlatformProcess, tempHome, type PlatformProcess } from '@genesis-lab/test-support';
 import { ingestCsv } from '../../platform/test/support/provenance';
-import { KERNEL_SEARCH, notebookCopy, requireKernel } from './support/kernels';
+import { KERNEL_SEARCH, REPO_ROOT, notebook, notebookCopy, requireKernel, tempDir } from './support/kernels';
 
 /** `genesis run` (the command module) against a real platform process and a real tslab kernel. */
 
@@ -88,5 +90,44 @@ describe('genesis run', () => {
       ['stamp', true]
     ]);
     expect(run.executions[1]!.error).toMatch(/no data today/);
+  }, 120_000);
+});
+
+describe('the environment a headless run records', () => {
+  it("names the kernel helpers' version and the project's lockfile digest, in the record, PROV-JSON and the crate", async () => {
+    const file = notebookCopy('co2.ipynb');
+    const r = await runCommand({ notebook: file, connect: connect(), kernelSearch: KERNEL_SEARCH });
+    const helper = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'kernel-helpers/package.json'), 'utf8')).version;
+    const lockfile = sha256Hex(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json')));
+    const run = RunDetail.parse(await (await authedFetch(p, `/api/provenance/runs/${r.runId}`)).json());
+    for (const e of run.executions)
+      expect(e.environment).toMatchObject({
+        helperVersion: helper,
+        lockfileSha256: lockfile,
+        lockfile: path.relative(path.dirname(file), path.join(REPO_ROOT, 'package-lock.json'))
+      });
+    const prov = JSON.stringify(await (await authedFetch(p, `/api/provenance/runs/${r.runId}/prov`)).json());
+    expect(prov).toContain(`"genesis:helperVersion":"${helper}"`);
+    expect(prov).toContain(`"genesis:lockfileSha256":"${lockfile}"`);
+    const crate = new Uint8Array(await (await authedFetch(p, `/api/provenance/runs/${r.runId}/crate`)).arrayBuffer());
+    const meta = JSON.parse(new TextDecoder().decode(unzipSync(crate)['ro-crate-metadata.json']!)) as {
+      '@graph': { '@id': string; '@type': string; name?: string; value?: string; additionalProperty?: unknown }[];
+    };
+    const values = meta['@graph'].filter((n) => n['@type'] === 'PropertyValue').map((n) => [n.name, n.value]);
+    expect(values).toEqual(
+      expect.arrayContaining([
+        ['genesis:helperVersion', helper],
+        ['genesis:lockfileSha256', lockfile]
+      ])
+    );
+    expect(meta['@graph'].filter((n) => n['@type'] === 'CreateAction').every((a) => a.additionalProperty)).toBe(true);
+  }, 120_000);
+
+  it('says "none" (null) outside a project: no helpers installed, no lockfile', async () => {
+    const dir = tempDir('genesis-run-bare-');
+    const file = path.join(dir, 'bare.ipynb');
+    fs.writeFileSync(file, JSON.stringify(notebook('tslab', ['console.log(6 * 7);'])));
+    const r = await runCommand({ notebook: file, connect: connect(), kernelSearch: KERNEL_SEARCH });
+    expect(r.executions[0]!.environment).toMatchObject({ helperVersion: null, lockfileSha256: null });
   }, 120_000);
 });

@@ -19,6 +19,7 @@ export function registerRun(program: Command): void {
     .option('--cell-timeout <seconds>', 'interrupt a cell that runs longer than this')
     .option('--progress <mode>', 'auto | bar | plain | none', 'auto')
     .option('--home <dir>', 'GENESIS_HOME of the platform to use')
+    .option('--project <id>', 'the project the run belongs to (its members see it); default: the default project')
     .action(async (notebook: string, o: Record<string, string | undefined>) => {
       const settings = progressSettings(o.progress);
       const k = kernelOptions(o);
@@ -28,6 +29,7 @@ export function registerRun(program: Command): void {
           notebook,
           ...(o.output ? { output: o.output } : {}),
           ...k,
+          ...(o.project ? { project: o.project } : {}),
           connect: { home: o.home },
           progress: (line) => view.line(line)
         });

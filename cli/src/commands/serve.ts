@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseCliOptions } from '../options';
 import { PlatformConfig, startPlatform } from '@genesis-lab/platform';
-import { JOB_ENTRY } from '@genesis-lab/notebook-runner';
+import { JOB_ENTRY, kernelEnvironments } from '@genesis-lab/notebook-runner';
 
 export function registerServe(program: Command): void {
   program
@@ -23,6 +23,10 @@ export function registerServe(program: Command): void {
     )
     .option('--body-limit <bytes>', 'largest request body accepted (413 above it)')
     .option('--rate-limit <perMinute>', 'requests per minute per token (0: no limit)')
+    .option(
+      '--kernel-environment <prefix...>',
+      'Python environments whose kernels reproductions run in (also env GENESIS_KERNEL_ENVIRONMENTS; the active one and the genesis_lab install are added)'
+    )
     .action(
       async (opts: {
         host: string;
@@ -34,6 +38,7 @@ export function registerServe(program: Command): void {
         clearance?: string[];
         stagingRoot?: string[];
         bodyLimit?: string;
+        kernelEnvironment?: string[];
         rateLimit?: string;
       }) => {
         const config = parseCliOptions(
@@ -48,6 +53,8 @@ export function registerServe(program: Command): void {
             clearances: opts.clearance ?? process.env.GENESIS_CLEARANCES?.split(',').map((s) => s.trim()) ?? undefined,
             // Reproductions the extension starts run the runner's job program.
             reproductionProgram: JOB_ENTRY,
+            // ...and find their kernel whatever shell started this platform.
+            kernelEnvironments: kernelEnvironments(opts.kernelEnvironment ?? []),
             stagingRoots: opts.stagingRoot ?? [],
             bodyLimitBytes: opts.bodyLimit,
             rateLimitPerMinute: opts.rateLimit ?? process.env.GENESIS_RATE_LIMIT
@@ -58,7 +65,8 @@ export function registerServe(program: Command): void {
             clearances: '--clearance',
             stagingRoots: '--staging-root',
             bodyLimitBytes: '--body-limit',
-            rateLimitPerMinute: '--rate-limit'
+            rateLimitPerMinute: '--rate-limit',
+            kernelEnvironments: '--kernel-environment'
           }
         );
         const platform = await startPlatform(config);

@@ -22,3 +22,4 @@ export * from './staleness';
 export * from './publish-text';
 export * from './models';
 export * from './oip';
+export * from './environment';

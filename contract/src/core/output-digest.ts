@@ -88,6 +88,8 @@ function normalizeLineage(record: unknown): unknown {
   for (const k of LINEAGE_VOLATILE_FIELDS) delete out[k];
   // A submitted or observed job's state is whatever it was at that instant; an awaited one's is its end.
   if (out.kind === 'job' && out.action !== 'awaited') delete out.state;
+  // What a job staged in is compared like a read: the version and digest, not whether a pin chose it.
+  if (out.kind === 'job' && Array.isArray(out.stagedIn)) out.stagedIn = out.stagedIn.map(normalizeLineage);
   return out;
 }
 

@@ -3,7 +3,7 @@ import { GenesisError, NotebookPins, PINS_ENV, parseOrThrow, type VersionPin } f
 import { presentable } from '@genesis-lab/client';
 
 /**
- * The dataset versions a reproduction pinned: the NotebookPins JSON file that GENESIS_PINS names
+ * The dataset and model versions a reproduction pinned: the NotebookPins JSON file that GENESIS_PINS names
  * (the headless runner writes it for a reproduction's kernel). Read once, on the first
  * unversioned ref; a missing or malformed file is an error naming it, never a silent "latest".
  */
@@ -15,6 +15,11 @@ export class ReproductionPins {
   /** The version an unversioned ref of this dataset resolves to, or undefined (latest). */
   datasetPin(id: string): VersionPin | undefined {
     return this.load()?.datasets[id];
+  }
+
+  /** The version an unversioned ref of this model resolves to, or undefined (latest). */
+  modelPin(id: string): VersionPin | undefined {
+    return this.load()?.models[id];
   }
 
   /** Whether this kernel runs a reproduction (GENESIS_PINS is set). */

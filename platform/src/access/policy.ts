@@ -129,6 +129,22 @@ export function jobVisible(p: Principal, job: { owner: string; project?: string 
   return job.project !== undefined && job.project !== DEFAULT_PROJECT && roleIn(p, job.project) !== undefined;
 }
 
+/**
+ * Provenance runs: the user who first recorded them, admins, and whoever has a role in their
+ * project (everyone views the default project, where runs recorded before projects are).
+ */
+export function runVisible(p: Principal, run: { owner: string | null; project: string }): boolean {
+  if (p.admin || (run.owner !== null && run.owner === p.user)) return true;
+  return roleIn(p, run.project) !== undefined;
+}
+
+/** `runVisible` as SQL over prov_runs (lists page in SQL): the same rule. */
+export function runVisibleSql(p: Principal): { sql: string; params: string[] } {
+  if (p.admin) return { sql: '1', params: [] };
+  const projects = [DEFAULT_PROJECT, ...Object.keys(p.projects)];
+  return { sql: `(owner = ? OR project IN (${projects.map(() => '?').join(', ')}))`, params: [p.user, ...projects] };
+}
+
 /** Cancel: the owner, or a maintainer of the job's project. */
 export function jobCancellable(p: Principal, job: { owner: string; project?: string | undefined }): boolean {
   return job.owner === p.user || hasRole(p, job.project ?? DEFAULT_PROJECT, 'maintainer');

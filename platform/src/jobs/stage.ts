@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   GenesisError,
   LATEST,
+  formatRef,
   parseRef,
   type ErrorIssue,
   type Job,
@@ -74,6 +75,25 @@ export function checkStaging(
     }
   });
   return issues;
+}
+
+/**
+ * The spec as it is stored: every dataset stage-in without a version names the version it
+ * resolves to now, at submit, so the job stages (also when sent again after a restart) and its
+ * lineage records that version, however many versions are published before it runs.
+ */
+export function pinStageIn(spec: JobSpec, catalog: CatalogService | undefined, principal: Principal): JobSpec {
+  if (!catalog || !spec.stageIn.some((s) => 'dataset' in s && parseRef(s.dataset).version === undefined)) return spec;
+  return {
+    ...spec,
+    stageIn: spec.stageIn.map((item) => {
+      if (!('dataset' in item)) return item;
+      const ref = parseRef(item.dataset);
+      if (ref.version !== undefined) return item;
+      const { version } = catalog.getVersion(ref.id, LATEST, principal);
+      return { ...item, dataset: formatRef({ id: ref.id, version }) };
+    })
+  };
 }
 
 /** Copy stage-in items into the job directory (datasets as their immutable Arrow file, or as CSV). */

@@ -18,7 +18,7 @@ import { checkExecutable } from './executable';
 import { newJobId } from './ids';
 import type { Observations } from './observations';
 import { specHash } from './spec-hash';
-import { checkStaging, stageIn } from './stage';
+import { checkStaging, pinStageIn, stageIn } from './stage';
 import type { StagingPolicy } from './staging-policy';
 import type { Observation } from '../facilities/connector';
 import { publicJob, type JobStore, type StoredJob } from './store';
@@ -116,7 +116,9 @@ export class JobSubmissions {
     const id = newJobId();
     const workRoot = (connector.config as { workRoot?: string }).workRoot ?? this.jobsDir;
     const workDir = path.join(workRoot, id);
-    const stored = key ? { ...spec, idempotencyKey: key } : spec;
+    // The idempotency hash stays the spec as sent; the stored spec names the versions staged.
+    const pinned = pinStageIn(spec, this.catalog(), principal);
+    const stored = key ? { ...pinned, idempotencyKey: key } : pinned;
     // The directory (and staged inputs) exist before the row: a job in the database is ready to send.
     try {
       await this.prepare(stored, workDir, principal, connector.config.clearance);

@@ -9,6 +9,7 @@ import {
   PROCESS_RUN_CRATE_PROFILE,
   RO_CRATE_VERSION,
   canonicalJson,
+  pinsFromLineage,
   type CellExecution,
   type CrateRunRecord,
   type Notebook,
@@ -19,6 +20,7 @@ import { exportable } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import { rebuildNotebook, withRunProvenance } from './notebook-rebuild';
 import { toProvJson } from './prov-json';
+import type { ProvenanceView } from './provenance-view';
 import type { ProvenanceStore } from './store';
 
 export interface CrateExportOptions {
@@ -31,6 +33,8 @@ export interface CrateExportOptions {
   notebookName?: string;
   /** Platform URL, written to metadata.genesis.platform (informative). */
   platform?: string;
+  /** What the exporter may see: hidden datasets, models and jobs are left out of the PROV graph and the recorded lineage. */
+  view?: Pick<ProvenanceView, 'graph' | 'capture'>;
 }
 
 const CONTEXT = [
@@ -45,6 +49,28 @@ function crateTime(t: string): string {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + '\n');
+
+/**
+ * The environment beyond the kernel, on each CreateAction: the kernel-helper version and the
+ * project's lockfile digest (`none` when capture found none; left out when it did not look).
+ * Schema.org has no terms for them, so they are PropertyValue entities (flattened, one per
+ * distinct value, as RO-Crate wants) that the actions name in `additionalProperty`.
+ */
+function environmentProperties(
+  env: CellExecution['environment'],
+  entities: Map<string, Record<string, unknown>>
+): Record<string, unknown> {
+  const refs: { '@id': string }[] = [];
+  const property = (name: string, value: string) => {
+    const id = `#${name.replace(':', '-')}-${encodeURIComponent(value)}`;
+    entities.set(id, { '@id': id, '@type': 'PropertyValue', name, value });
+    refs.push({ '@id': id });
+  };
+  if (env.helperVersion !== undefined) property('genesis:helperVersion', env.helperVersion ?? 'none');
+  if (env.lockfileSha256 !== undefined) property('genesis:lockfileSha256', env.lockfileSha256 ?? 'none');
+  if (env.lockfile) property('genesis:lockfile', env.lockfile);
+  return refs.length ? { additionalProperty: unpack(refs) } : {};
+}
 
 /** Where a kernel is described (the instrument of each action needs an absolute URI). */
 function kernelUri(name: string): string {
@@ -82,7 +108,10 @@ export function exportRunCrate(
   opts: CrateExportOptions
 ): Uint8Array {
   const detail = store.getRun(runId);
-  const executions: CellExecution[] = store.capturedExecutions(runId);
+  const view = opts.view;
+  const executions: CellExecution[] = store.capturedExecutions(runId).map((e) => (view ? view.capture(e) : e));
+  // The pins as the exporter may see them (a hidden dataset is neither listed nor carried).
+  const pins = view ? pinsFromLineage(executions.flatMap((e) => e.lineage)) : detail.pins;
   const notebook: Notebook =
     opts.notebook !== undefined
       ? withRunProvenance(opts.notebook, executions, opts.platform)
@@ -126,7 +155,7 @@ export function exportRunCrate(
   const datasetEntity = new Map<string, string>();
   const contextual: Record<string, unknown>[] = [];
   let dataBytes = 0;
-  for (const [id, pin] of Object.entries(detail.pins.datasets)) {
+  for (const [id, pin] of Object.entries(pins.datasets)) {
     const all = new Map<string, string>();
     for (const e of executions)
       for (const r of e.lineage) if (r.kind === 'dataset' && r.id === id) all.set(r.version, r.sha256);
@@ -181,6 +210,7 @@ export function exportRunCrate(
   }
 
   const actions: Record<string, unknown>[] = [];
+  const environment = new Map<string, Record<string, unknown>>();
   for (const e of executions) {
     const code = `cells/${e.codeSha256}${codeExtension(kernel.language)}`;
     add(code, new TextEncoder().encode(e.code), {
@@ -214,11 +244,12 @@ export function exportRunCrate(
       startTime: crateTime(e.startedAt),
       endTime: crateTime(e.endedAt),
       actionStatus: e.success ? 'http://schema.org/CompletedActionStatus' : 'http://schema.org/FailedActionStatus',
-      ...(e.success ? {} : { error: e.error ?? 'The cell failed' })
+      ...(e.success ? {} : { error: e.error ?? 'The cell failed' }),
+      ...environmentProperties(e.environment, environment)
     });
   }
 
-  const graph = store.runGraph(runId);
+  const graph = view ? view.graph(store.runGraph(runId)) : store.runGraph(runId);
   add(CRATE_PROV_FILE, json(toProvJson(graph)), {
     name: 'The run as W3C PROV-JSON',
     encodingFormat: 'application/json',
@@ -291,6 +322,7 @@ export function exportRunCrate(
       ...users.values(),
       ...files.map((f) => f.entity),
       ...contextual,
+      ...environment.values(),
       ...actions
     ]
   };

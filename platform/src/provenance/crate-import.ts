@@ -11,7 +11,7 @@ import {
   type CrateImportResult
 } from '@genesis-lab/contract';
 import type { CatalogService } from '../catalog/service';
-import type { ProvenanceStore } from './store';
+import type { ProvenanceStore, RunRecorder } from './store';
 
 /** An import refuses crates that inflate to more than this (a zip bomb, or data that belongs in an ingest). */
 export const MAX_CRATE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -67,7 +67,9 @@ export async function importRunCrate(
   store: ProvenanceStore,
   catalog: CatalogService | undefined,
   zip: Uint8Array,
-  maxBytes = MAX_CRATE_BYTES
+  maxBytes = MAX_CRATE_BYTES,
+  /** Whose the imported run becomes (the importer, the default project); default: nobody's. */
+  recorder?: RunRecorder
 ): Promise<CrateImportResult> {
   let total = 0;
   let files: Record<string, Uint8Array>;
@@ -164,7 +166,7 @@ export async function importRunCrate(
   }
   // The versions above are content-addressed and idempotent; the run is recorded all or nothing.
   const recorded = store.transaction(() => {
-    const r = store.recordExecutions(run.executions);
+    const r = store.recordExecutions(run.executions, recorder);
     for (const g of run.generations) store.recordGeneration(g, g.sha256, g.job);
     for (const rep of run.reproductions) store.putReproduction(rep);
     return r;

@@ -1,3 +1,4 @@
+import { DEFAULT_PROJECT } from '@genesis-lab/contract';
 import type { Migration } from '../db/migrations';
 
 /**
@@ -115,6 +116,17 @@ CREATE TABLE prov_reproductions (
 ) WITHOUT ROWID;
 CREATE INDEX prov_reproductions_original ON prov_reproductions (original_run_id);
 CREATE INDEX prov_reproductions_run ON prov_reproductions (run_id);
+`
+  },
+  {
+    module: 'provenance',
+    version: 2,
+    name: 'runs belong to a project and to the user who first recorded them',
+    // Runs recorded before projects go to the default project (everyone views it), with no owner.
+    sql: `
+ALTER TABLE prov_runs ADD COLUMN project TEXT NOT NULL DEFAULT '${DEFAULT_PROJECT}';
+ALTER TABLE prov_runs ADD COLUMN owner TEXT;
+CREATE INDEX prov_runs_project ON prov_runs (project);
 `
   }
 ];

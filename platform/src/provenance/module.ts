@@ -1,9 +1,11 @@
 import { LATEST, OWNER, parseRef, type DatasetVersionRef } from '@genesis-lab/contract';
-import type { PlatformModule } from '../platform-module';
+import type { PlatformContext, PlatformModule } from '../platform-module';
 import { CATALOG_SERVICE, type CatalogService } from '../catalog/service';
 import { JOBS_SERVICE } from '../jobs/module';
+import { MODEL_SERVICE } from '../models/service';
 import type { JobService } from '../jobs/service';
 import { provenanceMigrations } from './migrations';
+import { ReproductionCleanup } from './reproduction-cleanup';
 import { registerProvenanceRoutes } from './routes';
 import { SqliteProvenanceStore, type JobLookup } from './sqlite-store';
 import { PROVENANCE_SERVICE } from './store';
@@ -56,12 +58,45 @@ export const provenanceModule: PlatformModule = {
   },
   routes(app, ctx) {
     const store = ctx.services.require(PROVENANCE_SERVICE);
-    registerProvenanceRoutes(app, store, () => ctx.services.get(CATALOG_SERVICE), {
+    registerProvenanceRoutes(
+      app,
       store,
-      jobs: () => ctx.services.get(JOBS_SERVICE),
-      home: ctx.home,
-      program: ctx.config.reproductionProgram,
-      self: () => ctx.self
-    });
+      () => ctx.services.get(CATALOG_SERVICE),
+      {
+        store,
+        jobs: () => ctx.services.get(JOBS_SERVICE),
+        home: ctx.home,
+        program: ctx.config.reproductionProgram,
+        kernelEnvironments: ctx.config.kernelEnvironments,
+        self: () => ctx.self,
+        identity: ctx.access.identity,
+        cleanup: cleanupOf(ctx)
+      },
+      () => ({ jobs: ctx.services.get(JOBS_SERVICE), models: ctx.services.get(MODEL_SERVICE) })
+    );
+  },
+  start(ctx) {
+    // Reproductions whose job ended while the platform was down (or that never got a job) end now.
+    const cleanup = cleanupOf(ctx);
+    const jobs = ctx.services.get(JOBS_SERVICE);
+    if (jobs) cleanup.watch(jobs);
+    cleanup.reconcile();
   }
 };
+
+const cleanups = new WeakMap<PlatformContext, ReproductionCleanup>();
+/** One ReproductionCleanup per platform. */
+function cleanupOf(ctx: PlatformContext): ReproductionCleanup {
+  let c = cleanups.get(ctx);
+  if (!c) {
+    c = new ReproductionCleanup({
+      home: ctx.home,
+      store: ctx.services.require(PROVENANCE_SERVICE),
+      identity: ctx.access.identity,
+      jobs: () => ctx.services.get(JOBS_SERVICE),
+      log: ctx.log
+    });
+    cleanups.set(ctx, c);
+  }
+  return c;
+}

@@ -55,7 +55,15 @@ function attributes(n: ProvNode): Record<string, unknown> {
         'prov:type': qname('genesis:CellExecution'),
         'genesis:cellId': n.cellId,
         'genesis:success': n.success,
-        ...(n.executionCount !== null ? { 'genesis:executionCount': n.executionCount } : {})
+        ...(n.executionCount !== null ? { 'genesis:executionCount': n.executionCount } : {}),
+        // "none" (null) is said as such: PROV-JSON attribute values are literals.
+        ...(n.environment?.helperVersion !== undefined
+          ? { 'genesis:helperVersion': n.environment.helperVersion ?? 'none' }
+          : {}),
+        ...(n.environment?.lockfileSha256 !== undefined
+          ? { 'genesis:lockfileSha256': n.environment.lockfileSha256 ?? 'none' }
+          : {}),
+        ...(n.environment?.lockfile ? { 'genesis:lockfile': n.environment.lockfile } : {})
       });
       break;
     case 'run':

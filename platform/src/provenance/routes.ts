@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import {
   CRATE_MEDIA_TYPE,
+  DEFAULT_PROJECT,
   GenesisError,
   LATEST,
   routes,
   type DatasetVersionRef,
   type Principal
 } from '@genesis-lab/contract';
+import { hasRole, roleIn, runVisibleSql } from '../access/policy';
 import type { CatalogService } from '../catalog/service';
 import { addRoute } from '../http/route';
 import { exportRunCrate } from './crate-export';
@@ -14,7 +16,7 @@ import { MAX_CRATE_BYTES, importRunCrate } from './crate-import';
 import { toProvJson } from './prov-json';
 import { startReproduction, type ReproductionDeps } from './reproductions';
 import type { ProvenanceStore } from './store';
-import { visibleGraph } from './visible-graph';
+import { ProvenanceView, type ViewSources } from './provenance-view';
 
 /** Resolve a dataset version for impact/generation: the catalog's, else what the record saw used. */
 function datasetVersion(
@@ -42,17 +44,44 @@ export function registerProvenanceRoutes(
   app: FastifyInstance,
   store: ProvenanceStore,
   catalog: () => CatalogService | undefined,
-  reproductions?: ReproductionDeps
+  reproductions?: ReproductionDeps,
+  services: () => Omit<ViewSources, 'store' | 'catalog'> = () => ({})
 ): void {
-  addRoute(app, routes.recordExecutions, ({ body }) => store.recordExecutions(body.executions));
-  addRoute(app, routes.notebookRuns, ({ params, query }) => store.listRuns(params.notebookId, query));
-  addRoute(app, routes.provenanceRun, ({ params }) => store.getRun(params.runId));
-  addRoute(app, routes.runTimeline, ({ params }) => store.timeline(params.runId));
-  addRoute(app, routes.lineage, ({ query, principal }) => visibleGraph(store.lineage(query), catalog(), principal));
+  const view = (principal: Principal) => new ProvenanceView({ store, catalog: catalog(), ...services() }, principal);
+  addRoute(app, routes.recordExecutions, ({ body, principal }) => {
+    const project = body.project ?? DEFAULT_PROJECT;
+    if (project !== DEFAULT_PROJECT && !hasRole(principal, project, 'contributor'))
+      throw roleIn(principal, project)
+        ? new GenesisError('forbidden', `Viewers of project "${project}" cannot record runs in it`, {
+            hint: 'Ask a maintainer to make you a contributor'
+          })
+        : new GenesisError('not_found', `No project "${project}"`);
+    // Adding to a run is for those who may read it; anyone else is told it does not exist.
+    const v = view(principal);
+    for (const runId of new Set(body.executions.map((e) => e.runId))) v.requireRun(runId);
+    return store.recordExecutions(body.executions, { user: principal.user, project });
+  });
+  addRoute(app, routes.notebookRuns, ({ params, query, principal }) =>
+    store.listRuns(params.notebookId, query, runVisibleSql(principal))
+  );
+  addRoute(app, routes.provenanceRun, ({ params, principal }) => {
+    const v = view(principal);
+    return v.detail(store.getRun(v.requireRun(params.runId)));
+  });
+  addRoute(app, routes.runTimeline, ({ params, principal }) => {
+    const v = view(principal);
+    return v.timeline(store.timeline(v.requireRun(params.runId)));
+  });
+  addRoute(app, routes.lineage, ({ query, principal }) => {
+    const v = view(principal);
+    return v.graph(store.lineage(query, v.visibleRun));
+  });
   addRoute(app, routes.impact, ({ params, query, principal }) =>
-    store.impact(
-      datasetVersion(store, catalog(), `${params.ns}/${params.name}`, params.version, principal),
-      query.maxNodes
+    view(principal).impact(
+      store.impact(
+        datasetVersion(store, catalog(), `${params.ns}/${params.name}`, params.version, principal),
+        query.maxNodes
+      )
     )
   );
   addRoute(app, routes.recordGeneration, ({ body, principal, reply }) => {
@@ -61,7 +90,8 @@ export function registerProvenanceRoutes(
     void reply.code(created ? 201 : 200).send({ dataset: v, jobId: body.jobId, created });
     return undefined;
   });
-  addRoute(app, routes.recordReproduction, ({ params, body }) => {
+  addRoute(app, routes.recordReproduction, ({ params, body, principal }) => {
+    if (body.originalRunId) view(principal).requireRun(body.originalRunId);
     if (params.reproductionId !== body.reproductionId)
       throw new GenesisError(
         'validation_failed',
@@ -69,15 +99,23 @@ export function registerProvenanceRoutes(
       );
     return store.putReproduction(body);
   });
-  addRoute(app, routes.reproduction, ({ params }) => store.getReproduction(params.reproductionId));
+  addRoute(app, routes.reproduction, ({ params, principal }) => {
+    const report = store.getReproduction(params.reproductionId);
+    if (report.originalRunId && !view(principal).visibleRun(report.originalRunId))
+      throw new GenesisError('not_found', `No reproduction "${params.reproductionId}" is recorded`);
+    return report;
+  });
   addRoute(app, routes.startReproduction, ({ params, body, principal }) => {
     if (!reproductions)
       throw new GenesisError('unavailable', 'This platform was started without reproductions (no jobs module)');
-    return startReproduction(reproductions, params.runId, body, principal);
+    return startReproduction(reproductions, view(principal).requireRun(params.runId), body, principal);
   });
   addRoute(app, routes.cellSource, ({ params }) => ({ sha256: params.sha256, code: store.getSource(params.sha256) }));
   addRoute(app, routes.storedOutput, ({ params }) => store.getOutput(params.sha256));
-  addRoute(app, routes.provJson, ({ params }) => toProvJson(store.runGraph(params.runId)));
+  addRoute(app, routes.provJson, ({ params, principal }) => {
+    const v = view(principal);
+    return toProvJson(v.graph(store.runGraph(v.requireRun(params.runId))));
+  });
 
   const sendCrate = (reply: import('fastify').FastifyReply, runId: string, bytes: Uint8Array) =>
     void reply
@@ -89,9 +127,10 @@ export function registerProvenanceRoutes(
     sendCrate(
       reply,
       params.runId,
-      exportRunCrate(store, catalog(), params.runId, {
+      exportRunCrate(store, catalog(), view(principal).requireRun(params.runId), {
         maxDataBytes: query.maxDataBytes,
         principal,
+        view: view(principal),
         platform: `${req.protocol}://${req.host}`
       })
     );
@@ -101,9 +140,10 @@ export function registerProvenanceRoutes(
     sendCrate(
       reply,
       params.runId,
-      exportRunCrate(store, catalog(), params.runId, {
+      exportRunCrate(store, catalog(), view(principal).requireRun(params.runId), {
         maxDataBytes: query.maxDataBytes,
         principal,
+        view: view(principal),
         notebook: body.notebook,
         ...(body.notebookName ? { notebookName: body.notebookName } : {}),
         platform: `${req.protocol}://${req.host}`
@@ -115,10 +155,13 @@ export function registerProvenanceRoutes(
   app.addContentTypeParser(CRATE_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_CRATE_BYTES }, (_req, body, done) =>
     done(null, body)
   );
-  addRoute(app, routes.importCrate, async ({ req, reply }) => {
+  addRoute(app, routes.importCrate, async ({ req, reply, principal }) => {
     if (!Buffer.isBuffer(req.body))
       throw new GenesisError('unsupported_media_type', `Send the crate as ${CRATE_MEDIA_TYPE} (the zip file's bytes)`);
-    const result = await importRunCrate(store, catalog(), req.body);
+    const result = await importRunCrate(store, catalog(), req.body, MAX_CRATE_BYTES, {
+      user: principal.user,
+      project: DEFAULT_PROJECT
+    });
     void reply.code(201).send(result);
     return undefined;
   });

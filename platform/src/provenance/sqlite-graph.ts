@@ -2,6 +2,7 @@ import {
   provNodeId,
   type CellExecution,
   type DatasetVersionRef,
+  type ExecutionEnvironment,
   type ImpactAnswer,
   type KernelInfo,
   type ProvEdge,
@@ -225,6 +226,7 @@ export class ProvGraphWalker {
       startedAt: e.startedAt,
       endedAt: e.endedAt,
       success: e.success,
+      ...environmentOf(e.environment),
       label: `cell ${e.cellId}${e.executionCount !== null ? ` [${e.executionCount}]` : ''}`
     });
     if (!ok) return undefined;
@@ -499,3 +501,14 @@ export class ProvGraphWalker {
     return { dataset, runs: [...runs.values()], outputs, jobs: [...jobs.values()], derived, truncated };
   }
 }
+
+/** The environment fields an execution node carries, when capture recorded any. */
+function environmentOf(env: Capture['environment']): { environment?: ExecutionEnvironmentIds } {
+  const ids: ExecutionEnvironmentIds = {
+    ...(env.helperVersion !== undefined ? { helperVersion: env.helperVersion } : {}),
+    ...(env.lockfileSha256 !== undefined ? { lockfileSha256: env.lockfileSha256 } : {}),
+    ...(env.lockfile !== undefined ? { lockfile: env.lockfile } : {})
+  };
+  return Object.keys(ids).length ? { environment: ids } : {};
+}
+type ExecutionEnvironmentIds = Pick<ExecutionEnvironment, 'helperVersion' | 'lockfileSha256' | 'lockfile'>;

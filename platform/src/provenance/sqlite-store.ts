@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PROJECT,
   GenesisError,
   canonicalJson,
   cellStaleness,
@@ -24,7 +25,7 @@ import {
 } from '@genesis-lab/contract';
 import type { Db } from '../db/database';
 import { ProvGraphWalker } from './sqlite-graph';
-import type { JobFacts, ProvenanceStore } from './store';
+import type { JobFacts, ProvenanceStore, RunAccess, RunRecorder, SqlFilter } from './store';
 
 export interface RunRow {
   run_id: string;
@@ -39,6 +40,8 @@ export interface RunRow {
   last_ms: number;
   executions: number;
   failed: number;
+  project: string;
+  owner: string | null;
 }
 
 export interface ExecutionRow {
@@ -112,7 +115,7 @@ export class SqliteProvenanceStore implements ProvenanceStore {
       runById: db.prepare<[string], RunRow>('SELECT * FROM prov_runs WHERE run_id = ?'),
       insertRun: db.prepare(
         `INSERT INTO prov_runs (run_id, notebook_id, notebook_path, user, kernel, recorded_by, started_at, started_ms,
-           last_at, last_ms, executions, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`
+           last_at, last_ms, executions, failed, project, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`
       ),
       touchRun: db.prepare(
         `UPDATE prov_runs SET executions = executions + 1, failed = failed + ?, notebook_path = ?,
@@ -180,18 +183,18 @@ export class SqliteProvenanceStore implements ProvenanceStore {
     return this.db.transaction(fn).immediate();
   }
 
-  recordExecutions(executions: readonly CellExecution[]): RecordedExecutions {
+  recordExecutions(executions: readonly CellExecution[], recorder?: RunRecorder): RecordedExecutions {
     return this.db
       .transaction(() => {
         const results: RecordedExecutions['results'] = [];
-        for (const e of executions) results.push({ executionId: e.executionId, status: this.recordOne(e) });
+        for (const e of executions) results.push({ executionId: e.executionId, status: this.recordOne(e, recorder) });
         const created = results.filter((r) => r.status === 'created').length;
         return { created, duplicates: results.length - created, results };
       })
       .immediate();
   }
 
-  private recordOne(e: CellExecution): 'created' | 'duplicate' {
+  private recordOne(e: CellExecution, recorder: RunRecorder | undefined): 'created' | 'duplicate' {
     const contentHash = sha256Hex(canonicalJson(e));
     const known = this.s.executionById.get(e.executionId);
     if (known) {
@@ -222,7 +225,9 @@ export class SqliteProvenanceStore implements ProvenanceStore {
         e.startedAt,
         startedMs,
         e.endedAt,
-        endedMs
+        endedMs,
+        recorder?.project ?? DEFAULT_PROJECT,
+        recorder?.user ?? null
       );
     this.s.touchRun.run(
       e.success ? 0 : 1,
@@ -356,13 +361,27 @@ export class SqliteProvenanceStore implements ProvenanceStore {
       executions: row.executions,
       failed: row.failed,
       cells: distinct,
-      ...(reproduction?.original_run_id ? { reproductionOf: reproduction.original_run_id } : {})
+      ...(reproduction?.original_run_id ? { reproductionOf: reproduction.original_run_id } : {}),
+      project: row.project
     };
   }
 
-  listRuns(notebookId: string, query: { limit: number; cursor?: string }): RunList {
+  runAccess(runId: string): RunAccess | undefined {
+    const row = this.s.runById.get(runId);
+    return row ? { owner: row.owner, project: row.project } : undefined;
+  }
+
+  listRuns(notebookId: string, query: { limit: number; cursor?: string }, visible?: SqlFilter): RunList {
     const after = query.cursor ? decodeCursor(query.cursor) : { ms: Number.MAX_SAFE_INTEGER, id: '' };
-    const rows = this.s.runsOfNotebook.all(notebookId, after.ms, after.ms, after.id || '\uffff', query.limit + 1);
+    const args = [notebookId, after.ms, after.ms, after.id || '\uffff'] as const;
+    const rows = visible
+      ? this.db
+          .prepare<unknown[], RunRow>(
+            `SELECT * FROM prov_runs WHERE notebook_id = ? AND (started_ms < ? OR (started_ms = ? AND run_id < ?))
+             AND ${visible.sql} ORDER BY started_ms DESC, run_id DESC LIMIT ?`
+          )
+          .all(...args, ...visible.params, query.limit + 1)
+      : this.s.runsOfNotebook.all(...args, query.limit + 1);
     const page = rows.slice(0, query.limit);
     return {
       notebookId,
@@ -467,10 +486,10 @@ export class SqliteProvenanceStore implements ProvenanceStore {
     return { runId, startedAt: run.started_at, endedAt: run.last_at, entries };
   }
 
-  lineage(query: LineageQuery): ProvGraph {
+  lineage(query: LineageQuery, visibleRun: (runId: string) => boolean = () => true): ProvGraph {
     if (query.execution !== undefined) {
-      const row =
-        this.s.executionById.get(query.execution) ?? notFound(`No execution "${query.execution}" is recorded`);
+      const found = this.s.executionById.get(query.execution);
+      const row = found && visibleRun(found.run_id) ? found : notFound(`No execution "${query.execution}" is recorded`);
       return this.walker.upstream({ executions: [row] }, query.maxNodes);
     }
     const rows = this.db
@@ -478,7 +497,8 @@ export class SqliteProvenanceStore implements ProvenanceStore {
         `SELECT e.* FROM prov_execution_outputs o JOIN prov_executions e ON e.seq = o.execution_seq
          WHERE o.sha256 = ? GROUP BY e.seq ORDER BY e.started_ms, e.seq`
       )
-      .all(query.output!);
+      .all(query.output!)
+      .filter((r) => visibleRun(r.run_id));
     if (rows.length === 0)
       notFound(
         `No recorded cell produced an output with hash ${query.output}`,

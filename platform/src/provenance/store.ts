@@ -18,6 +18,22 @@ import { ServiceKey } from '../services';
 /** The key under which the provenance module provides its store to other modules. */
 export const PROVENANCE_SERVICE = new ServiceKey<ProvenanceStore>('provenance');
 
+/** Who records a run first: it belongs to them and to their selected project. */
+export interface RunRecorder {
+  user: string;
+  project: string;
+}
+/** A run's owner (null: recorded before runs had owners) and project. */
+export interface RunAccess {
+  owner: string | null;
+  project: string;
+}
+/** A condition over prov_runs with its parameters. */
+export interface SqlFilter {
+  sql: string;
+  params: string[];
+}
+
 /** A job as the jobs service knows it now (state, times, what it staged in). */
 export interface JobFacts {
   jobId: string;
@@ -39,11 +55,16 @@ export interface ProvenanceStore {
   /** Run several writes as one transaction (a crate import records its run all or nothing). */
   transaction<T>(fn: () => T): T;
   /** Store a batch atomically (all or nothing). A known id with identical content is a duplicate; other content is `conflict`. */
-  recordExecutions(executions: readonly CellExecution[]): RecordedExecutions;
-  listRuns(notebookId: string, query: { limit: number; cursor?: string }): RunList;
+  /** `recorder`: whose a run first recorded here is (its owner and project; default: nobody's, the default project). */
+  recordExecutions(executions: readonly CellExecution[], recorder?: RunRecorder): RecordedExecutions;
+  /** `visible`: only the runs this SQL condition over prov_runs admits (policy.runVisibleSql). */
+  listRuns(notebookId: string, query: { limit: number; cursor?: string }, visible?: SqlFilter): RunList;
+  /** Whose a run is, for the access policy; undefined when it is not recorded. */
+  runAccess(runId: string): RunAccess | undefined;
   getRun(runId: string): RunDetail;
   timeline(runId: string): RunTimeline;
-  lineage(query: LineageQuery): ProvGraph;
+  /** `visibleRun`: executions of other runs are left out (none left: not found). */
+  lineage(query: LineageQuery, visibleRun?: (runId: string) => boolean): ProvGraph;
   /** Everything a run is made of (every execution, output, use, job, agent, reproduction): what exports are built from. */
   runGraph(runId: string): ProvGraph;
   impact(dataset: DatasetVersionRef, maxNodes: number): ImpactAnswer;

@@ -365,6 +365,90 @@ describe('provenance: lineage and crates as each user may see them', () => {
   );
 });
 
+describe('provenance: runs belong to a project', () => {
+  const inDefault = new Session(undefined, 'fusion-default.ipynb', 'alice');
+  const inFusion = new Session(undefined, 'fusion-project.ipynb', 'alice');
+  let fusionExecution: string;
+  const as = (u: string) => ({ url: p.url, token: tokens[u]! });
+  beforeAll(async () => {
+    const uses = [];
+    for (const level of LEVELS) {
+      const v = await ok('owner', 'GET', `/api/datasets/${ID[level]}/versions/latest`);
+      uses.push(datasetUse(ID[level], { version: v.version, sha256: v.sha256 }));
+    }
+    const code = 'const t = await genesis.dataset("fusion/x").table()';
+    const d = inDefault.cell('load', 0, code, [], uses);
+    expect((await call(as('alice'), 'recordExecutions', { body: { executions: [d] } })).status).toBe(200);
+    const f = inFusion.cell('load', 0, code, [], uses);
+    fusionExecution = f.executionId;
+    const r = await call(as('alice'), 'recordExecutions', { body: { executions: [f], project: 'fusion' } });
+    expect(r.status).toBe(200);
+  });
+
+  const RUN_ROUTES = ['provenanceRun', 'runTimeline', 'provJson'] as const;
+  /** Who may read a run of project "fusion": its members (alice contributes, carol views); bob is no member. */
+  const MEMBER: Record<User, boolean> = { alice: true, bob: false, carol: true };
+
+  it.each(USERS)(
+    '%s: run detail, timeline, PROV-JSON, crate and lineage of a project run: members read them, anyone else gets "not found"',
+    async (u) => {
+      const status = MEMBER[u] ? 200 : 404;
+      for (const route of RUN_ROUTES) {
+        const r = await call(as(u), route, { params: { runId: inFusion.runId } });
+        expect({ route, status: r.status }).toEqual({ route, status });
+        if (!MEMBER[u]) expect(JSON.stringify(r.json)).not.toMatch(/plasma/);
+      }
+      const crate = await call(as(u), 'exportCrate', { params: { runId: inFusion.runId } });
+      expect(crate.status).toBe(status);
+      const lineage = await call(as(u), 'lineage', { query: { execution: fusionExecution } });
+      expect(lineage.status).toBe(status);
+      const runs = await call(as(u), 'notebookRuns', { params: { notebookId: inFusion.notebookId } });
+      expect(runs.status).toBe(200);
+      expect(runs.json.runs.map((r: { runId: string; project: string }) => [r.runId, r.project])).toEqual(
+        MEMBER[u] ? [[inFusion.runId, 'fusion']] : []
+      );
+    }
+  );
+
+  it.each(USERS)(
+    '%s: run detail, timeline, PROV-JSON and crate of a default-project run name only the datasets they may see',
+    async (u) => {
+      for (const route of RUN_ROUTES) {
+        const r = await call(as(u), route, { params: { runId: inDefault.runId } });
+        expect({ route, status: r.status }).toEqual({ route, status: 200 });
+        const text = JSON.stringify(r.json);
+        for (const level of LEVELS)
+          expect({ route, level, named: text.includes(ID[level]) }).toEqual({ route, level, named: SEE[u][level] });
+      }
+      // The crate too: its metadata, run.json, PROV-JSON, notebook and output files.
+      const crate = await call(as(u), 'exportCrate', { params: { runId: inDefault.runId } });
+      expect(crate.status).toBe(200);
+      const text = Object.entries(unzipSync(new Uint8Array(crate.bytes)))
+        .filter(([name]) => !name.startsWith('datasets/'))
+        .map(([, bytes]) => new TextDecoder().decode(bytes))
+        .join('\n');
+      for (const level of LEVELS)
+        expect({ crate: true, level, named: text.includes(ID[level]) }).toEqual({
+          crate: true,
+          level,
+          named: SEE[u][level]
+        });
+    }
+  );
+
+  it('recording a run in a project needs a contributor: a viewer is refused, a stranger is told there is no project', async () => {
+    const stranger = new Session(undefined, 'bob.ipynb', 'bob').cell('a', 0, '1');
+    const bob = await call(as('bob'), 'recordExecutions', { body: { executions: [stranger], project: 'fusion' } });
+    expect(bob.status).toBe(404);
+    const viewer = new Session(undefined, 'carol.ipynb', 'carol').cell('a', 0, '1');
+    const carol = await call(as('carol'), 'recordExecutions', { body: { executions: [viewer], project: 'fusion' } });
+    expect(carol.status).toBe(403);
+    // Adding to a run one may not read is refused as if the run did not exist.
+    const intrude = { ...inFusion.cell('b', 1, '2'), user: 'bob' };
+    expect((await call(as('bob'), 'recordExecutions', { body: { executions: [intrude] } })).status).toBe(404);
+  });
+});
+
 describe('the route table', () => {
   it('every route declares the scope it needs; only health checks are public (ours and OIP v2 live/ready)', () => {
     for (const [name, r] of Object.entries(routes)) {

@@ -81,6 +81,24 @@ describe('dataset stage-in', () => {
     client.close();
   });
 
+  it('a stage-in without a version is stored naming the version it staged (latest at submit)', async () => {
+    const client = new JobsClient(p);
+    const { job } = await client.submit({
+      name: 'uses-latest',
+      executable: '/usr/bin/sha256sum',
+      arguments: ['in.arrow'],
+      stageIn: [{ dataset: 'test/tiny', target: 'in.arrow' }]
+    });
+    // The job's spec says which version it stages, so a resend after a restart and the
+    // provenance of the job stage that version, not whatever is latest later.
+    expect(job.spec.stageIn).toEqual([{ dataset: 'test/tiny@2', target: 'in.arrow', format: 'arrow' }]);
+    const done = await untilFinal(client, job.id);
+    expect(done.state).toBe('COMPLETED');
+    expect(done.spec.stageIn[0]).toMatchObject({ dataset: 'test/tiny@2' });
+    expect((await client.logs(job.id)).data.split(' ')[0]).not.toBe(sha256);
+    client.close();
+  });
+
   it('refuses an unknown dataset before submission', async () => {
     const client = new JobsClient(p);
     await expect(

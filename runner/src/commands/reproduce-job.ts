@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import {
-  DatasetUse,
   isReproducible,
   PROVENANCE_SCHEMA_VERSION,
   readCellProvenance,
@@ -28,12 +27,26 @@ import { runCommand } from './run';
 const codeCellsOf = (nb: Notebook) => nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');
 const cellIdOf = (c: CodeCell, index: number) => c.id ?? `cell-${index + 1}`;
 
-/** Unversioned dataset refs a cell resolved to latest rather than to a pin. */
-function unpinnedIn(cellId: string, outputs: CodeCell['outputs']): UnpinnedRef[] {
-  return lineageOf(outputs)
-    .filter((r): r is DatasetUse => r.kind === 'dataset')
-    .filter((r) => !r.pinned && RecordId.safeParse(r.ref).success)
-    .map((r) => ({ ref: r.ref, id: r.id, version: r.version, sha256: r.sha256, cellId }));
+/** Unversioned refs a cell resolved to latest rather than to a pin: datasets it read or a job staged in, models. */
+export function unpinnedIn(cellId: string, outputs: CodeCell['outputs']): UnpinnedRef[] {
+  const unversioned = (r: { ref: string; pinned?: boolean }) => !r.pinned && RecordId.safeParse(r.ref).success;
+  return lineageOf(outputs).flatMap((r): UnpinnedRef[] => {
+    if (r.kind === 'job')
+      return (r.stagedIn ?? [])
+        .filter(unversioned)
+        .map((d) => ({ ref: d.ref, id: d.id, version: d.version, sha256: d.sha256, cellId }));
+    if (!unversioned(r)) return [];
+    return [
+      {
+        ...(r.kind === 'model' ? { kind: r.kind } : {}),
+        ref: r.ref,
+        id: r.id,
+        version: r.version,
+        sha256: r.sha256,
+        cellId
+      }
+    ];
+  });
 }
 
 /**
@@ -71,6 +84,7 @@ export async function reproduceJob(
       startedAt: spec.startedAt,
       ...(state === 'running' ? {} : { endedAt: new Date().toISOString() }),
       pins: pinnedVersions,
+      pinnedModels: { ...spec.pins.models },
       unpinned,
       cells: [...cells],
       summary,
@@ -89,6 +103,7 @@ export async function reproduceJob(
       notebook: spec.notebook,
       runId: spec.runId,
       pins: spec.pins,
+      ...(spec.project ? { project: spec.project } : {}),
       cwd: spec.cwd,
       kernel: spec.kernel,
       cellTimeoutMs: spec.cellTimeoutMs,

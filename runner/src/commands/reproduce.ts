@@ -15,6 +15,7 @@ import {
 import type { ConnectOptions } from '@genesis-lab/client';
 import { unzipSync } from 'fflate';
 import writeFileAtomic from 'write-file-atomic';
+import { kernelEnvironments } from '../kernel/environments';
 import { readNotebook } from '../notebook/file';
 import { PlatformApi } from '../platform/platform-api';
 import { reportMarkdown } from '../report/markdown';
@@ -98,6 +99,8 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     say(`Run ${originalRunId} is not on this platform (${conn.url}); using the pins the notebook's metadata carries.`);
   for (const [id, p] of Object.entries(pins.datasets))
     say(`pinned ${id}@${p.version} (sha256 ${p.sha256.slice(0, 12)}…)`);
+  for (const [id, p] of Object.entries(pins.models))
+    say(`pinned model ${id}@${p.version} (weights sha256 ${p.sha256.slice(0, 12)}…)`);
 
   const originalExecutions: Record<string, string> = {};
   for (const e of detail?.executions ?? []) originalExecutions[e.cellId] = e.executionId; // the last execution of each cell
@@ -108,8 +111,7 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     markdown: path.join(outDir, 'report.md')
   };
   fs.copyFileSync(expected, files.notebook);
-  const searchPrefixes =
-    opts.kernelSearchPrefixes ?? [process.env.VIRTUAL_ENV, process.env.CONDA_PREFIX].filter((p): p is string => !!p);
+  const searchPrefixes = opts.kernelSearchPrefixes ?? kernelEnvironments();
   const spec: ReproduceJobSpec = {
     notebook: files.notebook,
     expected,
@@ -124,6 +126,7 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     cwd,
     facility: opts.facility ?? 'local',
     pins,
+    ...(detail?.run.project ? { project: detail.run.project } : {}),
     originalExecutions,
     ...(opts.kernel ? { kernel: opts.kernel } : {}),
     ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),
@@ -132,6 +135,9 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     startedAt: new Date().toISOString()
   };
   const specFile = path.join(outDir, 'reproduction.json');
+  // The job carries a token of its own, revoked when this ends (the caller's never goes into a file).
+  const token = await platform.reproductionToken(reproductionId);
+  spec.platform = { url: conn.url, token: token.token };
   fs.writeFileSync(specFile, JSON.stringify(spec, null, 1), { mode: 0o600 });
   try {
     const submitted = await platform.submitJob(
@@ -180,6 +186,7 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
           facility: spec.facility,
           startedAt: spec.startedAt,
           pins: pins.datasets,
+          pinnedModels: pins.models,
           unpinned: [],
           cells: [],
           summary: { total: 0, reproduced: 0, withinTolerance: 0, differs: 0, failed: 0, notRun: 0 }
@@ -199,6 +206,9 @@ export async function reproduceCommand(opts: ReproduceOptions): Promise<Reproduc
     return { report, markdown, files, job };
   } finally {
     fs.rmSync(specFile, { force: true });
+    await platform.revokeToken(token.id).catch((err: unknown) => {
+      say(`could not revoke the reproduction's token ${token.id} (it expires by itself): ${(err as Error).message}`);
+    });
     platform.close();
   }
 }

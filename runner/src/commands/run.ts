@@ -9,7 +9,6 @@ import {
   PROVENANCE_SCHEMA_VERSION,
   pinsFromLineage,
   readNotebookProvenance,
-  sha256Hex,
   type CellExecutionInput,
   type CodeCell,
   type ExecutionEnvironment,
@@ -25,6 +24,7 @@ import type { KernelSearchOptions } from '../kernel/kernelspec';
 import { readNotebook, writeNotebook } from '../notebook/file';
 import { PlatformApi } from '../platform/platform-api';
 import { captureExecution, lineageOf } from '../record/capture';
+import { projectEnvironment } from '../record/environment';
 import { ExecutionRecorder } from '../record/recorder';
 import { RUNNER_VERSION } from '../version';
 
@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   cellTimeoutMs?: number;
   /** Versions the kernel helpers resolve unversioned refs to (a reproduction's pins); none: latest. */
   pins?: NotebookPins;
+  /** The project a new run belongs to (its members see it); default: the default project. */
+  project?: string;
   /** The run id to record under (a reproduction chooses it); default: a new one. */
   runId?: string;
   /** Added to the kernel's environment. */
@@ -78,17 +80,6 @@ function ensureCellIds(nb: Notebook): void {
   if (nb.nbformat_minor < 5) nb.nbformat_minor = 5;
 }
 
-/** sha256 of the lockfile nearest above the notebook (package-lock.json, deno.lock): the environment's identity. */
-function lockfileSha256(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    for (const name of ['package-lock.json', 'deno.lock']) {
-      const f = path.join(d, name);
-      if (fs.existsSync(f)) return sha256Hex(fs.readFileSync(f));
-    }
-    if (path.dirname(d) === d) return undefined;
-  }
-}
-
 /**
  * `genesis run`: execute a notebook headless in the kernel its metadata declares, against the
  * platform the environment names, record every executed cell as the extension would, and write
@@ -107,7 +98,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
   const notebookId = previous?.notebookId ?? randomUUID();
   const environment: ExecutionEnvironment = {
     kernel: { name: spec.name, displayName: spec.display_name, ...(spec.language ? { language: spec.language } : {}) },
-    ...(lockfileSha256(path.dirname(file)) ? { lockfileSha256: lockfileSha256(path.dirname(file)) } : {}),
+    ...projectEnvironment(opts.cwd ?? path.dirname(file)),
     client: { name: 'runner', version: RUNNER_VERSION }
   };
   const ctx = {
@@ -120,7 +111,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandRes
     user: process.env.GENESIS_USER || os.userInfo().username
   };
   const notes: string[] = [];
-  const recorder = new ExecutionRecorder(platform);
+  const recorder = new ExecutionRecorder(platform, opts.project);
   const executions: CellExecutionInput[] = [];
   const lineage: LineageRecord[] = [];
   const cells = nb.cells.filter((c): c is CodeCell => c.cell_type === 'code');

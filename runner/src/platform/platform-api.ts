@@ -2,6 +2,8 @@ import {
   CRATE_MEDIA_TYPE,
   GenesisError,
   MAX_EXECUTIONS_PER_BATCH,
+  reproductionTokenRequest,
+  type TokenCreated,
   type CellExecutionInput,
   type CrateImportResult,
   type Job,
@@ -30,11 +32,11 @@ export class PlatformApi {
   }
 
   /** Record executions (idempotent by executionId), in batches the route accepts. */
-  async recordExecutions(executions: readonly CellExecutionInput[]): Promise<void> {
+  async recordExecutions(executions: readonly CellExecutionInput[], project?: string): Promise<void> {
     for (let i = 0; i < executions.length; i += MAX_EXECUTIONS_PER_BATCH) {
       // Idempotent by executionId: a resend after a lost answer records nothing twice.
       await this.client.call('recordExecutions', {
-        body: { executions: executions.slice(i, i + MAX_EXECUTIONS_PER_BATCH) }
+        body: { executions: executions.slice(i, i + MAX_EXECUTIONS_PER_BATCH), ...(project ? { project } : {}) }
       });
     }
   }
@@ -59,6 +61,16 @@ export class PlatformApi {
   /** Import an exported crate (its dataset versions, digests checked, then its run). */
   async importCrate(zip: Uint8Array): Promise<CrateImportResult> {
     return this.client.call('importCrate', { content: { type: CRATE_MEDIA_TYPE, bytes: zip } });
+  }
+
+  /** A reproduction's own short-lived token, with at most this connection's scopes (see reproductionTokenRequest). */
+  async reproductionToken(reproductionId: string): Promise<TokenCreated> {
+    const me = await this.client.call('whoami', {});
+    return this.client.call('createToken', { body: reproductionTokenRequest(reproductionId, me.scopes) });
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    await this.client.call('revokeToken', { params: { tokenId } });
   }
 
   private jobs(): JobsClient {

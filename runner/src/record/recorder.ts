@@ -14,7 +14,11 @@ export class ExecutionRecorder {
   private sending: Promise<void> | undefined;
   private failure: Error | undefined;
 
-  constructor(private readonly platform: Pick<PlatformApi, 'recordExecutions'>) {}
+  constructor(
+    private readonly platform: Pick<PlatformApi, 'recordExecutions'>,
+    /** The project a new run belongs to (default: the default project). */
+    private readonly project?: string
+  ) {}
 
   add(e: CellExecutionInput): void {
     this.queue.push(e);
@@ -26,7 +30,7 @@ export class ExecutionRecorder {
       const batch = this.queue.slice();
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.platform.recordExecutions(batch);
+          await this.platform.recordExecutions(batch, this.project);
           this.failure = undefined;
           break;
         } catch (e) {

@@ -62,19 +62,24 @@ export function reportMarkdown(r: ReproducibilityReport): string {
     `- ${r.startedAt}${r.endedAt ? ` to ${r.endedAt}` : ''}, ${r.state}`
   );
   const pins = Object.entries(r.pins);
-  if (pins.length)
+  const models = Object.entries(r.pinnedModels ?? {});
+  if (pins.length || models.length)
     lines.push(
       '',
       '**Pinned**:',
       '',
-      ...pins.map(([id, p]) => `- \`${id}@${p.version}\` (sha256 \`${p.sha256.slice(0, 12)}…\`)`)
+      ...pins.map(([id, p]) => `- \`${id}@${p.version}\` (sha256 \`${p.sha256.slice(0, 12)}…\`)`),
+      ...models.map(([id, p]) => `- model \`${id}@${p.version}\` (weights sha256 \`${p.sha256.slice(0, 12)}…\`)`)
     );
   if (r.unpinned.length)
     lines.push(
       '',
       '**Not pinned** (the original run never recorded them; resolved to latest):',
       '',
-      ...r.unpinned.map((u) => `- \`${u.ref}\` → \`${u.id}@${u.version}\`${u.cellId ? ` in cell ${u.cellId}` : ''}`)
+      ...r.unpinned.map(
+        (u) =>
+          `- ${u.kind === 'model' ? 'model ' : ''}\`${u.ref}\` → \`${u.id}@${u.version}\`${u.cellId ? ` in cell ${u.cellId}` : ''}`
+      )
     );
   lines.push('', '| # | cell | result | detail |', '|---|---|---|---|');
   for (const c of r.cells)
