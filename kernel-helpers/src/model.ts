@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { RecordBatchReader, RecordBatchStreamWriter, Table, type RecordBatch } from 'apache-arrow';
 import {
   ARROW_STREAM_MEDIA_TYPE,
@@ -13,10 +12,9 @@ import {
   type ModelRecord,
   type ModelSignature,
   type ModelVersion,
-  type Ref,
-  type RouteName
+  type Ref
 } from '@genesis-lab/contract';
-import { buildRequest, httpError, platformError, type RouteInput, rethrowPresentable } from '@genesis-lab/client';
+import { rethrowPresentable, sourceChunks } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
 
@@ -85,7 +83,7 @@ export class Model {
     const version = await this.resolve();
     const notebook = this.ctx.notebook();
     if (notebook) {
-      const res = await rawFetch(this.ctx, 'modelCardReadme', {
+      const res = await this.ctx.client.api.open('modelCardReadme', {
         params: { ...this.params, version: version.version }
       });
       const markdown = (await res.text()).replace(/^---\n[\s\S]*?\n---\n/, '');
@@ -103,28 +101,27 @@ export class Model {
     let rows = 0;
     let bytes = 0;
     try {
-      const body = Readable.from(ipcStream(table.batches));
-      const res = await rawFetch(
-        this.ctx,
+      const res = await this.ctx.client.api.open(
         'predict',
         {
           params: { ...this.params, version: selector },
           query: {
             ...(options.batchRows ? { batchRows: options.batchRows } : {}),
             ...(options.passthrough?.length ? { passthrough: options.passthrough.join(',') } : {})
-          }
+          },
+          content: { type: ARROW_STREAM_MEDIA_TYPE, stream: ipcStream(table.batches) }
         },
-        { body, signal: options.signal, contentType: ARROW_STREAM_MEDIA_TYPE }
+        options.signal ? { signal: options.signal } : {}
       );
-      const version = res.headers.get(MODEL_VERSION_HEADER);
-      const sha256 = res.headers.get(MODEL_SHA256_HEADER);
-      const runtime = res.headers.get(MODEL_RUNTIME_HEADER);
+      const version = res.header(MODEL_VERSION_HEADER);
+      const sha256 = res.header(MODEL_SHA256_HEADER);
+      const runtime = res.header(MODEL_RUNTIME_HEADER);
       if (!version || !sha256 || !runtime || (this.version && version !== this.version))
         throw new GenesisError(
           'internal',
           `The platform's predict answer does not name the version it ran of ${this.id}`
         );
-      const counted = countBytes(res.body!, (n) => {
+      const counted = countBytes(sourceChunks(res.body), (n) => {
         bytes += n;
         progress?.update(rows, bytes);
       });
@@ -176,38 +173,9 @@ async function* ipcStream(batches: readonly RecordBatch[]): AsyncGenerator<Uint8
   await produce;
 }
 
-async function* countBytes(body: ReadableStream<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+async function* countBytes(body: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
     onBytes(chunk.byteLength);
     yield chunk;
   }
-}
-
-/**
- * A route with a binary body or answer, through the client core's request builder (path, query
- * validation, accept header) on the client's connection; errors become the platform's GenesisError.
- */
-async function rawFetch<N extends RouteName>(
-  ctx: GenesisContext,
-  name: N,
-  input: RouteInput<N>,
-  init: { body?: Readable; signal?: AbortSignal; contentType?: string } = {}
-): Promise<Response> {
-  const req = buildRequest(name, input);
-  const conn = ctx.client.connection();
-  const res = await fetch(conn.url + req.path, {
-    method: req.method,
-    headers: {
-      ...req.headers,
-      authorization: `Bearer ${conn.token}`,
-      ...(init.contentType ? { 'content-type': init.contentType } : {})
-    },
-    ...(init.body ? { body: Readable.toWeb(init.body) as ReadableStream, duplex: 'half' } : {}),
-    ...(init.signal ? { signal: init.signal } : {})
-  } as RequestInit);
-  if (res.status >= 400) {
-    const text = await res.text();
-    throw platformError(text) ?? httpError(res.status, text, conn.url);
-  }
-  return res;
 }
