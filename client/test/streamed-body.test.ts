@@ -76,7 +76,12 @@ describe('a streamed request body', () => {
       expect(err.code).toBe('not_found');
       expect(err.status).toBe(404);
       expect(err.message).toMatch(/nothing-here/);
-      expect(produced).toBeLessThan(1024 * MB);
+      // The upload stops with the answer: nothing more is produced afterwards (and the platform is not kept reading).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = produced;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(produced).toBe(after);
+      expect(produced).toBeLessThan(256 * MB);
     });
 
     it('fails the call with the producer’s own error when the body cannot be produced', async () => {

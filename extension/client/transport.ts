@@ -154,7 +154,7 @@ export class BrowserTransport implements Transport<Response> {
  */
 async function blobOf(stream: ByteStream): Promise<Blob> {
   const parts: BlobPart[] = [];
-  for await (const chunk of stream) parts.push(chunk as Uint8Array<ArrayBuffer>);
+  for await (const chunk of stream) parts.push(chunk as BlobPart);
   return new Blob(parts);
 }
 

@@ -40,8 +40,15 @@ export function request(
       : { ...headers, 'content-length': String(Buffer.byteLength(body as string | Uint8Array)) };
   return new Promise((resolve, reject) => {
     let answered = false;
+    let refused = false;
     const req = mod.request(url, { method, headers: sent, agent, ...(signal ? { signal } : {}) }, (res) => {
       answered = true;
+      if (streamed && (res.statusCode ?? 0) >= 400) {
+        // The platform refused the body while we were still sending it: stop producing, and once its
+        // answer is read close the connection (the rest of the body will never come, so it cannot be reused).
+        refused = true;
+        res.once('end', () => req.destroy());
+      }
       const encoding = String(res.headers['content-encoding'] ?? 'identity').toLowerCase();
       let body: Readable = res;
       if (encoding === 'gzip' || encoding === 'x-gzip') body = res.pipe(zlib.createGunzip());
@@ -62,15 +69,26 @@ export function request(
       if (!answered) reject(err);
     });
     if (!streamed) req.end(body as string | Uint8Array | undefined);
-    else void pump(req, body as AsyncIterable<Uint8Array>, () => answered);
+    else
+      void pump(
+        req,
+        body as AsyncIterable<Uint8Array>,
+        () => answered,
+        () => refused
+      );
   });
 }
 
 /** Write a byte stream into a request, waiting for `drain` whenever the socket's buffer is full. */
-async function pump(req: http.ClientRequest, source: AsyncIterable<Uint8Array>, answered: () => boolean): Promise<void> {
+async function pump(
+  req: http.ClientRequest,
+  source: AsyncIterable<Uint8Array>,
+  answered: () => boolean,
+  refused: () => boolean
+): Promise<void> {
   try {
     for await (const chunk of source) {
-      if (req.destroyed) return;
+      if (req.destroyed || refused()) return;
       if (chunk.byteLength === 0) continue;
       if (!req.write(chunk)) {
         await new Promise<void>((resolve) => {
@@ -84,7 +102,7 @@ async function pump(req: http.ClientRequest, source: AsyncIterable<Uint8Array>, 
         });
       }
     }
-    if (!req.destroyed) req.end();
+    if (!req.destroyed && !refused()) req.end();
   } catch (err) {
     // The producer failed: abort the request, so the platform sees an incomplete body, not a short one.
     if (!answered()) req.destroy(err as Error);
