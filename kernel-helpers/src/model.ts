@@ -1,4 +1,4 @@
-import { RecordBatchReader, RecordBatchStreamWriter, Table, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, RecordBatchStreamWriter, Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import {
   ARROW_STREAM_MEDIA_TYPE,
   GenesisError,
@@ -14,7 +14,7 @@ import {
   type ModelVersion,
   type Ref
 } from '@genesis-lab/contract';
-import { rethrowPresentable, sourceChunks } from '@genesis-lab/client';
+import { rethrowPresentable, sourceChunks, type RawContent } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
 
@@ -109,7 +109,7 @@ export class Model {
             ...(options.batchRows ? { batchRows: options.batchRows } : {}),
             ...(options.passthrough?.length ? { passthrough: options.passthrough.join(',') } : {})
           },
-          content: { type: ARROW_STREAM_MEDIA_TYPE, stream: ipcStream(table.batches) }
+          content: predictBody(table)
         },
         options.signal ? { signal: options.signal } : {}
       );
@@ -153,6 +153,16 @@ export class Model {
   toString(): string {
     return formatRef({ id: this.id, ...(this.version ? { version: this.version } : {}) });
   }
+}
+
+/** Tables up to this size go as one body with its length (one write, no chunk framing); larger ones stream. */
+const WHOLE_BODY_BYTES = 1024 * 1024;
+
+/** The predict request's body: a small table's IPC bytes at once, a large one's as they are sent. */
+function predictBody(table: Table): RawContent {
+  const size = table.batches.reduce((n, b) => n + b.data.byteLength, 0);
+  if (size <= WHOLE_BODY_BYTES) return { type: ARROW_STREAM_MEDIA_TYPE, bytes: tableToIPC(table, 'stream') };
+  return { type: ARROW_STREAM_MEDIA_TYPE, stream: ipcStream(table.batches) };
 }
 
 /** The table's batches as Arrow IPC stream bytes, produced as the request body is read. */
