@@ -92,7 +92,9 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
     // Arrow's reader ends the source it reads, and ending the request would close the socket the
     // answer goes out on: the pipeline reads a pass-through copy instead.
     const body = (req.body as Readable).pipe(new PassThrough());
+    const length = Number(req.headers['content-length']);
     const { resolved, bytes } = await models.predictIpc(r.id, r.version, principal, body, {
+      ...(Number.isSafeInteger(length) ? { bodyBytes: length } : {}),
       ...(query.batchRows ? { batchRows: query.batchRows } : {}),
       passthrough: query.passthrough
         ? query.passthrough

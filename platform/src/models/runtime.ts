@@ -57,6 +57,8 @@ export interface PredictOptions {
 export interface IpcPredictOptions extends PredictOptions {
   batchRows?: number;
   passthrough?: readonly string[];
+  /** The body's length when the request declared it (a small call may be run differently); absent when streamed. */
+  bodyBytes?: number;
 }
 
 /** A loaded version, ready to predict. Owned by the model service, which disposes it. */

@@ -4,7 +4,7 @@ import { ServiceKey } from '../services';
 import { ipcBatches, ipcBytes } from './ipc';
 import { predictBatches, type PredictStreamOptions } from './predict';
 import type { ModelRegistry, ResolvedModel } from './registry';
-import type { LoadedModel } from './runtime';
+import type { IpcPredictOptions, LoadedModel } from './runtime';
 import type { RuntimeSet } from './runtimes';
 
 /** Loaded versions kept warm (each onnx version holds a worker thread and its session). */
@@ -83,7 +83,7 @@ export class ModelService {
     selector: VersionSelector,
     principal: Principal,
     body: AsyncIterable<Uint8Array>,
-    opts: Omit<PredictStreamOptions, 'onProgress'> = {}
+    opts: IpcPredictOptions = {}
   ): Promise<IpcPrediction> {
     const resolved = this.registry.resolve(id, selector, principal);
     const model = await this.load(resolved);

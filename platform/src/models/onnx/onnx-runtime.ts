@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RecordBatch } from 'apache-arrow';
@@ -13,9 +14,19 @@ import type {
   RuntimeTensor
 } from '../runtime';
 import type { FeedTensor, FromWorker, TensorInfo, ToWorker, WorkerInit } from './messages';
+import { ipcBatches, ipcBytes } from '../ipc';
+import { predictBatches } from '../predict';
+import { openSession, sessionModel, tensorInfo } from './session-model';
 import { batchOf, byTensor, feedsOf, ONNX_TYPE, transferables } from './tensors';
 
 const WORKER_FILE = path.join(__dirname, 'session-worker.js');
+
+/** Tiny calls run on the main thread: a body up to 64 KB, weights up to 1 MB, body/8 x weights bytes within 16 MiB (about 2 ms of work at most). */
+const INLINE_MAX_BODY = 64 * 1024;
+const INLINE_MAX_WEIGHTS = 1024 * 1024;
+const INLINE_MAX_WORK = 16 * 1024 * 1024;
+const INLINE_MAX_MS = 5;
+const INLINE_SLOW_RUNS = 3;
 
 /** Request bytes per message to the worker, and how many may wait there unread before the socket is paused. */
 const IN_CHUNK = 1024 * 1024;
@@ -113,6 +124,58 @@ class OnnxModel implements LoadedModel {
     this.metadata = metadataOf(first);
     this.inputs = byTensor(req.signature.inputs);
     this.outputs = byTensor(req.signature.outputs);
+    this.weightsBytes = fs.statSync(init.weightsPath).size;
+  }
+
+  private readonly weightsBytes: number;
+  /** A session on the main thread for tiny calls, opened at the first one; `false` once one ran too long. */
+  private inline: Promise<LoadedModel> | false | undefined;
+  private inlineRuns = 0;
+  private inlineSlow = 0;
+
+  /**
+   * Whether a call is small enough to run on the event loop: two thread hops cost more than the
+   * run (on a busy machine a woken thread waits for a core). Judged before decoding, from the
+   * body's length and the weights' size (a bound on work per row), and given up for good once
+   * INLINE_SLOW_RUNS inline calls in a row took longer than INLINE_MAX_MS.
+   */
+  private inlineFor(bodyBytes: number | undefined): Promise<LoadedModel> | undefined {
+    if (this.inline === false || bodyBytes === undefined || bodyBytes > INLINE_MAX_BODY) return undefined;
+    if (this.weightsBytes > INLINE_MAX_WEIGHTS || (bodyBytes / 8) * this.weightsBytes > INLINE_MAX_WORK)
+      return undefined;
+    if (!this.inline) {
+      this.inline = openSession(this.init).then((session) =>
+        sessionModel(session, session.inputMetadata.map(tensorInfo), this.req.signature)
+      );
+      this.inline.catch(() => (this.inline = false));
+    }
+    return this.inline;
+  }
+
+  private async *predictInline(
+    model: Promise<LoadedModel>,
+    input: AsyncIterable<Uint8Array>,
+    options: IpcPredictOptions
+  ): AsyncGenerator<Uint8Array> {
+    const session = await model; // opening it (the first call) is not the run's time
+    // Only the model's own runs are timed: the time the answer waits for the socket is not the event loop's.
+    let ran = 0;
+    const timed: LoadedModel = {
+      ...session,
+      predict: async (batch, opts) => {
+        const t0 = performance.now();
+        try {
+          return await session.predict(batch, opts);
+        } finally {
+          ran += performance.now() - t0;
+        }
+      }
+    };
+    yield* ipcBytes(predictBatches(timed, this.req.signature, ipcBatches(input), options));
+    // The first run warms up (JIT, the session's own lazy setup); one slow run may be a preemption.
+    const slow = ran > INLINE_MAX_MS;
+    this.inlineSlow = slow ? this.inlineSlow + 1 : 0;
+    if (this.inlineRuns++ > 0 && this.inlineSlow >= INLINE_SLOW_RUNS) this.inline = false;
   }
 
   predict(input: RecordBatch, options: PredictOptions = {}): Promise<RecordBatch> {
@@ -169,6 +232,8 @@ class OnnxModel implements LoadedModel {
   async *predictIpc(input: AsyncIterable<Uint8Array>, options: IpcPredictOptions): AsyncGenerator<Uint8Array> {
     const { signal } = options;
     signal?.throwIfAborted();
+    const inline = this.inlineFor(options.bodyBytes);
+    if (inline) return yield* this.predictInline(inline, input, options);
     const s = await this.session;
     const id = this.nextId++;
     const out: Uint8Array[] = [];
@@ -307,6 +372,7 @@ class OnnxModel implements LoadedModel {
   }
 
   async dispose(): Promise<void> {
+    if (this.inline) await (await this.inline.catch(() => undefined))?.dispose();
     const s = await this.session.catch(() => undefined);
     await s?.worker.terminate();
   }

@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
-import type { RecordBatch } from 'apache-arrow';
-import { GenesisError, type ModelSignature } from '@genesis-lab/contract';
+import type * as ort from 'onnxruntime-node';
+import { GenesisError } from '@genesis-lab/contract';
 import { ipcBatches, ipcChunks } from '../ipc';
 import { predictBatches } from '../predict';
-import type { LoadedModel } from '../runtime';
-import type { FeedTensor, FromWorker, TensorInfo, ToWorker, WorkerError, WorkerInit } from './messages';
-import { batchOf, byTensor, feedsOf, transferables } from './tensors';
+import type { FromWorker, TensorInfo, ToWorker, WorkerError, WorkerInit } from './messages';
+import { openSession, runFeeds, sessionModel, tensorInfo } from './session-model';
+import { transferables } from './tensors';
 
 /**
  * One onnxruntime InferenceSession in a worker thread, so a model's compute never runs on the
@@ -22,39 +21,6 @@ const port = parentPort!;
 const OUT_WINDOW = 8 * 1024 * 1024;
 /** Request bytes the main thread sends ahead before it waits for `took` (onnx-runtime.ts's IN_WINDOW). */
 const IN_WINDOW = 8 * 1024 * 1024;
-
-function infoOf(m: ort.InferenceSession.ValueMetadata): TensorInfo {
-  if (!m.isTensor) return { name: m.name, type: 'non-tensor', shape: [] };
-  return { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)) };
-}
-
-async function runFeeds(session: ort.InferenceSession, feeds: FeedTensor[], outputs: string[]): Promise<FeedTensor[]> {
-  const input: Record<string, ort.Tensor> = {};
-  for (const f of feeds) input[f.name] = new ort.Tensor(f.type, f.data as never, f.dims);
-  const out = await session.run(input, outputs);
-  return outputs.map((name) => {
-    const t = out[name]!;
-    return { name, type: t.type as FeedTensor['type'], dims: [...t.dims], data: t.data as FeedTensor['data'] };
-  });
-}
-
-/** The session as the predict pipeline's model, run right here (no thread hop per batch). */
-function inWorkerModel(
-  session: ort.InferenceSession,
-  graphInputs: TensorInfo[],
-  signature: ModelSignature
-): LoadedModel {
-  const inputs = byTensor(signature.inputs);
-  const outputs = byTensor(signature.outputs);
-  return {
-    metadata: { runtime: 'onnx', inputs: [], outputs: [] },
-    async predict(batch: RecordBatch): Promise<RecordBatch> {
-      const result = await runFeeds(session, feedsOf(batch, inputs, graphInputs), [...outputs.keys()]);
-      return batchOf(result, outputs, signature, batch.numRows);
-    },
-    dispose: async () => undefined
-  };
-}
 
 /**
  * Bytes pushed by the main thread, read by the IPC decoder. `took` counts what was consumed; it is
@@ -132,7 +98,7 @@ async function runStream(
   msg: Extract<ToWorker, { op: 'open' }>,
   stream: Stream
 ): Promise<void> {
-  const model = inWorkerModel(session, graphInputs, msg.signature);
+  const model = sessionModel(session, graphInputs, msg.signature);
   const batches = predictBatches(model, msg.signature, ipcBatches(stream.inbox), {
     ...(msg.batchRows ? { batchRows: msg.batchRows } : {}),
     passthrough: msg.passthrough
@@ -153,20 +119,16 @@ async function runStream(
 async function main(): Promise<void> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(init.weightsPath, {
-      graphOptimizationLevel: init.graphOptimization,
-      // The platform's worker threads are the parallelism; keep each session to one inter-op thread.
-      executionMode: 'sequential'
-    });
+    session = await openSession(init);
   } catch (err) {
     port.postMessage({ op: 'failed', message: (err as Error).message } satisfies FromWorker);
     return;
   }
-  const graphInputs = session.inputMetadata.map(infoOf);
+  const graphInputs = session.inputMetadata.map(tensorInfo);
   port.postMessage({
     op: 'ready',
     inputs: graphInputs,
-    outputs: session.outputMetadata.map(infoOf)
+    outputs: session.outputMetadata.map(tensorInfo)
   } satisfies FromWorker);
 
   const streams = new Map<number, Stream>();
