@@ -1,6 +1,7 @@
 import { RecordBatchReader, RecordBatchStreamWriter, Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import {
   ARROW_STREAM_MEDIA_TYPE,
+  PREDICT_BATCH_ROWS,
   GenesisError,
   LATEST,
   MODEL_RUNTIME_HEADER,
@@ -109,7 +110,7 @@ export class Model {
             ...(options.batchRows ? { batchRows: options.batchRows } : {}),
             ...(options.passthrough?.length ? { passthrough: options.passthrough.join(',') } : {})
           },
-          content: predictBody(table)
+          content: predictBody(table, options.batchRows ?? PREDICT_BATCH_ROWS)
         },
         options.signal ? { signal: options.signal } : {}
       );
@@ -159,23 +160,27 @@ export class Model {
 const WHOLE_BODY_BYTES = 1024 * 1024;
 
 /** The predict request's body: a small table's IPC bytes at once, a large one's as they are sent. */
-function predictBody(table: Table): RawContent {
+function predictBody(table: Table, batchRows: number): RawContent {
   const size = table.batches.reduce((n, b) => n + b.data.byteLength, 0);
   if (size <= WHOLE_BODY_BYTES) return { type: ARROW_STREAM_MEDIA_TYPE, bytes: tableToIPC(table, 'stream') };
-  return { type: ARROW_STREAM_MEDIA_TYPE, stream: ipcStream(table.batches) };
+  return { type: ARROW_STREAM_MEDIA_TYPE, stream: ipcStream(table.batches, batchRows) };
 }
 
 /** The table's batches as Arrow IPC stream bytes, produced as the request body is read. */
-async function* ipcStream(batches: readonly RecordBatch[]): AsyncGenerator<Uint8Array> {
+async function* ipcStream(batches: readonly RecordBatch[], batchRows: number): AsyncGenerator<Uint8Array> {
   const writer = new RecordBatchStreamWriter();
   const bytes = (async function* () {
     for await (const chunk of writer) yield chunk;
   })();
   const produce = (async () => {
-    for (const b of batches) {
-      writer.write(b);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    // Batches of the platform's run size (zero-copy slices): it decodes and runs the first while the
+    // rest are still on their way (and holds one batch, not the table), where one 1M-row batch
+    // would have to arrive whole first.
+    for (const b of batches)
+      for (let at = 0; at < b.numRows; at += batchRows) {
+        writer.write(b.numRows > batchRows ? b.slice(at, at + batchRows) : b);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     writer.finish();
     writer.close();
   })();

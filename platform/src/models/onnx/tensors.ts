@@ -54,6 +54,22 @@ function ownValues(v: Vector, n: number): ArrayBufferView | string[] {
   return Array.from({ length: n }, (_, i) => String(v.get(i)));
 }
 
+/** A numeric column's values as they are (a view of this batch's rows), or a copy when it has no plain buffer. */
+function viewValues(v: Vector, n: number): ArrayBufferView | string[] {
+  const values = v.data[0]!.values as unknown as
+    (ArrayBufferView & { length: number; subarray(a: number, b: number): ArrayBufferView }) | undefined;
+  if (
+    v.data.length === 1 &&
+    ArrayBuffer.isView(values) &&
+    values.length >= n &&
+    !DataType.isDictionary(v.type) &&
+    !DataType.isBool(v.type) &&
+    !DataType.isUtf8(v.type)
+  )
+    return values.subarray(0, n);
+  return ownValues(v, n);
+}
+
 type Typed = ArrayBufferView & { length: number; [i: number]: number | bigint };
 const TYPED: Partial<Record<OnnxElementType, new (n: number) => Typed>> = {
   float64: Float64Array as never,
@@ -80,10 +96,11 @@ export function feedsOf(
   for (const [name, cols] of inputs) {
     const info = graphInputs.find((t) => t.name === name)!;
     const type = ONNX_TYPE[cols[0]!.type]!;
-    const columns = cols.map((c) => ownValues(input.getChild(c.name)!, n));
     let data: ArrayBufferView | string[];
-    if (columns.length === 1) data = columns[0]!;
+    if (cols.length === 1) data = ownValues(input.getChild(cols[0]!.name)!, n);
     else {
+      // Interleaving copies anyway: read the columns where they are.
+      const columns = cols.map((c) => viewValues(input.getChild(c.name)!, n));
       const Ctor = TYPED[type];
       if (!Ctor) throw new GenesisError('unprocessable', `tensor "${name}" of ${type} cannot take several columns`);
       const out = new Ctor(n * columns.length);
@@ -95,7 +112,7 @@ export function feedsOf(
       data = out;
     }
     if (type === 'bool' && data instanceof Uint8Array) data = new Uint8Array(data); // booleans travel as bytes
-    feeds.push({ name, type, dims: info.shape.length >= 2 ? [n, columns.length] : [n], data });
+    feeds.push({ name, type, dims: info.shape.length >= 2 ? [n, cols.length] : [n], data });
   }
   return feeds;
 }
