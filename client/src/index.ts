@@ -9,4 +9,4 @@ export { JobsClient, type JobListFilter, type JobWaitOptions, type LogRead } fro
 export { LiveSocket, type JobsSocket } from './node/live';
 export { resolveConnection, unreachableHint, type Connection, type ConnectOptions } from './node/connection';
 export { presentable, rethrowPresentable } from './node/presentable';
-export type { ByteSource, SourceHandlers } from './node/byte-source';
+export { sourceChunks, type ByteSource, type SourceHandlers } from './node/byte-source';

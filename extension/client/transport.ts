@@ -1,4 +1,11 @@
-import type { SendOptions, Transport, WireRequest, WireResponse } from '@genesis-lab/client/core';
+import {
+  isByteStream,
+  type ByteStream,
+  type SendOptions,
+  type Transport,
+  type WireRequest,
+  type WireResponse
+} from '@genesis-lab/client/core';
 import { ErrorBody, GenesisError } from '@genesis-lab/contract';
 import { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -27,7 +34,8 @@ export class BrowserTransport implements Transport<Response> {
     const url = endpoint.baseUrl + req.path.replace(/^\//, '');
     const headers: Record<string, string> = { ...req.headers };
     const init: RequestInit = { method: req.method, headers };
-    if (req.body !== undefined) init.body = req.body;
+    if (isByteStream(req.body)) init.body = await blobOf(req.body);
+    else if (req.body !== undefined) init.body = req.body as BodyInit;
     else if (req.method !== 'GET') {
       // No body: the Jupyter proxy (tornado) refuses a DELETE that has one, and the platform
       // refuses an empty body declared as JSON (which ServerConnection would otherwise declare).
@@ -140,6 +148,17 @@ export class BrowserTransport implements Transport<Response> {
         : this._trans.__('Check that the Jupyter server is running.')
     );
   }
+}
+
+/**
+ * A streamed body as what every browser's fetch sends: a Blob. (Streaming uploads need HTTP/2
+ * in Chromium and are missing elsewhere; the Jupyter proxy is HTTP/1.1.) Blob parts live in the
+ * browser's blob store, not the JS heap.
+ */
+async function blobOf(stream: ByteStream): Promise<Blob> {
+  const parts: BlobPart[] = [];
+  for await (const chunk of stream) parts.push(chunk as BlobPart);
+  return new Blob(parts);
 }
 
 /** A `GenesisError` (code `unavailable`) marked as "the platform could not be reached". */

@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
-import { RecordBatchReader, RecordBatchStreamWriter, Table, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, RecordBatchStreamWriter, Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import {
   ARROW_STREAM_MEDIA_TYPE,
+  PREDICT_BATCH_ROWS,
   GenesisError,
   LATEST,
   MODEL_RUNTIME_HEADER,
@@ -14,17 +14,9 @@ import {
   type ModelSignature,
   type ModelVersion,
   type Ref,
-  type RouteName,
   type VersionPin
 } from '@genesis-lab/contract';
-import {
-  buildRequest,
-  httpError,
-  platformError,
-  presentable,
-  type RouteInput,
-  rethrowPresentable
-} from '@genesis-lab/client';
+import { presentable, rethrowPresentable, sourceChunks, type RawContent } from '@genesis-lab/client';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
 import { adoptTable } from './data/adopt-table';
@@ -129,7 +121,7 @@ export class Model {
     const version = await this.resolve();
     const notebook = this.ctx.notebook();
     if (notebook) {
-      const res = await rawFetch(this.ctx, 'modelCardReadme', {
+      const res = await this.ctx.client.api.open('modelCardReadme', {
         params: { ...this.params, version: version.version }
       });
       const markdown = (await res.text()).replace(/^---\n[\s\S]*?\n---\n/, '');
@@ -147,30 +139,29 @@ export class Model {
     let rows = 0;
     let bytes = 0;
     try {
-      // A Deno cell's table comes from apache-arrow's ES-module copy; the IPC writer needs our types.
-      const body = Readable.from(ipcStream(adoptTable(table).batches));
-      const res = await rawFetch(
-        this.ctx,
+      const res = await this.ctx.client.api.open(
         'predict',
         {
           params: { ...this.params, version: selector },
           query: {
             ...(options.batchRows ? { batchRows: options.batchRows } : {}),
             ...(options.passthrough?.length ? { passthrough: options.passthrough.join(',') } : {})
-          }
+          },
+          // A Deno cell's table comes from apache-arrow's ES-module copy; the IPC writer needs our types.
+          content: predictBody(adoptTable(table), options.batchRows ?? PREDICT_BATCH_ROWS)
         },
-        { body, signal: options.signal, contentType: ARROW_STREAM_MEDIA_TYPE }
+        options.signal ? { signal: options.signal } : {}
       );
-      const version = res.headers.get(MODEL_VERSION_HEADER);
-      const sha256 = res.headers.get(MODEL_SHA256_HEADER);
-      const runtime = res.headers.get(MODEL_RUNTIME_HEADER);
+      const version = res.header(MODEL_VERSION_HEADER);
+      const sha256 = res.header(MODEL_SHA256_HEADER);
+      const runtime = res.header(MODEL_RUNTIME_HEADER);
       if (!version || !sha256 || !runtime || (selector !== LATEST && version !== selector))
         throw new GenesisError(
           'internal',
           `The platform's predict answer does not name the version it ran of ${this.id}`
         );
       this.checkPin(version, sha256);
-      const counted = countBytes(res.body!, (n) => {
+      const counted = countBytes(sourceChunks(res.body), (n) => {
         bytes += n;
         progress?.update(rows, bytes);
       });
@@ -205,17 +196,31 @@ export class Model {
   }
 }
 
+/** Tables up to this size go as one body with its length (one write, no chunk framing); larger ones stream. */
+const WHOLE_BODY_BYTES = 1024 * 1024;
+
+/** The predict request's body: a small table's IPC bytes at once, a large one's as they are sent. */
+function predictBody(table: Table, batchRows: number): RawContent {
+  const size = table.batches.reduce((n, b) => n + b.data.byteLength, 0);
+  if (size <= WHOLE_BODY_BYTES) return { type: ARROW_STREAM_MEDIA_TYPE, bytes: tableToIPC(table, 'stream') };
+  return { type: ARROW_STREAM_MEDIA_TYPE, stream: ipcStream(table.batches, batchRows) };
+}
+
 /** The table's batches as Arrow IPC stream bytes, produced as the request body is read. */
-async function* ipcStream(batches: readonly RecordBatch[]): AsyncGenerator<Uint8Array> {
+async function* ipcStream(batches: readonly RecordBatch[], batchRows: number): AsyncGenerator<Uint8Array> {
   const writer = new RecordBatchStreamWriter();
   const bytes = (async function* () {
     for await (const chunk of writer) yield chunk;
   })();
   const produce = (async () => {
-    for (const b of batches) {
-      writer.write(b);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    // Batches of the platform's run size (zero-copy slices): it decodes and runs the first while the
+    // rest are still on their way (and holds one batch, not the table), where one 1M-row batch
+    // would have to arrive whole first.
+    for (const b of batches)
+      for (let at = 0; at < b.numRows; at += batchRows) {
+        writer.write(b.numRows > batchRows ? b.slice(at, at + batchRows) : b);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     writer.finish();
     writer.close();
   })();
@@ -223,38 +228,9 @@ async function* ipcStream(batches: readonly RecordBatch[]): AsyncGenerator<Uint8
   await produce;
 }
 
-async function* countBytes(body: ReadableStream<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+async function* countBytes(body: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
     onBytes(chunk.byteLength);
     yield chunk;
   }
-}
-
-/**
- * A route with a binary body or answer, through the client core's request builder (path, query
- * validation, accept header) on the client's connection; errors become the platform's GenesisError.
- */
-async function rawFetch<N extends RouteName>(
-  ctx: GenesisContext,
-  name: N,
-  input: RouteInput<N>,
-  init: { body?: Readable; signal?: AbortSignal; contentType?: string } = {}
-): Promise<Response> {
-  const req = buildRequest(name, input);
-  const conn = ctx.client.connection();
-  const res = await fetch(conn.url + req.path, {
-    method: req.method,
-    headers: {
-      ...req.headers,
-      authorization: `Bearer ${conn.token}`,
-      ...(init.contentType ? { 'content-type': init.contentType } : {})
-    },
-    ...(init.body ? { body: Readable.toWeb(init.body) as ReadableStream, duplex: 'half' } : {}),
-    ...(init.signal ? { signal: init.signal } : {})
-  } as RequestInit);
-  if (res.status >= 400) {
-    const text = await res.text();
-    throw platformError(text) ?? httpError(res.status, text, conn.url);
-  }
-  return res;
 }

@@ -8,7 +8,7 @@ import {
   type RouteDef,
   type RouteName
 } from '@genesis-lab/contract';
-import type { RawContent, RouteInput } from './route-types';
+import type { ByteStream, RawContent, RouteInput } from './route-types';
 
 /** One HTTP request, ready for any transport: the wire form of a call. */
 export interface WireRequest {
@@ -17,10 +17,17 @@ export interface WireRequest {
   /** Path and query string from the platform's base URL: `/api/jobs?state=QUEUED,ACTIVE`. */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** JSON text, or the raw bytes of a route that `consumes` another media type. */
-  readonly body?: string | Uint8Array;
-  /** Whether sending it twice is harmless (a POST is only with an idempotency key). */
+  /** JSON text, or the raw bytes (all of them, or a stream) of a route that `consumes` another media type. */
+  readonly body?: WireBody;
+  /** Whether sending it twice is harmless (a POST is only with an idempotency key; a streamed body never is). */
   readonly repeatable: boolean;
+}
+
+export type WireBody = string | Uint8Array | ByteStream;
+
+/** Whether a body is produced as it is sent (it can be sent only once). */
+export function isByteStream(body: WireBody | undefined): body is ByteStream {
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
 
 /**
@@ -44,7 +51,7 @@ export function buildRequest<N extends RouteName>(name: N, input: RouteInput<N> 
     accept: def.response ? 'application/json' : (def.produces?.[0] ?? '*/*'),
     ...given.headers
   };
-  let body: string | Uint8Array | undefined;
+  let body: WireBody | undefined;
   if (def.body) {
     body = JSON.stringify(parseOrThrow(def.body, given.body ?? {}, 'body'));
     headers['content-type'] = 'application/json';
@@ -54,7 +61,7 @@ export function buildRequest<N extends RouteName>(name: N, input: RouteInput<N> 
       throw new GenesisError('unsupported_media_type', `${name} takes a body of type ${def.consumes.join(' or ')}`, {
         hint: `got ${content.type}`
       });
-    body = content.bytes;
+    body = 'stream' in content ? content.stream : content.bytes;
     headers['content-type'] = content.type;
   }
   return {
@@ -63,7 +70,7 @@ export function buildRequest<N extends RouteName>(name: N, input: RouteInput<N> 
     path: routePath(name, params) + query,
     headers,
     ...(body === undefined ? {} : { body }),
-    repeatable: def.method !== 'POST' || headers[IDEMPOTENCY_HEADER] !== undefined
+    repeatable: !isByteStream(body) && (def.method !== 'POST' || headers[IDEMPOTENCY_HEADER] !== undefined)
   };
 }
 

@@ -22,14 +22,14 @@ export type RouteInput<N extends RouteName> = (Def<N> extends { readonly params:
   (Def<N> extends { readonly consumes: readonly string[] } ? { content?: RawContent } : { content?: undefined });
 
 /**
- * The body of a route that reads bytes, not JSON (a table to publish, a crate): its media type and
- * bytes. Left out by a caller that streams the body itself (a large predict) over the request built here.
+ * The body of a route that reads bytes, not JSON (a table to publish, a crate, a predict's
+ * input): its media type and either all its bytes or a stream of them, produced as the
+ * transport sends (Node: chunked, with backpressure; the browser: what fetch can send).
  */
-export interface RawContent {
-  /** One of the route's `consumes` media types. */
-  type: string;
-  bytes: Uint8Array;
-}
+export type RawContent = { type: string; bytes: Uint8Array } | { type: string; stream: ByteStream };
+
+/** Bytes produced on demand: an async generator, a Node Readable, a web ReadableStream (all async-iterable). */
+export type ByteStream = AsyncIterable<Uint8Array>;
 
 /** The validated JSON answer of route `N` (`unknown` for routes that answer another media type). */
 export type RouteOutput<N extends RouteName> =

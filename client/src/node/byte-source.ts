@@ -62,3 +62,49 @@ export function sourceText(source: ByteSource, limit = 1 << 20): Promise<string>
     });
   });
 }
+
+/**
+ * A ByteSource as an async iterable of chunks (each copied: the source may reuse its buffer),
+ * paused while `max` bytes wait unread, so a slow consumer holds the transfer back.
+ */
+export async function* sourceChunks(source: ByteSource, max = 4 * 1024 * 1024): AsyncGenerator<Uint8Array> {
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let done = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  source.start({
+    data(bytes) {
+      queue.push(Buffer.from(bytes));
+      queued += bytes.byteLength;
+      if (queued >= max) source.pause();
+      notify();
+    },
+    end() {
+      done = true;
+      notify();
+    },
+    error(err) {
+      failure = err;
+      notify();
+    }
+  });
+  try {
+    for (;;) {
+      const next = queue.shift();
+      if (next) {
+        queued -= next.byteLength;
+        if (queued < max) source.resume();
+        yield next;
+      } else if (failure) throw failure;
+      else if (done) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    if (!done) source.destroy();
+  }
+}

@@ -155,7 +155,7 @@ class NodeTransport implements Transport<ByteSource> {
         cancel: () => res.source.destroy()
       };
     }
-    const res = await request(req.method, url, headers, req.body);
+    const res = await request(req.method, url, headers, req.body, options.signal);
     return {
       status: res.status,
       headers: res.headers,

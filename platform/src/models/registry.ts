@@ -61,7 +61,8 @@ interface ModelVersionRow {
 
 /** A published version resolved for use: the record, the version and where its weights are. */
 export interface ResolvedModel {
-  record: ModelRecord;
+  /** What a use of the model needs of its record (the full record is `get`: a predict does not parse it). */
+  record: Pick<ModelRecord, 'id'>;
   version: ModelVersion;
   weightsPath: string;
 }
@@ -87,6 +88,8 @@ const UPLOAD_PREFIX = 'model-upload-';
 export class ModelRegistry {
   private readonly byId;
   private readonly versionsOf;
+  /** Parsed versions by row: a version is immutable, so a predict does not parse its card and signature again. */
+  private readonly parsed = new Map<string, ModelVersion>();
 
   constructor(
     private readonly db: Db,
@@ -128,7 +131,7 @@ export class ModelRegistry {
 
   get(id: string, principal: Principal): ModelRecord {
     const row = this.visibleRow(id, principal);
-    const versions = this.versionsOf.all(row.rid).map(versionFromRow);
+    const versions = this.versionsOf.all(row.rid).map((v) => this.versionOf(v));
     const latest = versions[0]!;
     const {
       fieldInfo: _f,
@@ -154,12 +157,12 @@ export class ModelRegistry {
 
   versions(id: string, principal: Principal): ModelVersionList {
     const row = this.visibleRow(id, principal);
-    return { id: row.id, versions: this.versionsOf.all(row.rid).map(versionFromRow) };
+    return { id: row.id, versions: this.versionsOf.all(row.rid).map((v) => this.versionOf(v)) };
   }
 
   getVersion(id: string, selector: VersionSelector, principal: Principal): ModelVersion {
     const row = this.visibleRow(id, principal);
-    return versionFromRow(this.versionRow(row, selector));
+    return this.versionOf(this.versionRow(row, selector));
   }
 
   /** Called for every use (weights, predict, OIP) of a non-open model: the platform audits it. */
@@ -170,13 +173,24 @@ export class ModelRegistry {
     const row = this.visibleRow(id, principal);
     const owned = { accessLevel: row.access_level, project: row.project };
     if (!dataReadable(principal, owned)) throw dataRefusal(row.id, principal, owned);
-    const version = versionFromRow(this.versionRow(row, selector));
+    const version = this.versionOf(this.versionRow(row, selector));
     if (row.access_level !== 'open') this.onModelUse?.(principal, row.id, version.version, row.access_level);
     return {
-      record: this.get(id, principal),
+      record: { id: row.id },
       version,
       weightsPath: this.home.objectPath(version.sha256, WEIGHTS_EXT)
     };
+  }
+
+  private versionOf(row: ModelVersionRow): ModelVersion {
+    const key = `${row.rid}\0${row.seq}\0${row.version}\0${row.sha256}`;
+    let v = this.parsed.get(key);
+    if (!v) {
+      if (this.parsed.size >= 1024) this.parsed.clear();
+      v = versionFromRow(row);
+      this.parsed.set(key, v);
+    }
+    return v;
   }
 
   private visibleRow(id: string, principal: Principal): ModelRow {
@@ -279,7 +293,7 @@ export class ModelRegistry {
     if (same) {
       if (same.sha256 === body.weightsSha256) {
         fs.rmSync(staged, { force: true });
-        return { version: versionFromRow(same), created: false };
+        return { version: this.versionOf(same), created: false };
       }
       throw new GenesisError(
         'conflict',
@@ -361,7 +375,7 @@ export class ModelRegistry {
               body.notes ?? null,
               now
             );
-          return versionFromRow(this.versionsOf.all(rid)[0]!);
+          return versionFromRow(this.versionsOf.all(rid)[0]!); // not cached: the transaction may still roll back
         })
         .immediate();
       return { version, created: true };

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
-import { RecordBatchReader, RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 import {
   ARROW_STREAM_MEDIA_TYPE,
   GenesisError,
@@ -30,34 +29,6 @@ function idOf(params: { ns: string; name: string }): string {
 function refOf(params: { ns: string; name: string; version: string }): { id: string; version: string } {
   const ref = parseRef(`${params.ns}/${params.name}@${params.version}`);
   return { id: ref.id, version: ref.version ?? 'latest' };
-}
-
-/** Input batches of an Arrow IPC stream body; a body that is not one is a 400 saying so. */
-async function* inputBatches(body: Readable): AsyncGenerator<RecordBatch> {
-  // Arrow's reader destroys its source when it ends, and destroying the request would close the
-  // socket the answer goes out on: it reads a pass-through copy instead.
-  const copy = new PassThrough();
-  body.pipe(copy);
-  let reader;
-  try {
-    reader = await RecordBatchReader.from(copy);
-    await reader.open();
-  } catch (err) {
-    throw new GenesisError('bad_request', `The body is not an Arrow IPC stream: ${(err as Error).message}`, {
-      hint: `Send the input table as ${ARROW_STREAM_MEDIA_TYPE} (tableToIPC(table, 'stream'))`
-    });
-  }
-  if (reader.isFile())
-    throw new GenesisError('bad_request', 'Send the input as an Arrow IPC stream, not the IPC file format');
-  try {
-    for await (const batch of reader) yield batch;
-  } catch (err) {
-    if (err instanceof GenesisError) throw err;
-    // A body cut short (or a message Arrow cannot read) is the client's input: a 400 before the answer starts.
-    throw new GenesisError('bad_request', `The body is not a complete Arrow IPC stream: ${(err as Error).message}`, {
-      hint: `Send the whole input table as ${ARROW_STREAM_MEDIA_TYPE} (tableToIPC(table, 'stream'))`
-    });
-  }
 }
 
 export function modelRoutes(app: FastifyInstance, models: ModelService): void {
@@ -118,7 +89,12 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) abort.abort(new GenesisError('unavailable', 'The client went away'));
     });
-    const { resolved, batches } = await models.predict(r.id, r.version, principal, inputBatches(req.body as Readable), {
+    // Arrow's reader ends the source it reads, and ending the request would close the socket the
+    // answer goes out on: the pipeline reads a pass-through copy instead.
+    const body = (req.body as Readable).pipe(new PassThrough());
+    const length = Number(req.headers['content-length']);
+    const { resolved, bytes } = await models.predictIpc(r.id, r.version, principal, body, {
+      ...(Number.isSafeInteger(length) ? { bodyBytes: length } : {}),
       ...(query.batchRows ? { batchRows: query.batchRows } : {}),
       passthrough: query.passthrough
         ? query.passthrough
@@ -128,9 +104,8 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
         : [],
       signal: abort.signal
     });
-    // Every 4xx about the input (signature, empty table, not Arrow) is decided by the first batch, before any byte is sent.
-    const first = await batches.next();
-    const writer = new RecordBatchStreamWriter();
+    // Every 4xx about the input (signature, empty table, not Arrow) is decided before the first byte of the answer.
+    const first = await bytes.next();
     reply.raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': ARROW_STREAM_MEDIA_TYPE,
@@ -140,21 +115,17 @@ export function modelRoutes(app: FastifyInstance, models: ModelService): void {
       'cache-control': 'no-store'
     });
     reply.hijack();
-    // The writer's byte stream is piped to the socket, so a slow client holds back the model (backpressure).
-    const bytes = Readable.from(writer, { objectMode: false });
-    const sent = pipeline(bytes, reply.raw);
+    // Piped to the socket, so a slow client holds back the model (backpressure).
+    const rest = (async function* () {
+      if (!first.done) yield first.value;
+      yield* bytes;
+    })();
     try {
-      if (!first.done) writer.write(first.value);
-      for await (const batch of batches) writer.write(batch);
-      writer.finish();
-      writer.close();
-      await sent;
+      await pipeline(Readable.from(rest, { objectMode: false }), reply.raw);
     } catch (err) {
       // After the status line an error can only end the stream early; the client sees a truncated IPC stream.
       req.log.error({ err }, 'predict stream failed after the response started');
-      writer.abort();
       reply.raw.destroy(err as Error);
-      await sent.catch(() => undefined);
     }
     return undefined;
   });

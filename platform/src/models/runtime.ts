@@ -54,10 +54,24 @@ export interface PredictOptions {
   signal?: AbortSignal;
 }
 
+export interface IpcPredictOptions extends PredictOptions {
+  batchRows?: number;
+  passthrough?: readonly string[];
+  /** The body's length when the request declared it (a small call may be run differently); absent when streamed. */
+  bodyBytes?: number;
+}
+
 /** A loaded version, ready to predict. Owned by the model service, which disposes it. */
 export interface LoadedModel {
   readonly metadata: RuntimeMetadata;
   predict(input: RecordBatch, options?: PredictOptions): Promise<RecordBatch>;
+  /**
+   * Optional: a whole predict as Arrow IPC stream bytes in and out, run off the event loop by the
+   * runtime itself (the onnx runtime decodes, checks with the same predict pipeline, runs and
+   * encodes in its session worker). Refusals of the input are thrown by the first `next()`.
+   * Without it the model service decodes and encodes on the main thread around `predict`.
+   */
+  predictIpc?(input: AsyncIterable<Uint8Array>, options: IpcPredictOptions): AsyncGenerator<Uint8Array>;
   dispose(): Promise<void>;
 }
 

@@ -1,13 +1,20 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { Principal, VersionSelector } from '@genesis-lab/contract';
 import { ServiceKey } from '../services';
+import { ipcBatches, ipcBytes } from './ipc';
 import { predictBatches, type PredictStreamOptions } from './predict';
 import type { ModelRegistry, ResolvedModel } from './registry';
-import type { LoadedModel } from './runtime';
+import type { IpcPredictOptions, LoadedModel } from './runtime';
 import type { RuntimeSet } from './runtimes';
 
 /** Loaded versions kept warm (each onnx version holds a worker thread and its session). */
 const MAX_LOADED = 4;
+
+export interface IpcPrediction {
+  resolved: ResolvedModel;
+  /** The answer as Arrow IPC stream bytes; a refused input is thrown by the first `next()`, before any byte. */
+  bytes: AsyncGenerator<Uint8Array>;
+}
 
 export interface Prediction {
   resolved: ResolvedModel;
@@ -65,6 +72,25 @@ export class ModelService {
     const resolved = this.registry.resolve(id, selector, principal);
     const model = await this.load(resolved);
     return { resolved, batches: predictBatches(model, resolved.version.signature, input, opts) };
+  }
+
+  /**
+   * Predict from Arrow IPC bytes to Arrow IPC bytes (the HTTP route): off the event loop when the
+   * runtime can (`predictIpc`: the onnx runtime's worker), otherwise decoded and encoded here.
+   */
+  async predictIpc(
+    id: string,
+    selector: VersionSelector,
+    principal: Principal,
+    body: AsyncIterable<Uint8Array>,
+    opts: IpcPredictOptions = {}
+  ): Promise<IpcPrediction> {
+    const resolved = this.registry.resolve(id, selector, principal);
+    const model = await this.load(resolved);
+    const bytes = model.predictIpc
+      ? model.predictIpc(body, opts)
+      : ipcBytes(predictBatches(model, resolved.version.signature, ipcBatches(body), opts));
+    return { resolved, bytes };
   }
 
   async close(): Promise<void> {

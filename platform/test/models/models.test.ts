@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -77,6 +78,26 @@ async function predict(table: Table, query = ''): Promise<Response> {
     headers: { 'content-type': ARROW_STREAM_MEDIA_TYPE },
     body: tableToIPC(table, 'stream')
   });
+}
+
+/**
+ * The same, with the body streamed (chunked, no length): the platform runs it through the session
+ * worker (decoded, checked and encoded there), where a small declared body runs on its main thread.
+ */
+async function predictStreamed(table: Table, query = ''): Promise<Response> {
+  const bytes = tableToIPC(table, 'stream');
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (let at = 0; at < bytes.byteLength; at += 64 * 1024) c.enqueue(bytes.slice(at, at + 64 * 1024));
+      c.close();
+    }
+  });
+  return authedFetch(p, `/api/models/climate/co2-trend/versions/latest/predict${query}`, {
+    method: 'POST',
+    headers: { 'content-type': ARROW_STREAM_MEDIA_TYPE },
+    body,
+    duplex: 'half'
+  } as RequestInit);
 }
 
 /** The signature's inputs for some months, as a cell would build them. */
@@ -319,6 +340,73 @@ describe('predict (Arrow IPC in, Arrow IPC out)', () => {
     }
     // The platform is still healthy and predicts after every refusal.
     expect((await predict(months([[2000, 6]]))).status).toBe(200);
+  });
+});
+
+describe('predict in the session worker (a streamed body) and on the main thread (a small declared one)', () => {
+  it('answers alike, refusals included', async () => {
+    const t = months([
+      [1990, 1],
+      [2005, 7],
+      [2015, 12]
+    ]);
+    const [small, streamed] = await Promise.all([predict(t), predictStreamed(t)]);
+    expect(streamed.status).toBe(200);
+    const a = tableFromIPC(new Uint8Array(await small.arrayBuffer()));
+    const b = tableFromIPC(new Uint8Array(await streamed.arrayBuffer()));
+    expect(Array.from(b.getChild('co2')!.toArray() as Float64Array)).toEqual(
+      Array.from(a.getChild('co2')!.toArray() as Float64Array)
+    );
+    expect(b.schema.fields[0]!.metadata.get(ARROW_META.unit)).toBe('ppm');
+    const missing = await predictStreamed(
+      tableFromArrays({ year: new Float64Array([2015]), month: new Float64Array([1]) })
+    );
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as ErrorBody).error.message).toMatch(/missing input column "decimal_year"/);
+    const empty = await predictStreamed(months([]));
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as ErrorBody).error.message).toMatch(/input table is empty/);
+  });
+
+  it('streams a large table through in order, and stops when the client goes away', async () => {
+    const n = 1_000_000;
+    const year = Float64Array.from({ length: n }, (_, i) => 1960 + (i % 720) / 12);
+    const month = Float64Array.from({ length: n }, (_, i) => (i % 12) + 1);
+    const id = Float64Array.from({ length: n }, (_, i) => i);
+    const big = tableFromArrays({ decimal_year: year, month, id });
+    const whole = await predictStreamed(big, '?passthrough=id');
+    const out = tableFromIPC(new Uint8Array(await whole.arrayBuffer()));
+    expect(out.numRows).toBe(n);
+    expect((out.getChild('id')!.toArray() as Float64Array)[987_654]).toBe(987_654);
+    // Go away after the first bytes of the answer (the socket closed while the body is still being
+    // sent): the worker's run is ended, the platform answers the next call and stops promptly.
+    await new Promise<void>((resolve, reject) => {
+      const url = new URL(`${p.url}/api/models/climate/co2-trend/versions/latest/predict?batchRows=1000`);
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent: false,
+          headers: { authorization: `Bearer ${p.token}`, 'content-type': ARROW_STREAM_MEDIA_TYPE }
+        },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        }
+      );
+      req.on('error', (err) => {
+        if (!req.destroyed) reject(err);
+      });
+      const bytes = tableToIPC(big, 'stream');
+      for (let at = 0; at < bytes.byteLength; at += 1 << 20) req.write(bytes.subarray(at, at + (1 << 20)));
+      req.end();
+    });
+    const again = await predictStreamed(months([[2000, 6]]));
+    expect(again.status).toBe(200);
+    expect(tableFromIPC(new Uint8Array(await again.arrayBuffer())).numRows).toBe(1);
   });
 });
 

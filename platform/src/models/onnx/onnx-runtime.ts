@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Bool, DataType, makeVector, Table, vectorFromArray, type RecordBatch, type Vector } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { GenesisError, type SignatureField } from '@genesis-lab/contract';
 import type {
+  IpcPredictOptions,
   LoadedModel,
   LoadRequest,
   ModelRuntime,
@@ -11,26 +13,29 @@ import type {
   RuntimeMetadata,
   RuntimeTensor
 } from '../runtime';
-import type { FeedTensor, FromWorker, OnnxElementType, TensorInfo, ToWorker, WorkerInit } from './messages';
-
-/** ONNX element type of each signature type (`utf8` is ONNX `string`). */
-const ONNX_TYPE: Record<string, OnnxElementType> = {
-  bool: 'bool',
-  int8: 'int8',
-  int16: 'int16',
-  int32: 'int32',
-  int64: 'int64',
-  uint8: 'uint8',
-  uint16: 'uint16',
-  uint32: 'uint32',
-  uint64: 'uint64',
-  float16: 'float16',
-  float32: 'float32',
-  float64: 'float64',
-  utf8: 'string'
-};
+import type { FeedTensor, FromWorker, TensorInfo, ToWorker, WorkerInit } from './messages';
+import { ipcBatches, ipcBytes } from '../ipc';
+import { predictBatches } from '../predict';
+import { openSession, sessionModel, tensorInfo } from './session-model';
+import { batchOf, byTensor, feedsOf, ONNX_TYPE, transferables } from './tensors';
 
 const WORKER_FILE = path.join(__dirname, 'session-worker.js');
+
+/** Tiny calls run on the main thread: a body up to 64 KB, weights up to 1 MB, body/8 x weights bytes within 16 MiB (about 2 ms of work at most). */
+const INLINE_MAX_BODY = 64 * 1024;
+const INLINE_MAX_WEIGHTS = 1024 * 1024;
+const INLINE_MAX_WORK = 16 * 1024 * 1024;
+const INLINE_MAX_MS = 5;
+const INLINE_SLOW_RUNS = 3;
+
+/** Request bytes per message to the worker, and how many may wait there unread before the socket is paused. */
+const IN_CHUNK = 1024 * 1024;
+const IN_WINDOW = 8 * 1024 * 1024;
+
+/** Whether a promise settles before the event loop's next turn (more of a body already here, or its end). */
+function settlesThisTurn(p: Promise<unknown>): Promise<boolean> {
+  return Promise.race([p.then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+}
 
 /** A session worker that has answered `ready`. */
 interface Session {
@@ -56,17 +61,6 @@ function startSession(init: WorkerInit): Promise<Session> {
       else fail(m.op === 'failed' || m.op === 'error' ? m.message : 'unexpected worker message');
     });
   });
-}
-
-/** Which signature columns feed (or come from) each tensor, in index order. */
-function byTensor(fields: readonly SignatureField[]): Map<string, SignatureField[]> {
-  const out = new Map<string, SignatureField[]>();
-  for (const f of fields) {
-    const t = f.tensor ?? f.name;
-    out.set(t, [...(out.get(t) ?? []), f]);
-  }
-  for (const list of out.values()) list.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-  return out;
 }
 
 /** The graph's tensors must be the signature's: names, element types, widths. Answers each mismatch. */
@@ -113,39 +107,6 @@ function metadataOf(s: Session): RuntimeMetadata {
   return { runtime: 'onnx', inputs: s.inputs.map(t), outputs: s.outputs.map(t) };
 }
 
-/** A copy of a column's values for this batch only: a view into a large IPC body would clone it whole. */
-function ownValues(v: Vector, n: number): ArrayBufferView | string[] {
-  const data = v.data[0]!;
-  const values = data.values as unknown as
-    (ArrayBufferView & { length: number; slice(a: number, b: number): ArrayBufferView }) | undefined;
-  if (
-    v.data.length === 1 &&
-    ArrayBuffer.isView(values) &&
-    values.length >= n &&
-    !DataType.isDictionary(v.type) &&
-    !DataType.isBool(v.type) &&
-    !DataType.isUtf8(v.type)
-  )
-    return values.slice(0, n);
-  if (DataType.isBool(v.type)) return Uint8Array.from({ length: n }, (_, i) => (v.get(i) ? 1 : 0));
-  return Array.from({ length: n }, (_, i) => String(v.get(i)));
-}
-
-type Typed = ArrayBufferView & { length: number; [i: number]: number | bigint };
-const TYPED: Partial<Record<OnnxElementType, new (n: number) => Typed>> = {
-  float64: Float64Array as never,
-  float32: Float32Array as never,
-  int32: Int32Array as never,
-  int16: Int16Array as never,
-  int8: Int8Array as never,
-  uint8: Uint8Array as never,
-  uint16: Uint16Array as never,
-  uint32: Uint32Array as never,
-  int64: BigInt64Array as never,
-  uint64: BigUint64Array as never,
-  bool: Uint8Array as never
-};
-
 class OnnxModel implements LoadedModel {
   private session: Promise<Session>;
   private nextId = 1;
@@ -163,6 +124,58 @@ class OnnxModel implements LoadedModel {
     this.metadata = metadataOf(first);
     this.inputs = byTensor(req.signature.inputs);
     this.outputs = byTensor(req.signature.outputs);
+    this.weightsBytes = fs.statSync(init.weightsPath).size;
+  }
+
+  private readonly weightsBytes: number;
+  /** A session on the main thread for tiny calls, opened at the first one; `false` once one ran too long. */
+  private inline: Promise<LoadedModel> | false | undefined;
+  private inlineRuns = 0;
+  private inlineSlow = 0;
+
+  /**
+   * Whether a call is small enough to run on the event loop: two thread hops cost more than the
+   * run (on a busy machine a woken thread waits for a core). Judged before decoding, from the
+   * body's length and the weights' size (a bound on work per row), and given up for good once
+   * INLINE_SLOW_RUNS inline calls in a row took longer than INLINE_MAX_MS.
+   */
+  private inlineFor(bodyBytes: number | undefined): Promise<LoadedModel> | undefined {
+    if (this.inline === false || bodyBytes === undefined || bodyBytes > INLINE_MAX_BODY) return undefined;
+    if (this.weightsBytes > INLINE_MAX_WEIGHTS || (bodyBytes / 8) * this.weightsBytes > INLINE_MAX_WORK)
+      return undefined;
+    if (!this.inline) {
+      this.inline = openSession(this.init).then((session) =>
+        sessionModel(session, session.inputMetadata.map(tensorInfo), this.req.signature)
+      );
+      this.inline.catch(() => (this.inline = false));
+    }
+    return this.inline;
+  }
+
+  private async *predictInline(
+    model: Promise<LoadedModel>,
+    input: AsyncIterable<Uint8Array>,
+    options: IpcPredictOptions
+  ): AsyncGenerator<Uint8Array> {
+    const session = await model; // opening it (the first call) is not the run's time
+    // Only the model's own runs are timed: the time the answer waits for the socket is not the event loop's.
+    let ran = 0;
+    const timed: LoadedModel = {
+      ...session,
+      predict: async (batch, opts) => {
+        const t0 = performance.now();
+        try {
+          return await session.predict(batch, opts);
+        } finally {
+          ran += performance.now() - t0;
+        }
+      }
+    };
+    yield* ipcBytes(predictBatches(timed, this.req.signature, ipcBatches(input), options));
+    // The first run warms up (JIT, the session's own lazy setup); one slow run may be a preemption.
+    const slow = ran > INLINE_MAX_MS;
+    this.inlineSlow = slow ? this.inlineSlow + 1 : 0;
+    if (this.inlineRuns++ > 0 && this.inlineSlow >= INLINE_SLOW_RUNS) this.inline = false;
   }
 
   predict(input: RecordBatch, options: PredictOptions = {}): Promise<RecordBatch> {
@@ -174,29 +187,9 @@ class OnnxModel implements LoadedModel {
   private async runOne(input: RecordBatch, { signal }: PredictOptions): Promise<RecordBatch> {
     signal?.throwIfAborted();
     const s = await this.session;
-    const n = input.numRows;
-    const feeds: FeedTensor[] = [];
-    for (const [name, cols] of this.inputs) {
-      const info = s.inputs.find((t) => t.name === name)!;
-      const type = ONNX_TYPE[cols[0]!.type]!;
-      const columns = cols.map((c) => ownValues(input.getChild(c.name)!, n));
-      let data: ArrayBufferView | string[];
-      if (columns.length === 1) data = columns[0]!;
-      else {
-        const Ctor = TYPED[type];
-        if (!Ctor) throw new GenesisError('unprocessable', `tensor "${name}" of ${type} cannot take several columns`);
-        const out = new Ctor(n * columns.length);
-        columns.forEach((col, j) => {
-          const c = col as unknown as Typed;
-          for (let i = 0; i < n; i++) out[i * columns.length + j] = c[i]!;
-        });
-        data = out;
-      }
-      if (type === 'bool' && data instanceof Uint8Array) data = new Uint8Array(data); // booleans travel as bytes
-      feeds.push({ name, type, dims: info.shape.length >= 2 ? [n, columns.length] : [n], data });
-    }
+    const feeds = feedsOf(input, this.inputs, s.inputs);
     const id = this.nextId++;
-    const transfer = feeds.flatMap((f) => (ArrayBuffer.isView(f.data) ? [f.data.buffer as ArrayBuffer] : []));
+    const transfer = transferables(feeds);
     const result = await new Promise<FeedTensor[]>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if ((m.op === 'result' || m.op === 'error') && m.id === id) {
@@ -212,9 +205,7 @@ class OnnxModel implements LoadedModel {
       const onAbort = () => {
         cleanup();
         // A run inside onnxruntime cannot be interrupted: end its thread, start a fresh session on next use.
-        void s.worker.terminate();
-        this.session = startSession(this.init);
-        this.session.catch(() => undefined);
+        this.restart(s);
         reject(
           signal!.reason instanceof Error ? signal!.reason : new GenesisError('unavailable', 'Prediction canceled')
         );
@@ -229,33 +220,159 @@ class OnnxModel implements LoadedModel {
       signal?.addEventListener('abort', onAbort, { once: true });
       s.worker.postMessage({ op: 'run', id, feeds, outputs: [...this.outputs.keys()] } satisfies ToWorker, transfer);
     });
-    const columns: Record<string, Vector> = {};
-    for (const t of result) {
-      const cols = this.outputs.get(t.name)!;
-      const width = t.dims.length >= 2 ? t.dims[t.dims.length - 1]! : 1;
-      for (const [j, c] of cols.entries()) {
-        const at = c.index ?? j;
-        let values = t.data as Typed;
-        if (width > 1) {
-          const Ctor = TYPED[t.type]!;
-          const col = new Ctor(n);
-          for (let i = 0; i < n; i++) col[i] = values[i * width + at]!;
-          values = col;
+    return batchOf(result, this.outputs, this.req.signature, input.numRows);
+  }
+
+  /**
+   * A whole predict in the session's worker: the request's bytes are posted (coalesced, copied
+   * out of Node's pooled buffers, transferred), decoded, checked, run and encoded there; the
+   * answer's bytes come back transferred. The main thread reads the body only as fast as the
+   * worker consumes it and the worker produces only as fast as the consumer takes.
+   */
+  async *predictIpc(input: AsyncIterable<Uint8Array>, options: IpcPredictOptions): AsyncGenerator<Uint8Array> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const inline = this.inlineFor(options.bodyBytes);
+    if (inline) return yield* this.predictInline(inline, input, options);
+    const s = await this.session;
+    const id = this.nextId++;
+    const out: Uint8Array[] = [];
+    let took = 0;
+    let sent = 0;
+    let finished = false;
+    let failure: Error | undefined;
+    // Both the feeder (waiting for `took`) and the reader (waiting for `out`) may be asleep at once.
+    let waiting: (() => void)[] = [];
+    const notify = () => {
+      const all = waiting;
+      waiting = [];
+      for (const w of all) w();
+    };
+    const waitFor = () => new Promise<void>((resolve) => waiting.push(resolve));
+    const onMessage = (m: FromWorker) => {
+      if (!('id' in m) || m.id !== id) return;
+      if (m.op === 'out') {
+        out.push(m.bytes);
+        took = Math.max(took, m.took);
+        finished ||= m.done;
+      } else if (m.op === 'took') took = Math.max(took, m.took);
+      else if (m.op === 'fail')
+        failure = new GenesisError(m.error.code, m.error.message, {
+          ...(m.error.hint ? { hint: m.error.hint } : {}),
+          ...(m.error.issues ? { issues: m.error.issues } : {}),
+          ...(m.error.status ? { status: m.error.status } : {})
+        });
+      else return;
+      notify();
+    };
+    const onError = (err: Error) => {
+      failure = new GenesisError('internal', `The onnx session worker died: ${err.message}`);
+      notify();
+    };
+    const onExit = () => {
+      failure ??= new GenesisError('unavailable', 'The model session stopped (restarted after a canceled call)');
+      notify();
+    };
+    const onAbort = () => {
+      // A run inside onnxruntime cannot be interrupted: end its thread, start a fresh session on next use.
+      this.restart(s);
+      failure =
+        signal!.reason instanceof Error ? signal!.reason : new GenesisError('unavailable', 'Prediction canceled');
+      notify();
+    };
+    s.worker.on('message', onMessage);
+    s.worker.on('error', onError);
+    s.worker.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const post = (m: ToWorker, transfer: ArrayBuffer[] = []) => s.worker.postMessage(m, transfer);
+    let opened = false;
+    const send = (bytes: Uint8Array | undefined, end: boolean) => {
+      const transfer = bytes ? [bytes.buffer as ArrayBuffer] : [];
+      if (bytes) sent += bytes.byteLength;
+      if (opened) post({ op: 'in', id, ...(bytes ? { bytes } : {}), end }, transfer);
+      else
+        post(
+          {
+            op: 'open',
+            id,
+            signature: this.req.signature,
+            ...(options.batchRows ? { batchRows: options.batchRows } : {}),
+            passthrough: [...(options.passthrough ?? [])],
+            ...(bytes ? { bytes } : {}),
+            end
+          },
+          transfer
+        );
+      opened = true;
+    };
+    const feeding = (async () => {
+      const pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      /** The chunks so far in one buffer of its own (Node's may be views into a shared pool). */
+      const gather = (): Uint8Array | undefined => {
+        if (!pendingBytes) return undefined;
+        const bytes = new Uint8Array(pendingBytes);
+        let at = 0;
+        for (const c of pending) {
+          bytes.set(c, at);
+          at += c.byteLength;
         }
-        columns[c.name] =
-          t.type === 'bool'
-            ? vectorFromArray(
-                Array.from(values as Uint8Array, (b) => b !== 0),
-                new Bool()
-              )
-            : makeVector(values as never);
+        pending.length = 0;
+        pendingBytes = 0;
+        return bytes;
+      };
+      const it = input[Symbol.asyncIterator]();
+      let next = it.next();
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        if (failure || finished) {
+          await it.return?.();
+          return;
+        }
+        pending.push(r.value);
+        pendingBytes += r.value.byteLength;
+        next = it.next();
+        // One message per megabyte, or what came in this turn of the loop once nothing more does
+        // (a small body and its end go in the one message that opens the call).
+        if (pendingBytes >= IN_CHUNK || !(await settlesThisTurn(next))) send(gather(), false);
+        while (sent - took > IN_WINDOW && !failure && !finished) await waitFor();
       }
+      send(gather(), true);
+    })();
+    feeding.catch((err: Error) => {
+      failure ??= new GenesisError('bad_request', `The request body could not be read: ${err.message}`);
+      notify();
+    });
+    try {
+      for (;;) {
+        const next = out.shift();
+        if (next) {
+          post({ op: 'ack', id, bytes: next.byteLength });
+          yield next;
+        } else if (failure) throw failure;
+        else if (finished) return;
+        else await waitFor();
+      }
+    } finally {
+      s.worker.off('message', onMessage);
+      s.worker.off('error', onError);
+      s.worker.off('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
+      // Stopped early (the client went away, the consumer broke off): the worker's run must not go on.
+      if (!finished && !failure) this.restart(s);
     }
-    const ordered = Object.fromEntries(this.req.signature.outputs.map((f) => [f.name, columns[f.name]!]));
-    return new Table(ordered).batches[0]!;
+  }
+
+  /** End a session's thread (a run in it cannot be interrupted) and start a fresh one for the next call. */
+  private restart(s: Session): void {
+    void s.worker.terminate();
+    this.session = startSession(this.init);
+    this.session.catch(() => undefined);
   }
 
   async dispose(): Promise<void> {
+    if (this.inline) await (await this.inline.catch(() => undefined))?.dispose();
     const s = await this.session.catch(() => undefined);
     await s?.worker.terminate();
   }
