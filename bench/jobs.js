@@ -194,6 +194,21 @@ async function persistedFinal(client, tag, n, ms) {
 }
 
 /** Submit with an idempotency key, retrying while the platform is away (a restart in progress). */
+/** Cancel every Slurm job whose working directory is under `home` (this run's). */
+function leaveNoSlurmJobs(home) {
+  try {
+    const ids = execFileSync('squeue', ['-h', '-o', '%i %Z'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      .split('\n')
+      .map((l) => l.trim().split(' '))
+      .filter(([id, dir]) => id && dir && dir.startsWith(home + path.sep))
+      .map(([id]) => id);
+    for (let i = 0; i < ids.length; i += 500) execFileSync('scancel', ids.slice(i, i + 500), { stdio: 'ignore' });
+    if (ids.length) log(`cancelled ${ids.length} Slurm job(s) of this run left in the queue`);
+  } catch (err) {
+    log(`could not clean this run's Slurm jobs: ${err.message}`);
+  }
+}
+
 async function submitRetrying(client, spec, key) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -343,14 +358,20 @@ async function main() {
       const runCpu0 = cpuMs(platform.proc.pid);
       const runCycles0 = (await stats()).stats.cycles;
       const tr = performance.now();
+      // With idempotency keys (retried on a reset connection, submitted once): a 10,000-job run
+      // here once lost its client to an ECONNRESET halfway through the held jobs.
       await pool(Array.from({ length: N_SLURM_RUN }), 8, (_, i) =>
-        client.submit({
-          name: `run-${i}`,
-          facility: 'slurm',
-          executable: '/bin/sleep',
-          arguments: ['1'],
-          tags: { bench: 'slurm-run' }
-        })
+        submitRetrying(
+          client,
+          {
+            name: `run-${i}`,
+            facility: 'slurm',
+            executable: '/bin/sleep',
+            arguments: ['1'],
+            tags: { bench: 'slurm-run' }
+          },
+          `bench-slurm-run-${process.pid}-${i}`
+        )
       );
       await finalsOf(run, N_SLURM_RUN, SMOKE ? 120_000 : 600_000);
       const runSecs = (run.lastFinalAt - tr) / 1000;
@@ -381,13 +402,17 @@ async function main() {
       const ids = [];
       const ts = performance.now();
       await pool(Array.from({ length: N_SLURM }), 8, async (_, i) => {
-        const { job } = await client.submit({
-          name: `held-${i}`,
-          facility: 'slurm',
-          executable: '/bin/true',
-          attributes: { custom: { 'slurm.hold': 'true' } },
-          tags: { bench: 'slurm' }
-        });
+        const { job } = await submitRetrying(
+          client,
+          {
+            name: `held-${i}`,
+            facility: 'slurm',
+            executable: '/bin/true',
+            attributes: { custom: { 'slurm.hold': 'true' } },
+            tags: { bench: 'slurm' }
+          },
+          `bench-slurm-held-${process.pid}-${i}`
+        );
         ids.push(job.nativeId);
       });
       log(`submitted ${N_SLURM} held Slurm jobs in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
@@ -447,6 +472,8 @@ async function main() {
     client.close();
     await platform.stop();
     log('platform stopped');
+    // Slurm is shared: a run cut short leaves none of its jobs (held ones never end) behind.
+    if (haveSlurm) leaveNoSlurmJobs(home);
     fs.rmSync(home, { recursive: true, force: true });
   }
   const line = {

@@ -21,10 +21,14 @@ export const Health = z
     datasets: z.number().int(),
     /** Catalog searches answered from the result cache, and evaluated (counters since start). */
     searchCache: z.object({ hits: z.number().int(), misses: z.number().int() }).optional(),
-    /** The data path's counters since start: scans open now (a stream not yet finished), scans, batches and bytes read. */
+    /**
+     * The data path's counters since start: scans open now (a stream not yet finished), streams
+     * waiting now for their client to take what was sent (a full socket), scans, batches and bytes read.
+     */
     data: z
       .object({
         openScans: z.number().int(),
+        waitingStreams: z.number().int(),
         scans: z.number().int(),
         batchReads: z.number().int(),
         bytesRead: z.number().int()

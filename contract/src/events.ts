@@ -7,8 +7,9 @@ import { Job, JobStateEvent, LogChunk, LogStream } from './jobs';
  *
  * Jobs: `jobs:subscribe` (all jobs, or one facility, or one job) -> a `job:update` for every
  * state transition from then on, in per-job `event.seq` order. A client that (re)connects
- * re-subscribes and then reads `GET /api/jobs` once to catch up; `event.seq` lets it drop an
- * update it already has.
+ * re-subscribes and then reads `GET /api/jobs?updatedSince=` (its previous subscription's
+ * `ack.at`) once to catch up; `event.seq` lets it drop an update it already has and fill a gap
+ * from the job's history (client/core JobTransitions).
  *
  * Logs: `logs:subscribe {jobId, stream, offset}` -> `job:log` chunks starting exactly at
  * `offset` (byte offset in the file), each with `nextOffset`; the server follows the file
@@ -46,6 +47,11 @@ export type JobUpdate = z.infer<typeof JobUpdate>;
 export interface SubscribeAck {
   ok: boolean;
   error?: string;
+  /**
+   * When the subscription took effect, by the platform's clock (ISO): every transition after
+   * it is pushed; a reconnecting client lists `updatedSince` its previous one to catch up.
+   */
+  at?: string;
 }
 
 export const CatalogChanged = z.object({

@@ -220,6 +220,10 @@ export const JobListQuery = z
       .refine((t) => t.indexOf('=') > 0, 'must be "key=value"')
       .optional()
       .describe('"key=value"'),
+    updatedSince: z.iso
+      .datetime()
+      .optional()
+      .describe("Only jobs updated at or after this time (the platform's clock): a live watcher's catch-up"),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     cursor: z.string().optional()
   })

@@ -11,28 +11,60 @@ import { openLineageNotebook } from '../support/notebooks';
  * under the banner while nothing could be read.
  */
 
-/** WCAG contrast ratio of each text element's colour against the background behind it. */
+/**
+ * WCAG contrast ratio of each text element's colour against the background behind it, as
+ * rendered: semi-transparent backgrounds are composited over what is behind them (up to the
+ * first opaque one, or the white canvas), the text colour's own alpha over that background, and
+ * `opacity` (the element's and its ancestors', multiplied) fades text and background towards
+ * what lies behind the faded element.
+ */
 function contrasts(root: HTMLElement): { text: string; ratio: number }[] {
+  type RGBA = [number, number, number, number];
   // Computed colours come as rgb()/rgba(), or color(srgb r g b / a) (0-1) for color-mix().
-  const rgba = (c: string) => {
+  const rgba = (c: string): RGBA => {
     const v = (c.match(/[\d.]+/g) ?? []).map(Number);
-    return c.startsWith('color(srgb') ? [...v.slice(0, 3).map((x) => x * 255), ...v.slice(3)] : v;
+    const rgb = c.startsWith('color(srgb') ? v.slice(0, 3).map((x) => x * 255) : v.slice(0, 3);
+    const a = v.length > 3 ? v[3]! : 1;
+    return [rgb[0] ?? 0, rgb[1] ?? 0, rgb[2] ?? 0, a];
   };
-  const lum = ([r, g, b]: number[]) => {
+  /** `top` (with its alpha) over an opaque `bottom`. */
+  const over = (top: RGBA, bottom: RGBA): RGBA => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i]! * a + bottom[i]! * (1 - a)).concat(1) as RGBA;
+  };
+  const lum = ([r, g, b]: RGBA) => {
     const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
-  const background = (el: Element | null): number[] => {
-    for (; el; el = el.parentElement) {
-      const c = rgba(getComputedStyle(el).backgroundColor);
-      if (c.length >= 3 && (c[3] ?? 1) === 1) return c;
-    }
-    return [255, 255, 255];
+  const chain = (el: Element | null): Element[] => {
+    const out: Element[] = [];
+    for (; el; el = el.parentElement) out.push(el);
+    return out;
+  };
+  /** The opaque colour behind `el`'s content: its and its ancestors' backgrounds composited. */
+  const backdrop = (els: Element[]): RGBA => {
+    let color: RGBA = [255, 255, 255, 1];
+    const layers = els.map((e) => rgba(getComputedStyle(e).backgroundColor));
+    const firstOpaque = layers.findIndex((l) => l[3] >= 1);
+    const used = firstOpaque >= 0 ? layers.slice(0, firstOpaque + 1) : layers;
+    for (const layer of used.reverse()) color = over(layer, color);
+    return color;
   };
   return [root, ...root.querySelectorAll<HTMLElement>('*')]
     .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim()))
     .map((el) => {
-      const [l1, l2] = [lum(rgba(getComputedStyle(el).color)), lum(background(el))];
+      const els = chain(el);
+      let bg = backdrop(els);
+      let fg = over(rgba(getComputedStyle(el).color), bg);
+      // Faded ancestors: text and background both blend towards what is behind the faded one.
+      els.forEach((e, i) => {
+        const o = Number(getComputedStyle(e).opacity);
+        if (o >= 1) return;
+        const behind = backdrop(els.slice(i + 1));
+        fg = over([fg[0], fg[1], fg[2], o], behind);
+        bg = over([bg[0], bg[1], bg[2], o], behind);
+      });
+      const [l1, l2] = [lum(fg), lum(bg)];
       const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
       return { text: el.textContent!.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100 };
     });
@@ -55,6 +87,33 @@ async function expectReadableInBothThemes(page: IJupyterLabPageFixture, target: 
   }
   return counts;
 }
+
+test('the contrast checker counts alpha and opacity (it must see what the eye sees)', async ({ page }) => {
+  // Black text at 20% alpha, and black text in a 20%-opacity box, on white: about 1.6:1 each,
+  // which a checker that ignores alpha would score 21:1. Solid black stays 21:1.
+  const ratios = await page.evaluate((source) => {
+    const probe = document.createElement('div');
+    probe.style.background = 'rgb(255, 255, 255)';
+    probe.innerHTML =
+      '<span style="color: rgba(0, 0, 0, 0.2)">alpha</span>' +
+      '<div style="opacity: 0.2"><span style="color: rgb(0, 0, 0)">faded</span></div>' +
+      '<span style="color: rgb(0, 0, 0); background: rgba(0, 0, 0, 0.5)">half-dark background</span>' +
+      '<span style="color: rgb(0, 0, 0)">solid</span>';
+    document.body.appendChild(probe);
+    try {
+      return (new Function(`return (${source})`)() as typeof contrasts)(probe);
+    } finally {
+      probe.remove();
+    }
+  }, contrasts.toString());
+  const by = Object.fromEntries(ratios.map((r) => [r.text, r.ratio]));
+  expect(by.alpha).toBeLessThan(2);
+  expect(by.faded).toBeLessThan(2);
+  // Black on black composited 50% over white (rgb 127.5): about 5.3:1, not 21:1.
+  expect(by['half-dark background']).toBeGreaterThan(4.5);
+  expect(by['half-dark background']).toBeLessThan(6);
+  expect(by.solid).toBe(21);
+});
 
 test('the unreachable banner is readable in the dark theme and the panel claims no results', async ({
   page,

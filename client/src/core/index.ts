@@ -11,3 +11,4 @@ export * from './api';
 export * from './job-updates';
 export * from './log-cursor';
 export * from './subscriptions';
+export * from './job-transitions';

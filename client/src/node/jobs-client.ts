@@ -1,4 +1,4 @@
-import { LogCursor, LogFollower, isNewerJob } from '@genesis-lab/client/core';
+import { JobTransitions, LogCursor, LogFollower, isNewerJob } from '@genesis-lab/client/core';
 import {
   GenesisError,
   IDEMPOTENCY_HEADER,
@@ -13,6 +13,7 @@ import {
   type LogChunk,
   type LogQuery,
   type LogStream,
+  type SubscribeAck,
   type SubscribeJobs
 } from '@genesis-lab/contract';
 import type { z } from 'zod';
@@ -105,16 +106,62 @@ export class JobsClient {
   }
 
   /**
-   * Subscribe to updates (all jobs, a facility, or one job); subscribed again after a
-   * reconnect. Resolves once the platform acknowledged; returns the function that stops.
+   * Subscribe to updates (all jobs, a facility, or one job): every transition from then on,
+   * exactly once and in each job's `seq` order, across reconnects and platform restarts (the
+   * core's JobTransitions: subscribed again, then what was missed read over HTTP). Resolves once
+   * the platform acknowledged; returns the function that stops.
    */
-  watch(filter: SubscribeJobs, onUpdate: (u: JobUpdate) => void): Promise<() => void> {
-    return this.subscribe(
+  async watch(filter: SubscribeJobs, onUpdate: (u: JobUpdate) => void): Promise<() => void> {
+    const seen = new JobTransitions();
+    let stopped = false;
+    const deliver = (updates: JobUpdate[]) => {
+      for (const u of updates) if (!stopped) onUpdate(u);
+    };
+    let first = true;
+    let attempt = 0;
+    const catchUp = (at: string) => {
+      const since = seen.resubscribed();
+      const run = ++attempt;
+      const retry = (delay: number) => {
+        this.missed(filter, since)
+          .then((jobs) => {
+            if (!stopped && run === attempt) deliver(seen.catchUp(jobs, at));
+          })
+          // The socket is back, so the platform is; a failed read is tried again (backoff to 5 s).
+          .catch(() => {
+            if (!stopped && run === attempt) setTimeout(() => retry(Math.min(delay * 2, 5000)), delay);
+          });
+      };
+      retry(200);
+    };
+    const stop = await this.subscribe(
       filter,
-      onUpdate,
-      () => undefined,
+      (u) => deliver(seen.push(u)),
+      (ack) => {
+        const at = ack.at ?? new Date().toISOString();
+        if (first) seen.subscribed(at);
+        else catchUp(at);
+        first = false;
+      },
       () => undefined
     );
+    return () => {
+      stopped = true;
+      stop();
+    };
+  }
+
+  /** The jobs of `filter` the platform changed since `since` (all pages), oldest first. */
+  private async missed(filter: SubscribeJobs, since: string | undefined): Promise<Job[]> {
+    if (filter.jobId) return [await this.get(filter.jobId)];
+    const jobs: Job[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ facility: filter.facility, updatedSince: since, limit: 1000, cursor });
+      jobs.push(...page.jobs);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return jobs.reverse();
   }
 
   /**
@@ -227,7 +274,7 @@ export class JobsClient {
   private subscribe(
     filter: SubscribeJobs,
     onUpdate: (u: JobUpdate) => void,
-    subscribed: () => void,
+    subscribed: (ack: SubscribeAck) => void,
     lost: (err: GenesisError) => void
   ): Promise<() => void> {
     const live = this.channel();
@@ -260,12 +307,12 @@ export class JobsClient {
       s.on('connect_error', onConnectError);
       unwatch = live.watchJobs(filter, (r) => {
         if (!r.ok) return failed(presentable(new GenesisError('bad_request', r.error ?? 'subscribe failed')));
-        subscribed();
+        subscribed(r);
         acknowledged = true;
         resolve(stop);
       });
       // After a reconnect the subscriptions are sent again; catch up on what was missed.
-      unresubscribed = live.onResubscribed(subscribed);
+      unresubscribed = live.onResubscribed((at) => subscribed({ ok: true, at }));
     });
   }
 }

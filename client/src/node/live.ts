@@ -22,7 +22,7 @@ export type JobsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class LiveSocket {
   readonly socket: JobsSocket;
   private readonly subs = new Subscriptions();
-  private readonly resubscribed = new Set<() => void>();
+  private readonly resubscribed = new Set<(at: string | undefined) => void>();
 
   constructor(conn: Connection) {
     this.socket = io(conn.url, { path: SOCKET_PATH, auth: { token: conn.token }, transports: ['websocket'] });
@@ -44,11 +44,17 @@ export class LiveSocket {
     // Catch up only once the platform holds every subscription again: nothing falls between.
     const messages = this.subs.resubscribe();
     let pending = messages.length;
+    // The latest acknowledgement's time: from then on every subscription stands.
+    let at: string | undefined;
     const caughtUp = () => {
-      for (const f of this.resubscribed) f();
+      for (const f of this.resubscribed) f(at);
     };
     if (pending === 0) caughtUp();
-    for (const m of messages) this.emit(m, () => --pending === 0 && caughtUp());
+    for (const m of messages)
+      this.emit(m, (r) => {
+        if (r.at && (!at || r.at > at)) at = r.at;
+        if (--pending === 0) caughtUp();
+      });
   }
 
   /** Subscribe to job updates (counted per filter); `ack` gets the platform's answer. */
@@ -69,8 +75,11 @@ export class LiveSocket {
     };
   }
 
-  /** Run `f` after each reconnect's subscriptions were sent (catch up over HTTP). */
-  onResubscribed(f: () => void): () => void {
+  /**
+   * Run `f` after each reconnect's subscriptions were acknowledged (catch up over HTTP), with
+   * the platform's time of the last acknowledgement (undefined from a platform that sends none).
+   */
+  onResubscribed(f: (at: string | undefined) => void): () => void {
     this.resubscribed.add(f);
     return () => this.resubscribed.delete(f);
   }

@@ -80,8 +80,13 @@ async function serve(
   // that returns its memory to the pool and keeps reading in step with the client.
   reply.hijack();
   try {
-    await pump(reply.raw, headers, pieces(format, prepared, input.query), encoding, (err) =>
-      req.log.error({ err }, 'data stream failed after the response started')
+    await pump(
+      reply.raw,
+      headers,
+      pieces(format, prepared, input.query),
+      encoding,
+      (err) => req.log.error({ err }, 'data stream failed after the response started'),
+      stats
     );
   } finally {
     // The scan closes its file when it ends; a client gone before the first batch never started it.

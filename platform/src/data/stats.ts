@@ -7,6 +7,8 @@ import type { ReadObserver } from './ipc/file-reader';
  */
 export class DataStats implements ReadObserver {
   open = 0;
+  /** Streams blocked now on a full socket, until their client reads ('drain'). */
+  waiting = 0;
   scans = 0;
   /** Reads of (some columns of) one stored batch. */
   batchReads = 0;
@@ -26,7 +28,27 @@ export class DataStats implements ReadObserver {
     this.open--;
   }
 
-  snapshot(): { openScans: number; scans: number; batchReads: number; bytesRead: number } {
-    return { openScans: this.open, scans: this.scans, batchReads: this.batchReads, bytesRead: this.bytesRead };
+  onWait(): void {
+    this.waiting++;
+  }
+
+  onWake(): void {
+    this.waiting--;
+  }
+
+  snapshot(): {
+    openScans: number;
+    waitingStreams: number;
+    scans: number;
+    batchReads: number;
+    bytesRead: number;
+  } {
+    return {
+      openScans: this.open,
+      waitingStreams: this.waiting,
+      scans: this.scans,
+      batchReads: this.batchReads,
+      bytesRead: this.bytesRead
+    };
   }
 }

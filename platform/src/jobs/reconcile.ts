@@ -63,6 +63,27 @@ export class Reconciler {
     this.observations.flush();
   }
 
+  /**
+   * Jobs whose submission failed transiently (the retry loop, with backoff): a failure can come
+   * after the facility took the job (sbatch's answer lost), so the facility is asked about each
+   * first (by native id or job directory), and only those it has no trace of are sent again.
+   */
+  async retrySubmits(
+    jobs: StoredJob[],
+    connectorOf: (facility: string) => FacilityConnector | undefined
+  ): Promise<void> {
+    const byFacility = new Map<string, StoredJob[]>();
+    for (const job of jobs) byFacility.set(job.facility, [...(byFacility.get(job.facility) ?? []), job]);
+    for (const [facility, list] of byFacility) {
+      const connector = connectorOf(facility);
+      if (!connector) continue;
+      await this.adopt(connector, list);
+      // Found (it has a native id now), or to be asked about again by the unreachable path.
+      for (const job of list)
+        if (this.store.get(job.id)?.nativeId || this.unreachable.has(job.id)) this.submissions.found(job.id);
+    }
+  }
+
   /** Ask again about the jobs a facility could not be asked about (the retry loop). */
   async retryUnreachable(connectorOf: (facility: string) => FacilityConnector | undefined): Promise<void> {
     const byFacility = new Map<string, StoredJob[]>();

@@ -63,8 +63,9 @@ export class JobService {
     this.reconciler = new Reconciler(this.store, this.observations, this.submissions, log);
     this.retries = new PollLoop(
       async () => {
-        await this.submissions.retryFailed();
-        await this.reconciler.retryUnreachable((name) => (this.started.has(name) ? facilities.get(name) : undefined));
+        const connectorOf = (name: string) => (this.started.has(name) ? facilities.get(name) : undefined);
+        await this.reconciler.retrySubmits(this.submissions.dueRetries(), connectorOf);
+        await this.reconciler.retryUnreachable(connectorOf);
       },
       { intervalMs: RETRY_INTERVAL_MS }
     );

@@ -67,7 +67,8 @@ export function attachJobSockets(io: Io, jobs: JobService): LogFollowers {
           jobs.facilities.require(r.data.facility);
           void socket.join(room.facility(r.data.facility));
         } else void socket.join(room.all);
-        if (typeof ack === 'function') ack({ ok: true });
+        // The platform's time of joining: the client's catch-up after a reconnect lists from it.
+        if (typeof ack === 'function') ack({ ok: true, at: new Date().toISOString() });
       } catch (err) {
         fail(ack, err);
       }

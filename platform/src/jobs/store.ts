@@ -90,10 +90,11 @@ function eventOf(r: EventRow): JobStateEvent {
 }
 
 /** Job cursors (newest first: the rowid of the last job of a page) belong to the filters they were issued for. */
-const jobCursor = new PageCursor<JobListQuery>(['facility', 'state', 'tag'], (q) => [
+const jobCursor = new PageCursor<JobListQuery>(['facility', 'state', 'tag', 'updatedSince'], (q) => [
   q.facility ?? '',
   [...new Set(q.state ?? [])].sort(),
-  q.tag ?? ''
+  q.tag ?? '',
+  q.updatedSince ?? ''
 ]);
 
 /** The contract's final and open states as SQL lists (the same text as the `jobs_open` index's condition). */
@@ -233,6 +234,11 @@ export class JobStore {
       where.push('json_extract(tags, @tagPath) = @tagValue');
       args.tagPath = `$."${q.tag.slice(0, eq).replace(/"/g, '')}"`;
       args.tagValue = q.tag.slice(eq + 1);
+    }
+    if (q.updatedSince) {
+      // Stored times are toISOString() text; the query's is normalised the same way to compare.
+      where.push('updated_at >= @updatedSince');
+      args.updatedSince = new Date(q.updatedSince).toISOString();
     }
     if (q.cursor) {
       const after = jobCursor.decode(q, q.cursor);

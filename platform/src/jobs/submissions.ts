@@ -30,6 +30,16 @@ export const CANCELED_BEFORE_SENT: Observation = {
   message: 'canceled before it was sent'
 };
 
+/** The wait before the first retry of a transiently failed submission; doubled per failure. */
+export const SUBMIT_RETRY_BASE_MS = 5000;
+/** The longest wait between two retries of one submission. */
+export const SUBMIT_RETRY_MAX_MS = 300_000;
+
+/** How long after its `failures`-th transient failure (from 1) a submission is tried again. */
+export function submitRetryDelayMs(failures: number): number {
+  return Math.min(SUBMIT_RETRY_MAX_MS, SUBMIT_RETRY_BASE_MS * 2 ** Math.max(0, failures - 1));
+}
+
 /** The connector's view of a stored job. */
 export function trackedJob(j: StoredJob): TrackedJob {
   return {
@@ -52,8 +62,12 @@ export function trackedJob(j: StoredJob): TrackedJob {
  * Cancels go to the facility, or end a job no facility has yet.
  */
 export class JobSubmissions {
-  /** Jobs whose submission failed transiently: retried by the service's retry loop. */
-  private readonly failed = new Set<string>();
+  /**
+   * Jobs whose submission failed transiently: how often, and when they are due again (backoff:
+   * `submitRetryDelayMs`). The service's retry loop asks the facility about each before any
+   * resend (`Reconciler.retrySubmits`): a failure may have come after the facility took the job.
+   */
+  private readonly failed = new Map<string, { failures: number; dueAt: number }>();
   /** Jobs whose `connector.submit` is running now (a cancel waits for its native id). */
   private readonly submitting = new Set<string>();
 
@@ -198,27 +212,45 @@ export class JobSubmissions {
           ...(err.nativeMessage ? { nativeReason: err.nativeMessage } : {})
         });
       } else {
-        this.log.warn({ err, jobId: job.id }, 'submission failed; will retry');
-        this.failed.add(job.id);
+        const failures = (this.failed.get(job.id)?.failures ?? 0) + 1;
+        const delay = submitRetryDelayMs(failures);
+        this.log.warn({ err, jobId: job.id, failures, retryInMs: delay }, 'submission failed; will retry');
+        this.failed.set(job.id, { failures, dueAt: Date.now() + delay });
       }
     } finally {
       this.submitting.delete(job.id);
     }
     this.observations.flush();
     const now = this.store.get(job.id)!;
-    if (now.cancelRequested && !isFinal(now.state)) await connector.cancel(trackedJob(now));
+    if (now.cancelRequested && !isFinal(now.state)) {
+      // Failed, maybe after the facility took it: the retry loop asks it at once, then cancels.
+      const failed = this.failed.get(job.id);
+      if (failed) failed.dueAt = 0;
+      await connector.cancel(trackedJob(now));
+    }
   }
 
-  /** Send again the jobs whose submission failed transiently (and are still unsent). */
-  async retryFailed(): Promise<void> {
-    for (const id of [...this.failed]) {
+  /**
+   * The jobs whose transiently failed submission is due again (and still unsent): the retry
+   * loop asks their facility whether it has them, and resends only those it has no trace of.
+   * They stay counted here until a submission succeeds or the job ends.
+   */
+  dueRetries(now = Date.now()): StoredJob[] {
+    const due: StoredJob[] = [];
+    for (const [id, f] of this.failed) {
       const job = this.store.get(id);
       if (!job || job.state !== 'NEW' || job.nativeId) {
         this.failed.delete(id);
         continue;
       }
-      await this.send(job);
+      if (f.dueAt <= now && !this.submitting.has(id)) due.push(job);
     }
+    return due;
+  }
+
+  /** A retried job the facility turned out to have: no longer a failed submission. */
+  found(id: string): void {
+    this.failed.delete(id);
   }
 
   /** Release a HELD job (see `releaseHeld`). */
@@ -238,8 +270,15 @@ export class JobSubmissions {
     if (isFinal(job.state)) return publicJob(job);
     this.store.markCancelRequested(id, new Date().toISOString());
     const stored = this.store.get(id)!;
+    const failed = this.failed.get(id);
+    if (failed) {
+      // Its last submission failed, maybe after the facility took it: the retry loop asks the
+      // facility at once (by job directory) and cancels it there, or ends it if it has no trace.
+      failed.dueAt = 0;
+      await this.observations.until(id, (j) => isFinal(j.state), waitMs);
+      return publicJob(this.store.get(id)!);
+    }
     if (stored.state === 'NEW' && !stored.nativeId && !this.submitting.has(id)) {
-      this.failed.delete(id);
       this.observations.sink.observe(id, CANCELED_BEFORE_SENT);
       this.observations.flush();
       return publicJob(this.store.get(id)!);

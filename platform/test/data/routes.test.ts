@@ -19,7 +19,8 @@ import {
   publish,
   type Row,
   startPlatformProcess,
-  tempHome
+  tempHome,
+  until
 } from '@genesis-lab/test-support';
 
 /** The data routes against a real platform process, over datasets published through the catalog. */
@@ -374,22 +375,31 @@ describe('streaming: backpressure and disconnects', () => {
       const { req, firstChunk } = openStream(`${base}/test/big/versions/latest/arrow`, { 'accept-encoding': encoding });
       const res = await firstChunk;
       res.pause();
-      await sleep(600);
-      const paused1 = (await dataStats()).batchReads - before.batchReads;
-      await sleep(600);
-      const paused2 = (await dataStats()).batchReads - before.batchReads;
+      // An event, not a clock: the server says when its stream blocks on the full socket (no
+      // 'drain' can come while the client is paused), however slow the machine is.
+      const waiting = await until(
+        'the stream to wait for the paused client',
+        async () => {
+          const s = await dataStats();
+          return s.waitingStreams === before.waitingStreams + 1 ? s : undefined;
+        },
+        30000
+      );
       // A paused client: the server read a few batches ahead (socket buffers) and then stopped.
-      expect(paused2).toBe(paused1);
-      expect(paused1).toBeLessThan(BIG_BATCHES / 2);
-      expect((await dataStats()).openScans).toBe(before.openScans + 1);
+      expect(waiting.batchReads - before.batchReads).toBeLessThan(BIG_BATCHES / 2);
+      expect(waiting.openScans).toBe(before.openScans + 1);
 
       req.destroy();
-      const deadline = Date.now() + 5000;
-      while ((await dataStats()).openScans !== before.openScans && Date.now() < deadline) await sleep(50);
-      const after = await dataStats();
-      expect(after.openScans).toBe(before.openScans); // the scan ended: file closed, batches released
-      await sleep(300);
-      expect((await dataStats()).batchReads).toBe(after.batchReads);
+      // The scan ended (file closed, batches released): from then on nothing can be read.
+      const after = await until(
+        'the scan to end',
+        async () => {
+          const s = await dataStats();
+          return s.openScans === before.openScans ? s : undefined;
+        },
+        30000
+      );
+      expect(after.waitingStreams).toBe(before.waitingStreams);
       expect(after.batchReads - before.batchReads).toBeLessThan(BIG_BATCHES / 2);
     }
   );

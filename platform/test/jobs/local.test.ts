@@ -322,13 +322,27 @@ describe('local facility', () => {
     // filters is refused, naming the problem, instead of paging through another listing.
     const bigger = await client.list({ limit: 3, cursor: page1.nextCursor });
     expect(bigger.jobs.map((j) => j.id).slice(0, 2)).toEqual(page2.jobs.map((j) => j.id));
-    for (const other of ['state=FAILED', 'facility=tiny', 'tag=a=b']) {
+    for (const other of ['state=FAILED', 'facility=tiny', 'tag=a=b', 'updatedSince=2026-01-01T00:00:00.000Z']) {
       const r = await authedFetch(p, `/api/jobs?limit=2&${other}&cursor=${page1.nextCursor}`);
       expect(r.status).toBe(400);
       const e = ErrorBody.parse(await r.json()).error;
       expect(e.issues?.[0]?.path).toBe('query.cursor');
-      expect(e.message).toBe('Invalid cursor: it belongs to a different query (facility, state or tag changed)');
+      expect(e.message).toBe(
+        'Invalid cursor: it belongs to a different query (facility, state, tag or updatedSince changed)'
+      );
     }
+    // updatedSince (a watcher's catch-up): the jobs changed at or after that time, and no other.
+    const newest = page1.jobs[0]!;
+    const since = await client.list({ updatedSince: newest.updatedAt, limit: 1000 });
+    expect(since.jobs.map((j) => j.id)).toContain(newest.id);
+    expect(since.jobs.every((j) => j.updatedAt >= newest.updatedAt)).toBe(true);
+    const everything = await client.list({ limit: 1000 });
+    expect(since.jobs.length).toBe(everything.jobs.filter((j) => j.updatedAt >= newest.updatedAt).length);
+    const later = new Date(Date.parse(newest.updatedAt) + 3_600_000).toISOString();
+    expect((await client.list({ updatedSince: later })).jobs.filter((j) => j.updatedAt < later)).toEqual([]);
+    const bad = await authedFetch(p, '/api/jobs?updatedSince=yesterday');
+    expect(bad.status).toBe(400);
+    expect(ErrorBody.parse(await bad.json()).error.issues?.[0]?.path).toBe('query.updatedSince');
     const failed = await client.list({ state: ['FAILED'], limit: 100 });
     expect(failed.jobs.length).toBeGreaterThan(0);
     expect(failed.jobs.every((j) => j.state === 'FAILED')).toBe(true);

@@ -14,7 +14,9 @@ export async function pump(
   headers: Record<string, string | number | string[]>,
   pieces: AsyncIterable<Piece>,
   encoding: ContentEncoding | undefined,
-  onError: (err: unknown) => void
+  onError: (err: unknown) => void,
+  /** Told when the stream starts and stops waiting for its client (health's `waitingStreams`). */
+  waits?: { onWait(): void; onWake(): void }
 ): Promise<void> {
   const source = pieces[Symbol.asyncIterator]();
   let gone = false;
@@ -52,7 +54,12 @@ export async function pump(
       ahead = source.next();
       if (!room && !gone) {
         out.once('drain', notify);
-        await new Promise<void>((resolve) => (wake = resolve));
+        waits?.onWait();
+        try {
+          await new Promise<void>((resolve) => (wake = resolve));
+        } finally {
+          waits?.onWake();
+        }
         out.off('drain', notify);
       }
     }
