@@ -19,7 +19,8 @@ export const CommandIds = {
   openLineageGraph: 'genesis:open-lineage-graph',
   exportCrate: 'genesis:export-crate',
   exportProv: 'genesis:export-prov',
-  sendProvenance: 'genesis:send-provenance'
+  sendProvenance: 'genesis:send-provenance',
+  reproduceRun: 'genesis:reproduce-run'
 } as const;
 
 /** The palette category of every Genesis command. */

@@ -18,6 +18,8 @@ import type {
   ManagedPlatformAction,
   ManagedPlatformStatus,
   ProvJson,
+  ReproductionRequest,
+  ReproductionStarted,
   RecordedExecutions,
   ReproducibilityReport,
   RunDetail,
@@ -138,6 +140,12 @@ export interface IGenesisClient extends IDisposable {
   provJson(runId: string, signal?: AbortSignal): Promise<ProvJson>;
   /** The run as an RO-Crate zip, with the notebook as the lab holds it when given. */
   exportCrate(runId: string, notebook?: CrateExportRequest, signal?: AbortSignal): Promise<Blob>;
+  /** Reproduce a recorded run as a job on a facility; the job records its report as it goes. */
+  startReproduction(
+    runId: string,
+    request: Partial<ReproductionRequest>,
+    signal?: AbortSignal
+  ): Promise<ReproductionStarted>;
 }
 
 export const IGenesisClient = new Token<IGenesisClient>(

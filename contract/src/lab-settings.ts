@@ -96,6 +96,11 @@ export const ProvenanceSettings = z
       title: 'Collapse the graph above (nodes)',
       description:
         'A lineage graph with more nodes than this starts with its outputs and cell sources folded into their cells (expand them in the graph).'
+    }),
+    reproduceFacility: z.string().min(1).default('local').meta({
+      title: 'Reproduce on facility',
+      description:
+        'The facility Reproduce runs the notebook on (the command "Reproduce this notebook\u2019s run" takes another as its facility argument).'
     })
   })
   .meta({

@@ -108,6 +108,13 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => notebooks.currentWidget !== null,
       execute: async () => (await loadProvenance()).exportProv(ctx)
     });
+    commands.addCommand(CommandIds.reproduceRun, {
+      label: trans.__('Reproduce this notebook’s run'),
+      caption: trans.__('Re-run the notebook headless on a facility, every dataset pinned, and compare each cell'),
+      isEnabled: () => notebooks.currentWidget !== null,
+      execute: async (args) =>
+        (await loadProvenance()).reproduce(ctx, typeof args.facility === 'string' ? args.facility : undefined)
+    });
     commands.addCommand(CommandIds.sendProvenance, {
       label: trans.__('Send Recorded Executions Now'),
       caption: trans.__('Send what waits in the browser to the platform now'),
@@ -118,7 +125,8 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       CommandIds.openLineageGraph,
       CommandIds.exportCrate,
       CommandIds.exportProv,
-      CommandIds.sendProvenance
+      CommandIds.sendProvenance,
+      CommandIds.reproduceRun
     ]) {
       palette?.addItem({ command, category: paletteCategory(trans) });
     }

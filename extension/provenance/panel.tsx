@@ -17,6 +17,8 @@ export interface IProvenanceActions {
   exportCrate(): void;
   exportProv(): void;
   sendNow(): void;
+  /** Reproduce the run on the default facility (the command reads the setting). */
+  reproduce(): void;
 }
 
 /** The words of a staleness flag (the contract's rule decides; this only says it). */
@@ -174,8 +176,22 @@ export class ProvenancePanel extends VDomRenderer<ProvenancePanelModel> {
                 <button className="jp-Button jp-mod-styled" onClick={actions.exportProv}>
                   {trans.__('Export PROV-JSON')}
                 </button>
+                <button
+                  className="jp-Button jp-mod-styled jp-Genesis-reproduceButton"
+                  onClick={actions.reproduce}
+                  disabled={model.reproducing}
+                  title={trans.__('Re-run this notebook headless with every dataset pinned to the recorded version')}
+                >
+                  {trans.__('Reproduce')}
+                </button>
               </div>
             </div>
+            {model.reproduceError && (
+              <div className="jp-Genesis-error jp-Genesis-reproduceError" role="alert">
+                {trans.__('Reproduce refused: %1', model.reproduceError)}
+              </div>
+            )}
+            {model.reproducing && <Progress model={model} trans={trans} />}
             {model.report && <Report report={model.report} trans={trans} />}
             <ol className="jp-Genesis-provenanceCells" aria-label={trans.__('Executed cells, in execution order')}>
               {model.rows.map((row) => (
@@ -266,11 +282,53 @@ export function errorLine(error: string): string {
   return lines.find((l) => /^([A-Za-z_$][\w$]*)?(Error|Exception)\b/.test(l)) ?? lines[0] ?? '';
 }
 
+/** The live line while a reproduction runs: the job's state and how many cells were compared. */
+function Progress(props: { model: ProvenancePanelModel; trans: TranslationBundle }) {
+  const { model, trans } = props;
+  const started = model.started;
+  const report = model.report?.reproductionId === started?.started.reproductionId ? model.report : null;
+  const s = report?.summary;
+  return (
+    <div className="jp-Genesis-reproduceProgress" role="status" aria-live="polite">
+      <span className="jp-Genesis-liveDot" aria-hidden="true" />
+      {model.starting
+        ? trans.__('Starting the reproduction…')
+        : trans.__(
+            'Reproducing (job %1 %2): %3 of %4 cells done',
+            started?.started.jobId ?? '',
+            started?.jobState ?? trans.__('submitted'),
+            s ? s.total - s.notRun : 0,
+            s ? s.total : (model.run?.run.executions ?? 0)
+          )}
+    </div>
+  );
+}
+
+/** The words of a cell's outcome in a report. */
+export function outcomeText(
+  trans: TranslationBundle,
+  status: ReproducibilityReport['cells'][number]['status']
+): string {
+  switch (status) {
+    case 'reproduced':
+      return trans.__('reproduced exactly');
+    case 'within-tolerance':
+      return trans.__('reproduced within tolerance');
+    case 'differs':
+      return trans.__('differs');
+    case 'failed':
+      return trans.__('failed');
+    case 'not-run':
+      return trans.__('not run');
+  }
+}
+
 function Report(props: { report: ReproducibilityReport; trans: TranslationBundle }) {
   const { report, trans } = props;
   const s = report.summary;
   return (
     <details
+      open={report.state === 'running' || !report.reproducible}
       className="jp-Genesis-provenanceReport"
       data-state={report.state}
       data-reproducible={String(report.reproducible)}
@@ -292,8 +350,8 @@ function Report(props: { report: ReproducibilityReport; trans: TranslationBundle
       <ol>
         {report.cells.map((c) => (
           <li key={c.cellId} data-status={c.status}>
-            {trans.__('cell %1: %2', c.cellIndex + 1, c.status)}
-            {c.status === 'differs' && <pre>{c.diff}</pre>}
+            {trans.__('cell %1: %2', c.cellIndex + 1, outcomeText(trans, c.status))}
+            {c.status === 'differs' && <pre className="jp-Genesis-reproduceDiff">{c.diff}</pre>}
             {c.status === 'failed' && <pre>{c.error}</pre>}
           </li>
         ))}

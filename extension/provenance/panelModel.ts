@@ -1,10 +1,32 @@
-import { cellStaleness, type CellStaleness, type CurrentCell, type StaleFlag } from '@genesis-lab/contract/core';
-import type { ExecutionRecord, ReproducibilityReport, RunDetail, RunSummary } from '@genesis-lab/contract';
+import {
+  cellStaleness,
+  FINAL_STATES,
+  type CellStaleness,
+  type CurrentCell,
+  type StaleFlag
+} from '@genesis-lab/contract/core';
+import type {
+  ExecutionRecord,
+  JobState,
+  JobUpdate,
+  ReproducibilityReport,
+  ReproductionRequest,
+  ReproductionStarted,
+  RunDetail,
+  RunSummary
+} from '@genesis-lab/contract';
 import { VDomModel } from '@jupyterlab/ui-components';
 import { Debouncer, Poll } from '@lumino/polling';
 import { isAbort, panelError } from '../client/errors';
+import type { IDisposable } from '@lumino/disposable';
 import type { IConnectionState, IGenesisClient } from '../tokens';
 import type { IQueueState } from './queue';
+
+/** A reproduction this panel started: its job, followed on the jobs socket until the report ends. */
+export interface IReproductionStart {
+  started: ReproductionStarted;
+  jobState: JobState | null;
+}
 
 /** The notebook the panel follows, as the plugin sees it (kept zod- and widget-free for tests). */
 export interface INotebookView {
@@ -39,6 +61,7 @@ export class ProvenancePanelModel extends VDomModel {
   constructor(private _client: IGenesisClient) {
     super();
     _client.connectionChanged.connect(this._onConnection, this);
+    _client.jobUpdated.connect(this._onJob, this);
     this._debouncer = new Debouncer(() => this.refresh(), 250);
     // A reproduction running: its report grows cell by cell; follow it while the tab is shown.
     this._reportPoll = new Poll({
@@ -75,6 +98,52 @@ export class ProvenancePanelModel extends VDomModel {
   get report(): ReproducibilityReport | null {
     return this._report;
   }
+  /** The reproduction started from this panel (its job state live), until another notebook is shown. */
+  get started(): IReproductionStart | null {
+    return this._started;
+  }
+  /** A reproduction request on its way to the platform. */
+  get starting(): boolean {
+    return this._starting;
+  }
+  /** Why the last Reproduce was refused (no facility, not allowed, ...). */
+  get reproduceError(): string | null {
+    return this._reproduceError;
+  }
+  /** The report is still growing (a started job whose report is not final yet counts too). */
+  get reproducing(): boolean {
+    if (this._starting) return true;
+    if (this._report?.state === 'running') return true;
+    const s = this._started;
+    return !!s && this._report?.reproductionId !== s.started.reproductionId && !isFinal(s.jobState);
+  }
+
+  /**
+   * Reproduce the selected run as a job (the platform pins every recorded dataset version); the
+   * report is then followed live: job state from the jobs socket, cells from the report.
+   */
+  async reproduce(request: Partial<ReproductionRequest>): Promise<ReproductionStarted | null> {
+    const runId = this.selectedRunId;
+    if (!runId || this._starting) return null;
+    this._starting = true;
+    this._reproduceError = null;
+    this.stateChanged.emit();
+    try {
+      const started = await this._client.startReproduction(runId, request);
+      this._started = { started, jobState: null };
+      this._jobWatch ??= this._client.watchJobs();
+      void this._reportPoll.start();
+      return started;
+    } catch (err) {
+      this._reproduceError = panelError(err);
+      return null;
+    } finally {
+      this._starting = false;
+      this.stateChanged.emit();
+      void this.refresh();
+    }
+  }
+
   /** The run picked by the user (else the kernel's, else the newest). */
   get selectedRunId(): string | null {
     return this._detail?.run.runId ?? null;
@@ -90,6 +159,8 @@ export class ProvenancePanelModel extends VDomModel {
     this._rows = [];
     this._report = null;
     this._error = null;
+    this._started = null;
+    this._reproduceError = null;
     this.stateChanged.emit();
     void this.refresh();
   }
@@ -134,15 +205,17 @@ export class ProvenancePanelModel extends VDomModel {
         runId && list.runs.some((r) => r.runId === runId)
           ? await this._client.provenanceRun(runId, controller.signal)
           : null;
-      const newest = detail?.reproductions[0];
-      const report = newest ? await this._client.reproduction(newest.reproductionId, controller.signal) : null;
+      // The one started here first (its report appears once the job begins), else the newest.
+      const mine = this._started?.started.reproductionId;
+      const newest = mine ?? detail?.reproductions[0]?.reproductionId;
+      const report = newest ? await this._readReport(newest, controller.signal) : null;
       if (controller.signal.aborted || view !== this._notebook) return;
       this._runs = list.runs;
       this._detail = detail;
       this._rows = detail ? this._rowsOf(detail) : [];
       this._report = report;
       this._error = null;
-      if (report?.state === 'running') void this._reportPoll.start();
+      if (this.reproducing) void this._reportPoll.start();
       else void this._reportPoll.stop();
     } catch (err) {
       if (isAbort(err) || controller.signal.aborted) return;
@@ -169,6 +242,8 @@ export class ProvenancePanelModel extends VDomModel {
     this._debouncer.dispose();
     this._reportPoll.dispose();
     this._client.connectionChanged.disconnect(this._onConnection, this);
+    this._client.jobUpdated.disconnect(this._onJob, this);
+    this._jobWatch?.dispose();
     super.dispose();
   }
 
@@ -188,6 +263,25 @@ export class ProvenancePanelModel extends VDomModel {
     }));
   }
 
+  /** A report not recorded yet (the job has not begun) is not an error: it is coming. */
+  private async _readReport(id: string, signal: AbortSignal): Promise<ReproducibilityReport | null> {
+    try {
+      return await this._client.reproduction(id, signal);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'not_found' && id === this._started?.started.reproductionId) return null;
+      throw err;
+    }
+  }
+
+  private _onJob(_: IGenesisClient, update: JobUpdate): void {
+    const s = this._started;
+    if (!s || update.job.id !== s.started.jobId) return;
+    this._started = { ...s, jobState: update.job.state };
+    this.stateChanged.emit();
+    // The job ended: its report is final now (or says why not).
+    if (isFinal(update.job.state)) void this.refresh();
+  }
+
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
     if (state.status === 'connected') void this.refresh();
   }
@@ -199,9 +293,17 @@ export class ProvenancePanelModel extends VDomModel {
   private _rows: IExecutionRow[] = [];
   private _report: ReproducibilityReport | null = null;
   private _queue: IQueueState | null = null;
+  private _started: IReproductionStart | null = null;
+  private _starting = false;
+  private _reproduceError: string | null = null;
+  private _jobWatch: IDisposable | null = null;
   private _loading = false;
   private _error: string | null = null;
   private _abort: AbortController | null = null;
   private _debouncer: Debouncer;
   private _reportPoll: Poll;
+}
+
+function isFinal(state: JobState | null): boolean {
+  return state !== null && FINAL_STATES.has(state);
 }

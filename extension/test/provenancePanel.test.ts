@@ -1,9 +1,9 @@
 import type { ExecutionRecord, RunDetail, RunList } from '@genesis-lab/contract';
-import { sha256Hex } from '@genesis-lab/contract/core';
+import { GenesisError, sha256Hex } from '@genesis-lab/contract/core';
 import { elkLayout } from '../provenance/elkLayout';
 import { LineageGraphModel } from '../provenance/graphModel';
 import { ProvenancePanelModel, type INotebookView } from '../provenance/panelModel';
-import { TestClient } from './support/testClient';
+import { TestClient, job, update } from './support/testClient';
 
 const NB = '11111111-1111-4111-8111-111111111111';
 const RUN = '22222222-2222-4222-8222-222222222222';
@@ -193,6 +193,56 @@ describe('ProvenancePanelModel', () => {
     // Read again by itself while it runs.
     await new Promise((r) => setTimeout(r, 2300));
     expect(client.runLists.length).toBeGreaterThanOrEqual(2);
+    m.dispose();
+  });
+});
+
+describe('ProvenancePanelModel reproduce', () => {
+  const REPRO = '55555555-5555-4555-8555-555555555555';
+  async function shown(client: TestClient): Promise<ProvenancePanelModel> {
+    const m = new ProvenancePanelModel(client);
+    m.setNotebook(view([{ cellId: 'a', code: '1' }]));
+    await settle();
+    client.runLists[0]!.resolve(runList());
+    await settle();
+    client.runReads[0]!.resolve(detail([exec('a', 0, '1')]));
+    await settle();
+    return m;
+  }
+  it('starts a reproduction of the selected run, follows its job on the socket and reads its report', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const pending = m.reproduce({ facility: 'local' });
+    expect(m.reproducing).toBe(true);
+    expect(client.reproductionStarts[0]!.args).toEqual({ runId: RUN, request: { facility: 'local' } });
+    client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
+    expect((await pending)?.reproductionId).toBe(REPRO);
+    expect(m.started?.started.jobId).toBe('j9');
+    client.pushJob(update(job('other', 'ACTIVE', 1)));
+    expect(m.started?.jobState).toBeNull();
+    client.pushJob(update(job('j9', 'ACTIVE', 1)));
+    expect(m.started?.jobState).toBe('ACTIVE');
+    expect(m.reproducing).toBe(true);
+    // The refresh after starting asks for the report of this reproduction (not yet recorded: still coming).
+    client.runLists[1]!.resolve(runList());
+    await settle();
+    client.runReads[1]!.resolve(detail([exec('a', 0, '1')]));
+    await settle();
+    expect(client.reproductionReads[0]!.args).toBe(REPRO);
+    client.reproductionReads[0]!.reject(new GenesisError('not_found', 'no such reproduction'));
+    await settle();
+    expect(m.error).toBeNull();
+    expect(m.reproducing).toBe(true);
+    m.dispose();
+  });
+  it('says why a reproduction was refused', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const pending = m.reproduce({ facility: 'nowhere' });
+    client.reproductionStarts[0]!.reject(new GenesisError('bad_request', 'unknown facility "nowhere"'));
+    expect(await pending).toBeNull();
+    expect(m.reproduceError).toContain('unknown facility "nowhere"');
+    expect(m.reproducing).toBe(false);
     m.dispose();
   });
 });

@@ -4,6 +4,8 @@ import {
   type ProvJson,
   type RecordedExecutions,
   type ReproducibilityReport,
+  type ReproductionRequest,
+  type ReproductionStarted,
   type RunDetail,
   type RunList,
   JobSpec,
@@ -66,6 +68,8 @@ export class TestClient implements IGenesisClient {
   readonly runLists: Call<string, RunList>[] = [];
   readonly runReads: Call<string, RunDetail>[] = [];
   readonly reproductionReads: Call<string, ReproducibilityReport>[] = [];
+  readonly reproductionStarts: Call<{ runId: string; request: Partial<ReproductionRequest> }, ReproductionStarted>[] =
+    [];
   readonly exports: Call<{ runId: string; kind: 'prov' | 'crate' }, unknown>[] = [];
   watchers = 0;
 
@@ -184,6 +188,13 @@ export class TestClient implements IGenesisClient {
   }
   exportCrate(runId: string, _notebook?: unknown, signal?: AbortSignal): Promise<Blob> {
     return this._record(this.exports, { runId, kind: 'crate' }, signal) as Promise<Blob>;
+  }
+  startReproduction(
+    runId: string,
+    request: Partial<ReproductionRequest>,
+    signal?: AbortSignal
+  ): Promise<ReproductionStarted> {
+    return this._record(this.reproductionStarts, { runId, request }, signal);
   }
   dispose(): void {
     this._disposed = true;
