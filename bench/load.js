@@ -7,6 +7,9 @@
  * During the load a probe makes small calls (GET one catalog record) and times them.
  * Baseline in the same run: the same small call on the idle platform, in alternating phases
  * (idle, load, idle) so drift on a shared machine shows as spread.
+ * The load (clients, streams, submitter) runs in a child process of its own (`--traffic`), so the
+ * probe's process does nothing but probe: its own event-loop delay is reported
+ * (probe_loop_delay_p99_ms) to show the small-call figure is the platform's, not the prober's.
  *
  * Figures: errors (failed requests, streams, socket connections), lost_events (job updates a
  * client should have received, from each job's persisted history, but did not), peak_rss_mb of
@@ -14,13 +17,15 @@
  * authz_overhead_ratio: the authorization work each small call does today (bearer parse, the
  * timing-safe token check, the principal and the record's access-level filter), timed on the
  * platform's own functions, over the median small call.
- * Users and access levels: main has one owner token (per-user tokens come with the access-control
- * work), so every client uses it; the datasets mix access levels (open, controlled).
+ * Users and access levels: every client uses the owner token; the datasets mix access levels
+ * (open, controlled).
  *
  * Options: --seconds N (default 60), --clients N (500), --streams N (32). Ends with ONE JSON line
  * with a `targets` object.
  */
+const { fork } = require('node:child_process');
 const fs = require('node:fs');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const path = require('node:path');
 const { ROOT, logger, requireBuilt } = require('./support/run');
 const { median, percentile, round } = require('./support/stats');
@@ -107,6 +112,124 @@ function authzNs(token) {
   return median(samples);
 }
 
+/**
+ * The load, in a process of its own (`node bench/load.js --traffic CONFIG`): CLIENTS socket.io
+ * clients subscribed to every job, then, on "start", STREAMS Arrow pulls and a job every
+ * JOB_EVERY_MS for SECONDS; at the end every job's persisted history against what each client got.
+ */
+async function traffic(cfg) {
+  const ids = cfg.ids;
+  const errors = { count: 0 };
+  const sockets = [];
+  try {
+    // 500 clients, every one subscribed to every job's updates; seqs received per job.
+    const received = [];
+    for (let c = 0; c < CLIENTS; c++) {
+      const s = io(cfg.url, {
+        path: contract.SOCKET_PATH,
+        auth: { token: cfg.token },
+        transports: ['websocket'],
+        reconnection: false
+      });
+      const seen = new Map();
+      received.push(seen);
+      s.on('job:update', (u) => {
+        let set = seen.get(u.job.id);
+        if (!set) seen.set(u.job.id, (set = new Set()));
+        set.add(u.event.seq);
+      });
+      sockets.push(s);
+    }
+    await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise((resolve) => {
+            s.once('connect', () =>
+              s.emit('jobs:subscribe', {}, (ack) => (ack && ack.ok ? resolve() : (errors.count++, resolve())))
+            );
+            s.once('connect_error', () => (errors.count++, resolve()));
+          })
+      )
+    );
+    log(`${sockets.filter((s) => s.connected).length} clients connected and subscribed`);
+
+    process.send({ type: 'ready' });
+    await new Promise((resolve) => process.once('message', resolve));
+    const end = Date.now() + SECONDS * 1000;
+    let streamed = 0;
+    let pulls = 0;
+    const streams = Array.from({ length: STREAMS }, async (_, k) => {
+      while (Date.now() < end) {
+        try {
+          const r = await ts.authedFetch(cfg, `/api/datasets/${ids[k % 2]}/versions/latest/arrow`);
+          if (r.status !== 200) throw new Error(String(r.status));
+          for await (const chunk of r.body) streamed += chunk.length;
+          pulls++;
+        } catch {
+          errors.count++;
+        }
+      }
+    });
+    const jobIds = [];
+    const submitter = (async () => {
+      while (Date.now() < end) {
+        try {
+          const r = await ts.authedFetch(cfg, '/api/jobs', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: `load-${jobIds.length}`, executable: '/bin/true' })
+          });
+          const j = await r.json();
+          if (r.status !== 201) throw new Error(String(r.status));
+          jobIds.push(j.id);
+        } catch {
+          errors.count++;
+        }
+        await sleep(JOB_EVERY_MS);
+      }
+    })();
+    await Promise.all([...streams, submitter]);
+    log(`load done: ${pulls} Arrow pulls (${round(streamed / 1e6, 1)} MB), ${jobIds.length} jobs`);
+
+    // Every job final, then a moment for the last pushes; then count what each client missed.
+    const deadline = Date.now() + 60000;
+    const histories = new Map();
+    for (const id of jobIds) {
+      for (;;) {
+        const j = await (await ts.authedFetch(cfg, `/api/jobs/${id}`)).json();
+        if (contract.isFinal(j.state) || Date.now() > deadline) {
+          // seq 0 is the job's creation (NEW), answered by the submit itself; transitions are pushed.
+          histories.set(
+            id,
+            j.history.map((h) => h.seq).filter((q) => q > 0)
+          );
+          break;
+        }
+        await sleep(100);
+      }
+    }
+    await sleep(2000);
+    let lost = 0;
+    for (const seen of received)
+      for (const [id, seqs] of histories) {
+        const got = seen.get(id) ?? new Set();
+        // Clients subscribed before the first submit: they must have every transition of every job.
+        for (const s of seqs) if (!got.has(s)) lost++;
+      }
+    process.send({
+      type: 'done',
+      errors: errors.count,
+      lost,
+      pulls,
+      streamed,
+      jobs: jobIds.length,
+      expected: [...histories.values()].reduce((a, s) => a + s.length, 0) * CLIENTS
+    });
+  } finally {
+    for (const s of sockets) s.close();
+  }
+}
+
 async function main() {
   const home = ts.tempHome('genesis-bench-load-');
   const schema = ts.numericSchema(4);
@@ -140,104 +263,31 @@ async function main() {
       /* exited */
     }
   }, 250);
-  const sockets = [];
   try {
     const idle1 = await probe(p, IDLE_MS, ids, errors);
     log(`idle small call p95 ${round(percentile(idle1, 95))} ms`);
 
-    // 500 clients, every one subscribed to every job's updates; seqs received per job.
-    const received = [];
-    for (let c = 0; c < CLIENTS; c++) {
-      const s = io(p.url, {
-        path: contract.SOCKET_PATH,
-        auth: { token: p.token },
-        transports: ['websocket'],
-        reconnection: false
-      });
-      const seen = new Map();
-      received.push(seen);
-      s.on('job:update', (u) => {
-        let set = seen.get(u.job.id);
-        if (!set) seen.set(u.job.id, (set = new Set()));
-        set.add(u.event.seq);
-      });
-      sockets.push(s);
-    }
-    await Promise.all(
-      sockets.map(
-        (s) =>
-          new Promise((resolve) => {
-            s.once('connect', () =>
-              s.emit('jobs:subscribe', {}, (ack) => (ack && ack.ok ? resolve() : (errors.count++, resolve())))
-            );
-            s.once('connect_error', () => (errors.count++, resolve()));
-          })
-      )
-    );
-    log(`${sockets.filter((s) => s.connected).length} clients connected and subscribed`);
-
-    const end = Date.now() + SECONDS * 1000;
-    let streamed = 0;
-    let pulls = 0;
-    const streams = Array.from({ length: STREAMS }, async (_, k) => {
-      while (Date.now() < end) {
-        try {
-          const r = await ts.authedFetch(p, `/api/datasets/${ids[k % 2]}/versions/latest/arrow`);
-          if (r.status !== 200) throw new Error(String(r.status));
-          for await (const chunk of r.body) streamed += chunk.length;
-          pulls++;
-        } catch {
-          errors.count++;
-        }
-      }
+    // The load runs in its own process; this one only probes.
+    const traffic = fork(__filename, ['--traffic', JSON.stringify({ url: p.url, token: p.token, ids })], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     });
-    const jobIds = [];
-    const submitter = (async () => {
-      while (Date.now() < end) {
-        try {
-          const r = await ts.authedFetch(p, '/api/jobs', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ name: `load-${jobIds.length}`, executable: '/bin/true' })
-          });
-          const j = await r.json();
-          if (r.status !== 201) throw new Error(String(r.status));
-          jobIds.push(j.id);
-        } catch {
-          errors.count++;
-        }
-        await sleep(JOB_EVERY_MS);
-      }
-    })();
+    const message = (type) =>
+      new Promise((resolve, reject) => {
+        const onMessage = (m) =>
+          m.type === type && (traffic.off('exit', onExit), traffic.off('message', onMessage), resolve(m));
+        const onExit = (code) => reject(new Error(`the traffic process exited (${code}) before "${type}"`));
+        traffic.on('message', onMessage);
+        traffic.once('exit', onExit);
+      });
+    await message('ready');
+    traffic.send({ type: 'start' });
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const loaded = await probe(p, SECONDS * 1000, ids, errors);
-    await Promise.all([...streams, submitter]);
-    log(`load done: ${pulls} Arrow pulls (${round(streamed / 1e6, 1)} MB), ${jobIds.length} jobs`);
-
-    // Every job final, then a moment for the last pushes; then count what each client missed.
-    const deadline = Date.now() + 60000;
-    const histories = new Map();
-    for (const id of jobIds) {
-      for (;;) {
-        const j = await (await ts.authedFetch(p, `/api/jobs/${id}`)).json();
-        if (contract.isFinal(j.state) || Date.now() > deadline) {
-          // seq 0 is the job's creation (NEW), answered by the submit itself; transitions are pushed.
-          histories.set(
-            id,
-            j.history.map((h) => h.seq).filter((q) => q > 0)
-          );
-          break;
-        }
-        await sleep(100);
-      }
-    }
-    await sleep(2000);
-    let lost = 0;
-    for (const seen of received)
-      for (const [id, seqs] of histories) {
-        const got = seen.get(id) ?? new Set();
-        // Clients subscribed before the first submit: they must have every transition of every job.
-        for (const s of seqs) if (!got.has(s)) lost++;
-      }
+    loopDelay.disable();
+    const t = await message('done');
+    errors.count += t.errors;
+    const { lost, pulls, streamed, jobs, expected } = t;
     const idle2 = await probe(p, IDLE_MS, ids, errors);
     const idle = [...idle1, ...idle2];
     const ns = authzNs(p.token);
@@ -257,8 +307,9 @@ async function main() {
       small_calls: loaded.length,
       arrow_pulls: pulls,
       arrow_mb: round(streamed / 1e6, 1),
-      jobs: jobIds.length,
-      job_events_expected: [...histories.values()].reduce((a, s) => a + s.length, 0) * CLIENTS,
+      jobs,
+      job_events_expected: expected,
+      probe_loop_delay_p99_ms: round(loopDelay.percentile(99) / 1e6),
       authz_ns_per_call: round(ns, 1),
       authz_overhead_ratio: round(ns / smallMedianNs, 6)
     };
@@ -276,20 +327,28 @@ async function main() {
     return result;
   } finally {
     clearInterval(rssTimer);
-    for (const s of sockets) s.close();
     await p.stop();
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
 
-main().then(
-  (result) => {
-    // The very last output: nothing comes after it.
-    process.stdout.write(JSON.stringify(result) + '\n');
-    process.exit(0);
-  },
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  }
-);
+if (process.argv[2] === '--traffic') {
+  traffic(JSON.parse(process.argv[3])).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    }
+  );
+} else
+  main().then(
+    (result) => {
+      // The very last output: nothing comes after it.
+      process.stdout.write(JSON.stringify(result) + '\n');
+      process.exit(0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    }
+  );
