@@ -112,8 +112,11 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       label: trans.__('Reproduce this notebook’s run'),
       caption: trans.__('Re-run the notebook headless on a facility, every dataset pinned, and compare each cell'),
       isEnabled: () => notebooks.currentWidget !== null,
-      execute: async (args) =>
-        (await loadProvenance()).reproduce(ctx, typeof args.facility === 'string' ? args.facility : undefined)
+      execute: async (args) => {
+        // The panel shows the progress and the report (or why it was refused).
+        shell.activateById(panel.id);
+        await (await loadProvenance()).reproduce(ctx, typeof args.facility === 'string' ? args.facility : undefined);
+      }
     });
     commands.addCommand(CommandIds.sendProvenance, {
       label: trans.__('Send Recorded Executions Now'),

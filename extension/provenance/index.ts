@@ -187,7 +187,8 @@ export async function exportProv(ctx: IProvenanceContext): Promise<void> {
 
 /**
  * Reproduce the current notebook's run on the default facility (settings), with the notebook as
- * the lab holds it; the panel then follows the job and its report live.
+ * the lab holds it (edits included: what is compared is what the notebook shows); the panel then
+ * follows the job and its report live.
  */
 export async function reproduce(ctx: IProvenanceContext, facility?: string): Promise<void> {
   const title = ctx.trans.__('Reproduce this notebook’s run');
@@ -200,9 +201,5 @@ export async function reproduce(ctx: IProvenanceContext, facility?: string): Pro
     facility: facility ?? settings.current.reproduceFacility,
     ...(nb && name ? { notebook: nb.toJSON() as unknown as Record<string, unknown>, notebookName: name } : {})
   });
-  // Refused (no such facility, not allowed): the panel says why; with the panel hidden, a dialog does.
-  const panelShown = document.querySelector('#genesis-provenance:not(.lm-mod-hidden)') !== null;
-  if (model.reproduceError && !panelShown) {
-    await showErrorMessage(title, model.reproduceError);
-  }
+  // Refused (no such facility, not allowed): the panel, shown by the command, says why.
 }

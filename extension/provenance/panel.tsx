@@ -192,6 +192,18 @@ export class ProvenancePanel extends VDomRenderer<ProvenancePanelModel> {
               </div>
             )}
             {model.reproducing && <Progress model={model} trans={trans} />}
+            {model.jobEndedEarly && (
+              <div className="jp-Genesis-error jp-Genesis-reproduceEnded" role="alert">
+                {trans.__(
+                  'The reproduction job %1 ended %2 before it finished its report.',
+                  model.jobEndedEarly.jobId,
+                  model.jobEndedEarly.state
+                )}{' '}
+                <button className="jp-Genesis-linkButton" onClick={() => actions.openJob(model.jobEndedEarly!.jobId)}>
+                  {trans.__('Show the job')}
+                </button>
+              </div>
+            )}
             {model.report && <Report report={model.report} trans={trans} />}
             <ol className="jp-Genesis-provenanceCells" aria-label={trans.__('Executed cells, in execution order')}>
               {model.rows.map((row) => (
@@ -286,20 +298,26 @@ export function errorLine(error: string): string {
 function Progress(props: { model: ProvenancePanelModel; trans: TranslationBundle }) {
   const { model, trans } = props;
   const started = model.started;
-  const report = model.report?.reproductionId === started?.started.reproductionId ? model.report : null;
-  const s = report?.summary;
+  const progress = model.progress;
   return (
     <div className="jp-Genesis-reproduceProgress" role="status" aria-live="polite">
       <span className="jp-Genesis-liveDot" aria-hidden="true" />
-      {model.starting
-        ? trans.__('Starting the reproduction…')
-        : trans.__(
-            'Reproducing (job %1 %2): %3 of %4 cells done',
-            started?.started.jobId ?? '',
-            started?.jobState ?? trans.__('submitted'),
-            s ? s.total - s.notRun : 0,
-            s ? s.total : (model.run?.run.executions ?? 0)
-          )}
+      <span>
+        {model.starting
+          ? trans.__('Starting the reproduction…')
+          : started
+            ? trans.__(
+                'Reproducing as job %1 (%2): %3 of %4 cells done',
+                started.started.jobId,
+                started.jobState ?? trans.__('submitted'),
+                progress?.done ?? 0,
+                progress?.total ?? 0
+              )
+            : trans.__('Reproducing: %1 of %2 cells done', progress?.done ?? 0, progress?.total ?? 0)}
+      </span>
+      {progress && progress.total > 0 && (
+        <progress max={progress.total} value={progress.done} aria-label={trans.__('Cells done')} />
+      )}
     </div>
   );
 }
@@ -347,12 +365,29 @@ function Report(props: { report: ReproducibilityReport; trans: TranslationBundle
                 s.notRun
               )}
       </summary>
+      {report.message && <p className="jp-Genesis-reproduceMessage">{report.message}</p>}
+      {report.originalRunId === null && (
+        <p className="jp-Genesis-reproduceMessage">
+          {trans.__('The notebook never ran with Genesis: nothing was pinned, the latest versions were used.')}
+        </p>
+      )}
+      {report.unpinned.length > 0 && (
+        <p className="jp-Genesis-reproduceMessage">
+          {trans.__(
+            'Not recorded by the run, so resolved to the latest version: %1',
+            report.unpinned.map((u) => `${u.ref} → ${u.id}@${u.version}`).join(', ')
+          )}
+        </p>
+      )}
       <ol>
         {report.cells.map((c) => (
           <li key={c.cellId} data-status={c.status}>
             {trans.__('cell %1: %2', c.cellIndex + 1, outcomeText(trans, c.status))}
             {c.status === 'differs' && <pre className="jp-Genesis-reproduceDiff">{c.diff}</pre>}
-            {c.status === 'failed' && <pre>{c.error}</pre>}
+            {c.status === 'within-tolerance' &&
+              ` (${trans.__('largest difference %1 absolute, %2 relative', c.maxAbsDiff, c.maxRelDiff)})`}
+            {c.status === 'not-run' && ` (${c.reason})`}
+            {c.status === 'failed' && <pre className="jp-Genesis-reproduceError">{c.error}</pre>}
           </li>
         ))}
       </ol>

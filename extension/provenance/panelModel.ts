@@ -26,6 +26,8 @@ import type { IQueueState } from './queue';
 export interface IReproductionStart {
   started: ReproductionStarted;
   jobState: JobState | null;
+  /** Code cells in the notebook sent (null: the platform rebuilds it from the record). */
+  cells: number | null;
 }
 
 /** The notebook the panel follows, as the plugin sees it (kept zod- and widget-free for tests). */
@@ -110,12 +112,36 @@ export class ProvenancePanelModel extends VDomModel {
   get reproduceError(): string | null {
     return this._reproduceError;
   }
-  /** The report is still growing (a started job whose report is not final yet counts too). */
+  /**
+   * A reproduction is under way: the request is on its way, or the report is still growing. Once
+   * the job started here ended, the report is all there will be (a job that died never finishes it).
+   */
   get reproducing(): boolean {
     if (this._starting) return true;
-    if (this._report?.state === 'running') return true;
     const s = this._started;
-    return !!s && this._report?.reproductionId !== s.started.reproductionId && !isFinal(s.jobState);
+    if (s && isFinal(s.jobState)) return false;
+    if (s && this._report?.reproductionId !== s.started.reproductionId) return true;
+    return this._report?.state === 'running';
+  }
+
+  /** How far the reproduction is: cells compared of the notebook's code cells. */
+  get progress(): { done: number; total: number } | null {
+    if (!this.reproducing) return null;
+    const mine = this._started && this._report?.reproductionId === this._started.started.reproductionId;
+    const done = this._report && (mine || !this._started) ? this._report.cells.length : 0;
+    return { done, total: Math.max(done, this._started?.cells ?? this._detail?.run.cells ?? 0) };
+  }
+
+  /**
+   * The job started here ended while its report still says running: it stopped before it could
+   * finish the report (killed, kernel missing, ...). The job's log says why.
+   */
+  get jobEndedEarly(): { jobId: string; state: JobState } | null {
+    const s = this._started;
+    if (!s || !isFinal(s.jobState) || s.jobState === 'COMPLETED') return null;
+    const r = this._report;
+    if (r && r.reproductionId === s.started.reproductionId && r.state !== 'running') return null;
+    return { jobId: s.started.jobId, state: s.jobState! };
   }
 
   /**
@@ -130,9 +156,10 @@ export class ProvenancePanelModel extends VDomModel {
     this.stateChanged.emit();
     try {
       const started = await this._client.startReproduction(runId, request);
-      this._started = { started, jobState: null };
+      this._started = { started, jobState: null, cells: codeCells(request.notebook) };
       this._jobWatch ??= this._client.watchJobs();
-      void this._reportPoll.start();
+      // One read now (through the poll, so it and a later tick never race), then every tick.
+      void this._reportPoll.refresh();
       return started;
     } catch (err) {
       this._reproduceError = panelError(err);
@@ -140,7 +167,6 @@ export class ProvenancePanelModel extends VDomModel {
     } finally {
       this._starting = false;
       this.stateChanged.emit();
-      void this.refresh();
     }
   }
 
@@ -160,6 +186,7 @@ export class ProvenancePanelModel extends VDomModel {
     this._report = null;
     this._error = null;
     this._started = null;
+    this._ended = null;
     this._reproduceError = null;
     this.stateChanged.emit();
     void this.refresh();
@@ -196,6 +223,7 @@ export class ProvenancePanelModel extends VDomModel {
     }
     const controller = new AbortController();
     this._abort = controller;
+    const ended = this._ended;
     this._loading = true;
     this.stateChanged.emit();
     try {
@@ -215,6 +243,10 @@ export class ProvenancePanelModel extends VDomModel {
       this._rows = detail ? this._rowsOf(detail) : [];
       this._report = report;
       this._error = null;
+      if (ended && this._started?.started.reproductionId === ended.reproductionId) {
+        this._started = { ...this._started, jobState: ended.jobState };
+        if (this._ended === ended) this._ended = null;
+      }
       if (this.reproducing) void this._reportPoll.start();
       else void this._reportPoll.stop();
     } catch (err) {
@@ -276,10 +308,16 @@ export class ProvenancePanelModel extends VDomModel {
   private _onJob(_: IGenesisClient, update: JobUpdate): void {
     const s = this._started;
     if (!s || update.job.id !== s.started.jobId) return;
-    this._started = { ...s, jobState: update.job.state };
-    this.stateChanged.emit();
-    // The job ended: its report is final now (or says why not).
-    if (isFinal(update.job.state)) void this.refresh();
+    const jobState = update.job.state;
+    if (!isFinal(jobState)) {
+      this._started = { ...s, jobState };
+      this.stateChanged.emit();
+      return;
+    }
+    // The job ended: its report is final now (or never will be). It counts as ended once a read
+    // that began after the end completed (refresh applies it), so no half-read state shows.
+    this._ended = { reproductionId: s.started.reproductionId, jobState };
+    void this.refresh();
   }
 
   private _onConnection(_: IGenesisClient, state: IConnectionState): void {
@@ -294,6 +332,8 @@ export class ProvenancePanelModel extends VDomModel {
   private _report: ReproducibilityReport | null = null;
   private _queue: IQueueState | null = null;
   private _started: IReproductionStart | null = null;
+  /** The started job's end, seen on the socket, not yet applied by a read of its report. */
+  private _ended: { reproductionId: string; jobState: JobState } | null = null;
   private _starting = false;
   private _reproduceError: string | null = null;
   private _jobWatch: IDisposable | null = null;
@@ -302,6 +342,12 @@ export class ProvenancePanelModel extends VDomModel {
   private _abort: AbortController | null = null;
   private _debouncer: Debouncer;
   private _reportPoll: Poll;
+}
+
+function codeCells(notebook: Record<string, unknown> | undefined): number | null {
+  const cells = notebook?.cells;
+  if (!Array.isArray(cells)) return null;
+  return cells.filter((c) => (c as { cell_type?: unknown } | null)?.cell_type === 'code').length;
 }
 
 function isFinal(state: JobState | null): boolean {

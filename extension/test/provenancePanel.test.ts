@@ -1,4 +1,11 @@
-import type { ExecutionRecord, RunDetail, RunList } from '@genesis-lab/contract';
+import {
+  isReproducible,
+  summarizeCells,
+  type ExecutionRecord,
+  type ReproducibilityReport,
+  type RunDetail,
+  type RunList
+} from '@genesis-lab/contract';
 import { GenesisError, sha256Hex } from '@genesis-lab/contract/core';
 import { elkLayout } from '../provenance/elkLayout';
 import { LineageGraphModel } from '../provenance/graphModel';
@@ -62,6 +69,11 @@ function runList(): RunList {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+async function until(done: () => boolean, ms = 2000): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await settle()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+  }
+}
 
 function view(cells: { cellId: string; code: string }[], runId: string | null = RUN): INotebookView {
   return {
@@ -197,6 +209,30 @@ describe('ProvenancePanelModel', () => {
   });
 });
 
+function report(
+  reproductionId: string,
+  state: 'running' | 'completed',
+  cells: ReproducibilityReport['cells']
+): ReproducibilityReport {
+  const summary = summarizeCells(cells);
+  return {
+    schemaVersion: 1,
+    reproductionId,
+    originalRunId: RUN,
+    runId: OLD_RUN,
+    notebook: { id: NB, path: 'nb.ipynb' },
+    facility: 'local',
+    state,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    ...(state === 'running' ? {} : { endedAt: '2026-01-01T00:01:00.000Z' }),
+    pins: {},
+    unpinned: [],
+    cells,
+    summary,
+    reproducible: isReproducible(state, summary)
+  };
+}
+
 describe('ProvenancePanelModel reproduce', () => {
   const REPRO = '55555555-5555-4555-8555-555555555555';
   async function shown(client: TestClient): Promise<ProvenancePanelModel> {
@@ -224,6 +260,7 @@ describe('ProvenancePanelModel reproduce', () => {
     expect(m.started?.jobState).toBe('ACTIVE');
     expect(m.reproducing).toBe(true);
     // The refresh after starting asks for the report of this reproduction (not yet recorded: still coming).
+    await until(() => client.runLists.length === 2);
     client.runLists[1]!.resolve(runList());
     await settle();
     client.runReads[1]!.resolve(detail([exec('a', 0, '1')]));
@@ -233,6 +270,65 @@ describe('ProvenancePanelModel reproduce', () => {
     await settle();
     expect(m.error).toBeNull();
     expect(m.reproducing).toBe(true);
+    m.dispose();
+  });
+  it('counts the cells done of the notebook sent, and says so when the job ends before its report does', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const notebook = {
+      cells: [
+        { cell_type: 'markdown', source: '# t' },
+        { cell_type: 'code', source: '1' },
+        { cell_type: 'code', source: '2' }
+      ]
+    };
+    const pending = m.reproduce({ facility: 'local', notebook });
+    client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
+    await pending;
+    expect(m.progress).toEqual({ done: 0, total: 2 });
+    await until(() => client.runLists.length === 2);
+    client.runLists[1]!.resolve(runList());
+    await settle();
+    client.runReads[1]!.resolve(detail([exec('a', 0, '1')]));
+    await until(() => client.reproductionReads.length === 1);
+    const running = report(REPRO, 'running', [{ cellId: 'a', cellIndex: 1, status: 'reproduced', ignoredOutputs: [] }]);
+    client.reproductionReads[0]!.resolve(running);
+    await settle();
+    expect(m.progress).toEqual({ done: 1, total: 2 });
+    expect(m.jobEndedEarly).toBeNull();
+    // The job dies; the report read after that still says running: it will never finish.
+    client.pushJob(update(job('j9', 'FAILED', 2)));
+    expect(m.reproducing).toBe(true);
+    await until(() => client.runLists.length === 3);
+    client.runLists[2]!.resolve(runList());
+    await settle();
+    client.runReads[2]!.resolve(detail([exec('a', 0, '1')]));
+    await until(() => client.reproductionReads.length === 2);
+    client.reproductionReads[1]!.resolve(running);
+    await until(() => !m.reproducing);
+    expect(m.jobEndedEarly).toEqual({ jobId: 'j9', state: 'FAILED' });
+    expect(m.progress).toBeNull();
+    m.dispose();
+  });
+  it('a job that ended with its report final is no warning', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const pending = m.reproduce({});
+    client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
+    await pending;
+    client.pushJob(update(job('j9', 'FAILED', 2)));
+    const final = report(REPRO, 'completed', [
+      { cellId: 'a', cellIndex: 0, status: 'differs', diff: '- 1\n+ 2', ignoredOutputs: [] }
+    ]);
+    // Answer every read (a resolved answer is not changed by a second resolve) until it settles.
+    await until(() => {
+      for (const c of client.runLists) c.resolve(runList());
+      for (const c of client.runReads) c.resolve(detail([exec('a', 0, '1')]));
+      for (const c of client.reproductionReads) c.resolve(final);
+      return !m.reproducing && m.started?.jobState === 'FAILED';
+    });
+    expect(m.jobEndedEarly).toBeNull();
+    expect(m.report?.cells[0]?.status).toBe('differs');
     m.dispose();
   });
   it('says why a reproduction was refused', async () => {
