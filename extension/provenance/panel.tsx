@@ -179,7 +179,7 @@ export class ProvenancePanel extends VDomRenderer<ProvenancePanelModel> {
                 <button
                   className="jp-Button jp-mod-styled jp-Genesis-reproduceButton"
                   onClick={actions.reproduce}
-                  disabled={model.reproducing}
+                  disabled={!model.canReproduce}
                   title={trans.__('Re-run this notebook headless with every dataset pinned to the recorded version')}
                 >
                   {trans.__('Reproduce')}
@@ -350,6 +350,7 @@ function Report(props: { report: ReproducibilityReport; trans: TranslationBundle
       className="jp-Genesis-provenanceReport"
       data-state={report.state}
       data-reproducible={String(report.reproducible)}
+      data-reproduction={report.reproductionId}
     >
       <summary>
         {report.state === 'running'
@@ -381,7 +382,7 @@ function Report(props: { report: ReproducibilityReport; trans: TranslationBundle
       )}
       <ol>
         {report.cells.map((c) => (
-          <li key={c.cellId} data-status={c.status}>
+          <li key={c.cellId} data-status={c.status} data-cell={c.cellId}>
             {trans.__('cell %1: %2', c.cellIndex + 1, outcomeText(trans, c.status))}
             {c.status === 'differs' && <pre className="jp-Genesis-reproduceDiff">{c.diff}</pre>}
             {c.status === 'within-tolerance' &&

@@ -124,6 +124,19 @@ export class ProvenancePanelModel extends VDomModel {
     return this._report?.state === 'running';
   }
 
+  /**
+   * Reproduce can be asked for: not while a request is on its way or the reproduction started here
+   * still runs. Another one's running report does not block it: that may be a job that died
+   * without finishing it (the platform restarted meanwhile), and nothing could ever clear it.
+   */
+  get canReproduce(): boolean {
+    if (this._starting || !this.selectedRunId) return false;
+    const s = this._started;
+    if (!s || isFinal(s.jobState)) return true;
+    const mine = this._report?.reproductionId === s.started.reproductionId;
+    return mine && this._report!.state !== 'running';
+  }
+
   /** How far the reproduction is: cells compared of the notebook's code cells. */
   get progress(): { done: number; total: number } | null {
     if (!this.reproducing) return null;

@@ -202,6 +202,9 @@ describe('ProvenancePanelModel', () => {
     });
     await settle();
     expect(m.report?.state).toBe('running');
+    // Not started here (maybe a job that died without finishing it): Reproduce stays available.
+    expect(m.reproducing).toBe(true);
+    expect(m.canReproduce).toBe(true);
     // Read again by itself while it runs.
     await new Promise((r) => setTimeout(r, 2300));
     expect(client.runLists.length).toBeGreaterThanOrEqual(2);
@@ -248,8 +251,10 @@ describe('ProvenancePanelModel reproduce', () => {
   it('starts a reproduction of the selected run, follows its job on the socket and reads its report', async () => {
     const client = new TestClient();
     const m = await shown(client);
+    expect(m.canReproduce).toBe(true);
     const pending = m.reproduce({ facility: 'local' });
     expect(m.reproducing).toBe(true);
+    expect(m.canReproduce).toBe(false);
     expect(client.reproductionStarts[0]!.args).toEqual({ runId: RUN, request: { facility: 'local' } });
     client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
     expect((await pending)?.reproductionId).toBe(REPRO);
@@ -307,6 +312,7 @@ describe('ProvenancePanelModel reproduce', () => {
     client.reproductionReads[1]!.resolve(running);
     await until(() => !m.reproducing);
     expect(m.jobEndedEarly).toEqual({ jobId: 'j9', state: 'FAILED' });
+    expect(m.canReproduce).toBe(true);
     expect(m.progress).toBeNull();
     m.dispose();
   });
