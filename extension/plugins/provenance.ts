@@ -13,6 +13,7 @@ import type { IProvenanceContext } from '../provenance/context';
 import { RunIds } from '../provenance/ids';
 import type { ProvenancePanel } from '../provenance/panel';
 import { ExecutionQueue, webTabLock } from '../provenance/queue';
+import { workerBuilder } from '../provenance/recordBuild';
 import { memoryStorage } from '../provenance/storage';
 import { IGenesisClient } from '../tokens';
 
@@ -69,7 +70,12 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       },
       user: () => app.serviceManager.user?.identity?.username || 'anonymous',
       enabled: () => current?.capture ?? true,
-      load: loadRecord
+      load: loadRecord,
+      // Hashing and normalising outputs happen in a worker: the execute path only takes a snapshot.
+      build: workerBuilder(
+        () => new Worker(new URL('../provenance/recordWorker.js', import.meta.url), { name: 'genesis-lab-provenance' }),
+        async (snapshot) => (await loadRecord()).answerBuildInThread(snapshot)
+      )
     });
     const ctx: IProvenanceContext = { app, client, notebooks, capture, queue, trans, settings };
 
