@@ -97,6 +97,11 @@ export const ProvenanceSettings = z
       description:
         'A lineage graph with more nodes than this starts with its outputs and cell sources folded into their cells (expand them in the graph).'
     }),
+    captureInWorker: z.boolean().default(true).meta({
+      title: 'Record in a background thread',
+      description:
+        'Hash and normalise recorded outputs in a Web Worker, so the notebook\u2019s page only takes a snapshot (off: in the page, after the cell ended).'
+    }),
     reproduceFacility: z.string().min(1).default('local').meta({
       title: 'Reproduce on facility',
       description:

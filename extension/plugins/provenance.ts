@@ -13,6 +13,7 @@ import type { IProvenanceContext } from '../provenance/context';
 import { RunIds } from '../provenance/ids';
 import type { ProvenancePanel } from '../provenance/panel';
 import { ExecutionQueue, webTabLock } from '../provenance/queue';
+import type { IExecutionSnapshot } from '../provenance/record';
 import { workerBuilder } from '../provenance/recordBuild';
 import { memoryStorage } from '../provenance/storage';
 import { IGenesisClient } from '../tokens';
@@ -47,7 +48,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
     const { commands, shell } = app;
     const trans = translationBundle(translator);
     const settings = loadLabSettings(registry, 'provenance');
-    let current: { capture: boolean; batchSize: number; retryMaxMs: number } | null = null;
+    let current: { capture: boolean; captureInWorker: boolean; batchSize: number; retryMaxMs: number } | null = null;
     void settings.then((s) => {
       current = s.current;
       s.changed.connect((_, v) => (current = v));
@@ -60,6 +61,11 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       retryMaxMs: () => current?.retryMaxMs ?? 30000,
       lock: webTabLock()
     });
+    const inPage = async (snapshot: IExecutionSnapshot) => (await loadRecord()).answerBuildInThread(snapshot);
+    const inWorker = workerBuilder(
+      () => new Worker(new URL('../provenance/recordWorker.js', import.meta.url), { name: 'genesis-lab-provenance' }),
+      inPage
+    );
     const capture = new ProvenanceCapture({
       signals: NotebookActions,
       queue,
@@ -72,10 +78,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       enabled: () => current?.capture ?? true,
       load: loadRecord,
       // Hashing and normalising outputs happen in a worker: the execute path only takes a snapshot.
-      build: workerBuilder(
-        () => new Worker(new URL('../provenance/recordWorker.js', import.meta.url), { name: 'genesis-lab-provenance' }),
-        async (snapshot) => (await loadRecord()).answerBuildInThread(snapshot)
-      )
+      build: (snapshot) => ((current?.captureInWorker ?? true) ? inWorker(snapshot) : inPage(snapshot))
     });
     const ctx: IProvenanceContext = { app, client, notebooks, capture, queue, trans, settings };
 
