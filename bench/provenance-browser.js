@@ -124,12 +124,22 @@ async function runArm(browser, lab, name) {
   // Let capture's asynchronous half finish.
   await page.waitForTimeout(500);
   const measures = await page.evaluate(() =>
-    performance.getEntriesByName('genesis-lab:capture').map((m) => ({ id: m.detail.executionId, ms: m.duration }))
+    performance
+      .getEntriesByName('genesis-lab:capture')
+      .map((m) => ({ id: m.detail.executionId, phase: m.detail.phase, ms: m.duration }))
   );
   await context.close();
   const perExecution = new Map();
-  for (const m of measures) perExecution.set(m.id, (perExecution.get(m.id) ?? 0) + m.ms);
-  return { wallPerCellMs: wallMs / CELLS, capture: [...perExecution.values()] };
+  const phases = {};
+  for (const m of measures) {
+    perExecution.set(m.id, (perExecution.get(m.id) ?? 0) + m.ms);
+    (phases[m.phase] ??= []).push(m.ms);
+  }
+  return { wallPerCellMs: wallMs / CELLS, capture: [...perExecution.values()], phases };
+}
+
+function phaseP95(phases) {
+  return Object.fromEntries(Object.entries(phases).map(([phase, ms]) => [phase, round(percentile(ms, 95), 3)]));
 }
 
 async function main(labs) {
@@ -140,7 +150,7 @@ async function main(labs) {
   labs.push(lab);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const arms = Object.fromEntries(Object.keys(ARMS).map((k) => [k, { wall: [], capture: [] }]));
+    const arms = Object.fromEntries(Object.keys(ARMS).map((k) => [k, { wall: [], capture: [], phases: {} }]));
     const names = Object.keys(ARMS);
     for (let round_ = 0; round_ < ROUNDS; round_++) {
       // Rotate the order round by round, so no arm always runs first (or last).
@@ -153,6 +163,7 @@ async function main(labs) {
         const arm = arms[armName];
         arm.wall.push(r.wallPerCellMs);
         arm.capture.push(...r.capture);
+        for (const [phase, ms] of Object.entries(r.phases)) (arm.phases[phase] ??= []).push(...ms);
         log(
           `round ${round_ + 1} capture ${armName}: ${round(r.wallPerCellMs, 2)} ms per cell, ` +
             `${r.capture.length} executions measured`
@@ -184,6 +195,9 @@ async function main(labs) {
       capture_overhead_p95_ms_in_page: round(p95Page, 3),
       worker_vs_page_p95: round(p95 / p95Page, 3),
       wall_per_cell_ms_capture_in_page: round(median(page.wall), 2),
+      // Where the main-thread time goes: p95 of each measured phase, per arm.
+      phase_p95_ms_worker: phaseP95(on.phases),
+      phase_p95_ms_in_page: phaseP95(page.phases),
       wall_per_cell_ms_capture_on: round(median(on.wall), 2),
       wall_per_cell_ms_capture_off: round(median(off.wall), 2),
       wall_per_cell_spread_ms_on: [round(Math.min(...on.wall), 2), round(Math.max(...on.wall), 2)],
