@@ -4,10 +4,11 @@
  *
  * One JupyterLab (the UI tests' harness, this build of the extension, a one-record catalog) in
  * Debian's Chromium, a tslab notebook of CELLS code cells of three kinds in turn (a number, 4 KB
- * of stdout, a 200-row HTML table). Two arms, alternated round by round on the same page setup:
+ * of stdout, a 200-row HTML table). Three arms, their order rotated round by round:
  *
- *  - capture on: the extension records every execution (the default);
- *  - capture off: the `capture` setting false (the baseline: the same lab, the same cells).
+ *  - worker: the extension records every execution, building records in a Web Worker (the default);
+ *  - page: the same, built in the page (`captureInWorker` false: how capture worked before);
+ *  - off: the `capture` setting false (the baseline: the same lab, the same cells).
  *
  * capture_overhead_p95_ms is the main-thread time capture spends per execution, measured in the
  * page by the extension itself (User Timing `genesis-lab:capture`: the synchronous snapshot when
@@ -65,11 +66,18 @@ function notebook() {
   };
 }
 
-async function setCapture(lab, on) {
+/** The arms: capture in the worker (the default), capture built in the page (before), capture off. */
+const ARMS = {
+  worker: { capture: true, captureInWorker: true },
+  page: { capture: true, captureInWorker: false },
+  off: { capture: false, captureInWorker: true }
+};
+
+async function setCapture(lab, settings) {
   const r = await fetch(`${lab.url}/lab/api/settings/genesis-lab:provenance`, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ raw: JSON.stringify({ capture: on }) })
+    body: JSON.stringify({ raw: JSON.stringify(settings) })
   });
   if (!r.ok) throw new Error(`saving the provenance setting: ${r.status} ${await r.text()}`);
 }
@@ -116,12 +124,22 @@ async function runArm(browser, lab, name) {
   // Let capture's asynchronous half finish.
   await page.waitForTimeout(500);
   const measures = await page.evaluate(() =>
-    performance.getEntriesByName('genesis-lab:capture').map((m) => ({ id: m.detail.executionId, ms: m.duration }))
+    performance
+      .getEntriesByName('genesis-lab:capture')
+      .map((m) => ({ id: m.detail.executionId, phase: m.detail.phase, ms: m.duration }))
   );
   await context.close();
   const perExecution = new Map();
-  for (const m of measures) perExecution.set(m.id, (perExecution.get(m.id) ?? 0) + m.ms);
-  return { wallPerCellMs: wallMs / CELLS, capture: [...perExecution.values()] };
+  const phases = {};
+  for (const m of measures) {
+    perExecution.set(m.id, (perExecution.get(m.id) ?? 0) + m.ms);
+    (phases[m.phase] ??= []).push(m.ms);
+  }
+  return { wallPerCellMs: wallMs / CELLS, capture: [...perExecution.values()], phases };
+}
+
+function phaseP95(phases) {
+  return Object.fromEntries(Object.entries(phases).map(([phase, ms]) => [phase, round(percentile(ms, 95), 3)]));
 }
 
 async function main(labs) {
@@ -132,27 +150,38 @@ async function main(labs) {
   labs.push(lab);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const on = { wall: [], capture: [] };
-    const off = { wall: [], capture: [] };
+    const arms = Object.fromEntries(Object.keys(ARMS).map((k) => [k, { wall: [], capture: [], phases: {} }]));
+    const names = Object.keys(ARMS);
     for (let round_ = 0; round_ < ROUNDS; round_++) {
-      const order = round_ % 2 === 0 ? [true, false] : [false, true];
-      for (const capture of order) {
-        await setCapture(lab, capture);
-        const name = `bench-${round_}-${capture ? 'on' : 'off'}.ipynb`;
+      // Rotate the order round by round, so no arm always runs first (or last).
+      const order = names.map((_, i) => names[(i + round_) % names.length]);
+      for (const armName of order) {
+        await setCapture(lab, ARMS[armName]);
+        const name = `bench-${round_}-${armName}.ipynb`;
         await upload(lab, name);
         const r = await runArm(browser, lab, name);
-        const arm = capture ? on : off;
+        const arm = arms[armName];
         arm.wall.push(r.wallPerCellMs);
         arm.capture.push(...r.capture);
+        for (const [phase, ms] of Object.entries(r.phases)) (arm.phases[phase] ??= []).push(...ms);
         log(
-          `round ${round_ + 1} capture ${capture ? 'on ' : 'off'}: ${round(r.wallPerCellMs, 2)} ms per cell, ` +
+          `round ${round_ + 1} capture ${armName}: ${round(r.wallPerCellMs, 2)} ms per cell, ` +
             `${r.capture.length} executions measured`
         );
       }
     }
-    if (on.capture.length < CELLS * ROUNDS) throw new Error(`only ${on.capture.length} executions were measured`);
+    const on = arms.worker;
+    const page = arms.page;
+    const off = arms.off;
+    for (const [k, a] of [
+      ['worker', on],
+      ['page', page]
+    ])
+      if (a.capture.length < CELLS * ROUNDS)
+        throw new Error(`only ${a.capture.length} executions were measured (${k})`);
     if (off.capture.length) throw new Error('capture ran with the capture setting off');
     const p95 = percentile(on.capture, 95);
+    const p95Page = percentile(page.capture, 95);
     const result = {
       bench: 'provenance-browser',
       smoke: SMOKE,
@@ -161,6 +190,14 @@ async function main(labs) {
       capture_overhead_p50_ms: round(median(on.capture), 3),
       capture_overhead_p95_ms: round(p95, 3),
       capture_overhead_max_ms: round(Math.max(...on.capture), 3),
+      // The same capture built in the page (the setting captureInWorker off): the before of the worker.
+      capture_overhead_p50_ms_in_page: round(median(page.capture), 3),
+      capture_overhead_p95_ms_in_page: round(p95Page, 3),
+      worker_vs_page_p95: round(p95 / p95Page, 3),
+      wall_per_cell_ms_capture_in_page: round(median(page.wall), 2),
+      // Where the main-thread time goes: p95 of each measured phase, per arm.
+      phase_p95_ms_worker: phaseP95(on.phases),
+      phase_p95_ms_in_page: phaseP95(page.phases),
       wall_per_cell_ms_capture_on: round(median(on.wall), 2),
       wall_per_cell_ms_capture_off: round(median(off.wall), 2),
       wall_per_cell_spread_ms_on: [round(Math.min(...on.wall), 2), round(Math.max(...on.wall), 2)],
@@ -170,7 +207,8 @@ async function main(labs) {
       }
     };
     log(
-      `capture main-thread time per execution: p50 ${result.capture_overhead_p50_ms} ms, p95 ${result.capture_overhead_p95_ms} ms; ` +
+      `capture main-thread time per execution: p50 ${result.capture_overhead_p50_ms} ms, p95 ${result.capture_overhead_p95_ms} ms ` +
+        `(built in the page: p50 ${result.capture_overhead_p50_ms_in_page} ms, p95 ${result.capture_overhead_p95_ms_in_page} ms); ` +
         `wall per cell ${result.wall_per_cell_ms_capture_on} ms (on) vs ${result.wall_per_cell_ms_capture_off} ms (off)`
     );
     return result;

@@ -22,7 +22,8 @@ export const CommandIds = {
   exportCrate: 'genesis:export-crate',
   exportProv: 'genesis:export-prov',
   sendProvenance: 'genesis:send-provenance',
-  openAudit: 'genesis:open-audit'
+  openAudit: 'genesis:open-audit',
+  reproduceRun: 'genesis:reproduce-run'
 } as const;
 
 /** The palette category of every Genesis command. */

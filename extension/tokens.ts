@@ -21,6 +21,8 @@ import type {
   ModelRecord,
   ManagedPlatformStatus,
   ProvJson,
+  ReproductionRequest,
+  ReproductionStarted,
   RecordedExecutions,
   ReproducibilityReport,
   RunDetail,
@@ -148,6 +150,12 @@ export interface IGenesisClient extends IDisposable {
   audit(query: RouteInput<'audit'>['query'], signal?: AbortSignal): Promise<AuditPage>;
   /** Check the audit log's keyed hash chain (admins). */
   verifyAudit(signal?: AbortSignal): Promise<AuditVerification>;
+  /** Reproduce a recorded run as a job on a facility; the job records its report as it goes. */
+  startReproduction(
+    runId: string,
+    request: Partial<ReproductionRequest>,
+    signal?: AbortSignal
+  ): Promise<ReproductionStarted>;
 }
 
 export const IGenesisClient = new Token<IGenesisClient>(

@@ -330,6 +330,10 @@ class PlatformSupervisor:
         env["GENESIS_HOME"] = str(self.home)
         env["GENESIS_TOKEN"] = self._token
         env.pop("GENESIS_URL", None)
+        # A server started from a virtualenv without activating it: name the environment, so the
+        # platform's reproductions find the kernels this server runs (they search $VIRTUAL_ENV).
+        if sys.prefix != sys.base_prefix and "VIRTUAL_ENV" not in env and "CONDA_PREFIX" not in env:
+            env["VIRTUAL_ENV"] = sys.prefix
         self.log.info("Genesis: starting the platform: %s", shlex.join(argv))
         try:
             proc = await asyncio.create_subprocess_exec(

@@ -96,6 +96,16 @@ export const ProvenanceSettings = z
       title: 'Collapse the graph above (nodes)',
       description:
         'A lineage graph with more nodes than this starts with its outputs and cell sources folded into their cells (expand them in the graph).'
+    }),
+    captureInWorker: z.boolean().default(true).meta({
+      title: 'Record in a background thread',
+      description:
+        'Hash and normalise recorded outputs in a Web Worker, so the notebook\u2019s page only takes a snapshot (off: in the page, after the cell ended).'
+    }),
+    reproduceFacility: z.string().min(1).default('local').meta({
+      title: 'Reproduce on facility',
+      description:
+        'The facility Reproduce runs the notebook on (the command "Reproduce this notebook\u2019s run" takes another as its facility argument).'
     })
   })
   .meta({

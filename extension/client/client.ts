@@ -7,6 +7,8 @@ import type {
   DatasetRecord,
   CellExecutionInput,
   CrateExportRequest,
+  ReproductionRequest,
+  ReproductionStarted,
   FacilityInfo,
   Health,
   Identity,
@@ -292,6 +294,14 @@ export class GenesisClient implements IGenesisClient {
 
   async provJson(runId: string, signal?: AbortSignal): Promise<ProvJson> {
     return this._call((api) => api.call('provJson', { params: { runId } }, { signal }));
+  }
+
+  async startReproduction(
+    runId: string,
+    request: Partial<ReproductionRequest>,
+    signal?: AbortSignal
+  ): Promise<ReproductionStarted> {
+    return this._call((api) => api.call('startReproduction', { params: { runId }, body: request }, { signal }));
   }
 
   async exportCrate(runId: string, notebook?: CrateExportRequest, signal?: AbortSignal): Promise<Blob> {

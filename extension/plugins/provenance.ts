@@ -13,6 +13,8 @@ import type { IProvenanceContext } from '../provenance/context';
 import { RunIds } from '../provenance/ids';
 import type { ProvenancePanel } from '../provenance/panel';
 import { ExecutionQueue, webTabLock } from '../provenance/queue';
+import type { IExecutionSnapshot } from '../provenance/record';
+import { workerBuilder } from '../provenance/recordBuild';
 import { memoryStorage } from '../provenance/storage';
 import { IGenesisClient } from '../tokens';
 
@@ -46,7 +48,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
     const { commands, shell } = app;
     const trans = translationBundle(translator);
     const settings = loadLabSettings(registry, 'provenance');
-    let current: { capture: boolean; batchSize: number; retryMaxMs: number } | null = null;
+    let current: { capture: boolean; captureInWorker: boolean; batchSize: number; retryMaxMs: number } | null = null;
     void settings.then((s) => {
       current = s.current;
       s.changed.connect((_, v) => (current = v));
@@ -59,6 +61,11 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       retryMaxMs: () => current?.retryMaxMs ?? 30000,
       lock: webTabLock()
     });
+    const inPage = async (snapshot: IExecutionSnapshot) => (await loadRecord()).answerBuildInThread(snapshot);
+    const inWorker = workerBuilder(
+      () => new Worker(new URL('../provenance/recordWorker.js', import.meta.url), { name: 'genesis-lab-provenance' }),
+      inPage
+    );
     const capture = new ProvenanceCapture({
       signals: NotebookActions,
       queue,
@@ -69,7 +76,9 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       },
       user: () => app.serviceManager.user?.identity?.username || 'anonymous',
       enabled: () => current?.capture ?? true,
-      load: loadRecord
+      load: loadRecord,
+      // Hashing and normalising outputs happen in a worker: the execute path only takes a snapshot.
+      build: (snapshot) => ((current?.captureInWorker ?? true) ? inWorker(snapshot) : inPage(snapshot))
     });
     const ctx: IProvenanceContext = { app, client, notebooks, capture, queue, trans, settings };
 
@@ -108,6 +117,16 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => notebooks.currentWidget !== null,
       execute: async () => (await loadProvenance()).exportProv(ctx)
     });
+    commands.addCommand(CommandIds.reproduceRun, {
+      label: trans.__('Reproduce this notebook’s run'),
+      caption: trans.__('Re-run the notebook headless on a facility, every dataset pinned, and compare each cell'),
+      isEnabled: () => notebooks.currentWidget !== null,
+      execute: async (args) => {
+        // The panel shows the progress and the report (or why it was refused).
+        shell.activateById(panel.id);
+        await (await loadProvenance()).reproduce(ctx, typeof args.facility === 'string' ? args.facility : undefined);
+      }
+    });
     commands.addCommand(CommandIds.sendProvenance, {
       label: trans.__('Send Recorded Executions Now'),
       caption: trans.__('Send what waits in the browser to the platform now'),
@@ -118,7 +137,8 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       CommandIds.openLineageGraph,
       CommandIds.exportCrate,
       CommandIds.exportProv,
-      CommandIds.sendProvenance
+      CommandIds.sendProvenance,
+      CommandIds.reproduceRun
     ]) {
       palette?.addItem({ command, category: paletteCategory(trans) });
     }

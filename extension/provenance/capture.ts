@@ -9,11 +9,12 @@ import { newUuid, type RunIds } from './ids';
 import type { ExecutionQueue } from './queue';
 import type * as RecordModule from './record';
 import type { IExecutionSnapshot } from './record';
+import { measureCapture } from './measure';
+import type { RecordBuilder } from './recordBuild';
 
 /** The key of Genesis Lab's metadata (contract GENESIS_METADATA_KEY, kept zod-free here). */
 const GENESIS_KEY = 'genesis';
-/** User Timing name of capture's main-thread work per execution (bench/provenance-browser.js reads it). */
-export const CAPTURE_MEASURE = 'genesis-lab:capture';
+export { CAPTURE_MEASURE } from './measure';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** The notebook signals capture observes (NotebookActions' static signals, or a test's). */
@@ -38,6 +39,11 @@ export interface ICaptureOptions {
   enabled: () => boolean;
   /** The record module (its own chunk); `import('./record')` in the lab. */
   load: () => Promise<typeof RecordModule>;
+  /**
+   * Builds a snapshot into the execution to record off the execute path (a Web Worker in the
+   * lab: recordBuild.workerBuilder); default: the record module, in this thread, a task later.
+   */
+  build?: RecordBuilder;
 }
 
 /** What the capture service knows about a notebook's current run (the panel follows it). */
@@ -155,7 +161,7 @@ export class ProvenanceCapture implements IDisposable {
       user: this._options.user()
     };
     this._building++;
-    measure(snapshot.executionId, 'snapshot', t0);
+    measureCapture(snapshot.executionId, 'snapshot', t0);
     const done = this._finish(snapshot, kernel, notebook).finally(() => {
       this._building--;
       this._inFlight.delete(done);
@@ -170,13 +176,15 @@ export class ProvenanceCapture implements IDisposable {
   ): Promise<void> {
     try {
       const [record, environment] = await Promise.all([this._options.load(), this._environment(kernel)]);
+      const full = { ...snapshot, environment };
+      const { execution, problems } = this._options.build
+        ? await this._options.build(full)
+        : inThisThread(record, full);
       const t0 = performance.now();
-      const problems: string[] = [];
-      const execution = record.buildExecution({ ...snapshot, environment }, problems);
       for (const p of problems) console.warn(`Genesis: cell ${snapshot.cellId}: ${p}`);
       this._options.queue.add(execution);
       this._carryLineage(notebook, snapshot.notebook.id, snapshot.runId, execution.lineage, record);
-      measure(snapshot.executionId, 'record', t0);
+      measureCapture(snapshot.executionId, 'record', t0);
       if (!this._disposed) this._recorded.emit({ notebookId: snapshot.notebook.id, runId: snapshot.runId, execution });
     } catch (err) {
       console.error(`Genesis: could not record the execution of cell ${snapshot.cellId}`, err);
@@ -244,15 +252,13 @@ export class ProvenanceCapture implements IDisposable {
   private _recorded = new Signal<this, IRecordedExecution>(this);
 }
 
-/** Capture's main-thread time, as a User Timing measure (kept to the last 2,000 executions). */
-function measure(executionId: string, phase: 'snapshot' | 'record', start: number): void {
-  try {
-    if (phase === 'snapshot' && performance.getEntriesByName(CAPTURE_MEASURE).length > 4000)
-      performance.clearMeasures(CAPTURE_MEASURE);
-    performance.measure(CAPTURE_MEASURE, { start, end: performance.now(), detail: { executionId, phase } });
-  } catch {
-    // No User Timing Level 3 (an old browser, jsdom): nothing to measure with.
-  }
+/** Building in this thread: measured as capture's main-thread time, as it is. */
+function inThisThread(record: typeof RecordModule, snapshot: IExecutionSnapshot) {
+  const t0 = performance.now();
+  const problems: string[] = [];
+  const execution = record.buildExecution(snapshot, problems);
+  measureCapture(snapshot.executionId, 'record', t0);
+  return { execution, problems };
 }
 
 /** The kernel's error as one line ("ename: evalue"); tslab leaves them empty and writes to stderr. */

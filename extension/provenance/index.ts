@@ -101,7 +101,8 @@ export async function createPanel(ctx: IProvenanceContext): Promise<ProvenancePa
     openGraph: () => run(CommandIds.openLineageGraph),
     exportCrate: () => run(CommandIds.exportCrate),
     exportProv: () => run(CommandIds.exportProv),
-    sendNow: () => void ctx.queue.flush()
+    sendNow: () => void ctx.queue.flush(),
+    reproduce: () => run(CommandIds.reproduceRun)
   });
 }
 
@@ -182,4 +183,23 @@ export async function exportProv(ctx: IProvenanceContext): Promise<void> {
   } catch (err) {
     await showErrorMessage(title, describeError(err));
   }
+}
+
+/**
+ * Reproduce the current notebook's run on the default facility (settings), with the notebook as
+ * the lab holds it (edits included: what is compared is what the notebook shows); the panel then
+ * follows the job and its report live.
+ */
+export async function reproduce(ctx: IProvenanceContext, facility?: string): Promise<void> {
+  const title = ctx.trans.__('Reproduce this notebook’s run');
+  const target = await currentRun(ctx, title);
+  if (!target) return;
+  const [{ model }, settings] = await Promise.all([pageOf(ctx), ctx.settings]);
+  const nb = target.panel?.content.model;
+  const name = target.panel ? `${baseName(target.panel.context.path)}.ipynb` : undefined;
+  await model.reproduce({
+    facility: facility ?? settings.current.reproduceFacility,
+    ...(nb && name ? { notebook: nb.toJSON() as unknown as Record<string, unknown>, notebookName: name } : {})
+  });
+  // Refused (no such facility, not allowed): the panel, shown by the command, says why.
 }

@@ -17,6 +17,8 @@ export interface IProvenanceActions {
   exportCrate(): void;
   exportProv(): void;
   sendNow(): void;
+  /** Reproduce the run on the default facility (the command reads the setting). */
+  reproduce(): void;
 }
 
 /** The words of a staleness flag (the contract's rule decides; this only says it). */
@@ -174,8 +176,34 @@ export class ProvenancePanel extends VDomRenderer<ProvenancePanelModel> {
                 <button className="jp-Button jp-mod-styled" onClick={actions.exportProv}>
                   {trans.__('Export PROV-JSON')}
                 </button>
+                <button
+                  className="jp-Button jp-mod-styled jp-Genesis-reproduceButton"
+                  onClick={actions.reproduce}
+                  disabled={!model.canReproduce}
+                  title={trans.__('Re-run this notebook headless with every dataset pinned to the recorded version')}
+                >
+                  {trans.__('Reproduce')}
+                </button>
               </div>
             </div>
+            {model.reproduceError && (
+              <div className="jp-Genesis-error jp-Genesis-reproduceError" role="alert">
+                {trans.__('Reproduce refused: %1', model.reproduceError)}
+              </div>
+            )}
+            {model.reproducing && <Progress model={model} trans={trans} />}
+            {model.jobEndedEarly && (
+              <div className="jp-Genesis-error jp-Genesis-reproduceEnded" role="alert">
+                {trans.__(
+                  'The reproduction job %1 ended %2 before it finished its report.',
+                  model.jobEndedEarly.jobId,
+                  model.jobEndedEarly.state
+                )}{' '}
+                <button className="jp-Genesis-linkButton" onClick={() => actions.openJob(model.jobEndedEarly!.jobId)}>
+                  {trans.__('Show the job')}
+                </button>
+              </div>
+            )}
             {model.report && <Report report={model.report} trans={trans} />}
             <ol className="jp-Genesis-provenanceCells" aria-label={trans.__('Executed cells, in execution order')}>
               {model.rows.map((row) => (
@@ -266,14 +294,63 @@ export function errorLine(error: string): string {
   return lines.find((l) => /^([A-Za-z_$][\w$]*)?(Error|Exception)\b/.test(l)) ?? lines[0] ?? '';
 }
 
+/** The live line while a reproduction runs: the job's state and how many cells were compared. */
+function Progress(props: { model: ProvenancePanelModel; trans: TranslationBundle }) {
+  const { model, trans } = props;
+  const started = model.started;
+  const progress = model.progress;
+  return (
+    <div className="jp-Genesis-reproduceProgress" role="status" aria-live="polite">
+      <span className="jp-Genesis-liveDot" aria-hidden="true" />
+      <span>
+        {model.starting
+          ? trans.__('Starting the reproduction…')
+          : started
+            ? trans.__(
+                'Reproducing as job %1 (%2): %3 of %4 cells done',
+                started.started.jobId,
+                started.jobState ?? trans.__('submitted'),
+                progress?.done ?? 0,
+                progress?.total ?? 0
+              )
+            : trans.__('Reproducing: %1 of %2 cells done', progress?.done ?? 0, progress?.total ?? 0)}
+      </span>
+      {progress && progress.total > 0 && (
+        <progress max={progress.total} value={progress.done} aria-label={trans.__('Cells done')} />
+      )}
+    </div>
+  );
+}
+
+/** The words of a cell's outcome in a report. */
+export function outcomeText(
+  trans: TranslationBundle,
+  status: ReproducibilityReport['cells'][number]['status']
+): string {
+  switch (status) {
+    case 'reproduced':
+      return trans.__('reproduced exactly');
+    case 'within-tolerance':
+      return trans.__('reproduced within tolerance');
+    case 'differs':
+      return trans.__('differs');
+    case 'failed':
+      return trans.__('failed');
+    case 'not-run':
+      return trans.__('not run');
+  }
+}
+
 function Report(props: { report: ReproducibilityReport; trans: TranslationBundle }) {
   const { report, trans } = props;
   const s = report.summary;
   return (
     <details
+      open={report.state === 'running' || !report.reproducible}
       className="jp-Genesis-provenanceReport"
       data-state={report.state}
       data-reproducible={String(report.reproducible)}
+      data-reproduction={report.reproductionId}
     >
       <summary>
         {report.state === 'running'
@@ -289,12 +366,29 @@ function Report(props: { report: ReproducibilityReport; trans: TranslationBundle
                 s.notRun
               )}
       </summary>
+      {report.message && <p className="jp-Genesis-reproduceMessage">{report.message}</p>}
+      {report.originalRunId === null && (
+        <p className="jp-Genesis-reproduceMessage">
+          {trans.__('The notebook never ran with Genesis: nothing was pinned, the latest versions were used.')}
+        </p>
+      )}
+      {report.unpinned.length > 0 && (
+        <p className="jp-Genesis-reproduceMessage">
+          {trans.__(
+            'Not recorded by the run, so resolved to the latest version: %1',
+            report.unpinned.map((u) => `${u.ref} → ${u.id}@${u.version}`).join(', ')
+          )}
+        </p>
+      )}
       <ol>
         {report.cells.map((c) => (
-          <li key={c.cellId} data-status={c.status}>
-            {trans.__('cell %1: %2', c.cellIndex + 1, c.status)}
-            {c.status === 'differs' && <pre>{c.diff}</pre>}
-            {c.status === 'failed' && <pre>{c.error}</pre>}
+          <li key={c.cellId} data-status={c.status} data-cell={c.cellId}>
+            {trans.__('cell %1: %2', c.cellIndex + 1, outcomeText(trans, c.status))}
+            {c.status === 'differs' && <pre className="jp-Genesis-reproduceDiff">{c.diff}</pre>}
+            {c.status === 'within-tolerance' &&
+              ` (${trans.__('largest difference %1 absolute, %2 relative', c.maxAbsDiff, c.maxRelDiff)})`}
+            {c.status === 'not-run' && ` (${c.reason})`}
+            {c.status === 'failed' && <pre className="jp-Genesis-reproduceError">{c.error}</pre>}
           </li>
         ))}
       </ol>

@@ -15,6 +15,8 @@ import {
   type NotebookOutputInput,
   type NotebookPins
 } from '@genesis-lab/contract';
+import { measureCapture } from './measure';
+import type { IBuildAnswer, IBuildRequest } from './recordBuild';
 
 /** What the capture service copies from the cell and the kernel when the cell finished. */
 export interface IExecutionSnapshot {
@@ -72,6 +74,25 @@ export function buildExecution(s: IExecutionSnapshot, problems: string[] = []): 
     user: s.user,
     lineage: lineageOfOutputs(outputs, problems)
   };
+}
+
+/** The worker's side of a build: one request, one answer (never throws: an error is an answer too). */
+export function answerBuild(request: IBuildRequest): IBuildAnswer {
+  try {
+    const problems: string[] = [];
+    return { id: request.id, execution: buildExecution(request.snapshot, problems), problems };
+  } catch (err) {
+    return { id: request.id, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The same build in this thread (where no worker can start); its time is main-thread time. */
+export function answerBuildInThread(snapshot: IExecutionSnapshot): { execution: BuiltExecution; problems: string[] } {
+  const t0 = performance.now();
+  const problems: string[] = [];
+  const execution = buildExecution(snapshot, problems);
+  measureCapture(snapshot.executionId, 'record', t0);
+  return { execution, problems };
 }
 
 /** The pins of a run so far, from the lineage of its executions (the contract's rule). */

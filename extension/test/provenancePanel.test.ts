@@ -1,9 +1,16 @@
-import type { ExecutionRecord, RunDetail, RunList } from '@genesis-lab/contract';
-import { sha256Hex } from '@genesis-lab/contract/core';
+import {
+  isReproducible,
+  summarizeCells,
+  type ExecutionRecord,
+  type ReproducibilityReport,
+  type RunDetail,
+  type RunList
+} from '@genesis-lab/contract';
+import { GenesisError, sha256Hex } from '@genesis-lab/contract/core';
 import { elkLayout } from '../provenance/elkLayout';
 import { LineageGraphModel } from '../provenance/graphModel';
 import { ProvenancePanelModel, type INotebookView } from '../provenance/panelModel';
-import { TestClient } from './support/testClient';
+import { TestClient, job, update } from './support/testClient';
 
 const NB = '11111111-1111-4111-8111-111111111111';
 const RUN = '22222222-2222-4222-8222-222222222222';
@@ -62,6 +69,11 @@ function runList(): RunList {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+async function until(done: () => boolean, ms = 2000): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await settle()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+  }
+}
 
 function view(cells: { cellId: string; code: string }[], runId: string | null = RUN): INotebookView {
   return {
@@ -190,9 +202,149 @@ describe('ProvenancePanelModel', () => {
     });
     await settle();
     expect(m.report?.state).toBe('running');
+    // Not started here (maybe a job that died without finishing it): Reproduce stays available.
+    expect(m.reproducing).toBe(true);
+    expect(m.canReproduce).toBe(true);
     // Read again by itself while it runs.
     await new Promise((r) => setTimeout(r, 2300));
     expect(client.runLists.length).toBeGreaterThanOrEqual(2);
+    m.dispose();
+  });
+});
+
+function report(
+  reproductionId: string,
+  state: 'running' | 'completed',
+  cells: ReproducibilityReport['cells']
+): ReproducibilityReport {
+  const summary = summarizeCells(cells);
+  return {
+    schemaVersion: 1,
+    reproductionId,
+    originalRunId: RUN,
+    runId: OLD_RUN,
+    notebook: { id: NB, path: 'nb.ipynb' },
+    facility: 'local',
+    state,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    ...(state === 'running' ? {} : { endedAt: '2026-01-01T00:01:00.000Z' }),
+    pins: {},
+    unpinned: [],
+    cells,
+    summary,
+    reproducible: isReproducible(state, summary)
+  };
+}
+
+describe('ProvenancePanelModel reproduce', () => {
+  const REPRO = '55555555-5555-4555-8555-555555555555';
+  async function shown(client: TestClient): Promise<ProvenancePanelModel> {
+    const m = new ProvenancePanelModel(client);
+    m.setNotebook(view([{ cellId: 'a', code: '1' }]));
+    await settle();
+    client.runLists[0]!.resolve(runList());
+    await settle();
+    client.runReads[0]!.resolve(detail([exec('a', 0, '1')]));
+    await settle();
+    return m;
+  }
+  it('starts a reproduction of the selected run, follows its job on the socket and reads its report', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    expect(m.canReproduce).toBe(true);
+    const pending = m.reproduce({ facility: 'local' });
+    expect(m.reproducing).toBe(true);
+    expect(m.canReproduce).toBe(false);
+    expect(client.reproductionStarts[0]!.args).toEqual({ runId: RUN, request: { facility: 'local' } });
+    client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
+    expect((await pending)?.reproductionId).toBe(REPRO);
+    expect(m.started?.started.jobId).toBe('j9');
+    client.pushJob(update(job('other', 'ACTIVE', 1)));
+    expect(m.started?.jobState).toBeNull();
+    client.pushJob(update(job('j9', 'ACTIVE', 1)));
+    expect(m.started?.jobState).toBe('ACTIVE');
+    expect(m.reproducing).toBe(true);
+    // The refresh after starting asks for the report of this reproduction (not yet recorded: still coming).
+    await until(() => client.runLists.length === 2);
+    client.runLists[1]!.resolve(runList());
+    await settle();
+    client.runReads[1]!.resolve(detail([exec('a', 0, '1')]));
+    await settle();
+    expect(client.reproductionReads[0]!.args).toBe(REPRO);
+    client.reproductionReads[0]!.reject(new GenesisError('not_found', 'no such reproduction'));
+    await settle();
+    expect(m.error).toBeNull();
+    expect(m.reproducing).toBe(true);
+    m.dispose();
+  });
+  it('counts the cells done of the notebook sent, and says so when the job ends before its report does', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const notebook = {
+      cells: [
+        { cell_type: 'markdown', source: '# t' },
+        { cell_type: 'code', source: '1' },
+        { cell_type: 'code', source: '2' }
+      ]
+    };
+    const pending = m.reproduce({ facility: 'local', notebook });
+    client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
+    await pending;
+    expect(m.progress).toEqual({ done: 0, total: 2 });
+    await until(() => client.runLists.length === 2);
+    client.runLists[1]!.resolve(runList());
+    await settle();
+    client.runReads[1]!.resolve(detail([exec('a', 0, '1')]));
+    await until(() => client.reproductionReads.length === 1);
+    const running = report(REPRO, 'running', [{ cellId: 'a', cellIndex: 1, status: 'reproduced', ignoredOutputs: [] }]);
+    client.reproductionReads[0]!.resolve(running);
+    await settle();
+    expect(m.progress).toEqual({ done: 1, total: 2 });
+    expect(m.jobEndedEarly).toBeNull();
+    // The job dies; the report read after that still says running: it will never finish.
+    client.pushJob(update(job('j9', 'FAILED', 2)));
+    expect(m.reproducing).toBe(true);
+    await until(() => client.runLists.length === 3);
+    client.runLists[2]!.resolve(runList());
+    await settle();
+    client.runReads[2]!.resolve(detail([exec('a', 0, '1')]));
+    await until(() => client.reproductionReads.length === 2);
+    client.reproductionReads[1]!.resolve(running);
+    await until(() => !m.reproducing);
+    expect(m.jobEndedEarly).toEqual({ jobId: 'j9', state: 'FAILED' });
+    expect(m.canReproduce).toBe(true);
+    expect(m.progress).toBeNull();
+    m.dispose();
+  });
+  it('a job that ended with its report final is no warning', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const pending = m.reproduce({});
+    client.reproductionStarts[0]!.resolve({ reproductionId: REPRO, jobId: 'j9', directory: '/tmp/x' });
+    await pending;
+    client.pushJob(update(job('j9', 'FAILED', 2)));
+    const final = report(REPRO, 'completed', [
+      { cellId: 'a', cellIndex: 0, status: 'differs', diff: '- 1\n+ 2', ignoredOutputs: [] }
+    ]);
+    // Answer every read (a resolved answer is not changed by a second resolve) until it settles.
+    await until(() => {
+      for (const c of client.runLists) c.resolve(runList());
+      for (const c of client.runReads) c.resolve(detail([exec('a', 0, '1')]));
+      for (const c of client.reproductionReads) c.resolve(final);
+      return !m.reproducing && m.started?.jobState === 'FAILED';
+    });
+    expect(m.jobEndedEarly).toBeNull();
+    expect(m.report?.cells[0]?.status).toBe('differs');
+    m.dispose();
+  });
+  it('says why a reproduction was refused', async () => {
+    const client = new TestClient();
+    const m = await shown(client);
+    const pending = m.reproduce({ facility: 'nowhere' });
+    client.reproductionStarts[0]!.reject(new GenesisError('bad_request', 'unknown facility "nowhere"'));
+    expect(await pending).toBeNull();
+    expect(m.reproduceError).toContain('unknown facility "nowhere"');
+    expect(m.reproducing).toBe(false);
     m.dispose();
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { provenanceToolsAvailable, validateCrate } from '../../platform/test/support/provenance';
 import { expect, test } from '../support/fixtures';
 
@@ -100,6 +100,33 @@ async function command(page: Page, id: string): Promise<void> {
   await page.evaluate((cmd) => window.jupyterapp.commands.execute(cmd) as Promise<unknown>, id);
 }
 
+/** Publish a CSV as the next version of a dataset through the lab's platform proxy (metadata for a first one). */
+async function publishCsv(page: Page, id: string, csv: string, first: boolean): Promise<string> {
+  const metadata = { title: `Reproduce test ${id}`, license: 'CC0-1.0', domain: 'climate' };
+  const query = first ? `?metadata=${encodeURIComponent(JSON.stringify(metadata))}` : '';
+  const r = await page.request.post(`/genesis/api/datasets/${id}/versions${query}`, {
+    data: csv,
+    headers: { 'content-type': 'text/csv' }
+  });
+  expect(r.status(), await r.text()).toBe(201);
+  return ((await r.json()) as { version: { version: string } }).version.version;
+}
+
+/** Click Reproduce in the panel and wait for the report of that reproduction (another than `previous`). */
+async function reproduceFromPanel(page: Page, previous: string | null): Promise<Locator> {
+  const panel = page.locator('#genesis-provenance');
+  await panel.getByRole('button', { name: 'Reproduce', exact: true }).click();
+  // Live while it runs: the job's state and the cells done.
+  await expect(panel.locator('.jp-Genesis-reproduceProgress .jp-Genesis-liveDot')).toBeVisible();
+  await expect(panel.locator('.jp-Genesis-reproduceProgress')).toContainText(/Reproducing as job \S+/);
+  const report = panel.locator(
+    `.jp-Genesis-provenanceReport[data-state="completed"]${previous ? `:not([data-reproduction="${previous}"])` : ''}`
+  );
+  await expect(report).toBeVisible({ timeout: 180000 });
+  await expect(panel.locator('.jp-Genesis-reproduceProgress')).toHaveCount(0);
+  return report;
+}
+
 test.describe('provenance', () => {
   test('a run is recorded with no extra code: the panel shows its cells (a failing one failed) and the graph', async ({
     page,
@@ -190,6 +217,96 @@ test.describe('provenance', () => {
     await prov.saveAs(provFile);
     const doc = JSON.parse(fs.readFileSync(provFile, 'utf8')) as { activity?: Record<string, unknown> };
     expect(Object.keys(doc.activity ?? {}).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('Reproduce from the panel: every cell reproduced, still pinned after a newer version, an edited filter differs with its diff', async ({
+    page,
+    tmpPath,
+    artifacts
+  }) => {
+    test.setTimeout(600000);
+    const dataset = `uitest/repro-${Date.now().toString(36)}`;
+    const recorded = await publishCsv(page, dataset, 'year,ppm\n2018,398.0\n2019,411.4\n2020,414.2\n', true);
+    const file = `${tmpPath}/reproduced.ipynb`;
+    await openNotebook(page, file, [
+      `import { genesis } from "@genesis-lab/kernel";\nconst t = await genesis.dataset("${dataset}").table({ display: false });\nconsole.log(\`\${t.numRows} rows\`);`,
+      'const ppm = [...t.getChild("ppm")!.toArray()] as number[];\nconsole.log(`${ppm.filter((v) => v > 400).length} above 400`);',
+      'console.log("done");'
+    ]);
+    for (let i = 0; i < 3; i++) await page.notebook.runCell(i);
+    const notebookId = await notebookIdOf(page);
+    await recordedRun(page, notebookId, 3, 90000);
+    expect(await page.notebook.getCellTextOutput(1)).toEqual([expect.stringContaining('2 above 400')]);
+
+    await command(page, 'genesis:open-provenance');
+    const panel = page.locator('#genesis-provenance');
+    await expect(panel.locator('.jp-Genesis-provenanceCell')).toHaveCount(3);
+    const first = await reproduceFromPanel(page, null);
+    await expect(first).toHaveAttribute('data-reproducible', 'true');
+    // Every cell (the lab's trailing empty cell too) reproduced exactly.
+    for (const id of ['cell-0', 'cell-1', 'cell-2'])
+      await expect(first.locator(`li[data-cell="${id}"]`)).toHaveAttribute('data-status', 'reproduced');
+    await expect(first.locator('li:not([data-status="reproduced"])')).toHaveCount(0);
+    const firstId = await first.getAttribute('data-reproduction');
+    await artifacts.screenshot('provenance-reproduced-light', panel);
+
+    // A newer version (one more row, one more above 400): the reproduction still reads the recorded one.
+    const newer = await publishCsv(page, dataset, 'year,ppm\n2018,398.0\n2019,411.4\n2020,414.2\n2021,416.4\n', false);
+    expect(newer).not.toBe(recorded);
+    const second = await reproduceFromPanel(page, firstId);
+    await expect(second).toHaveAttribute('data-reproducible', 'true');
+    await expect(second.locator('li[data-cell="cell-0"]')).toHaveAttribute('data-status', 'reproduced');
+    await expect(second.locator('li:not([data-status="reproduced"])')).toHaveCount(0);
+    const secondId = await second.getAttribute('data-reproduction');
+    const pinned = await page.request.get(`/genesis/api/provenance/reproductions/${secondId}`);
+    expect(((await pinned.json()) as { pins: Record<string, { version: string }> }).pins[dataset]?.version).toBe(
+      recorded
+    );
+
+    // Change the filter and save, without running it: exactly that cell differs, its diff shown.
+    await page.notebook.setCell(
+      1,
+      'code',
+      'const ppm = [...t.getChild("ppm")!.toArray()] as number[];\nconsole.log(`${ppm.filter((v) => v > 412).length} above 400`);'
+    );
+    await page.notebook.save();
+    const third = await reproduceFromPanel(page, secondId);
+    await expect(third).toHaveAttribute('data-reproducible', 'false');
+    await expect(third.locator('li[data-status="differs"]')).toHaveCount(1);
+    await expect(third.locator('li:not([data-status="reproduced"])')).toHaveCount(1);
+    const differs = third.locator('li[data-cell="cell-1"]');
+    await expect(differs).toHaveAttribute('data-status', 'differs');
+    await expect(differs).toContainText('differs');
+    await expect(differs.locator('.jp-Genesis-reproduceDiff')).toContainText('2 above 400');
+    await expect(differs.locator('.jp-Genesis-reproduceDiff')).toContainText('1 above 400');
+    await artifacts.screenshot('provenance-differs-light', panel);
+    await page.theme.setDarkTheme();
+    await artifacts.screenshot('provenance-differs-dark', panel);
+    await page.theme.setLightTheme();
+  });
+
+  test('Reproduce on a facility that does not exist is refused, saying why; Enter on the button reproduces', async ({
+    page,
+    tmpPath
+  }) => {
+    test.setTimeout(300000);
+    const file = `${tmpPath}/refused.ipynb`;
+    await openNotebook(page, file, ['const x = 1;\nx']);
+    await page.notebook.runCell(0);
+    await recordedRun(page, await notebookIdOf(page), 1);
+    await page.evaluate(
+      () => window.jupyterapp.commands.execute('genesis:reproduce-run', { facility: 'nowhere' }) as Promise<unknown>
+    );
+    const error = page.locator('#genesis-provenance .jp-Genesis-reproduceError[role="alert"]');
+    await expect(error).toContainText('Reproduce refused');
+    await expect(error).toContainText('nowhere');
+    // By keyboard, on the default facility (the setting: local): Enter on the button starts it.
+    const panel = page.locator('#genesis-provenance');
+    await panel.getByRole('button', { name: 'Reproduce', exact: true }).press('Enter');
+    await expect(error).toHaveCount(0);
+    const report = panel.locator('.jp-Genesis-provenanceReport[data-state="completed"][data-reproducible="true"]');
+    await expect(report).toBeVisible({ timeout: 180000 });
+    await expect(report.locator('li:not([data-status="reproduced"])')).toHaveCount(0);
   });
 
   test('the platform stopped in the middle of a run: no execution is lost, none doubled', async ({

@@ -6,6 +6,8 @@ import {
   type ProvJson,
   type RecordedExecutions,
   type ReproducibilityReport,
+  type ReproductionRequest,
+  type ReproductionStarted,
   type RunDetail,
   type RunList,
   JobSpec,
@@ -69,6 +71,8 @@ export class TestClient implements IGenesisClient {
   readonly runLists: Call<string, RunList>[] = [];
   readonly runReads: Call<string, RunDetail>[] = [];
   readonly reproductionReads: Call<string, ReproducibilityReport>[] = [];
+  readonly reproductionStarts: Call<{ runId: string; request: Partial<ReproductionRequest> }, ReproductionStarted>[] =
+    [];
   readonly exports: Call<{ runId: string; kind: 'prov' | 'crate' }, unknown>[] = [];
   readonly auditPages: Call<RouteInput<'audit'>['query'], AuditPage>[] = [];
   readonly auditVerifications: Call<void, AuditVerification>[] = [];
@@ -199,6 +203,13 @@ export class TestClient implements IGenesisClient {
   }
   verifyAudit(signal?: AbortSignal): Promise<AuditVerification> {
     return this._record(this.auditVerifications, undefined, signal);
+  }
+  startReproduction(
+    runId: string,
+    request: Partial<ReproductionRequest>,
+    signal?: AbortSignal
+  ): Promise<ReproductionStarted> {
+    return this._record(this.reproductionStarts, { runId, request }, signal);
   }
   dispose(): void {
     this._disposed = true;
