@@ -201,3 +201,13 @@ test('lineage chips are readable in both themes', async ({ page, tmpPath }) => {
   await expect(chip).toContainText('exit 0');
   for (const n of await expectReadableInBothThemes(page, chip)) expect(n).toBeGreaterThanOrEqual(4);
 });
+
+test('the audit view is readable in both themes', async ({ page }) => {
+  await page.evaluate(() => window.jupyterapp.commands.execute('genesis:open-audit'));
+  const view = page.locator('#genesis-audit-log .jp-Genesis-auditLog');
+  await expect(view.locator('tr.jp-Genesis-auditEntry').first()).toBeVisible();
+  await page.locator('.jp-Genesis-auditVerify').click();
+  await expect(view.locator('.jp-Genesis-auditChain')).toContainText('Chain intact');
+  // Filter labels, buttons, the chain status, the table head and at least one entry's cells.
+  for (const n of await expectReadableInBothThemes(page, view)) expect(n).toBeGreaterThan(15);
+});
