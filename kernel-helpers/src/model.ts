@@ -7,16 +7,14 @@ import {
   MODEL_RUNTIME_HEADER,
   MODEL_SHA256_HEADER,
   MODEL_VERSION_HEADER,
-  formatRef,
-  parseRef,
   type ModelCard,
   type ModelRecord,
   type ModelSignature,
   type ModelVersion,
-  type Ref,
   type VersionPin
 } from '@genesis-lab/contract';
 import { presentable, rethrowPresentable, sourceChunks, type RawContent } from '@genesis-lab/client';
+import { CatalogRef } from './catalog-ref';
 import type { GenesisContext } from './context';
 import { PullProgress } from './notebook/progress';
 import { adoptTable } from './data/adopt-table';
@@ -38,28 +36,9 @@ export interface PredictOptions {
  * row-aligned with the input; every call leaves a lineage output naming the model version and
  * its weights digest (a version in the ref pins it; without one, latest is resolved and recorded).
  */
-export class Model {
-  readonly ref: string;
-  readonly id: string;
-  readonly version: string | undefined;
-  private readonly parsed: Ref;
-
-  constructor(
-    private readonly ctx: GenesisContext,
-    ref: string
-  ) {
-    try {
-      this.parsed = parseRef(ref);
-    } catch (err) {
-      rethrowPresentable(err);
-    }
-    this.ref = ref;
-    this.id = this.parsed.id;
-    this.version = this.parsed.version;
-  }
-
-  private get params(): { ns: string; name: string } {
-    return { ns: this.parsed.namespace, name: this.parsed.name };
+export class Model extends CatalogRef {
+  constructor(ctx: GenesisContext, ref: string) {
+    super(ctx, ref);
   }
 
   /** The model record: card, signature, runtime, versions. */
@@ -189,10 +168,6 @@ export class Model {
       progress?.finish(err as Error);
       rethrowPresentable(err);
     }
-  }
-
-  toString(): string {
-    return formatRef({ id: this.id, ...(this.version ? { version: this.version } : {}) });
   }
 }
 

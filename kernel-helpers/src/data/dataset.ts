@@ -1,13 +1,6 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
-import {
-  ARROW_META,
-  GenesisError,
-  parseRef,
-  type DatasetRecord,
-  type DatasetVersion,
-  type Ref
-} from '@genesis-lab/contract';
-import { rethrowPresentable } from '@genesis-lab/client';
+import { ARROW_META, GenesisError, type DatasetRecord, type DatasetVersion } from '@genesis-lab/contract';
+import { CatalogRef } from '../catalog-ref';
 import type { GenesisContext } from '../context';
 import { tableBundle } from '../notebook/table-html';
 import { Pull, resolveVersion, type BatchOptions, type TableOptions } from './pull';
@@ -16,26 +9,9 @@ import { Pull, resolveVersion, type BatchOptions, type TableOptions } from './pu
  * A dataset by ref (`namespace/name` = latest, or `namespace/name@version`). Nothing is fetched
  * until asked; every pull resolves "latest" once and reads exactly that version.
  */
-export class Dataset {
-  /** The ref as written. */
-  readonly ref: string;
-  readonly id: string;
-  /** The pinned version, or undefined for latest. */
-  readonly version: string | undefined;
-  private readonly parsed: Ref;
-
-  constructor(
-    private readonly ctx: GenesisContext,
-    ref: string
-  ) {
-    try {
-      this.parsed = parseRef(ref);
-    } catch (err) {
-      rethrowPresentable(err);
-    }
-    this.ref = ref;
-    this.id = this.parsed.id;
-    this.version = this.parsed.version;
+export class Dataset extends CatalogRef {
+  constructor(ctx: GenesisContext, ref: string) {
+    super(ctx, ref);
   }
 
   /** The rows as an Arrow Table (projection, filter, offset/limit pushed down to the platform). */
@@ -75,14 +51,14 @@ export class Dataset {
   /** Every published version, newest first. */
   async versions(): Promise<DatasetVersion[]> {
     const list = await this.ctx.client.call('versions', {
-      params: { ns: this.parsed.namespace, name: this.parsed.name }
+      params: this.params
     });
     return list.versions;
   }
 
   /** The catalog record (title, licence, creators, fields with units, versions...). */
   async record(): Promise<DatasetRecord> {
-    const r = await this.ctx.client.call('record', { params: { ns: this.parsed.namespace, name: this.parsed.name } });
+    const r = await this.ctx.client.call('record', { params: this.params });
     if (r.kind !== 'dataset')
       throw new GenesisError('bad_request', `"${r.id}" is a ${r.kind}, not a dataset`, {
         hint: `Use genesis.model("${r.id}")`
